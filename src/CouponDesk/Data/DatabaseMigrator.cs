@@ -1,0 +1,76 @@
+using System.Reflection;
+using Dapper;
+using FluentMigrator;
+using FluentMigrator.Runner;
+using MySqlConnector;
+
+namespace CouponDesk.Data;
+
+/// <summary>
+/// Brings a database to the latest schema with FluentMigrator. Creates the database (utf8mb4) when it is missing,
+/// and holds a named lock so several processes starting together migrate once.
+/// </summary>
+public sealed class DatabaseMigrator(DbConnectionFactory connections, ILogger<DatabaseMigrator> logger)
+{
+    private const string LockName = "coupondesk.migrate";
+
+    /// <summary>The highest migration version this build knows.</summary>
+    public static long LatestVersion { get; } = typeof(DatabaseMigrator).Assembly.GetTypes()
+        .Select(t => t.GetCustomAttribute<MigrationAttribute>()?.Version ?? 0)
+        .Max();
+
+    public async Task MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        await EnsureDatabaseExistsAsync(cancellationToken);
+
+        await using var lockConnection = await connections.OpenAsync(cancellationToken);
+        var locked = await lockConnection.ExecuteScalarAsync<int?>("SELECT GET_LOCK(@name, 120)", new { name = LockName });
+        if (locked != 1)
+        {
+            throw new InvalidOperationException("Could not take the migration lock within 120 s; another process is migrating.");
+        }
+
+        try
+        {
+            using var services = new ServiceCollection()
+                .AddFluentMigratorCore()
+                .ConfigureRunner(runner => runner
+                    .AddMySql8()
+                    .WithGlobalConnectionString(connections.ConnectionString)
+                    .WithGlobalCommandTimeout(TimeSpan.FromMinutes(5))
+                    .ScanIn(typeof(DatabaseMigrator).Assembly).For.Migrations())
+                .BuildServiceProvider(validateScopes: false);
+            var runner = services.GetRequiredService<IMigrationRunner>();
+            if (runner.HasMigrationsToApplyUp())
+            {
+                logger.LogInformation("Migrating database {Database} to version {Version}", connections.DatabaseName, LatestVersion);
+                runner.MigrateUp();
+            }
+        }
+        finally
+        {
+            await lockConnection.ExecuteScalarAsync<int?>("SELECT RELEASE_LOCK(@name)", new { name = LockName });
+        }
+    }
+
+    /// <summary>The version the database is at, or null when it was never migrated.</summary>
+    public async Task<long?> CurrentVersionAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var exists = await connection.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'VersionInfo'");
+        return exists == 0 ? null : await connection.ExecuteScalarAsync<long?>("SELECT MAX(Version) FROM VersionInfo");
+    }
+
+    private async Task EnsureDatabaseExistsAsync(CancellationToken cancellationToken)
+    {
+        var builder = new MySqlConnectionStringBuilder(connections.ConnectionString);
+        var database = builder.Database;
+        builder.Database = "";
+        await using var connection = new MySqlConnection(builder.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        var quoted = "`" + database.Replace("`", "``", StringComparison.Ordinal) + "`";
+        await connection.ExecuteAsync(
+            $"CREATE DATABASE IF NOT EXISTS {quoted} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+    }
+}

@@ -1,0 +1,86 @@
+using CouponDesk.Commands;
+using CouponDesk.Data;
+using CouponDesk.Data.Redis;
+using CouponDesk.Features.Users;
+using CouponDesk.Shared.Hosting;
+using CouponDesk.Shared.Logging;
+using CouponDesk.Web.Correlation;
+using CouponDesk.Web.Errors;
+using CouponDesk.Web.Health;
+using Scalar.AspNetCore;
+using Serilog;
+
+namespace CouponDesk.Hosting;
+
+/// <summary>Builds the one CouponDesk executable: services, middleware and endpoints, according to its roles.</summary>
+public static class CouponDeskHost
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var isCommand = CommandLine.IsCommand(args);
+        var app = Build(args, isCommand);
+        if (isCommand)
+        {
+            return await CommandLine.RunAsync(args, app.Services);
+        }
+
+        await app.RunAsync();
+        return 0;
+    }
+
+    public static WebApplication Build(string[] args, bool forCommand = false)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.AddMaskedJsonLogging("CouponDesk");
+        var roles = AppRoles.Parse(builder.Configuration["CouponDesk:Roles"]);
+        ConfigureServices(builder.Services, builder.Configuration, roles, forCommand);
+
+        var app = builder.Build();
+        ConfigurePipeline(app, roles);
+        return app;
+    }
+
+    private static void ConfigureServices(IServiceCollection services, IConfiguration configuration, AppRoles roles, bool forCommand)
+    {
+        services.AddSingleton(roles);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSettings<DatabaseOptions>(configuration, DatabaseOptions.Section);
+        services.AddSettings<RedisOptions>(configuration, RedisOptions.Section);
+        services.AddSettings<PasswordHashingOptions>(configuration, PasswordHashingOptions.Section);
+        services.AddSingleton<DbConnectionFactory>();
+        services.AddSingleton<DatabaseMigrator>();
+        services.AddSingleton<RedisConnection>();
+        services.AddSingleton<AdminBootstrap>();
+
+        if (!forCommand)
+        {
+            // Registered first: hosted services start in order, so the schema is current before any worker or job runs.
+            services.AddHostedService<MigrateOnStartService>();
+        }
+
+        services.AddCouponDeskProblemDetails();
+        services.AddCouponDeskHealth();
+        services.AddOpenApi();
+        if (roles.Jobs && !forCommand)
+        {
+            services.AddCouponDeskJobs(configuration);
+        }
+    }
+
+    private static void ConfigurePipeline(WebApplication app, AppRoles roles)
+    {
+        app.UseMiddleware<CorrelationIdMiddleware>();
+        app.UseSerilogRequestLogging(options => options.GetLevel = RequestLogLevel.For);
+        app.UseCouponDeskProblemDetails();
+        app.MapCouponDeskHealth();
+        if (roles.Web)
+        {
+            app.MapOpenApi("/openapi/{documentName}.json");
+            app.MapScalarApiReference("/docs");
+            foreach (var module in app.Services.GetServices<IEndpointModule>())
+            {
+                module.Map(app);
+            }
+        }
+    }
+}

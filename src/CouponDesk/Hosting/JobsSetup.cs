@@ -1,0 +1,39 @@
+using CouponDesk.Data;
+using CouponDesk.Shared.Time;
+using Quartz;
+
+namespace CouponDesk.Hosting;
+
+/// <summary>
+/// Quartz for the periodic jobs, with the clustered ADO store on MariaDB: several processes with the <c>jobs</c> role
+/// share one schedule and never run a tick twice. Features add their jobs through <see cref="IJobRegistration"/>.
+/// </summary>
+public static class JobsSetup
+{
+    public static IServiceCollection AddCouponDeskJobs(this IServiceCollection services, IConfiguration configuration)
+    {
+        var connectionString = DbConnectionFactory.Normalize(configuration[$"{DatabaseOptions.Section}:ConnectionString"] ?? "");
+        services.AddQuartz("CouponDesk", quartz =>
+        {
+            quartz.UseDefaultTimeZone(Kst.Zone);
+            quartz.UsePersistentStore(store =>
+            {
+                store.UseMySqlConnector(db => db.ConnectionString = connectionString);
+                store.UseClustering(c => c.CheckinInterval = TimeSpan.FromSeconds(15));
+                store.UseSystemTextJsonSerializer();
+            });
+            foreach (var registration in services.Where(d => d.ServiceType == typeof(IJobRegistration)).Select(d => d.ImplementationInstance).OfType<IJobRegistration>())
+            {
+                registration.Register(quartz);
+            }
+        });
+        services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
+        return services;
+    }
+}
+
+/// <summary>A feature's periodic job: registered as a singleton instance before <see cref="JobsSetup.AddCouponDeskJobs"/> runs.</summary>
+public interface IJobRegistration
+{
+    void Register(IQuartzBuilder quartz);
+}

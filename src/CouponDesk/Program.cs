@@ -1,0 +1,10 @@
+using System.Text;
+using CouponDesk.Hosting;
+using CouponDesk.Shared.Hosting;
+
+// COUFUN speaks EUC-KR/CP949; the code pages are not available until registered.
+Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+return await HostRunner.RunAsync(() => CouponDeskHost.RunAsync(args));
+
+/// <summary>Entry point; public so the test host (WebApplicationFactory) can find it.</summary>
+public partial class Program;

@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace CouponDesk.TestSupport;
+
+/// <summary>
+/// The back office in-process (TestServer) against its own freshly migrated MariaDB database.
+/// Use as an xunit class fixture; override <see cref="Settings"/> to change configuration.
+/// </summary>
+public class CouponDeskFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public TestDatabase Database { get; } = new();
+
+    /// <summary>Configuration for the application under test; later keys win.</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> Settings =>
+    [
+        new("Database:ConnectionString", Database.ConnectionString),
+        new("Database:MigrateOnStart", "true"),
+        new("CouponDesk:Roles", "web"),
+        new("Security:PasswordHashing:WorkFactor", "4"),
+        new("Serilog:MinimumLevel:Default", "Warning"),
+    ];
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    public async Task InitializeAsync() => await Database.MigrateAsync();
+
+    public new async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+}

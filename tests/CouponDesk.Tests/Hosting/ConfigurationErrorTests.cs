@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using CouponDesk.TestSupport;
+
+namespace CouponDesk.Tests.Hosting;
+
+/// <summary>Runs the real executable the way an operator would, with a broken setting, and reads what it says.</summary>
+public sealed class ConfigurationErrorTests
+{
+    private static readonly string ServerConnection = TestEnvironment.ServerConnectionString + ";Database=cdt_never_created";
+
+    [Fact]
+    public async Task A_missing_connection_string_names_the_key()
+    {
+        var (exit, error) = await RunAsync(new() { ["Database__ConnectionString"] = "" });
+
+        Assert.Equal(2, exit);
+        Assert.Contains("Database:ConnectionString", error);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public async Task An_unknown_role_names_the_key()
+    {
+        var (exit, error) = await RunAsync(new() { ["Database__ConnectionString"] = ServerConnection, ["CouponDesk__Roles"] = "web,mailer" });
+
+        Assert.Equal(2, exit);
+        Assert.Contains("CouponDesk:Roles", error);
+        Assert.Contains("mailer", error);
+    }
+
+    [Fact]
+    public async Task An_out_of_range_value_names_the_key()
+    {
+        var (exit, error) = await RunAsync(new()
+        {
+            ["Database__ConnectionString"] = ServerConnection,
+            ["Database__MigrateOnStart"] = "false",
+            ["Security__PasswordHashing__WorkFactor"] = "99",
+        });
+
+        Assert.Equal(2, exit);
+        Assert.Contains("Security:PasswordHashing:WorkFactor", error);
+    }
+
+    [Fact]
+    public async Task Development_secrets_are_refused_in_production()
+    {
+        var (exit, error) = await RunAsync(new()
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Database__ConnectionString"] = ServerConnection,
+            ["Database__MigrateOnStart"] = "false",
+        });
+
+        Assert.Equal(2, exit);
+        Assert.Contains("Database:ConnectionString", error);
+        Assert.Contains("development default", error);
+        Assert.DoesNotContain("dev-only-", error);
+    }
+
+    private static async Task<(int Exit, string Error)> RunAsync(Dictionary<string, string> environment)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "CouponDesk.dll");
+        var workDir = Directory.CreateTempSubdirectory("cd-config-test").FullName;
+        var start = new ProcessStartInfo("dotnet", [dll, "--urls", "http://127.0.0.1:0"])
+        {
+            WorkingDirectory = workDir,
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        start.Environment["CouponDesk__Roles"] = "web";
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new Xunit.Sdk.XunitException("the process did not stop on a configuration error");
+        }
+
+        Directory.Delete(workDir, recursive: true);
+        return (process.ExitCode, await stderr);
+    }
+}
