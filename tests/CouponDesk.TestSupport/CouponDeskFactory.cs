@@ -1,5 +1,8 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CouponDesk.TestSupport;
 
@@ -28,6 +31,18 @@ public class CouponDeskFactory : WebApplicationFactory<Program>, IAsyncLifetime
         {
             builder.UseSetting(key, value);
         }
+
+        builder.ConfigureTestServices(services => services
+            .AddAuthentication(TestAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, TestAuthenticationHandler>(TestAuthenticationHandler.SchemeName, _ => { }));
+    }
+
+    /// <summary>A client signed in with <paramref name="role"/> (ADMIN, OPERATOR or VIEWER).</summary>
+    public Task<HttpClient> CreateClientAsync(string role)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Add(TestAuthenticationHandler.RoleHeader, role);
+        return Task.FromResult(client);
     }
 
     public async Task InitializeAsync() => await Database.MigrateAsync();

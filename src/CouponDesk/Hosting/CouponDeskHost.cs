@@ -2,6 +2,7 @@ using CouponDesk.Commands;
 using CouponDesk.Data;
 using CouponDesk.Data.Redis;
 using CouponDesk.Features.Users;
+using CouponDesk.Security;
 using CouponDesk.Shared.Hosting;
 using CouponDesk.Shared.Logging;
 using CouponDesk.Web.Correlation;
@@ -60,6 +61,7 @@ public static class CouponDeskHost
 
         services.AddCouponDeskProblemDetails();
         services.AddCouponDeskHealth();
+        services.AddCouponDeskAuthorization();
         services.AddOpenApi();
         if (roles.Jobs && !forCommand)
         {
@@ -72,6 +74,8 @@ public static class CouponDeskHost
         app.UseMiddleware<CorrelationIdMiddleware>();
         app.UseSerilogRequestLogging(options => options.GetLevel = RequestLogLevel.For);
         app.UseCouponDeskProblemDetails();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapCouponDeskHealth();
         if (roles.Web)
         {
