@@ -27,7 +27,7 @@ public sealed class TestAuthenticationHandler(IOptionsMonitor<AuthenticationSche
 
         var identity = new ClaimsIdentity(
             [new Claim(ClaimTypes.NameIdentifier, "1"), new Claim(ClaimTypes.Name, $"test-{role.ToLowerInvariant()}"), new Claim(ClaimTypes.Role, role)],
-            Scheme);
+            SchemeName);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }
 }
