@@ -22,6 +22,7 @@ public class CouponDeskFactory : WebApplicationFactory<Program>, IAsyncLifetime
         new("CouponDesk:Roles", "web"),
         new("Security:PasswordHashing:WorkFactor", "4"),
         new("Serilog:MinimumLevel:Default", "Warning"),
+        .. TestKeys.PiiSettings,
     ];
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -28,9 +28,18 @@ public sealed class SettingsValidator<TOptions>(string section, IHostEnvironment
         {
             foreach (var property in typeof(TOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance))
             {
-                if (property.GetCustomAttribute<SecretAttribute>() is not null
-                    && property.GetValue(options) is string value
-                    && value.Contains(SecretAttribute.DevelopmentPrefix, StringComparison.Ordinal))
+                if (property.GetCustomAttribute<SecretAttribute>() is null)
+                {
+                    continue;
+                }
+
+                var values = property.GetValue(options) switch
+                {
+                    string single => [single],
+                    IDictionary<string, string> map => map.Values,
+                    _ => Array.Empty<string>(),
+                };
+                if (values.Any(v => v.Contains(SecretAttribute.DevelopmentPrefix, StringComparison.Ordinal)))
                 {
                     failures.Add($"{section}:{property.Name}: holds the development default; set a real secret in production");
                 }

@@ -3,6 +3,7 @@ using CouponDesk.Data;
 using CouponDesk.Data.Redis;
 using CouponDesk.Features.Users;
 using CouponDesk.Security;
+using CouponDesk.Security.Pii;
 using CouponDesk.Shared.Hosting;
 using CouponDesk.Shared.Logging;
 using CouponDesk.Web.Correlation;
@@ -48,6 +49,8 @@ public static class CouponDeskHost
         services.AddSettings<DatabaseOptions>(configuration, DatabaseOptions.Section);
         services.AddSettings<RedisOptions>(configuration, RedisOptions.Section);
         services.AddSettings<PasswordHashingOptions>(configuration, PasswordHashingOptions.Section);
+        services.AddSettings<PiiOptions>(configuration, PiiOptions.Section);
+        services.AddSingleton<PiiProtector>();
         services.AddSingleton<DbConnectionFactory>();
         services.AddSingleton<DatabaseMigrator>();
         services.AddSingleton<RedisConnection>();

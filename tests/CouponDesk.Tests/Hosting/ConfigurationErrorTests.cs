@@ -70,6 +70,10 @@ public sealed class ConfigurationErrorTests
         };
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
         start.Environment["CouponDesk__Roles"] = "web";
+        foreach (var (key, value) in TestKeys.PiiSettings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;
