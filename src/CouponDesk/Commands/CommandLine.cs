@@ -13,6 +13,9 @@ public static class CommandLine
     {
         ["migrate"] = "bring the database to the latest schema",
         ["create-admin"] = "create the first ADMIN with a one-time password (--login ID, default 'admin'); no-op when one exists",
+        ["unlock-user"] = "unlock a locked account when no ADMIN can log in (--login ID); audited",
+        ["rotate-keys"] = "record the configured active PII key version, re-encrypt every value with it (resumable) and retire the old versions",
+        ["verify-audit"] = "verify the audit trail's hash chain and report the first broken row",
     };
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.ContainsKey(args[0]);
@@ -33,6 +36,11 @@ public static class CommandLine
                     ? $"Created ADMIN '{outcome.LoginId}'. One-time password (shown once, change it at first login): {outcome.OneTimePassword}"
                     : $"An ADMIN already exists ('{outcome.LoginId}'); nothing created.");
                 return 0;
+            case "unlock-user":
+            case "rotate-keys":
+            case "verify-audit":
+                await services.GetRequiredService<DatabaseMigrator>().MigrateAsync();
+                return await SecurityCommands.RunAsync(args[0], OptionValue(args, "--login"), services);
             default:
                 await Console.Error.WriteLineAsync($"Unknown command '{args[0]}'.");
                 return 64;

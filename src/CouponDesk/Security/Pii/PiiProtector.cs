@@ -54,7 +54,7 @@ public sealed class PiiProtector
 
     public string Decrypt(byte[] stored)
     {
-        if (stored.Length < HeaderSize + NonceSize + TagSize || stored[0] != Format)
+        if (!IsEncryptedFormat(stored))
         {
             throw new PiiDecryptionException("the value is not in the encrypted format (too short or wrong format byte)");
         }
@@ -79,14 +79,56 @@ public sealed class PiiProtector
         return Encoding.UTF8.GetString(plain);
     }
 
-    public static int KeyVersionOf(byte[] stored) => BinaryPrimitives.ReadInt32BigEndian(stored.AsSpan(1, 4));
+    /// <summary>The key version a stored value names. Checks the format first, so a short or foreign value is a clear error, not an index exception.</summary>
+    public static int KeyVersionOf(byte[] stored) =>
+        IsEncryptedFormat(stored)
+            ? BinaryPrimitives.ReadInt32BigEndian(stored.AsSpan(1, 4))
+            : throw new PiiDecryptionException("the value is not in the encrypted format (too short or wrong format byte)");
+
+    public static bool IsEncryptedFormat(ReadOnlySpan<byte> stored) => stored.Length >= HeaderSize + NonceSize + TagSize && stored[0] == Format;
+
+    /// <summary>The 4 bytes of a key version as they appear at offset 1 of a stored value (for SQL <c>SUBSTRING(col, 2, 4)</c>).</summary>
+    public static byte[] KeyVersionBytes(int keyVersion)
+    {
+        var bytes = new byte[4];
+        BinaryPrimitives.WriteInt32BigEndian(bytes, keyVersion);
+        return bytes;
+    }
+
+    public EncryptedString Protect(string plaintext) => new(Encrypt(plaintext));
+
+    public EncryptedString? ProtectOptional(string? plaintext) => string.IsNullOrEmpty(plaintext) ? null : Protect(plaintext);
+
+    public string Reveal(EncryptedString value) => Decrypt(value.ToArray());
+
+    public string? RevealOptional(EncryptedString? value) => value is null ? null : Reveal(value);
+
+    /// <summary>
+    /// A check value of a configured key (HMAC of a fixed label). <c>encryption_keys</c> stores it so a process started
+    /// with a different key under the same version number is refused before it writes anything; it reveals nothing of the key.
+    /// </summary>
+    public byte[] KeyCheckValue(int keyVersion) => HMACSHA256.HashData(KeyFor(keyVersion), "coupondesk-pii-key-check"u8);
 
     /// <summary>
     /// HMAC-SHA256 over <c>purpose:normalizedValue</c>. The purpose ("phone", "coupon") keeps equal strings of different
     /// kinds apart. Callers normalise first (a phone as 11 digits <c>010########</c>).
     /// </summary>
-    public byte[] BlindIndex(string purpose, string normalizedValue) =>
-        HMACSHA256.HashData(blindIndexKey, Encoding.UTF8.GetBytes($"{purpose}:{normalizedValue}"));
+    public byte[] BlindIndex(string purpose, string normalizedValue)
+    {
+        // A purpose containing ':' could make two (purpose, value) pairs hash the same input; purposes are fixed names.
+        if (purpose.Contains(':', StringComparison.Ordinal))
+        {
+            throw new ArgumentException("a blind index purpose must not contain ':'", nameof(purpose));
+        }
+
+        return HMACSHA256.HashData(blindIndexKey, Encoding.UTF8.GetBytes($"{purpose}:{normalizedValue}"));
+    }
+
+    /// <summary>Blind index of a phone number in any common spelling (<c>010-0000-1234</c>, <c>+82 10 …</c>): digits only, leading 82 turned into 0.</summary>
+    public byte[] PhoneBlindIndex(string phone) => BlindIndex(BlindIndexPurposes.Phone, PiiNormalization.Phone(phone));
+
+    /// <summary>Blind index of a coupon number: spaces and hyphens removed, letters upper-cased.</summary>
+    public byte[] CouponBlindIndex(string couponNumber) => BlindIndex(BlindIndexPurposes.Coupon, PiiNormalization.CouponNumber(couponNumber));
 
     private byte[] KeyFor(int version) =>
         keys.TryGetValue(version, out var key) ? key : throw new PiiDecryptionException($"key version {version} is not configured (Security:Pii:Keys:{version})");

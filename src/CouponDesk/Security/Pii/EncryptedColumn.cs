@@ -1,0 +1,35 @@
+using System.Text.RegularExpressions;
+
+namespace CouponDesk.Security.Pii;
+
+/// <summary>
+/// A table column holding <see cref="EncryptedString"/> values. Features register theirs
+/// (<c>services.AddEncryptedColumn("users", "name_enc")</c>) so key rotation re-encrypts every one of them and the
+/// retirement check scans them all. The table needs a numeric primary key (named by <paramref name="IdColumn"/>).
+/// </summary>
+public sealed partial record EncryptedColumn(string Table, string Column, string IdColumn = "id")
+{
+    public EncryptedColumn Validated()
+    {
+        foreach (var name in new[] { Table, Column, IdColumn })
+        {
+            if (!Identifier().IsMatch(name))
+            {
+                throw new ArgumentException($"'{name}' is not a plain SQL identifier");
+            }
+        }
+
+        return this;
+    }
+
+    public override string ToString() => $"{Table}.{Column}";
+
+    [GeneratedRegex("^[a-z_][a-z0-9_]{0,63}$")]
+    private static partial Regex Identifier();
+}
+
+public static class EncryptedColumnRegistration
+{
+    public static IServiceCollection AddEncryptedColumn(this IServiceCollection services, string table, string column, string idColumn = "id") =>
+        services.AddSingleton(new EncryptedColumn(table, column, idColumn).Validated());
+}
