@@ -1,7 +1,11 @@
-using Microsoft.AspNetCore.Authentication;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CouponDesk.Data;
+using CouponDesk.Features.Users;
+using Dapper;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CouponDesk.TestSupport;
@@ -32,18 +36,56 @@ public class CouponDeskFactory : WebApplicationFactory<Program>, IAsyncLifetime
         {
             builder.UseSetting(key, value);
         }
-
-        builder.ConfigureTestServices(services => services
-            .AddAuthentication(TestAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, TestAuthenticationHandler>(TestAuthenticationHandler.SchemeName, _ => { }));
     }
 
-    /// <summary>A client signed in with <paramref name="role"/> (ADMIN, OPERATOR or VIEWER).</summary>
-    public Task<HttpClient> CreateClientAsync(string role)
+    /// <summary>
+    /// A client signed in with <paramref name="role"/> (ADMIN, OPERATOR or VIEWER) through the real login endpoint:
+    /// each call creates a fresh ACTIVE account of that role (no password change pending) and logs it in, so clients
+    /// never share a session. For the account itself use <see cref="CreateAccountAsync"/> and <see cref="LoginAsync"/>.
+    /// </summary>
+    public async Task<HttpClient> CreateClientAsync(string role)
     {
+        var account = await CreateAccountAsync(role);
         var client = CreateClient();
-        client.DefaultRequestHeaders.Add(TestAuthenticationHandler.RoleHeader, role);
-        return Task.FromResult(client);
+        var token = await LoginAsync(client, account.LoginId, account.Password);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public sealed record TestAccount(long Id, string LoginId, string Password, string Role);
+
+    private static int accountCounter;
+
+    /// <summary>Inserts an ACTIVE account of <paramref name="role"/> with a known password and no password change pending.</summary>
+    public async Task<TestAccount> CreateAccountAsync(string role, bool mustChangePassword = false)
+    {
+        _ = Server; // the host (and its migrations) first
+        var loginId = $"t{role[..1].ToLowerInvariant()}{Interlocked.Increment(ref accountCounter):D6}{Random.Shared.Next(1000, 9999)}";
+        var password = PasswordGenerator.Generate();
+        var workFactor = Services.GetRequiredService<PasswordHashingOptions>().WorkFactor;
+        await using var connection = await Services.GetRequiredService<DbConnectionFactory>().OpenAsync();
+        var now = DateTime.UtcNow;
+        var id = await connection.ExecuteScalarAsync<long>(
+            """
+            INSERT INTO users (login_id, login_id_key, password_hash, role, status, must_change_password, failed_login_count, created_at, updated_at)
+            VALUES (@loginId, @loginId, @hash, @role, 'ACTIVE', @mustChangePassword, 0, @now, @now);
+            SELECT LAST_INSERT_ID();
+            """,
+            new { loginId, hash = BCrypt.Net.BCrypt.HashPassword(password, workFactor), role, mustChangePassword, now });
+        return new TestAccount(id, loginId, password, role);
+    }
+
+    /// <summary>Logs in through <c>POST /api/auth/login</c> and returns the access token (fails the test otherwise).</summary>
+    public static async Task<string> LoginAsync(HttpClient client, string loginId, string password)
+    {
+        var response = await client.PostAsJsonAsync("/api/auth/login", new { username = loginId, password });
+        var body = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"test login failed with {(int)response.StatusCode}: {body}");
+        }
+
+        return JsonDocument.Parse(body).RootElement.GetProperty("accessToken").GetString()!;
     }
 
     public async Task InitializeAsync() => await Database.MigrateAsync();

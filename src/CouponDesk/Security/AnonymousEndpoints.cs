@@ -14,7 +14,9 @@ public static class AnonymousEndpoints
         "/health/live",
         "/health/ready",
         "/openapi/{documentName}.json",
-        "/docs/{**slug}",
-        "/docs",
+        "/docs/{documentName?}",
+        "/docs/scalar.js",
+        "/docs/scalar.aspnetcore.js",
+        "/docs/favicon.svg",
     ];
 }
