@@ -27,7 +27,7 @@ public sealed class AuditEndpoints : IEndpointModule
     }
 
     private static async Task<IResult> SearchAsync(
-        HttpContext http, AuditSearch search, AuditTrail audit, TimeProvider time, CancellationToken ct,
+        AuditSearch search, TimeProvider time, CancellationToken ct,
         string? from = null, string? to = null, string? actor = null, string? action = null, string? targetType = null,
         string? targetId = null, string? subject = null, string? outcome = null, string? ip = null, string? cursor = null)
     {
