@@ -1,8 +1,8 @@
 using CouponDesk.Features.Audit;
 using CouponDesk.Security.Pii;
 using CouponDesk.Shared.Hosting;
-using CouponDesk.TestSupport;
 using CouponDesk.Tests.Accounts;
+using CouponDesk.TestSupport;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -68,8 +68,15 @@ public sealed class AuditEndpoints : IEndpointModule
                 TargetType = "audit_log",
                 Details = new Dictionary<string, string?>
                 {
-                    ["from"] = filter.FromUtc.ToString("O"), ["to"] = filter.ToUtc.ToString("O"), ["actor"] = actor, ["action"] = action,
-                    ["targetType"] = targetType, ["targetId"] = targetId, ["subject"] = subject, ["outcome"] = outcome, ["ip"] = ip,
+                    ["from"] = filter.FromUtc.ToString("O"),
+                    ["to"] = filter.ToUtc.ToString("O"),
+                    ["actor"] = actor,
+                    ["action"] = action,
+                    ["targetType"] = targetType,
+                    ["targetId"] = targetId,
+                    ["subject"] = subject,
+                    ["outcome"] = outcome,
+                    ["ip"] = ip,
                     ["rows"] = rows.Count.ToString(CultureInfo.InvariantCulture),
                 },
             },

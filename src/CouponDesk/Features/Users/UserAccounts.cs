@@ -71,9 +71,16 @@ public sealed class UserAccounts(DbConnectionFactory connections, PiiProtector p
                 """,
                 new
                 {
-                    loginId, key = loginId.ToLowerInvariant(), hash = BCrypt.Net.BCrypt.HashPassword(password, hashing.WorkFactor), role = request.Role, status,
-                    nameEnc = pii.ProtectOptional(name), emailEnc = pii.ProtectOptional(email), mobileEnc = pii.ProtectOptional(mobile),
-                    deactivated = status == AccountStatus.Inactive ? now : (DateTime?)null, now,
+                    loginId,
+                    key = loginId.ToLowerInvariant(),
+                    hash = BCrypt.Net.BCrypt.HashPassword(password, hashing.WorkFactor),
+                    role = request.Role,
+                    status,
+                    nameEnc = pii.ProtectOptional(name),
+                    emailEnc = pii.ProtectOptional(email),
+                    mobileEnc = pii.ProtectOptional(mobile),
+                    deactivated = status == AccountStatus.Inactive ? now : (DateTime?)null,
+                    now,
                 },
                 transaction);
         }
@@ -85,7 +92,9 @@ public sealed class UserAccounts(DbConnectionFactory connections, PiiProtector p
         await audit.WriteAsync(
             actor.Entry(AuditActions.UserCreated) with
             {
-                TargetType = "user", TargetId = Id(id), Subject = loginId,
+                TargetType = "user",
+                TargetId = Id(id),
+                Subject = loginId,
                 Details = new Dictionary<string, string?> { ["role"] = request.Role, ["status"] = status, ["name"] = Masking.Name(name), ["email"] = Masking.Email(email), ["mobile"] = Masking.Phone(mobile), ["passwordGenerated"] = (generated is not null).ToString() },
             },
             connection, transaction, ct);
@@ -245,7 +254,9 @@ public sealed class UserAccounts(DbConnectionFactory connections, PiiProtector p
         await audit.WriteAsync(
             actor.Entry(AuditActions.UserPasswordReset) with
             {
-                TargetType = "user", TargetId = Id(id), Subject = user.LoginId,
+                TargetType = "user",
+                TargetId = Id(id),
+                Subject = user.LoginId,
                 Details = new Dictionary<string, string?> { ["generated"] = (generated is not null).ToString(), ["unlocked"] = wasLocked.ToString() },
             },
             connection, transaction, ct);
