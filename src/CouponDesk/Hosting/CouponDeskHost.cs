@@ -1,6 +1,7 @@
 using CouponDesk.Commands;
 using CouponDesk.Data;
 using CouponDesk.Data.Redis;
+using CouponDesk.Features.Rendering;
 using CouponDesk.Features.Users;
 using CouponDesk.Security;
 using CouponDesk.Security.Pii;
@@ -65,6 +66,7 @@ public static class CouponDeskHost
         services.AddCouponDeskProblemDetails();
         services.AddCouponDeskHealth();
         services.AddCouponDeskAuthorization();
+        services.AddRendering(configuration);
         services.AddOpenApi();
         if (roles.Jobs && !forCommand)
         {
