@@ -57,7 +57,7 @@ public sealed class RenderingSamples : IBenchmark
         [
             ("banner-barcode", new CouponTemplateSpec("카페 아메리카노 T", "스타벅스", new DateOnly(2027, 1, 24), CouponType.Barcode, null, product, banner), "912345678901", null),
             ("amount-long-name", new CouponTemplateSpec(
-                "[테스트마트] 모바일 금액권 3만원 — 전국 매장 사용 가능, 일부 입점 매장 및 온라인몰 제외, 잔액은 재사용 가능",
+                "[테스트마트] 모바일 금액권 3만원 — 전국 직영 매장에서 사용 가능하며 일부 입점 매장, 온라인몰, 주유소와 문화센터는 제외되고 잔액은 유효기간 안에 다시 사용할 수 있습니다",
                 "테스트마트 전국 직영점 (일부 가맹점 제외)", new DateOnly(2027, 3, 31), CouponType.Amount, 30000, product, null),
                 "9876543210987654", "인지세 납부: 서울세무서장 승인 제2026-1호"),
             ("no-image", new CouponTemplateSpec("딸기 생크림 케이크 1호", "파리바게뜨", new DateOnly(2026, 12, 31), CouponType.Barcode, null, null, null), "123456789012345678901234", null),

@@ -38,8 +38,8 @@ public static class SourceImageDecoder
         var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul);
         using var bitmap = new SKBitmap(info);
         var result = codec.GetPixels(info, bitmap.GetPixels());
-        // A truncated file still yields its decoded top part; anything else is an unreadable image.
-        if (result is not (SKCodecResult.Success or SKCodecResult.IncompleteInput))
+        // A truncated file would decode its top part above grey: refused too, so the caller can fall back to another image.
+        if (result != SKCodecResult.Success)
         {
             throw new CouponRenderException(CouponRenderException.InvalidImage, field, $"{label} 파일을 읽을 수 없습니다. 손상되지 않은 이미지인지 확인해 주세요.");
         }
