@@ -30,6 +30,19 @@ internal sealed class BarcodeBandPainter : IDisposable
         stampFont = TextPainter.CreateFont(fonts.Regular, StampSize);
     }
 
+    /// <summary>
+    /// The rows of <paramref name="band"/> this painter can change (bars at their highest, which is with a stamp-duty
+    /// line, down to the bottom margin); the rest of the band stays as the template drew it.
+    /// </summary>
+    public static (int Top, int Bottom) ChangingRows(SKRectI band) => (BarsTop(band, hasStamp: true), band.Bottom - (StampBottomMargin / 2));
+
+    private static int BarsTop(SKRectI band, bool hasStamp)
+    {
+        var stampLine = hasStamp ? (StampSize * TextPainter.LineSpacing) + StampBottomMargin : 0;
+        var blockHeight = BarHeight + NumberGap + (NumberSize * TextPainter.LineSpacing);
+        return band.Top + (int)MathF.Round((band.Height - stampLine - blockHeight) / 2);
+    }
+
     /// <summary>Clears <paramref name="band"/> to white and draws the coupon's bars, number and stamp-duty line into it.</summary>
     public void Paint(SKCanvas canvas, SKRectI band, Code128Bars code, string printedNumber, string? stampDuty)
     {
@@ -41,8 +54,7 @@ internal sealed class BarcodeBandPainter : IDisposable
         var hasStamp = !string.IsNullOrEmpty(stampDuty);
         var stampLine = hasStamp ? (StampSize * TextPainter.LineSpacing) + StampBottomMargin : 0;
         var numberLine = NumberSize * TextPainter.LineSpacing;
-        var blockHeight = BarHeight + NumberGap + numberLine;
-        var barsTop = band.Top + (int)MathF.Round((band.Height - stampLine - blockHeight) / 2);
+        var barsTop = BarsTop(band, hasStamp);
         DrawBars(canvas, code, band, barsTop);
 
         var numberBox = new SKRect(band.Left, barsTop + BarHeight + NumberGap, band.Right, barsTop + BarHeight + NumberGap + numberLine);

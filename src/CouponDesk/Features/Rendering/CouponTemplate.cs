@@ -24,7 +24,8 @@ public sealed class CouponTemplate : IDisposable
         if (splice)
         {
             using var pixels = fixedParts.PeekPixels();
-            spliced = RowSplicedJpeg.Create(pixels, layout.Barcode.Top, layout.Barcode.Bottom, JpegEncoding.Qualities[0]);
+            var (top, bottom) = BarcodeBandPainter.ChangingRows(layout.Barcode);
+            spliced = RowSplicedJpeg.Create(pixels, top, bottom, JpegEncoding.Qualities[0]);
         }
     }
 

@@ -64,16 +64,20 @@ public sealed class CouponImageTests(RendererFixture fixture) : IClassFixture<Re
         AssertGatewayAccepts(coupon.Jpeg, 1080);
     }
 
-    [Fact]
-    public void Spliced_rows_decode_to_exactly_the_pixels_of_a_whole_image_encode()
+    [Theory]
+    [InlineData(true, "인지세 문구")]
+    [InlineData(true, null)]
+    [InlineData(false, "인지세 납부: 서울세무서장 승인 제2026-1호")]
+    [InlineData(false, null)]
+    public void Spliced_rows_decode_to_exactly_the_pixels_of_a_whole_image_encode(bool withBanner, string? stamp)
     {
-        var spec = Spec(CouponType.Amount, true, LongName);
+        var spec = Spec(CouponType.Amount, withBanner, LongName);
         using var spliced = fixture.Renderer.CreateTemplate(spec, spliceEncodedRows: true);
         using var whole = fixture.Renderer.CreateTemplate(spec, spliceEncodedRows: false);
         Assert.True(spliced.IsSpliced);
 
-        var a = spliced.Render("912345678901", "인지세 문구");
-        var b = whole.Render("912345678901", "인지세 문구");
+        var a = spliced.Render("123456789012345678901234567890", stamp);
+        var b = whole.Render("123456789012345678901234567890", stamp);
 
         Assert.NotEqual(a.Jpeg, b.Jpeg); // restart markers make a different file…
         Assert.True(a.Jpeg.AsSpan().IndexOf((ReadOnlySpan<byte>)[0xFF, 0xDD]) > 0); // …with a DRI segment…
