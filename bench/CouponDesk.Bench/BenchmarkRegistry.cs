@@ -15,6 +15,7 @@ public static class BenchmarkRegistry
     {
         ["machine"] = new MachineInfo(),
         ["rendering"] = new RenderingBenchmark(),
+        ["scratch"] = new Scratch(),
         ["rendering-samples"] = new RenderingSamples(),
     };
 }

@@ -86,7 +86,7 @@ internal static class JpegRestartTranscoder
         var mcusPerRow = (source.Width + 15) / 16;
         var rows = (source.Height + 15) / 16;
         var reader = new BitReader(jpeg[source.ScanStart..source.ScanEnd]);
-        var writer = new BitWriter(1 << 16);
+        var writer = new EntropyWriter(1 << 16);
         var result = new byte[rows][];
         Span<int> sourcePredictor = stackalloc int[3];
         Span<int> targetPredictor = stackalloc int[3];
@@ -111,12 +111,7 @@ internal static class JpegRestartTranscoder
                         sourcePredictor[component] = dc;
                         var diff = dc - targetPredictor[component];
                         targetPredictor[component] = dc;
-                        var category = Category(diff);
-                        writer.Write(dcOut.Codes[category], dcOut.Lengths[category]);
-                        if (category > 0)
-                        {
-                            writer.Write(diff < 0 ? diff + (1 << category) - 1 : diff, category);
-                        }
+                        writer.WriteValue(diff, dcOut);
 
                         // AC: the same run/size symbols and the same value bits, only the codes change.
                         for (var k = 1; k < 64;)
@@ -216,12 +211,6 @@ internal static class JpegRestartTranscoder
 
     private static int Extend(int value, int size) => size == 0 ? 0 : value < (1 << (size - 1)) ? value - (1 << size) + 1 : value;
 
-    private static int Category(int value)
-    {
-        var magnitude = Math.Abs(value);
-        return magnitude == 0 ? 0 : 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)magnitude);
-    }
-
     /// <summary>Reads entropy-coded bits, removing the 0x00 stuffed after every 0xFF.</summary>
     private ref struct BitReader(ReadOnlySpan<byte> data)
     {
@@ -301,54 +290,6 @@ internal static class JpegRestartTranscoder
 
                 buffer |= (ulong)next << (56 - count);
                 count += 8;
-            }
-        }
-    }
-
-    /// <summary>Writes entropy-coded bits, stuffing 0x00 after every 0xFF; rows end padded with 1-bits.</summary>
-    private sealed class BitWriter(int capacity)
-    {
-        private byte[] bytes = new byte[capacity];
-        private int length;
-        private ulong buffer;
-        private int count;
-
-        public void Write(int value, int bits)
-        {
-            buffer = (buffer << bits) | ((ulong)value & ((1UL << bits) - 1));
-            count += bits;
-            while (count >= 8)
-            {
-                count -= 8;
-                Put((byte)(buffer >> count));
-            }
-        }
-
-        /// <summary>Pads the last byte with 1-bits and returns the row's bytes, starting the next row empty.</summary>
-        public byte[] Flush()
-        {
-            if (count > 0)
-            {
-                Write((1 << (8 - count)) - 1, 8 - count);
-            }
-
-            var row = bytes.AsSpan(0, length).ToArray();
-            length = 0;
-            buffer = 0;
-            return row;
-        }
-
-        private void Put(byte value)
-        {
-            if (length + 2 > bytes.Length)
-            {
-                Array.Resize(ref bytes, bytes.Length * 2);
-            }
-
-            bytes[length++] = value;
-            if (value == 0xFF)
-            {
-                bytes[length++] = 0;
             }
         }
     }

@@ -6,8 +6,8 @@ namespace CouponDesk.Features.Rendering;
 /// A campaign's JPEG with its fixed rows encoded once (docs/decisions.md D-6.3). The file is written with a restart
 /// marker after every MCU row (16 px at 4:2:0) and the standard Huffman tables, so each row's entropy-coded segment
 /// stands alone. The template is encoded once and re-coded row by row (<see cref="JpegRestartTranscoder"/>); per coupon
-/// only the barcode band (16 MCU rows) is encoded and re-coded, and the file is the stored rows with the band's rows
-/// in between. The DCT blocks are exactly those a whole-image encode produces, so the decoded pixels are identical
+/// only the MCU rows the barcode band changes are encoded (<see cref="GreyBandEncoder"/>, or the general encoder plus
+/// re-coding when the band is not all grey), and the file is the stored rows with the band's rows in between. The DCT blocks are exactly those a whole-image encode produces, so the decoded pixels are identical
 /// (tested); only the entropy coding differs.
 /// </summary>
 internal sealed class RowSplicedJpeg
@@ -18,10 +18,13 @@ internal sealed class RowSplicedJpeg
     private readonly byte[]?[] rows;
     private readonly byte[] quantization;
     private readonly byte[] frame;
+    private readonly byte[] lumaQuantization;
     private readonly int quality;
 
-    private RowSplicedJpeg(byte[] header, byte[]?[] rows, byte[] quantization, byte[] frame, int firstVariableRow, int variableRowCount, int quality)
+    private RowSplicedJpeg(
+        byte[] header, byte[]?[] rows, byte[] quantization, byte[] frame, byte[] lumaQuantization, int firstVariableRow, int variableRowCount, int quality)
     {
+        this.lumaQuantization = lumaQuantization;
         this.header = header;
         this.rows = rows;
         this.quantization = quantization;
@@ -55,7 +58,7 @@ internal sealed class RowSplicedJpeg
         }
 
         var jpeg = JpegEncoding.Encode(canvas, quality);
-        if (JpegRestartTranscoder.Parse(jpeg) is not { } source)
+        if (JpegRestartTranscoder.Parse(jpeg) is not { } source || LumaTable(source) is not { } luma)
         {
             return null;
         }
@@ -67,7 +70,7 @@ internal sealed class RowSplicedJpeg
             kept[row] = row >= first && row <= last ? null : rows[row];
         }
 
-        return new RowSplicedJpeg(Header(source, canvas.Width / RowHeight), kept, source.Quantization, source.Frame, first, last - first + 1, quality);
+        return new RowSplicedJpeg(Header(source, canvas.Width / RowHeight), kept, source.Quantization, source.Frame, luma, first, last - first + 1, quality);
     }
 
     /// <summary>
@@ -77,17 +80,12 @@ internal sealed class RowSplicedJpeg
     /// </summary>
     public byte[]? Assemble(SKPixmap band)
     {
-        var jpeg = JpegEncoding.Encode(band, quality);
-        if (JpegRestartTranscoder.Parse(jpeg) is not { } source
-            || !source.Quantization.AsSpan().SequenceEqual(quantization)
-            || !source.Frame.AsSpan(9).SequenceEqual(frame.AsSpan(9))
-            || source.Width != CouponLayout.Width
-            || source.Height != VariableHeight)
+        var bandRows = GreyBandEncoder.TryEncode(band, lumaQuantization) ?? EncodeWithLibjpeg(band);
+        if (bandRows is null)
         {
             return null;
         }
 
-        var bandRows = JpegRestartTranscoder.Transcode(jpeg, source);
         var size = header.Length + 2 + (2 * (rows.Length - 1));
         for (var row = 0; row < rows.Length; row++)
         {
@@ -114,6 +112,49 @@ internal sealed class RowSplicedJpeg
         file[at++] = 0xFF;
         file[at] = 0xD9;
         return file;
+    }
+
+    /// <summary>The general path for a band that is not all grey: the encoder, then re-coded like the template.</summary>
+    private byte[][]? EncodeWithLibjpeg(SKPixmap band)
+    {
+        var jpeg = JpegEncoding.Encode(band, quality);
+        return JpegRestartTranscoder.Parse(jpeg) is { } source
+            && source.Quantization.AsSpan().SequenceEqual(quantization)
+            && source.Frame.AsSpan(9).SequenceEqual(frame.AsSpan(9))
+            && source.Width == CouponLayout.Width
+            && source.Height == VariableHeight
+                ? JpegRestartTranscoder.Transcode(jpeg, source)
+                : null;
+    }
+
+    /// <summary>The 64 luma quantisers (zig-zag order) of the table the frame assigns to its first component.</summary>
+    private static byte[]? LumaTable(JpegRestartTranscoder.Source source)
+    {
+        var wanted = source.Frame[12];
+        var dqt = source.Quantization.AsSpan();
+        while (dqt.Length >= 4 && dqt[0] == 0xFF && dqt[1] == 0xDB)
+        {
+            var length = (dqt[2] << 8) | dqt[3];
+            var body = dqt.Slice(4, length - 2);
+            while (body.Length >= 65)
+            {
+                if (body[0] >> 4 != 0)
+                {
+                    return null; // 16-bit tables: not what a quality-90 baseline encoder writes
+                }
+
+                if ((body[0] & 15) == wanted)
+                {
+                    return body.Slice(1, 64).ToArray();
+                }
+
+                body = body[65..];
+            }
+
+            dqt = dqt[(2 + length)..];
+        }
+
+        return null;
     }
 
     /// <summary>SOI, JFIF, the encoder's quantisation tables and frame, the standard Huffman tables, DRI, SOS.</summary>
