@@ -15,7 +15,6 @@ public static class BenchmarkRegistry
     {
         ["machine"] = new MachineInfo(),
         ["rendering"] = new RenderingBenchmark(),
-        ["scratch"] = new Scratch(),
         ["rendering-samples"] = new RenderingSamples(),
     };
 }
