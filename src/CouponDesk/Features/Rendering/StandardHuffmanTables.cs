@@ -141,6 +141,4 @@ internal sealed class HuffmanDecoder
 
     /// <summary>The symbol whose code is <paramref name="code"/> of <paramref name="length"/> bits, or -1 if none is.</summary>
     public int Slow(int code, int length) => code <= maxCode[length] ? values[code + valueOffset[length]] : -1;
-
-    public int MaxCode(int length) => maxCode[length];
 }
