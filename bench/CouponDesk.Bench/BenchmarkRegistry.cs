@@ -15,6 +15,8 @@ public static class BenchmarkRegistry
     {
         ["machine"] = new MachineInfo(),
         ["accounts"] = new AccountsBenchmark(),
+        ["rendering"] = new RenderingBenchmark(),
+        ["rendering-samples"] = new RenderingSamples(),
     };
 }
 

@@ -2,6 +2,7 @@ using CouponDesk.Commands;
 using CouponDesk.Data;
 using CouponDesk.Data.Redis;
 using CouponDesk.Features.Auth;
+using CouponDesk.Features.Rendering;
 using CouponDesk.Features.Users;
 using CouponDesk.Security;
 using CouponDesk.Security.Pii;
@@ -67,6 +68,7 @@ public static class CouponDeskHost
         services.AddCouponDeskHealth();
         services.AddCouponDeskAuthorization();
         services.AddAccountsAndAudit(configuration);
+        services.AddRendering(configuration);
         services.AddOpenApi();
         if (roles.Jobs && !forCommand)
         {

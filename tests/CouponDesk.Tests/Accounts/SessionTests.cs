@@ -121,7 +121,7 @@ public sealed class SessionTests(ClockedFactory factory) : IClassFixture<Clocked
         var (account, _) = await SignInAsync();
         factory.Clock.Advance(TimeSpan.FromMinutes(31));
 
-        var (expired, _) = await factory.Services.GetRequiredService<Features.Auth.SessionStore>().CleanupAsync();
+        var (expired, _) = await factory.Services.GetRequiredService<CouponDesk.Features.Auth.SessionStore>().CleanupAsync();
 
         Assert.True(expired >= 1);
         await using var connection = await factory.Database.OpenAsync();
