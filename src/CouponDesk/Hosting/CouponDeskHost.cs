@@ -2,6 +2,7 @@ using CouponDesk.Commands;
 using CouponDesk.Data;
 using CouponDesk.Data.Redis;
 using CouponDesk.Features.Users;
+using CouponDesk.Integrations.Snap;
 using CouponDesk.Security;
 using CouponDesk.Security.Pii;
 using CouponDesk.Shared.Hosting;
@@ -66,6 +67,7 @@ public static class CouponDeskHost
         services.AddCouponDeskHealth();
         services.AddCouponDeskAuthorization();
         services.AddOpenApi();
+        services.AddSnapMessaging(configuration);
         if (roles.Jobs && !forCommand)
         {
             services.AddCouponDeskJobs(configuration);
