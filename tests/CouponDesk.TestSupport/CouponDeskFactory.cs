@@ -14,6 +14,9 @@ public class CouponDeskFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public TestDatabase Database { get; } = new();
 
+    /// <summary>Where staged MMS images go (<c>Snap:ImageDirectory</c>); removed with the factory.</summary>
+    public string ImageDirectory { get; } = Path.Combine(Path.GetTempPath(), "cd-images-" + Guid.NewGuid().ToString("N")[..8]);
+
     /// <summary>Configuration for the application under test; later keys win.</summary>
     protected virtual IEnumerable<KeyValuePair<string, string?>> Settings =>
     [
@@ -22,6 +25,7 @@ public class CouponDeskFactory : WebApplicationFactory<Program>, IAsyncLifetime
         new("CouponDesk:Roles", "web"),
         new("Security:PasswordHashing:WorkFactor", "4"),
         new("Serilog:MinimumLevel:Default", "Warning"),
+        new("Snap:ImageDirectory", ImageDirectory),
         .. TestKeys.PiiSettings,
     ];
 
@@ -52,5 +56,9 @@ public class CouponDeskFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         await base.DisposeAsync();
         await Database.DisposeAsync();
+        if (Directory.Exists(ImageDirectory))
+        {
+            Directory.Delete(ImageDirectory, recursive: true);
+        }
     }
 }
