@@ -18,6 +18,8 @@ namespace CouponDesk.SnapStandIn;
 /// <item>complete (<c>request</c> → <c>complete</c>) after the delivery delay;</item>
 /// <item>move: copy into <c>UMS_LOG_YYYYMM</c> and delete, in one transaction.</item>
 /// </list>
+/// Transactions run at READ COMMITTED: only the stand-in changes rows it has claimed, and without gap locks its claims
+/// and moves do not deadlock the back office's concurrent INSERTs.
 /// </summary>
 public sealed class AgentWorker(
     AgentOptions options,
@@ -85,7 +87,7 @@ public sealed class AgentWorker(
 
     private async Task ClaimAsync(MySqlConnection connection, string channel, string line, CancellationToken cancellationToken)
     {
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken);
         var keys = (await connection.QueryAsync<string>(new CommandDefinition(
             $"""
             SELECT CLIENT_KEY FROM {tables.Send}
@@ -191,7 +193,7 @@ public sealed class AgentWorker(
 
     private async Task SendChunkAsync(MySqlConnection connection, string[] keys, CancellationToken cancellationToken)
     {
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken);
         var rows = (await connection.QueryAsync<AgentRow>(new CommandDefinition(
             $"SELECT {RowColumns} FROM {tables.Send} WHERE CLIENT_KEY IN @keys AND MSG_STATUS = 'pre-send' FOR UPDATE",
             new { keys }, transaction, cancellationToken: cancellationToken))).ToArray();
@@ -284,7 +286,7 @@ public sealed class AgentWorker(
             var log = UmsTableDdl.Quote(await tables.EnsureLogTableAsync(connection, month.Key)); // DDL: outside the transaction
             foreach (var chunk in month.Select(m => m.Key).Chunk(1000))
             {
-                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken);
                 await connection.ExecuteAsync(new CommandDefinition(
                     $"""
                     INSERT INTO {log} ({UmsTableDdl.ColumnNames})

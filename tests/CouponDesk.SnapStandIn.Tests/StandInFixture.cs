@@ -79,14 +79,31 @@ public sealed class StandInFixture : IAsyncLifetime
         key ??= NewKey();
         files ??= await ImageAsync();
         await using var connection = await Database.OpenAsync();
-        await connection.ExecuteAsync(
+        await WithDeadlockRetryAsync(() => connection.ExecuteAsync(
             $"""
             INSERT INTO UMS_MSG (CLIENT_KEY, REQ_CH, TRAFFIC_TYPE, MSG_STATUS, REQ_DATE, CALLBACK_NUMBER, PHONE, TITLE, MSG,
                                  MMS_FILE_LIST, ETC1, ETC6)
             VALUES (@key, @channel, @traffic, 'ready', {reqDate}, @callback, @phone, @title, @msg, @files, '1', 'test')
             """,
-            new { key, channel, traffic, callback, phone, title, msg, files = files.Length == 0 ? null : files });
+            new { key, channel, traffic, callback, phone, title, msg, files = files.Length == 0 ? null : files }));
         return key;
+    }
+
+    /// <summary>As the pipeline's writer does (spec §5.4 insert retries): a deadlock with the agent's claim is retried.</summary>
+    private static async Task WithDeadlockRetryAsync(Func<Task<int>> action)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await action();
+                return;
+            }
+            catch (MySqlException ex) when (ex.ErrorCode == MySqlErrorCode.LockDeadlock && attempt < 5)
+            {
+                await Task.Delay(50 * attempt);
+            }
+        }
     }
 
     public async Task<MySqlConnection> OpenAsync() => await Database.OpenAsync();
