@@ -17,6 +17,7 @@ public static class BenchmarkRegistry
         ["accounts"] = new AccountsBenchmark(),
         ["rendering"] = new RenderingBenchmark(),
         ["rendering-samples"] = new RenderingSamples(),
+        ["snap-reconcile"] = new Snap.ReconcileBenchmark(),
     };
 }
 

@@ -1,3 +1,4 @@
+using CouponDesk.Shared.Hosting;
 using CouponDesk.Shared.Logging;
 
 namespace CouponDesk.SnapStandIn;
@@ -13,10 +14,18 @@ public static class SnapStandInApp
         var builder = WebApplication.CreateBuilder(args);
         builder.AddMaskedJsonLogging("SnapStandIn");
         builder.Services.AddHealthChecks();
+        builder.Services.AddSettings<AgentOptions>(builder.Configuration, AgentOptions.Section);
+        builder.Services.AddSingleton<AgentState>();
+        builder.Services.AddSingleton<AgentTables>();
+        builder.Services.AddSingleton<GatewayChecks>();
+        builder.Services.AddSingleton<OutcomePolicy>();
+        builder.Services.AddHostedService<AgentWorker>();
 
         var app = builder.Build();
         app.MapHealthChecks("/health/live");
         app.MapHealthChecks("/health/ready");
+        app.MapControl();
+        app.MapPhone();
         return app;
     }
 }

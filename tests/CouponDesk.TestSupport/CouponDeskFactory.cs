@@ -18,6 +18,9 @@ public class CouponDeskFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public TestDatabase Database { get; } = new();
 
+    /// <summary>Where staged MMS images go (<c>Snap:ImageDirectory</c>); removed with the factory.</summary>
+    public string ImageDirectory { get; } = Path.Combine(Path.GetTempPath(), "cd-images-" + Guid.NewGuid().ToString("N")[..8]);
+
     /// <summary>Configuration for the application under test; later keys win.</summary>
     protected virtual IEnumerable<KeyValuePair<string, string?>> Settings =>
     [
@@ -29,6 +32,7 @@ public class CouponDeskFactory : WebApplicationFactory<Program>, IAsyncLifetime
         // otherwise count the whole class's failed logins together. AddressThrottleTests sets a low limit itself.
         new("Security:Login:AddressFailureLimit", "10000"),
         new("Serilog:MinimumLevel:Default", "Warning"),
+        new("Snap:ImageDirectory", ImageDirectory),
         .. TestKeys.PiiSettings,
     ];
 
@@ -97,5 +101,9 @@ public class CouponDeskFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         await base.DisposeAsync();
         await Database.DisposeAsync();
+        if (Directory.Exists(ImageDirectory))
+        {
+            Directory.Delete(ImageDirectory, recursive: true);
+        }
     }
 }

@@ -10,7 +10,10 @@ namespace CouponDesk.Data;
 /// Brings a database to the latest schema with FluentMigrator. Creates the database (utf8mb4) when it is missing,
 /// and holds a named lock so several processes starting together migrate once.
 /// </summary>
-public sealed class DatabaseMigrator(DbConnectionFactory connections, ILogger<DatabaseMigrator> logger)
+public sealed class DatabaseMigrator(
+    DbConnectionFactory connections,
+    ILogger<DatabaseMigrator> logger,
+    IEnumerable<IMigrationInput>? inputs = null)
 {
     private const string LockName = "coupondesk.migrate";
 
@@ -32,7 +35,13 @@ public sealed class DatabaseMigrator(DbConnectionFactory connections, ILogger<Da
 
         try
         {
-            using var services = new ServiceCollection()
+            var runnerServices = new ServiceCollection();
+            foreach (var input in inputs ?? [])
+            {
+                runnerServices.AddSingleton(input.GetType(), input);
+            }
+
+            using var services = runnerServices
                 .AddFluentMigratorCore()
                 .ConfigureRunner(runner => runner
                     .AddMySql8()
@@ -74,3 +83,10 @@ public sealed class DatabaseMigrator(DbConnectionFactory connections, ILogger<Da
             $"CREATE DATABASE IF NOT EXISTS {quoted} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
     }
 }
+
+/// <summary>
+/// A value a migration may take in its constructor (FluentMigrator builds migrations with the runner's services), e.g. a
+/// switch that turns a migration into a no-op where another party owns the tables. A migration must give such a
+/// parameter a default, so a migrator built without inputs (tests, tools) applies the default behaviour.
+/// </summary>
+public interface IMigrationInput;

@@ -4,6 +4,7 @@ using CouponDesk.Data.Redis;
 using CouponDesk.Features.Auth;
 using CouponDesk.Features.Rendering;
 using CouponDesk.Features.Users;
+using CouponDesk.Integrations.Snap;
 using CouponDesk.Security;
 using CouponDesk.Security.Pii;
 using CouponDesk.Shared.Hosting;
@@ -70,6 +71,7 @@ public static class CouponDeskHost
         services.AddAccountsAndAudit(configuration);
         services.AddRendering(configuration);
         services.AddOpenApi();
+        services.AddSnapMessaging(configuration);
         if (roles.Jobs && !forCommand)
         {
             services.AddCouponDeskJobs(configuration);

@@ -70,6 +70,7 @@ public sealed class ConfigurationErrorTests
         };
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
         start.Environment["CouponDesk__Roles"] = "web";
+        start.Environment["Snap__ImageDirectory"] = Path.GetTempPath(); // required setting, valid here so each test sees only its own error
         foreach (var (key, value) in TestKeys.PiiSettings)
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
