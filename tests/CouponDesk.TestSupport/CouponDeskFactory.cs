@@ -23,6 +23,10 @@ public class CouponDeskFactory : WebApplicationFactory<Program>, IAsyncLifetime
         new("Security:PasswordHashing:WorkFactor", "4"),
         new("Serilog:MinimumLevel:Default", "Warning"),
         .. TestKeys.PiiSettings,
+        // Nothing listens on the discard port: a test that needs COUFUN starts the stand-in and overrides these.
+        new("Coufun:BaseUrl", "http://127.0.0.1:9/b2c_api/"),
+        new("Coufun:PocId", "TESTPOC01"),
+        new("Catalog:ImageDirectory", Path.Combine(Path.GetTempPath(), "coupondesk-test-images", Database.Name)),
     ];
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

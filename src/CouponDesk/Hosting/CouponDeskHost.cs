@@ -1,7 +1,10 @@
 using CouponDesk.Commands;
 using CouponDesk.Data;
 using CouponDesk.Data.Redis;
+using CouponDesk.Features.Coupons;
+using CouponDesk.Features.Products;
 using CouponDesk.Features.Users;
+using CouponDesk.Integrations.Coufun;
 using CouponDesk.Security;
 using CouponDesk.Security.Pii;
 using CouponDesk.Shared.Hosting;
@@ -66,6 +69,9 @@ public static class CouponDeskHost
         services.AddCouponDeskHealth();
         services.AddCouponDeskAuthorization();
         services.AddOpenApi();
+        services.AddCoufun(configuration);
+        services.AddCoupons(configuration, roles);
+        services.AddProducts(configuration);
         if (roles.Jobs && !forCommand)
         {
             services.AddCouponDeskJobs(configuration);
