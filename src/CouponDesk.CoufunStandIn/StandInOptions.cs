@@ -21,10 +21,15 @@ public sealed class StandInOptions : ISelfValidatingSettings
     public bool PocSuspended { get; set; }
 
     /// <summary>Caller addresses registered for the POC_ID (code 01 otherwise). Empty: loopback only.</summary>
-    public List<string> AllowedCallers { get; set; } = ["127.0.0.1", "::1", "::ffff:127.0.0.1"];
+    /// <remarks>Lists start empty: the configuration binder appends to a list, so defaults live in the getters below.</remarks>
+    public List<string> AllowedCallers { get; set; } = [];
 
-    /// <summary>Functions enabled for the POC_ID (98 otherwise): product, create, status, cancel.</summary>
-    public List<string> EnabledFunctions { get; set; } = ["product", "create", "status", "cancel"];
+    /// <summary>Functions enabled for the POC_ID (98 otherwise): product, create, status, cancel. Empty: all four.</summary>
+    public List<string> EnabledFunctions { get; set; } = [];
+
+    public IReadOnlyList<string> EffectiveAllowedCallers => AllowedCallers.Count > 0 ? AllowedCallers : ["127.0.0.1", "::1"];
+
+    public IReadOnlyList<string> EffectiveEnabledFunctions => EnabledFunctions.Count > 0 ? EnabledFunctions : ["product", "create", "status", "cancel"];
 
     /// <summary>Last KST day of the integration period (05 afterwards); empty = open-ended.</summary>
     public DateOnly? IntegrationEndsOn { get; set; }

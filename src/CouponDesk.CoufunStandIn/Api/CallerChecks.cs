@@ -9,7 +9,7 @@ namespace CouponDesk.CoufunStandIn.Api;
 /// </summary>
 public sealed class CallerChecks(StandInOptions options, StandInLedger ledger)
 {
-    private readonly HashSet<IPAddress> allowed = [.. options.AllowedCallers.Select(Normalize)];
+    private readonly HashSet<IPAddress> allowed = [.. options.EffectiveAllowedCallers.Select(Normalize)];
 
     public string? Check(HttpContext context, string function, string? pocId)
     {
@@ -24,7 +24,7 @@ public sealed class CallerChecks(StandInOptions options, StandInLedger ledger)
             return "02";
         }
 
-        if (!options.EnabledFunctions.Contains(function, StringComparer.OrdinalIgnoreCase))
+        if (!options.EffectiveEnabledFunctions.Contains(function, StringComparer.OrdinalIgnoreCase))
         {
             return "98";
         }
