@@ -63,7 +63,7 @@ public static class CoufunXml
     public static string MaskRaw(string text)
     {
         var masked = System.Text.RegularExpressions.Regex.Replace(
-            text, "<BARCODE_NUM>([^<]*)</BARCODE_NUM>", m => $"<BARCODE_NUM>{SensitiveDataMasker.MaskCouponNumber(m.Groups[1].Value)}</BARCODE_NUM>",
+            text, "<BARCODE_NUM>([^<]*)", m => $"<BARCODE_NUM>{SensitiveDataMasker.MaskCouponNumber(m.Groups[1].Value)}",
             System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
         masked = SensitiveDataMasker.Mask(masked);
         return masked.Length <= MaxKeptRawChars ? masked : masked[..MaxKeptRawChars] + "…";
