@@ -13,6 +13,8 @@ public static class ControlEndpoints
 {
     public sealed record CouponRequest(string BarcodeNum, int? Amount, string? BranchName, string? BranchCode);
 
+    public sealed record PushUrl(string Url);
+
     public sealed record ProductChange(bool? Listed, bool? Sellable, bool? ValidSaleId, int? Price, int? OriPrice, string? Name);
 
     public static void Map(WebApplication app)
@@ -70,6 +72,18 @@ public static class ControlEndpoints
         control.MapPost("/pushes/deliver-now", async (PushDelivery delivery, CancellationToken ct) =>
         {
             await delivery.DeliverDueAsync(ct);
+            return Results.NoContent();
+        });
+
+        // Where pushes go, changeable at run time (a test starts the stand-in before the back office it pushes to).
+        control.MapPut("/push-url", (PushUrl body, StandInOptions options) =>
+        {
+            if (!Uri.TryCreate(body.Url, UriKind.Absolute, out _))
+            {
+                return Results.BadRequest(new { error = "url must be absolute" });
+            }
+
+            options.ExchangePushUrl = body.Url;
             return Results.NoContent();
         });
 
