@@ -35,10 +35,17 @@ public sealed class ExchangeEndToEndTests
         }
 
         Assert.Equal(CouponStatus.Used, coupon!.Status);
-        var pushes = await standIn.Client.PostAsJsonAsync("_control/pushes/find", new { barcodeNum = number });
-        var delivered = await pushes.Content.ReadFromJsonAsync<List<PushDto>>();
+        // The stand-in records the delivery after reading our reply, a moment after we applied the push.
+        List<PushDto>? delivered = null;
+        for (var i = 0; i < 100 && delivered?.SingleOrDefault()?.DeliveredAt is null; i++)
+        {
+            await Task.Delay(100);
+            delivered = await (await standIn.Client.PostAsJsonAsync("_control/pushes/find", new { barcodeNum = number })).Content.ReadFromJsonAsync<List<PushDto>>();
+        }
+
         Assert.Single(delivered!);
         Assert.NotNull(delivered![0].DeliveredAt);
+        Assert.Equal(1, delivered[0].Attempts);
 
         // The status read after the push confirms the state from the supplier (the authority).
         for (var i = 0; i < 100 && await Checked(backOffice, coupon.Id) is null; i++)
