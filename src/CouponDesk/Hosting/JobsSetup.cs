@@ -13,6 +13,8 @@ public static class JobsSetup
     public static IServiceCollection AddCouponDeskJobs(this IServiceCollection services, IConfiguration configuration)
     {
         var connectionString = DbConnectionFactory.Normalize(configuration[$"{DatabaseOptions.Section}:ConnectionString"] ?? "");
+        // Collected first: AddQuartz runs the callback while it adds services, so the collection cannot be enumerated inside it.
+        var registrations = services.Where(d => d.ServiceType == typeof(IJobRegistration)).Select(d => d.ImplementationInstance).OfType<IJobRegistration>().ToList();
         services.AddQuartz("CouponDesk", quartz =>
         {
             quartz.UseDefaultTimeZone(Kst.Zone);
@@ -22,7 +24,7 @@ public static class JobsSetup
                 store.UseClustering(c => c.CheckinInterval = TimeSpan.FromSeconds(15));
                 store.UseSystemTextJsonSerializer();
             });
-            foreach (var registration in services.Where(d => d.ServiceType == typeof(IJobRegistration)).Select(d => d.ImplementationInstance).OfType<IJobRegistration>())
+            foreach (var registration in registrations)
             {
                 registration.Register(quartz);
             }
