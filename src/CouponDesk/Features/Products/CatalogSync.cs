@@ -23,7 +23,8 @@ public sealed class CatalogSync(DbConnectionFactory connections, CoufunClient co
 {
     public const string Scheduled = "SCHEDULED";
     public const string Manual = "MANUAL";
-    private const string LockName = "coupondesk.catalog-sync";
+    // Named locks are server-wide: the database name keeps two CouponDesk databases on one server apart.
+    private string LockName => $"coupondesk.catalog-sync.{connections.DatabaseName}";
     private const int Batch = 500;
 
     /// <summary>The 04:30 / 05:00 retries run only when today's scheduled run has not succeeded (and no 09 was seen).</summary>
