@@ -1,11 +1,16 @@
-using System.Text;
-using CouponDesk.CoufunStandIn;
 using CouponDesk.Shared.Hosting;
 
-// COUFUN answers in EUC-KR; the code pages are not available until registered.
-Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-return await HostRunner.RunAsync(async () =>
+namespace CouponDesk.CoufunStandIn;
+
+/// <summary>
+/// Entry point. A named class rather than top-level statements: the test projects reference the back office and the
+/// stand-in together, and two global <c>Program</c> types would collide.
+/// </summary>
+public static class StandInProgram
 {
-    await CoufunStandInApp.Build(args).RunAsync();
-    return 0;
-});
+    public static Task<int> Main(string[] args) => HostRunner.RunAsync(async () =>
+    {
+        await CoufunStandInApp.Build(args).RunAsync();
+        return 0;
+    });
+}

@@ -8,11 +8,10 @@ public sealed class HealthTests
     [Fact]
     public async Task The_stand_in_answers_its_health_endpoints_on_a_loopback_port()
     {
-        await using var host = await LoopbackHost.StartAsync(CoufunStandInApp.Build, []);
-        using var client = host.CreateClient();
+        await using var standIn = await CoufunStandInHost.StartAsync();
 
-        Assert.Equal("127.0.0.1", host.BaseAddress.Host);
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("health/live")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("health/ready")).StatusCode);
+        Assert.Equal("127.0.0.1", standIn.Host.BaseAddress.Host);
+        Assert.Equal(HttpStatusCode.OK, (await standIn.Client.GetAsync("health/live")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await standIn.Client.GetAsync("health/ready")).StatusCode);
     }
 }

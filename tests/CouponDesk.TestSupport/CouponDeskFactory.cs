@@ -18,23 +18,14 @@ public class CouponDeskFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public TestDatabase Database { get; } = new();
 
-    /// <summary>Where staged MMS images go (<c>Snap:ImageDirectory</c>); removed with the factory.</summary>
-    public string ImageDirectory { get; } = Path.Combine(Path.GetTempPath(), "cd-images-" + Guid.NewGuid().ToString("N")[..8]);
+    /// <summary>Scratch space of this factory (staged MMS images under <c>mms/</c>, product images under <c>products/</c>); removed with it.</summary>
+    public string ScratchDirectory { get; } = TestSettings.NewScratchDirectory();
+
+    /// <summary>Where staged MMS images go (<c>Snap:ImageDirectory</c>).</summary>
+    public string ImageDirectory => Path.Combine(ScratchDirectory, "mms");
 
     /// <summary>Configuration for the application under test; later keys win.</summary>
-    protected virtual IEnumerable<KeyValuePair<string, string?>> Settings =>
-    [
-        new("Database:ConnectionString", Database.ConnectionString),
-        new("Database:MigrateOnStart", "true"),
-        new("CouponDesk:Roles", "web"),
-        new("Security:PasswordHashing:WorkFactor", "4"),
-        // Every in-process request comes from the same (unknown) address: the per-address login throttle would
-        // otherwise count the whole class's failed logins together. AddressThrottleTests sets a low limit itself.
-        new("Security:Login:AddressFailureLimit", "10000"),
-        new("Serilog:MinimumLevel:Default", "Warning"),
-        new("Snap:ImageDirectory", ImageDirectory),
-        .. TestKeys.PiiSettings,
-    ];
+    protected virtual IEnumerable<KeyValuePair<string, string?>> Settings => TestSettings.BackOffice(Database, ScratchDirectory);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -101,9 +92,9 @@ public class CouponDeskFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         await base.DisposeAsync();
         await Database.DisposeAsync();
-        if (Directory.Exists(ImageDirectory))
+        if (Directory.Exists(ScratchDirectory))
         {
-            Directory.Delete(ImageDirectory, recursive: true);
+            Directory.Delete(ScratchDirectory, recursive: true);
         }
     }
 }

@@ -25,6 +25,16 @@ public static class HostRunner
 
             return ConfigurationErrorExitCode;
         }
+        catch (AggregateException ex) when (ex.Flatten().InnerExceptions.All(e => e is OptionsValidationException))
+        {
+            // Several sections invalid at once: the host aggregates their validation failures.
+            foreach (var failure in ex.Flatten().InnerExceptions.Cast<OptionsValidationException>().SelectMany(e => e.Failures))
+            {
+                await Console.Error.WriteLineAsync($"Configuration error: {failure}");
+            }
+
+            return ConfigurationErrorExitCode;
+        }
         catch (ConfigurationException ex)
         {
             await Console.Error.WriteLineAsync($"Configuration error: {ex.Message}");

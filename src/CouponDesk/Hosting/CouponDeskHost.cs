@@ -2,8 +2,11 @@ using CouponDesk.Commands;
 using CouponDesk.Data;
 using CouponDesk.Data.Redis;
 using CouponDesk.Features.Auth;
+using CouponDesk.Features.Coupons;
+using CouponDesk.Features.Products;
 using CouponDesk.Features.Rendering;
 using CouponDesk.Features.Users;
+using CouponDesk.Integrations.Coufun;
 using CouponDesk.Integrations.Snap;
 using CouponDesk.Security;
 using CouponDesk.Security.Pii;
@@ -72,6 +75,9 @@ public static class CouponDeskHost
         services.AddRendering(configuration);
         services.AddOpenApi();
         services.AddSnapMessaging(configuration);
+        services.AddCoufun(configuration);
+        services.AddCoupons(configuration, roles);
+        services.AddProducts(configuration);
         if (roles.Jobs && !forCommand)
         {
             services.AddCouponDeskJobs(configuration);

@@ -11,6 +11,7 @@ public static class AnonymousEndpoints
     public static readonly IReadOnlyList<string> RoutePatterns =
     [
         "/api/auth/login",
+        "/api/coufun/exchange",
         "/health/live",
         "/health/ready",
         "/openapi/{documentName}.json",

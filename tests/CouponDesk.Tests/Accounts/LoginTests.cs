@@ -188,11 +188,9 @@ public sealed class LoginTests(ClockedFactory factory) : IClassFixture<ClockedFa
     {
         protected override IEnumerable<KeyValuePair<string, string?>> Settings =>
         [
+            .. base.Settings,
             new("Database:ConnectionString", inner.Database.ConnectionString),
-            new("CouponDesk:Roles", "web"),
             new("Security:PasswordHashing:WorkFactor", "5"),
-            new("Serilog:MinimumLevel:Default", "Warning"),
-            .. TestKeys.PiiSettings,
         ];
     }
 }

@@ -1,0 +1,180 @@
+using System.Globalization;
+using System.Text;
+using CouponDesk.Data;
+using CouponDesk.Security.Pii;
+using CouponDesk.Shared.Logging;
+using Dapper;
+using MySqlConnector;
+
+namespace CouponDesk.Features.Coupons;
+
+/// <summary>
+/// The coupon record other features use: insert issued coupons in the caller's transaction, find by number (blind
+/// index), reveal a number, apply an exchange push. Coupon numbers never leave this class in clear except through
+/// <see cref="RevealNumberAsync"/>.
+/// </summary>
+public sealed class CouponRepository(DbConnectionFactory connections, PiiProtector pii, TimeProvider time)
+{
+    private const int InsertBatch = 500;
+    private const string BlindIndexPurpose = "coupon";
+
+    private const string Columns = """
+        SELECT id, coupon_number_last4 AS Last4, goods_id AS GoodsId, coupon_type AS CouponType, status, supplier_status AS SupplierStatus,
+               face_value AS FaceValue, price, used_amount AS UsedAmount, balance, valid_until AS ValidUntil, stamp_duty AS StampDuty,
+               tr_id AS TrId, order_id AS OrderId, order_ref AS OrderRef, last_exchange_at AS LastExchangeAt, issued_at AS IssuedAt, updated_at AS UpdatedAt
+        FROM coupons
+        """;
+
+    public byte[] IndexOf(string couponNumber) => pii.BlindIndex(BlindIndexPurpose, couponNumber.Trim());
+
+    /// <summary>Inserts bought coupons inside <paramref name="transaction"/> (multi-row, batches of 500). A number already stored fails the insert.</summary>
+    public async Task InsertIssuedAsync(MySqlConnection connection, MySqlTransaction transaction, IReadOnlyList<IssuedCoupon> coupons, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        for (var start = 0; start < coupons.Count; start += InsertBatch)
+        {
+            var batch = coupons.Skip(start).Take(InsertBatch).ToList();
+            var sql = new StringBuilder("""
+                INSERT INTO coupons (coupon_number_enc, coupon_number_index, coupon_number_last4, key_version, goods_id, coupon_type, status,
+                  face_value, price, used_amount, balance, valid_until, stamp_duty, tr_id, order_id, order_ref, issued_at, created_at, updated_at) VALUES
+                """);
+            var parameters = new DynamicParameters();
+            parameters.Add("now", now);
+            parameters.Add("kv", pii.ActiveKeyVersion);
+            parameters.Add("unused", CouponStatus.Unused);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var c = batch[i];
+                var number = c.CouponNumber.Trim();
+                sql.Append(i == 0 ? "\n" : ",\n").Append(CultureInfo.InvariantCulture,
+                    $"(@e{i}, @x{i}, @l{i}, @kv, @g{i}, @t{i}, @unused, @f{i}, @p{i}, 0, @f{i}, @v{i}, @s{i}, @tr{i}, @o{i}, @r{i}, @at{i}, @now, @now)");
+                parameters.Add($"e{i}", pii.Encrypt(number));
+                parameters.Add($"x{i}", IndexOf(number));
+                parameters.Add($"l{i}", number.Length <= 4 ? number : number[^4..]);
+                parameters.Add($"g{i}", c.GoodsId);
+                parameters.Add($"t{i}", c.CouponType);
+                parameters.Add($"f{i}", c.FaceValue);
+                parameters.Add($"p{i}", c.Price);
+                parameters.Add($"v{i}", c.ValidUntil.ToDateTime(TimeOnly.MinValue));
+                parameters.Add($"s{i}", c.StampDuty);
+                parameters.Add($"tr{i}", c.TrId);
+                parameters.Add($"o{i}", c.OrderId);
+                parameters.Add($"r{i}", c.OrderRef);
+                parameters.Add($"at{i}", DateTime.SpecifyKind(c.IssuedAtUtc, DateTimeKind.Utc));
+            }
+
+            await connection.ExecuteAsync(new CommandDefinition(sql.ToString(), parameters, transaction, cancellationToken: cancellationToken));
+        }
+    }
+
+    public async Task<CouponRecord?> FindByNumberAsync(string couponNumber, CancellationToken cancellationToken = default)
+    {
+        await using var c = await connections.OpenAsync(cancellationToken);
+        var row = await c.QuerySingleOrDefaultAsync<Row>(Columns + " WHERE coupon_number_index = @index", new { index = IndexOf(couponNumber) });
+        return row?.ToRecord();
+    }
+
+    public async Task<CouponRecord?> FindByIdAsync(long id, CancellationToken cancellationToken = default)
+    {
+        await using var c = await connections.OpenAsync(cancellationToken);
+        var row = await c.QuerySingleOrDefaultAsync<Row>(Columns + " WHERE id = @id", new { id });
+        return row?.ToRecord();
+    }
+
+    /// <summary>The clear number, for the renderer, COUFUN status/cancel calls and audited reveals. Never log it.</summary>
+    public async Task<string?> RevealNumberAsync(long id, CancellationToken cancellationToken = default)
+    {
+        await using var c = await connections.OpenAsync(cancellationToken);
+        var enc = await c.ExecuteScalarAsync<byte[]?>("SELECT coupon_number_enc FROM coupons WHERE id = @id", new { id });
+        return enc is null ? null : pii.Decrypt(enc);
+    }
+
+    /// <summary>
+    /// Records a push once per event key and applies it to the coupon unless a newer event was applied already
+    /// (pushes are retried every 10 minutes and can arrive out of order). Asks for a status read either way.
+    /// </summary>
+    public async Task<ExchangeApplyResult> ApplyExchangeAsync(ExchangeEvent e, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var c = await connections.OpenAsync(cancellationToken);
+        await using var tx = await c.BeginTransactionAsync(cancellationToken);
+        var coupon = await c.QuerySingleOrDefaultAsync<Row>(Columns + " WHERE coupon_number_index = @index FOR UPDATE", new { index = IndexOf(e.CouponNumber) }, tx);
+        if (coupon is null)
+        {
+            return new ExchangeApplyResult(ExchangeApplyKind.UnknownCoupon, null, null);
+        }
+
+        var existing = await c.ExecuteScalarAsync<long?>(
+            "SELECT id FROM coupon_exchanges WHERE coupon_id = @id AND exchange_num = @num AND status = @status AND exchange_date_kst = @date",
+            new { id = coupon.Id, num = e.ExchangeNum, status = e.Status, date = e.ExchangeDateKst }, tx);
+        if (existing is { } duplicateId)
+        {
+            return new ExchangeApplyResult(ExchangeApplyKind.Duplicate, duplicateId, coupon.Id);
+        }
+
+        var newest = coupon.LastExchangeAt is null || e.ExchangedAtUtc >= coupon.LastExchangeAt;
+        var exchangeId = await c.ExecuteScalarAsync<long>(
+            """
+            INSERT INTO coupon_exchanges (coupon_id, exchange_num, status, exchange_date_kst, exchanged_at, branch_name, branch_code, barcode_type, price, balance, applied, received_at)
+            VALUES (@couponId, @num, @status, @date, @at, @branchName, @branchCode, @type, @price, @balance, @applied, @now);
+            SELECT LAST_INSERT_ID();
+            """,
+            new { couponId = coupon.Id, num = e.ExchangeNum, status = e.Status, date = e.ExchangeDateKst, at = e.ExchangedAtUtc, branchName = e.BranchName, branchCode = e.BranchCode, type = e.BarcodeType, price = e.Price, balance = e.Balance, applied = newest, now },
+            tx);
+
+        if (newest)
+        {
+            var (status, used, balance) = ExchangeRules.Apply(coupon.CouponType, coupon.FaceValue, coupon.Balance, e);
+            await c.ExecuteAsync(
+                """
+                UPDATE coupons SET status = @status, supplier_status = @supplierStatus, used_amount = @used, balance = @balance,
+                  last_exchange_at = @at, status_check_due_at = @now, updated_at = @now
+                WHERE id = @id
+                """,
+                new { id = coupon.Id, status, supplierStatus = e.Status, used, balance, at = e.ExchangedAtUtc, now }, tx);
+        }
+        else
+        {
+            await c.ExecuteAsync("UPDATE coupons SET status_check_due_at = @now, updated_at = @now WHERE id = @id", new { id = coupon.Id, now }, tx);
+        }
+
+        await tx.CommitAsync(cancellationToken);
+        return new ExchangeApplyResult(ExchangeApplyKind.Applied, exchangeId, coupon.Id);
+    }
+
+    /// <summary>Applies what the status API said (the authority, spec §7.2): state, balance, raw STATUS.</summary>
+    public async Task ApplySupplierStateAsync(long id, string status, string? supplierStatus, int usedAmount, int balance, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var c = await connections.OpenAsync(cancellationToken);
+        await c.ExecuteAsync(
+            """
+            UPDATE coupons SET status = @status, supplier_status = COALESCE(@supplierStatus, supplier_status), used_amount = @usedAmount, balance = @balance,
+              status_check_due_at = NULL, status_checked_at = @now, updated_at = @now
+            WHERE id = @id
+            """,
+            new { id, status, supplierStatus, usedAmount, balance, now });
+    }
+
+    /// <summary>Coupons whose status read is due (after a push), oldest first.</summary>
+    public async Task<IReadOnlyList<CouponRecord>> DueForStatusCheckAsync(int limit, CancellationToken cancellationToken = default)
+    {
+        await using var c = await connections.OpenAsync(cancellationToken);
+        return [.. (await c.QueryAsync<Row>(Columns + " WHERE status_check_due_at IS NOT NULL AND status_check_due_at <= @now ORDER BY status_check_due_at LIMIT @limit",
+            new { now = time.GetUtcNow().UtcDateTime, limit })).Select(r => r.ToRecord())];
+    }
+
+    /// <summary>Postpones a failed status read.</summary>
+    public async Task PostponeStatusCheckAsync(long id, TimeSpan delay, CancellationToken cancellationToken = default)
+    {
+        await using var c = await connections.OpenAsync(cancellationToken);
+        await c.ExecuteAsync("UPDATE coupons SET status_check_due_at = @due WHERE id = @id", new { id, due = time.GetUtcNow().UtcDateTime + delay });
+    }
+
+    private sealed record Row(long Id, string Last4, string GoodsId, string CouponType, string Status, string? SupplierStatus, int FaceValue, int Price, int UsedAmount, int Balance,
+        DateTime ValidUntil, string? StampDuty, string? TrId, string? OrderId, long? OrderRef, DateTime? LastExchangeAt, DateTime IssuedAt, DateTime UpdatedAt)
+    {
+        public CouponRecord ToRecord() => new(Id, SensitiveDataMasker.MaskCouponNumber(new string('0', 8) + Last4), GoodsId, CouponType, Status, SupplierStatus, FaceValue, Price,
+            UsedAmount, Balance, DateOnly.FromDateTime(ValidUntil), StampDuty, TrId, OrderId, OrderRef, LastExchangeAt, IssuedAt, UpdatedAt);
+    }
+}

@@ -1,0 +1,176 @@
+using CouponDesk.Data.Redis;
+using StackExchange.Redis;
+
+namespace CouponDesk.Integrations.Coufun;
+
+/// <summary>
+/// Limits calls to COUFUN: at most <see cref="CoufunOptions.MaxConcurrency"/> in flight and
+/// <see cref="CoufunOptions.CallsPerSecond"/> started per second (fixed one-second windows). Shared by every process
+/// through Redis when it is configured and reachable; per process otherwise, and per process again the moment Redis
+/// fails (the limits are then per process: a brief overshoot we accept rather than stopping issuance).
+/// Time comes from <see cref="TimeProvider"/>, so the waits are testable without a clock.
+/// </summary>
+public sealed class CoufunCallGate(CoufunOptions options, RedisConnection redis, TimeProvider time, ILogger<CoufunCallGate> logger) : IDisposable
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
+
+    // KEYS[1] = lease set; ARGV = now ms, lease expiry ms, max, lease id. Expired leases (crashed processes) are dropped first.
+    private const string AcquireScript = """
+        redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+        if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[3]) then
+          redis.call('ZADD', KEYS[1], ARGV[2], ARGV[4])
+          redis.call('PEXPIRE', KEYS[1], 600000)
+          return 1
+        end
+        return 0
+        """;
+
+    private readonly SemaphoreSlim localSlots = new(options.MaxConcurrency, options.MaxConcurrency);
+    private readonly Lock windowGate = new();
+    private long localWindow = -1;
+    private int localCount;
+
+    /// <summary>Key prefix in Redis; tests give each gate group its own.</summary>
+    public string KeyPrefix { get; init; } = "coupondesk:coufun:";
+
+    private TimeSpan LeaseDuration => TimeSpan.FromSeconds((options.RequestTimeoutSeconds * (options.ReadRetries + 1)) + 30);
+
+    /// <summary>Waits for a slot and a rate token; dispose the result when the call is over.</summary>
+    public async Task<IAsyncDisposable> EnterAsync(CancellationToken cancellationToken)
+    {
+        var slot = await AcquireSlotAsync(cancellationToken);
+        try
+        {
+            await TakeRateTokenAsync(cancellationToken);
+            return slot;
+        }
+        catch
+        {
+            await slot.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task<IAsyncDisposable> AcquireSlotAsync(CancellationToken ct)
+    {
+        var leaseId = Guid.NewGuid().ToString("N");
+        while (true)
+        {
+            var db = await SharedAsync(ct);
+            if (db is null)
+            {
+                await localSlots.WaitAsync(ct);
+                return new Release(() =>
+                {
+                    localSlots.Release();
+                    return Task.CompletedTask;
+                });
+            }
+
+            try
+            {
+                var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+                var granted = (int)await db.ScriptEvaluateAsync(AcquireScript, [KeyPrefix + "slots"], [now, now + (long)LeaseDuration.TotalMilliseconds, options.MaxConcurrency, leaseId]);
+                if (granted == 1)
+                {
+                    return new Release(async () =>
+                    {
+                        try
+                        {
+                            await db.SortedSetRemoveAsync(KeyPrefix + "slots", leaseId);
+                        }
+                        catch (RedisException ex)
+                        {
+                            // The lease expires on its own.
+                            logger.LogWarning(ex, "Could not release a COUFUN call slot in Redis");
+                        }
+                    });
+                }
+            }
+            catch (RedisException ex)
+            {
+                logger.LogWarning(ex, "Redis failed while limiting COUFUN calls; limiting per process");
+                continue;
+            }
+
+            await Task.Delay(PollInterval, time, ct);
+        }
+    }
+
+    private async Task TakeRateTokenAsync(CancellationToken ct)
+    {
+        while (true)
+        {
+            var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+            var window = nowMs / 1000;
+            if (await TryTakeAsync(window, ct))
+            {
+                return;
+            }
+
+            // Wait for the next one-second window.
+            await Task.Delay(TimeSpan.FromMilliseconds(((window + 1) * 1000) - nowMs), time, ct);
+        }
+    }
+
+    private async Task<bool> TryTakeAsync(long window, CancellationToken ct)
+    {
+        var db = await SharedAsync(ct);
+        if (db is not null)
+        {
+            try
+            {
+                var key = $"{KeyPrefix}rate:{window}";
+                var count = await db.StringIncrementAsync(key);
+                if (count == 1)
+                {
+                    await db.KeyExpireAsync(key, TimeSpan.FromSeconds(5));
+                }
+
+                return count <= options.CallsPerSecond;
+            }
+            catch (RedisException ex)
+            {
+                logger.LogWarning(ex, "Redis failed while limiting COUFUN calls; limiting per process");
+            }
+        }
+
+        lock (windowGate)
+        {
+            if (window != localWindow)
+            {
+                localWindow = window;
+                localCount = 0;
+            }
+
+            return ++localCount <= options.CallsPerSecond;
+        }
+    }
+
+    private async Task<IDatabase?> SharedAsync(CancellationToken ct)
+    {
+        try
+        {
+            return await redis.TryGetDatabase(ct);
+        }
+        catch (RedisException)
+        {
+            return null;
+        }
+    }
+
+    public void Dispose() => localSlots.Dispose();
+
+    private sealed class Release(Func<Task> release) : IAsyncDisposable
+    {
+        private int released;
+
+        public async ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref released, 1) == 0)
+            {
+                await release();
+            }
+        }
+    }
+}

@@ -1,0 +1,28 @@
+namespace CouponDesk.TestSupport;
+
+/// <summary>
+/// The one baseline configuration of a back office under test (in-process or on a socket). Hosts add their own keys
+/// after it; later keys win. Keeping it in one place means a feature that adds a required setting fixes every host.
+/// </summary>
+public static class TestSettings
+{
+    public static IEnumerable<KeyValuePair<string, string?>> BackOffice(TestDatabase database, string scratchDirectory) =>
+    [
+        new("Database:ConnectionString", database.ConnectionString),
+        new("Database:MigrateOnStart", "true"),
+        new("CouponDesk:Roles", "web"),
+        new("Security:PasswordHashing:WorkFactor", "4"),
+        // Every in-process request comes from the same (unknown) address: the per-address login throttle would
+        // otherwise count the whole class's failed logins together. AddressThrottleTests sets a low limit itself.
+        new("Security:Login:AddressFailureLimit", "10000"),
+        new("Serilog:MinimumLevel:Default", "Warning"),
+        new("Snap:ImageDirectory", Path.Combine(scratchDirectory, "mms")),
+        .. TestKeys.PiiSettings,
+        // Nothing listens on the discard port: a test that needs COUFUN starts the stand-in and overrides these.
+        new("Coufun:BaseUrl", "http://127.0.0.1:9/b2c_api/"),
+        new("Coufun:PocId", "TESTPOC01"),
+        new("Catalog:ImageDirectory", Path.Combine(scratchDirectory, "products")),
+    ];
+
+    public static string NewScratchDirectory() => Path.Combine(Path.GetTempPath(), "cd-test-" + Guid.NewGuid().ToString("N")[..10]);
+}
