@@ -14,6 +14,7 @@ using CouponDesk.Shared.Hosting;
 using CouponDesk.Shared.Logging;
 using CouponDesk.Web.Correlation;
 using CouponDesk.Web.Errors;
+using CouponDesk.Web.Frontend;
 using CouponDesk.Web.Health;
 using Scalar.AspNetCore;
 using Serilog;
@@ -78,6 +79,7 @@ public static class CouponDeskHost
         services.AddCoufun(configuration);
         services.AddCoupons(configuration, roles);
         services.AddProducts(configuration);
+        services.AddWebFrontend(configuration);
         if (roles.Jobs && !forCommand)
         {
             services.AddCouponDeskJobs(configuration);
@@ -89,6 +91,12 @@ public static class CouponDeskHost
         app.UseMiddleware<CorrelationIdMiddleware>();
         app.UseSerilogRequestLogging(options => options.GetLevel = RequestLogLevel.For);
         app.UseCouponDeskProblemDetails();
+        app.UseWebFrontendHeaders();
+        if (roles.Web)
+        {
+            app.UseWebFrontendPages();
+        }
+
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapCouponDeskHealth();

@@ -1,0 +1,432 @@
+// CouponDesk core: API calls with problem details, the per-tab session, DOM building without innerHTML,
+// KST formatting, dialogs and toasts. Classic script (no modules) so the pages also work opened from files.
+(function () {
+  'use strict';
+
+  const CD = (window.CD = window.CD || {});
+  const config = window.CouponDeskConfig || {};
+  const apiBase = String(config.apiBaseUrl || '').replace(/\/+$/, '');
+
+  CD.messages = Object.freeze({
+    apiFailed: 'API 요청에 실패했습니다.',
+    forbidden: '권한이 없습니다.',
+    serverError: '일시적인 오류가 발생했습니다. 잠시 후 다시 시도해 주세요.',
+    offline: '서버에 연결할 수 없습니다. 네트워크 상태를 확인해 주세요.',
+    expired: '로그인 정보가 만료되었습니다. 다시 로그인해 주세요.',
+    noAccess: '접근 권한이 없는 메뉴입니다.',
+    empty: '조회된 결과가 없습니다.'
+  });
+
+  CD.apiUrl = function (path) {
+    return apiBase + path;
+  };
+
+  // ---- per-tab storage: the token lives in sessionStorage only (spec §2.5), never in localStorage ----
+  const SESSION_KEY = 'coupondesk.session';
+  const FLASH_KEY = 'coupondesk.flash';
+  CD.session = {
+    get() {
+      try {
+        return JSON.parse(window.sessionStorage.getItem(SESSION_KEY) || 'null');
+      } catch (e) {
+        return null;
+      }
+    },
+    set(value) {
+      window.sessionStorage.setItem(SESSION_KEY, JSON.stringify(value));
+    },
+    update(patch) {
+      const current = CD.session.get();
+      if (current) CD.session.set(Object.assign({}, current, patch));
+    },
+    clear() {
+      window.sessionStorage.removeItem(SESSION_KEY);
+    }
+  };
+
+  // A message carried to the next page (e.g. "session expired" shown on the login page).
+  CD.flash = {
+    set(text, kind) {
+      window.sessionStorage.setItem(FLASH_KEY, JSON.stringify({ text: String(text), kind: kind || 'info' }));
+    },
+    take() {
+      const raw = window.sessionStorage.getItem(FLASH_KEY);
+      window.sessionStorage.removeItem(FLASH_KEY);
+      try {
+        return raw ? JSON.parse(raw) : null;
+      } catch (e) {
+        return null;
+      }
+    }
+  };
+
+  CD.go = function (page) {
+    window.location.assign(page);
+  };
+
+  // ---- API ----
+  class ApiError extends Error {
+    constructor(status, problem) {
+      const detail = (problem && (problem.detail || problem.title)) || CD.messages.apiFailed;
+      super(detail);
+      this.status = status;
+      this.code = (problem && problem.code) || null;
+      this.detail = detail;
+      this.errors = (problem && problem.errors) || {};
+      this.correlationId = (problem && problem.correlationId) || null;
+    }
+  }
+  CD.ApiError = ApiError;
+
+  const listeners = [];
+  CD.onApiSuccess = function (fn) {
+    listeners.push(fn);
+  };
+
+  function newIdempotencyKey() {
+    const bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  }
+
+  function defaultDetail(status) {
+    if (status === 403) return CD.messages.forbidden;
+    if (status >= 500) return CD.messages.serverError;
+    return CD.messages.apiFailed;
+  }
+
+  /**
+   * Calls the API. options: { body (JSON), form (FormData), query (object), as: 'json'|'blob'|'response',
+   * anonymous (no token, no 401 redirect) }. Throws ApiError with the problem details' Korean detail.
+   */
+  CD.api = async function (method, path, options) {
+    const opts = options || {};
+    let url = CD.apiUrl(path);
+    if (opts.query) {
+      const params = new URLSearchParams();
+      Object.keys(opts.query).forEach((key) => {
+        const value = opts.query[key];
+        if (value !== undefined && value !== null && String(value) !== '') params.append(key, String(value));
+      });
+      const qs = params.toString();
+      if (qs) url += (url.indexOf('?') >= 0 ? '&' : '?') + qs;
+    }
+    const headers = { Accept: 'application/json, application/problem+json' };
+    const session = CD.session.get();
+    if (!opts.anonymous && session && session.token) headers.Authorization = 'Bearer ' + session.token;
+    let body;
+    if (opts.form) {
+      body = opts.form;
+    } else if (opts.body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      body = JSON.stringify(opts.body);
+    }
+    if (method !== 'GET') headers['Idempotency-Key'] = opts.idempotencyKey || newIdempotencyKey();
+
+    let response;
+    try {
+      response = await fetch(url, { method, headers, body, cache: 'no-store', credentials: 'omit' });
+    } catch (e) {
+      throw new ApiError(0, { detail: CD.messages.offline, code: 'offline' });
+    }
+
+    if (response.ok) {
+      if (!opts.anonymous) listeners.forEach((fn) => fn(response));
+      if (opts.as === 'response') return response;
+      if (opts.as === 'blob') return response.blob();
+      if (response.status === 204) return null;
+      const text = await response.text();
+      return text ? JSON.parse(text) : null;
+    }
+
+    let problem = null;
+    try {
+      problem = await response.json();
+    } catch (e) {
+      problem = null;
+    }
+    if (!problem || typeof problem !== 'object') problem = {};
+    if (!problem.detail) problem.detail = defaultDetail(response.status);
+    if (!problem.correlationId) problem.correlationId = response.headers.get('X-Correlation-Id');
+    const error = new ApiError(response.status, problem);
+
+    if (!opts.anonymous && response.status === 401) {
+      // Expired, ended elsewhere or revoked: back to login with the server's own sentence, keeping no form data.
+      CD.session.clear();
+      CD.flash.set(error.detail || CD.messages.expired, 'warning');
+      CD.go('login.html');
+      error.redirected = true;
+    } else if (response.status === 403 && error.code === 'password_change_required') {
+      CD.go('password.html');
+      error.redirected = true;
+    }
+    throw error;
+  };
+
+  // ---- DOM building: text always goes through textContent, never through innerHTML ----
+  CD.h = function (tag, props) {
+    const el = document.createElement(tag);
+    const p = props || {};
+    Object.keys(p).forEach((key) => {
+      const value = p[key];
+      if (value === undefined || value === null || value === false) return;
+      if (key === 'text') el.textContent = String(value);
+      else if (key === 'class') el.className = value;
+      else if (key === 'on') Object.keys(value).forEach((ev) => el.addEventListener(ev, value[ev]));
+      else if (key === 'dataset') Object.assign(el.dataset, value);
+      else if (value === true) el.setAttribute(key, '');
+      else el.setAttribute(key, String(value));
+    });
+    for (let i = 2; i < arguments.length; i++) append(el, arguments[i]);
+    return el;
+  };
+
+  function append(parent, child) {
+    if (child === undefined || child === null || child === false) return;
+    if (Array.isArray(child)) child.forEach((c) => append(parent, c));
+    else if (child instanceof Node) parent.appendChild(child);
+    else parent.appendChild(document.createTextNode(String(child)));
+  }
+
+  CD.clear = function (el) {
+    while (el.firstChild) el.removeChild(el.firstChild);
+    return el;
+  };
+
+  CD.icon = function (name, extra) {
+    return CD.h('i', { class: 'fa-solid ' + name + (extra ? ' ' + extra : ''), 'aria-hidden': 'true' });
+  };
+
+  CD.$ = function (selector, root) {
+    return (root || document).querySelector(selector);
+  };
+  CD.$$ = function (selector, root) {
+    return Array.from((root || document).querySelectorAll(selector));
+  };
+
+  // ---- formatting (KST, KRW) ----
+  const kstParts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Asia/Seoul',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23'
+  });
+
+  function toDate(value) {
+    if (value === null || value === undefined || value === '') return null;
+    if (value instanceof Date) return value;
+    let text = String(value);
+    // Server DateTime values without an offset are UTC.
+    if (/^\d{4}-\d{2}-\d{2}T[\d:.]+$/.test(text)) text += 'Z';
+    const date = new Date(text);
+    return isNaN(date.getTime()) ? null : date;
+  }
+
+  function parts(value) {
+    const date = toDate(value);
+    if (!date) return null;
+    const out = {};
+    kstParts.formatToParts(date).forEach((part) => {
+      out[part.type] = part.value;
+    });
+    return out;
+  }
+
+  CD.fmt = {
+    toDate,
+    dateTime(value) {
+      const p = parts(value);
+      return p ? p.year + '-' + p.month + '-' + p.day + ' ' + p.hour + ':' + p.minute : '-';
+    },
+    dateTimeSeconds(value) {
+      const p = parts(value);
+      return p ? p.year + '-' + p.month + '-' + p.day + ' ' + p.hour + ':' + p.minute + ':' + p.second : '-';
+    },
+    date(value) {
+      const p = parts(value);
+      return p ? p.year + '-' + p.month + '-' + p.day : '-';
+    },
+    // Today's date in KST as YYYY-MM-DD.
+    todayKst() {
+      return CD.fmt.date(new Date());
+    },
+    number(value) {
+      return value === null || value === undefined ? '-' : Number(value).toLocaleString('ko-KR');
+    },
+    won(value) {
+      return value === null || value === undefined ? '-' : Number(value).toLocaleString('ko-KR') + '원';
+    }
+  };
+
+  CD.roleLabels = Object.freeze({ ADMIN: '관리자', OPERATOR: '운영자', VIEWER: '조회 전용' });
+  CD.statusLabels = Object.freeze({ ACTIVE: '로그인 허용', INACTIVE: '로그인 비활성', LOCKED: '잠금' });
+
+  // ---- feedback: alerts, field errors, toasts, dialogs ----
+  CD.alert = function (container, text, kind) {
+    CD.clear(container);
+    if (!text) {
+      container.hidden = true;
+      return;
+    }
+    container.hidden = false;
+    container.appendChild(
+      CD.h(
+        'div',
+        { class: 'alert alert-' + (kind || 'danger') + ' d-flex align-items-start gap-2 mb-3', role: kind === 'success' ? 'status' : 'alert' },
+        CD.icon(kind === 'success' ? 'fa-circle-check' : kind === 'warning' || kind === 'info' ? 'fa-circle-info' : 'fa-circle-exclamation', 'mt-1'),
+        CD.h('div', { text })
+      )
+    );
+  };
+
+  CD.forms = {
+    clearErrors(form) {
+      CD.$$('.is-invalid', form).forEach((el) => el.classList.remove('is-invalid'));
+      CD.$$('.invalid-feedback[data-generated]', form).forEach((el) => el.remove());
+      const alertBox = CD.$('[data-role=form-alert]', form);
+      if (alertBox) CD.alert(alertBox, null);
+    },
+    fieldError(form, name, message) {
+      const field = findField(form, name);
+      if (!field) return false;
+      field.classList.add('is-invalid');
+      const feedback = CD.h('div', { class: 'invalid-feedback', 'data-generated': 'true', text: message });
+      const group = field.closest('.input-group') || field;
+      group.insertAdjacentElement('afterend', feedback);
+      if (field.closest('.input-group')) field.closest('.input-group').classList.add('has-validation');
+      return field;
+    },
+    // Shows a problem next to the fields it names (camelCase keys), the rest in the form's alert box.
+    showError(form, error) {
+      CD.forms.clearErrors(form);
+      let first = null;
+      const unplaced = [];
+      const errors = (error && error.errors) || {};
+      Object.keys(errors).forEach((key) => {
+        const message = [].concat(errors[key]).join(' ');
+        const field = CD.forms.fieldError(form, key, message);
+        if (field && !first) first = field;
+        if (!field) unplaced.push(message);
+      });
+      const alertBox = CD.$('[data-role=form-alert]', form);
+      const summary = unplaced.length ? unplaced.join(' ') : first ? null : (error && error.detail) || CD.messages.apiFailed;
+      if (alertBox && summary) CD.alert(alertBox, summary, 'danger');
+      if (first) first.focus();
+      else if (alertBox) alertBox.focus();
+    }
+  };
+
+  function findField(form, name) {
+    const lower = String(name).toLowerCase();
+    return CD.$$('[name]', form).find((el) => el.name.toLowerCase() === lower) || null;
+  }
+
+  // Disables a button while its request runs (no double submission) and swaps its label.
+  CD.busy = async function (button, busyText, work) {
+    const label = button.textContent;
+    button.disabled = true;
+    if (busyText) button.textContent = busyText;
+    try {
+      return await work();
+    } finally {
+      button.disabled = false;
+      if (busyText) button.textContent = label;
+    }
+  };
+
+  CD.toast = function (text) {
+    const el = CD.h('div', { class: 'cd-toast', role: 'status', 'aria-live': 'polite' }, CD.icon('fa-check'), CD.h('span', { text }));
+    document.body.appendChild(el);
+    window.setTimeout(() => el.remove(), 1500);
+  };
+
+  // A Bootstrap modal built from DOM nodes; resolves true on 확인.
+  CD.confirm = function (message, options) {
+    const opts = options || {};
+    return new Promise((resolve) => {
+      let result = false;
+      const ok = CD.h('button', { type: 'button', class: 'btn ' + (opts.danger ? 'btn-danger' : 'btn-primary'), text: opts.okText || '확인' });
+      const cancel = CD.h('button', { type: 'button', class: 'btn btn-outline-secondary', 'data-bs-dismiss': 'modal', text: opts.cancelText || '취소' });
+      const body = CD.h('div', { class: 'modal-body' });
+      String(message)
+        .split('\n')
+        .forEach((line) => body.appendChild(CD.h('p', { class: 'mb-1', text: line })));
+      if (opts.extra) body.appendChild(opts.extra);
+      const dialog = CD.h(
+        'div',
+        { class: 'modal fade', tabindex: '-1', 'aria-modal': 'true', role: 'dialog', 'aria-labelledby': 'cd-confirm-title' },
+        CD.h(
+          'div',
+          { class: 'modal-dialog modal-dialog-centered' },
+          CD.h(
+            'div',
+            { class: 'modal-content' },
+            CD.h('div', { class: 'modal-header' }, CD.h('h2', { class: 'modal-title fs-5', id: 'cd-confirm-title', text: opts.title || '확인' })),
+            body,
+            CD.h('div', { class: 'modal-footer' }, cancel, ok)
+          )
+        )
+      );
+      document.body.appendChild(dialog);
+      const modal = new window.bootstrap.Modal(dialog);
+      ok.addEventListener('click', async () => {
+        if (opts.validate && !(await opts.validate())) return;
+        result = true;
+        modal.hide();
+      });
+      dialog.addEventListener('shown.bs.modal', () => ok.focus());
+      dialog.addEventListener('hidden.bs.modal', () => {
+        modal.dispose();
+        dialog.remove();
+        resolve(result);
+      });
+      modal.show();
+    });
+  };
+
+  // Downloads an authenticated file (fetch with the token, then a temporary object URL).
+  CD.download = async function (path, query, fallbackName) {
+    const response = await CD.api('GET', path, { query, as: 'response' });
+    const blob = await response.blob();
+    const disposition = response.headers.get('Content-Disposition') || '';
+    const match = /filename\*=UTF-8''([^;]+)|filename="?([^";]+)"?/i.exec(disposition);
+    const name = match ? decodeURIComponent(match[1] || match[2]) : fallbackName;
+    const url = URL.createObjectURL(blob);
+    const link = CD.h('a', { href: url, download: name, class: 'd-none' });
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    window.setTimeout(() => URL.revokeObjectURL(url), 10000);
+  };
+
+  // Product images need the token: fetch them and show an object URL; a missing image shows the placeholder.
+  const imageCache = new Map();
+  CD.authImage = function (img, path) {
+    img.classList.add('cd-img-loading');
+    let pending = imageCache.get(path);
+    if (!pending) {
+      pending = CD.api('GET', path, { as: 'blob' })
+        .then((blob) => URL.createObjectURL(blob))
+        .catch(() => null);
+      imageCache.set(path, pending);
+    }
+    pending.then((url) => {
+      img.classList.remove('cd-img-loading');
+      if (url) img.src = url;
+      else img.classList.add('cd-img-missing');
+    });
+    return img;
+  };
+
+  CD.badge = function (text, kind) {
+    return CD.h('span', { class: 'badge rounded-pill text-bg-' + (kind || 'secondary'), text });
+  };
+
+  CD.emptyRow = function (colspan, text) {
+    return CD.h('tr', { class: 'cd-empty' }, CD.h('td', { colspan: String(colspan), class: 'text-center text-body-secondary py-5', text: text || CD.messages.empty }));
+  };
+})();

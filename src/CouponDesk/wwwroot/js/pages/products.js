@@ -1,0 +1,172 @@
+// 상품 (spec §3.5): the synced catalog with search and paging, product detail, the sync panel and, for an ADMIN,
+// a manual sync (limited per day because COUFUN limits product-list calls).
+(function () {
+  'use strict';
+  const CD = window.CD;
+  const PAGE_SIZE = 50;
+  const state = { page: 1, total: 0, shown: 0, filter: {} };
+
+  CD.page({
+    id: 'products',
+    async init(me) {
+      const form = CD.$('#product-filter');
+      form.addEventListener('submit', (event) => {
+        event.preventDefault();
+        search(form, 1).catch((e) => CD.forms.showError(form, e));
+      });
+      CD.$('#product-more').addEventListener('click', () => search(form, state.page + 1).catch((e) => CD.forms.showError(form, e)));
+      const syncButton = CD.$('#sync-now');
+      if (me.role === 'ADMIN') {
+        syncButton.hidden = false;
+        syncButton.addEventListener('click', () => manualSync(syncButton, form));
+      }
+      await Promise.all([search(form, 1), loadSync()]);
+    }
+  });
+
+  async function search(form, page) {
+    CD.forms.clearErrors(form);
+    if (page === 1) state.filter = { q: form.q.value.trim(), status: form.status.value, validEndType: form.validEndType.value };
+    const result = await CD.api('GET', '/api/products', { query: Object.assign({ page, pageSize: PAGE_SIZE }, state.filter) });
+    const body = CD.$('#product-table tbody');
+    if (page === 1) {
+      CD.clear(body);
+      state.shown = 0;
+    }
+    state.page = page;
+    state.total = result.total;
+    result.items.forEach((item) => body.appendChild(row(item)));
+    state.shown += result.items.length;
+    if (state.shown === 0) body.appendChild(CD.emptyRow(10));
+    CD.$('#product-count').textContent = '조회 결과 (표시 ' + CD.fmt.number(state.shown) + ' / 전체 ' + CD.fmt.number(state.total) + '건)';
+    CD.$('#product-more-box').hidden = state.shown >= state.total;
+  }
+
+  function statusBadge(status) {
+    return status === 'ON_SALE' ? CD.badge('판매중', 'success') : CD.badge('판매중지', 'secondary');
+  }
+
+  function row(item) {
+    const h = CD.h;
+    const img = CD.authImage(h('img', { class: 'cd-thumb', alt: '', loading: 'lazy', width: '48', height: '48' }), item.imageUrl);
+    const open = h('a', { href: '#', class: 'fw-semibold text-decoration-none', text: item.name || item.goodsId });
+    open.addEventListener('click', (event) => {
+      event.preventDefault();
+      showDetail(item.goodsId);
+    });
+    return h(
+      'tr',
+      {},
+      h('td', {}, img),
+      h('td', { class: 'cd-mono', text: item.goodsId }),
+      h('td', { class: 'cd-truncate', title: item.name || '' }, open),
+      h('td', { text: item.exchangeBranch || '-' }),
+      h('td', { class: 'text-end', text: CD.fmt.won(item.oriPrice) }),
+      h('td', { class: 'text-end', text: CD.fmt.won(item.price) }),
+      h('td', { text: item.validity || '-' }),
+      h('td', { text: item.sendType || '-' }),
+      h('td', {}, statusBadge(item.status)),
+      h('td', { text: CD.fmt.dateTime(item.changedAt) })
+    );
+  }
+
+  async function showDetail(goodsId) {
+    const h = CD.h;
+    const body = CD.clear(CD.$('#product-modal-body'));
+    const modal = window.bootstrap.Modal.getOrCreateInstance(CD.$('#product-modal'));
+    modal.show();
+    let detail;
+    try {
+      detail = await CD.api('GET', '/api/products/' + encodeURIComponent(goodsId));
+    } catch (e) {
+      if (!e.redirected) CD.alert(body, e.detail, 'danger');
+      return;
+    }
+    const p = detail.product;
+    CD.$('#product-modal-title').textContent = p.name || p.goodsId;
+    const images = h('div', { class: 'd-flex gap-3 flex-wrap mb-3' });
+    detail.images.forEach((image) =>
+      images.appendChild(
+        h(
+          'figure',
+          { class: 'text-center mb-0' },
+          image.cached ? CD.authImage(h('img', { class: 'cd-thumb-lg', alt: image.size + ' 이미지' }), image.imageUrl) : h('div', { class: 'cd-thumb-lg d-flex align-items-center justify-content-center text-body-tertiary' }, CD.icon('fa-image')),
+          h('figcaption', { class: 'small text-body-secondary mt-1', text: image.size + (image.width ? ' · ' + image.width + '×' + image.height : '') })
+        )
+      )
+    );
+    const facts = h('dl', { class: 'row mb-3' });
+    [
+      ['GOODS_ID', p.goodsId],
+      ['교환처', p.exchangeBranch],
+      ['정가 / 공급가', CD.fmt.won(p.oriPrice) + ' / ' + CD.fmt.won(p.price)],
+      ['유효기간', p.validity],
+      ['발송타입', p.sendType],
+      ['상태', p.status === 'ON_SALE' ? '판매중' : '판매중지']
+    ].forEach(([label, value]) => {
+      facts.appendChild(h('dt', { class: 'col-sm-3 text-body-secondary fw-normal', text: label }));
+      facts.appendChild(h('dd', { class: 'col-sm-9', text: value || '-' }));
+    });
+    body.appendChild(images);
+    body.appendChild(facts);
+    body.appendChild(h('h3', { class: 'h6', text: '상품 정보' }));
+    body.appendChild(h('p', { class: 'small cd-prewrap', text: detail.goodsInfo || '-' }));
+    body.appendChild(h('h3', { class: 'h6', text: '이용 안내' }));
+    body.appendChild(h('p', { class: 'small cd-prewrap', text: detail.useGuide || '-' }));
+    body.appendChild(h('h3', { class: 'h6', text: '변경 이력' }));
+    const changes = h('tbody');
+    detail.changes.forEach((c) => changes.appendChild(h('tr', {}, h('td', { text: CD.fmt.dateTime(c.changedAt) }), h('td', { text: c.field }), h('td', { text: c.oldValue || '-' }), h('td', { text: c.newValue || '-' }))));
+    if (!detail.changes.length) changes.appendChild(CD.emptyRow(4, '변경 이력이 없습니다.'));
+    body.appendChild(h('table', { class: 'table table-sm table-cd' }, h('thead', {}, h('tr', {}, h('th', { text: '일시' }), h('th', { text: '항목' }), h('th', { text: '이전' }), h('th', { text: '변경' }))), changes));
+  }
+
+  async function loadSync() {
+    const sync = await CD.api('GET', '/api/products/sync');
+    const h = CD.h;
+    const panel = CD.clear(CD.$('#sync-panel'));
+    const last = sync.lastRun;
+    const add = (label, value) => {
+      panel.appendChild(h('dt', { text: label }));
+      panel.appendChild(h('dd', {}, value));
+    };
+    add('마지막 동기화', last ? CD.fmt.dateTime(last.startedAt) : '기록 없음');
+    if (last) {
+      add('결과', h('span', {}, last.outcome === 'SUCCEEDED' ? CD.badge('성공', 'success') : last.outcome === 'RUNNING' ? CD.badge('진행 중', 'info') : CD.badge('실패', 'danger'), last.productCount != null ? ' 상품 ' + CD.fmt.number(last.productCount) + '개' : ''));
+      add('추가 / 변경 / 판매중지', [last.added, last.changed, last.discontinued].map((n) => CD.fmt.number(n || 0)).join(' / '));
+      if (last.error) add('오류', last.error);
+    }
+    add('다음 예정', CD.fmt.dateTime(sync.nextScheduledAt));
+    add('판매중 / 판매중지', CD.fmt.number(sync.productsOnSale) + ' / ' + CD.fmt.number(sync.productsDiscontinued));
+    add('오늘 남은 수동 동기화', CD.fmt.number(sync.manualRunsLeftToday) + '회');
+    const button = CD.$('#sync-now');
+    button.disabled = sync.manualRunsLeftToday <= 0 || (last && last.outcome === 'RUNNING');
+    const runs = CD.clear(CD.$('#sync-runs'));
+    (sync.recentRuns || []).slice(0, 6).forEach((run) =>
+      runs.appendChild(
+        h(
+          'li',
+          { class: 'd-flex justify-content-between border-bottom py-1' },
+          h('span', { text: CD.fmt.dateTime(run.startedAt) + ' · ' + (run.triggerKind === 'MANUAL' ? '수동' : '자동') }),
+          run.outcome === 'SUCCEEDED' ? CD.badge('성공', 'success') : run.outcome === 'RUNNING' ? CD.badge('진행 중', 'info') : CD.badge('실패', 'danger')
+        )
+      )
+    );
+    if (!sync.recentRuns || !sync.recentRuns.length) runs.appendChild(h('li', { class: 'text-body-secondary', text: '실행 기록이 없습니다.' }));
+  }
+
+  async function manualSync(button, form) {
+    const alertBox = CD.$('#sync-alert');
+    CD.alert(alertBox, null);
+    if (!(await CD.confirm('공급사 상품 목록을 지금 동기화하시겠습니까? (일일 조회 횟수 제한이 있습니다)', { title: '지금 동기화' }))) return;
+    await CD.busy(button, '동기화 중...', async () => {
+      try {
+        await CD.api('POST', '/api/products/sync');
+        CD.toast('동기화가 완료되었습니다.');
+        await search(form, 1);
+      } catch (e) {
+        if (!e.redirected) CD.alert(alertBox, e.detail, 'danger');
+      }
+    });
+    await loadSync().catch(() => {});
+  }
+})();

@@ -1,0 +1,101 @@
+using Microsoft.Playwright;
+
+namespace CouponDesk.Web.Tests;
+
+/// <summary>
+/// One browser context (a fresh profile: its own sessionStorage) with one page, recording every console error,
+/// uncaught exception and failed request so that a test can assert there were none.
+/// </summary>
+public sealed class BrowserSession : IAsyncDisposable
+{
+    private readonly List<string> errors = [];
+
+    private BrowserSession(IBrowserContext context, IPage page, Uri baseAddress)
+    {
+        Context = context;
+        Page = page;
+        BaseAddress = baseAddress;
+        page.Console += (_, message) =>
+        {
+            // An API refusal (4xx) is an answer the page shows to the user, not a fault; Chromium still logs it.
+            if (message.Type == "error" && !IsApiRefusal(message))
+            {
+                lock (errors)
+                {
+                    errors.Add($"console: {message.Text}");
+                }
+            }
+        };
+        page.PageError += (_, error) =>
+        {
+            lock (errors)
+            {
+                errors.Add($"page error: {error}");
+            }
+        };
+    }
+
+    public IBrowserContext Context { get; }
+
+    private static bool IsApiRefusal(IConsoleMessage message) =>
+        message.Text.StartsWith("Failed to load resource: the server responded with a status of 4", StringComparison.Ordinal)
+        && message.Location.Contains("/api/", StringComparison.Ordinal);
+
+    public IPage Page { get; }
+
+    public Uri BaseAddress { get; }
+
+    public IReadOnlyList<string> Errors
+    {
+        get
+        {
+            lock (errors)
+            {
+                return [.. errors];
+            }
+        }
+    }
+
+    public static async Task<BrowserSession> OpenAsync(WebUiFixture fixture, int width = 1280, int height = 800)
+    {
+        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+            Locale = "ko-KR",
+            TimezoneId = "Asia/Seoul",
+        });
+        context.SetDefaultTimeout(10_000);
+        var page = await context.NewPageAsync();
+        return new BrowserSession(context, page, fixture.BaseAddress);
+    }
+
+    public Task<IResponse?> GoAsync(string path) => Page.GotoAsync(new Uri(BaseAddress, path).ToString());
+
+    /// <summary>Signs in through the login form and waits for the dashboard.</summary>
+    public async Task LoginAsync(WebUiFixture.Account account)
+    {
+        await GoAsync("login.html");
+        await Page.FillAsync("#username", account.LoginId);
+        await Page.FillAsync("#password", account.Password);
+        await Page.ClickAsync("#login-submit");
+        await Page.WaitForURLAsync("**/index.html");
+        await Page.Locator("body:not(.cd-pending)").WaitForAsync();
+    }
+
+    /// <summary>Waits until a signed-in page passed its session and role checks and drew itself.</summary>
+    public Task ReadyAsync() => Page.Locator("body:not(.cd-pending) #cd-menu").WaitForAsync();
+
+    public async Task ScreenshotAsync(string name)
+    {
+        var size = Page.ViewportSize!;
+        await Page.ScreenshotAsync(new PageScreenshotOptions
+        {
+            Path = Path.Combine(WebUiFixture.ScreenshotDirectory, $"{name}-{size.Width}x{size.Height}.png"),
+            FullPage = false,
+        });
+    }
+
+    public void AssertNoErrors() => Assert.True(Errors.Count == 0, "Browser errors:\n" + string.Join("\n", Errors));
+
+    public async ValueTask DisposeAsync() => await Context.CloseAsync();
+}
