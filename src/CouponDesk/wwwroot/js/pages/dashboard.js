@@ -68,9 +68,9 @@
     const data = {
       labels,
       datasets: [
-        { label: '추가', data: ordered.map((r) => r.added || 0), backgroundColor: '#007bff' },
-        { label: '변경', data: ordered.map((r) => r.changed || 0), backgroundColor: '#fd7e14' },
-        { label: '판매중지', data: ordered.map((r) => r.discontinued || 0), backgroundColor: '#dc3545' }
+        { label: '추가', data: ordered.map((r) => r.added || 0), backgroundColor: '#007bff', maxBarThickness: 56 },
+        { label: '변경', data: ordered.map((r) => r.changed || 0), backgroundColor: '#fd7e14', maxBarThickness: 56 },
+        { label: '판매중지', data: ordered.map((r) => r.discontinued || 0), backgroundColor: '#dc3545', maxBarThickness: 56 }
       ]
     };
     if (chart) {
