@@ -1,6 +1,8 @@
 using CouponDesk.Commands;
 using CouponDesk.Data;
 using CouponDesk.Data.Redis;
+using CouponDesk.Features.Campaigns;
+using CouponDesk.Features.Recipients;
 using CouponDesk.Features.Users;
 using CouponDesk.Security;
 using CouponDesk.Security.Pii;
@@ -66,6 +68,8 @@ public static class CouponDeskHost
         services.AddCouponDeskHealth();
         services.AddCouponDeskAuthorization();
         services.AddOpenApi();
+        services.AddRecipients(configuration);
+        services.AddCampaigns(configuration);
         if (roles.Jobs && !forCommand)
         {
             services.AddCouponDeskJobs(configuration);

@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore.Http.Features;
+
+namespace CouponDesk.Features.Recipients;
+
+/// <summary>
+/// Reads an upload body with its size limit enforced while reading: a declared length over the limit is refused
+/// before a byte is read, and an undeclared (chunked) body is cut off at the limit, so a 50 MB body never reaches
+/// memory. Then parses it as .xlsx or CSV into a recipient list.
+/// </summary>
+public sealed class RecipientUploadReader(RecipientOptions options)
+{
+    public async Task<MemoryStream> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var limit = options.MaxFileBytes;
+        if (request.ContentLength > limit)
+        {
+            throw new RecipientUploadException(UploadProblems.TooLarge(limit));
+        }
+
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
+        {
+            sizeFeature.MaxRequestBodySize = limit + 1;
+        }
+
+        var buffer = new MemoryStream(request.ContentLength is { } declared ? (int)declared : 64 * 1024);
+        var chunk = new byte[81920];
+        try
+        {
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                if (buffer.Length + read > limit)
+                {
+                    throw new RecipientUploadException(UploadProblems.TooLarge(limit));
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw new RecipientUploadException(UploadProblems.TooLarge(limit));
+        }
+
+        if (buffer.Length == 0)
+        {
+            throw new RecipientUploadException(UploadProblems.Empty());
+        }
+
+        buffer.Position = 0;
+        return buffer;
+    }
+
+    public ParsedRecipientList Parse(string fileName, MemoryStream content, out UploadKind kind)
+    {
+        var head = content.GetBuffer().AsSpan(0, (int)Math.Min(content.Length, 512));
+        kind = UploadFormat.Detect(fileName, head);
+        var builder = new RecipientListBuilder(options.MaxRows);
+        if (kind == UploadKind.Xlsx)
+        {
+            XlsxRowReader.CheckPackage(content, options.MaxXlsxUncompressedBytes);
+            return builder.Build(XlsxRowReader.Read(content));
+        }
+
+        var text = CsvTextDecoder.Decode(content.GetBuffer().AsSpan(0, (int)content.Length));
+        return builder.Build(CsvRowReader.Read(text));
+    }
+}
