@@ -14,6 +14,7 @@ public static class BenchmarkRegistry
     public static IReadOnlyDictionary<string, IBenchmark> All { get; } = new SortedDictionary<string, IBenchmark>
     {
         ["machine"] = new MachineInfo(),
+        ["recipients-upload"] = new Recipients.RecipientUploadBenchmark(),
     };
 }
 
