@@ -154,7 +154,8 @@ public sealed class RecipientUploadBenchmark : IBenchmark
                     peak = Math.Max(peak, process.WorkingSet64);
                     Thread.Sleep(5);
                 }
-            }) { IsBackground = true };
+            })
+            { IsBackground = true };
             thread.Start();
         }
 

@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 using CouponDesk.Features.Users;
-using CouponDesk.TestSupport;
 using CouponDesk.Tests.Campaigns;
+using CouponDesk.TestSupport;
 
 namespace CouponDesk.Tests.Recipients;
 

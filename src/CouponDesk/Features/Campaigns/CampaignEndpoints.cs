@@ -126,7 +126,10 @@ public sealed class CampaignEndpoints : IEndpointModule
 
         await deps.Audit.RecordAsync(new CampaignAuditEvent(CampaignAuditEvents.Submitted, id, actor, new Dictionary<string, object?>
         {
-            ["sendAt"] = check.SendAt, ["recipients"] = record.RecipientCount, ["goodsId"] = record.GoodsId, ["totalListPrice"] = check.CostEstimate.TotalListPrice,
+            ["sendAt"] = check.SendAt,
+            ["recipients"] = record.RecipientCount,
+            ["goodsId"] = record.GoodsId,
+            ["totalListPrice"] = check.CostEstimate.TotalListPrice,
         }), ct);
         var scheduled = await store.GetAsync(id, ct);
         return Results.Ok(new SubmitResponse(CampaignViews.ToResponse(scheduled!, deps.Pii, deps.Rules), check.CostEstimate, "발송 요청이 완료되었습니다.", check.Warnings));
@@ -231,7 +234,9 @@ public sealed class CampaignEndpoints : IEndpointModule
 
             await deps.Audit.RecordAsync(new CampaignAuditEvent(CampaignAuditEvents.BannerUploaded, id, actor, new Dictionary<string, object?>
             {
-                ["width"] = banner.Width, ["height"] = banner.Height, ["bytes"] = banner.Content.Length,
+                ["width"] = banner.Width,
+                ["height"] = banner.Height,
+                ["bytes"] = banner.Content.Length,
             }), ct);
             return Results.Ok(new { width = banner.Width, height = banner.Height, bytes = banner.Content.Length, contentType = "image/jpeg" });
         }

@@ -87,8 +87,22 @@ public sealed class CampaignStore(DbConnectionFactory connections, PiiProtector 
             """,
             new
             {
-                id, version, sendAtUtc, startAtUtc, product.Name, product.ExchangePlace, product.SupplyPrice, product.ListPrice,
-                product.ValidityType, product.ValidityValue, product.CouponType, product.ImageRef, now, cost, userId, recipients,
+                id,
+                version,
+                sendAtUtc,
+                startAtUtc,
+                product.Name,
+                product.ExchangePlace,
+                product.SupplyPrice,
+                product.ListPrice,
+                product.ValidityType,
+                product.ValidityValue,
+                product.CouponType,
+                product.ImageRef,
+                now,
+                cost,
+                userId,
+                recipients,
             });
         return changed == 1 ? ChangeOutcome.Done : await ExplainAsync(id, CampaignStatus.Draft, version, cancellationToken);
     }

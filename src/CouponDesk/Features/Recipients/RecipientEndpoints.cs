@@ -96,7 +96,11 @@ public sealed class RecipientEndpoints : IEndpointModule
 
         await audit.RecordAsync(new CampaignAuditEvent(CampaignAuditEvents.RecipientsStaged, campaignId, actor, new Dictionary<string, object?>
         {
-            ["listId"] = listId, ["source"] = source, ["valid"] = parsed.Valid.Count, ["errors"] = parsed.ErrorCount, ["duplicates"] = parsed.DuplicateCount,
+            ["listId"] = listId,
+            ["source"] = source,
+            ["valid"] = parsed.Valid.Count,
+            ["errors"] = parsed.ErrorCount,
+            ["duplicates"] = parsed.DuplicateCount,
         }), cancellationToken);
         var header = await store.FindAsync(campaignId, listId, cancellationToken);
         return Results.Created($"/api/campaigns/{campaignId}/recipient-lists/{listId}", await DescribeAsync(header!, store, cancellationToken));
@@ -119,7 +123,8 @@ public sealed class RecipientEndpoints : IEndpointModule
         var errors = await store.ReadErrorsAsync(listId, null, cancellationToken);
         await audit.RecordAsync(new CampaignAuditEvent(CampaignAuditEvents.RecipientErrorsDownloaded, campaignId, AuditActor.From(http), new Dictionary<string, object?>
         {
-            ["listId"] = listId, ["rows"] = errors.Count,
+            ["listId"] = listId,
+            ["rows"] = errors.Count,
         }), cancellationToken);
         return Results.File(RecipientFiles.ErrorCsv(errors), "text/csv; charset=utf-8", $"수신자_오류목록_{campaignId}_{listId}.csv");
     }
@@ -136,7 +141,8 @@ public sealed class RecipientEndpoints : IEndpointModule
         var header = await store.FindAsync(campaignId, listId, cancellationToken);
         await audit.RecordAsync(new CampaignAuditEvent(CampaignAuditEvents.RecipientsAccepted, campaignId, actor, new Dictionary<string, object?>
         {
-            ["listId"] = listId, ["recipients"] = header!.ValidCount,
+            ["listId"] = listId,
+            ["recipients"] = header!.ValidCount,
         }), cancellationToken);
         return Results.Ok(await DescribeAsync(header, store, cancellationToken));
     }
