@@ -28,6 +28,9 @@ public sealed class HostileUploadTests(CampaignTestFactory factory) : IClassFixt
         { "unrecognised header", "a.csv", HttpStatusCode.BadRequest, "upload_no_phone_column" },
         { "no extension", "recipients", HttpStatusCode.BadRequest, "upload_file_name_required" },
         { "image", "a.png", HttpStatusCode.BadRequest, "upload_unsupported_type" },
+        { "cell in column XFD and row 1048576", "a.xlsx", HttpStatusCode.BadRequest, "upload_sheet_too_large" },
+        { "dimension claiming the whole grid", "a.xlsx", HttpStatusCode.BadRequest, "upload_sheet_too_large" },
+        { "sheet with a DTD", "a.xlsx", HttpStatusCode.BadRequest, "upload_unreadable" },
         { "one byte over 10 MB", "a.csv", HttpStatusCode.RequestEntityTooLarge, "upload_too_large" },
     };
 
@@ -98,6 +101,9 @@ public sealed class HostileUploadTests(CampaignTestFactory factory) : IClassFixt
     private static byte[] Build(string kind) => kind switch
     {
         "empty body" => [],
+        "cell in column XFD and row 1048576" => TestFiles.RawXlsx("""<row r="1"><c r="A1" t="inlineStr"><is><t>010-0000-0001</t></is></c><c r="XFD1"><v>1</v></c></row><row r="1048576"><c r="A1048576"><v>1</v></c></row>"""),
+        "dimension claiming the whole grid" => DimensionXlsx(),
+        "sheet with a DTD" => DtdXlsx(),
         "one byte over 10 MB" => Enumerable.Repeat((byte)'1', (10 * 1024 * 1024) + 1).ToArray(),
         "header only xlsx" => TestFiles.RawXlsx("""<row r="1"><c r="A1" t="inlineStr"><is><t>휴대폰번호</t></is></c></row>"""),
         "blank csv" => Encoding.UTF8.GetBytes("\r\n ,\r\n\r\n"),
@@ -115,6 +121,33 @@ public sealed class HostileUploadTests(CampaignTestFactory factory) : IClassFixt
         "no extension" or "image" => Encoding.UTF8.GetBytes("010-0000-0001"),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
+
+    /// <summary>A sheet whose dimension claims A1:XFD1048576 around one real cell.</summary>
+    private static byte[] DimensionXlsx() => Patch(TestFiles.RawXlsx("""<row r="1"><c r="A1" t="inlineStr"><is><t>010-0000-0001</t></is></c></row>"""), "<sheetData>", """<dimension ref="A1:XFD1048576"/><sheetData>""");
+
+    /// <summary>An entity-expansion ("billion laughs") sheet: DTDs are refused outright.</summary>
+    private static byte[] DtdXlsx() => Patch(TestFiles.RawXlsx("<row/>"), "<worksheet", """<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><worksheet""");
+
+    private static byte[] Patch(byte[] xlsx, string find, string replace)
+    {
+        using var stream = new MemoryStream();
+        stream.Write(xlsx);
+        using (var zip = new System.IO.Compression.ZipArchive(stream, System.IO.Compression.ZipArchiveMode.Update, leaveOpen: true))
+        {
+            var entry = zip.GetEntry("xl/worksheets/sheet1.xml")!;
+            string text;
+            using (var reader = new StreamReader(entry.Open()))
+            {
+                text = reader.ReadToEnd();
+            }
+
+            entry.Delete();
+            using var writer = new StreamWriter(zip.CreateEntry("xl/worksheets/sheet1.xml").Open());
+            writer.Write(text.Replace(find, replace, StringComparison.Ordinal));
+        }
+
+        return stream.ToArray();
+    }
 
     private static byte[] ZipWith(string entryName)
     {

@@ -79,4 +79,41 @@ public sealed class UploadSizeLimitTests(UploadSizeLimitTests.KestrelFactory fac
         Assert.True(sentWhenAnswered < 20L * 1024 * 1024, $"{sentWhenAnswered} bytes were sent before the answer");
         Assert.Equal(0, await factory.ScalarAsync<int>("SELECT COUNT(*) FROM recipient_lists WHERE campaign_id = @campaignId", new { campaignId }));
     }
+
+    [Theory]
+    [InlineData("/api/campaigns")]
+    [InlineData("/api/campaigns/1/recipient-lists/quick")]
+    public async Task An_oversized_json_form_is_answered_413(string path)
+    {
+        var client = await factory.CreateClientAsync(Roles.Operator);
+        await CampaignApi.CreateAsync(client);
+        var before = await factory.ScalarAsync<long>("SELECT COUNT(*) FROM campaigns");
+        var address = client.BaseAddress!;
+        var body = Encoding.UTF8.GetBytes("{\"clientName\":\"" + new string('a', 1024 * 1024) + "\",\"eventName\":\"x\"}");
+
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(address.Host, address.Port);
+        var stream = tcp.GetStream();
+        var head = $"POST {path} HTTP/1.1\r\nHost: {address.Authority}\r\n{TestAuthenticationHandler.RoleHeader}: {Roles.Operator}\r\n" +
+            $"Content-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
+        var writer = Task.Run(async () =>
+        {
+            try
+            {
+                await stream.WriteAsync(body);
+            }
+            catch (IOException)
+            {
+                // The server stopped reading: expected.
+            }
+        });
+        using var reader = new StreamReader(stream, Encoding.ASCII, leaveOpen: true);
+        var statusLine = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        tcp.Close();
+        await writer.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.StartsWith("HTTP/1.1 413", statusLine);
+        Assert.Equal(before, await factory.ScalarAsync<long>("SELECT COUNT(*) FROM campaigns"));
+    }
 }

@@ -5,6 +5,7 @@ using CouponDesk.Security;
 using CouponDesk.Security.Pii;
 using CouponDesk.Shared.Time;
 using CouponDesk.Web.Errors;
+using Microsoft.AspNetCore.Mvc;
 
 namespace CouponDesk.Features.Campaigns;
 
@@ -16,15 +17,18 @@ public sealed class CampaignEndpoints : IEndpointModule
 {
     public void Map(IEndpointRouteBuilder app)
     {
+        // JSON bodies here are a form of a few KB; Kestrel refuses anything over 256 KB while reading it. The banner
+        // upload reads its own body with its own limit.
         var group = app.MapGroup("/api/campaigns").WithTags("Campaigns");
-        group.MapPost("", CreateAsync).RequireAuthorization(Policies.RegisterCampaign);
+        var jsonLimit = new RequestSizeLimitAttribute(256 * 1024);
+        group.MapPost("", CreateAsync).RequireAuthorization(Policies.RegisterCampaign).WithMetadata(jsonLimit);
         group.MapGet("/{id:long}", GetAsync).RequireAuthorization(Policies.ViewCampaigns);
-        group.MapPut("/{id:long}", UpdateAsync).RequireAuthorization(Policies.RegisterCampaign);
+        group.MapPut("/{id:long}", UpdateAsync).RequireAuthorization(Policies.RegisterCampaign).WithMetadata(jsonLimit);
         group.MapDelete("/{id:long}", DeleteAsync).RequireAuthorization(Policies.RegisterCampaign);
         group.MapPost("/{id:long}/submit/check", CheckSubmitAsync).RequireAuthorization(Policies.RegisterCampaign);
-        group.MapPost("/{id:long}/submit", SubmitAsync).RequireAuthorization(Policies.RegisterCampaign);
+        group.MapPost("/{id:long}/submit", SubmitAsync).RequireAuthorization(Policies.RegisterCampaign).WithMetadata(jsonLimit);
         group.MapPost("/{id:long}/unschedule", UnscheduleAsync).RequireAuthorization(Policies.RegisterCampaign);
-        group.MapPost("/{id:long}/cancel", CancelAsync).RequireAuthorization(Policies.CancelCampaign);
+        group.MapPost("/{id:long}/cancel", CancelAsync).RequireAuthorization(Policies.CancelCampaign).WithMetadata(jsonLimit);
         group.MapPut("/{id:long}/banner", UploadBannerAsync).RequireAuthorization(Policies.RegisterCampaign);
         group.MapDelete("/{id:long}/banner", RemoveBannerAsync).RequireAuthorization(Policies.RegisterCampaign);
         group.MapGet("/{id:long}/banner", GetBannerAsync).RequireAuthorization(Policies.ViewCampaigns);

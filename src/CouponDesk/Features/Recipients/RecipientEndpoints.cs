@@ -2,6 +2,7 @@ using CouponDesk.Features.Campaigns.Audit;
 using CouponDesk.Hosting;
 using CouponDesk.Security;
 using CouponDesk.Web.Errors;
+using Microsoft.AspNetCore.Mvc;
 
 namespace CouponDesk.Features.Recipients;
 
@@ -22,7 +23,8 @@ public sealed class RecipientEndpoints : IEndpointModule
 
         var lists = app.MapGroup("/api/campaigns/{campaignId:long}/recipient-lists").WithTags("Recipients");
         lists.MapPost("", UploadAsync).RequireAuthorization(Policies.RegisterCampaign);
-        lists.MapPost("/quick", QuickEntryAsync).RequireAuthorization(Policies.RegisterCampaign);
+        // Kestrel enforces this while the JSON is read (100 numbers need a few KB).
+        lists.MapPost("/quick", QuickEntryAsync).RequireAuthorization(Policies.RegisterCampaign).WithMetadata(new RequestSizeLimitAttribute(64 * 1024));
         lists.MapGet("/{listId:long}", GetAsync).RequireAuthorization(Policies.RegisterCampaign);
         lists.MapGet("/{listId:long}/errors", DownloadErrorsAsync).RequireAuthorization(Policies.DownloadUploadErrors);
         lists.MapPost("/{listId:long}/accept", AcceptAsync).RequireAuthorization(Policies.RegisterCampaign);

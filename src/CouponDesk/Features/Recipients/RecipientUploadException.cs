@@ -42,6 +42,9 @@ public static class UploadProblems
     public static ApiProblem ZipBomb() =>
         Bad("upload_unreadable", "파일의 압축을 푼 크기가 허용 한도를 넘습니다. 수신자 목록만 담은 .xlsx 또는 .csv 파일을 업로드하세요.");
 
+    public static ApiProblem SheetTooLarge() =>
+        Bad("upload_sheet_too_large", "시트의 크기(행·열 범위)가 수신자 목록으로 보기에 너무 큽니다. 수신자 목록만 첫 번째 시트에 담아 다시 저장한 뒤 업로드하세요.");
+
     public static ApiProblem MixedEncoding() =>
         Bad("upload_mixed_encoding", "파일에 서로 다른 문자 인코딩(UTF-8과 CP949)이 섞여 있습니다. 한 가지 인코딩으로 다시 저장한 뒤 업로드하세요.");
 

@@ -59,6 +59,8 @@ public sealed class RecipientUploadReader(RecipientOptions options)
         if (kind == UploadKind.Xlsx)
         {
             XlsxRowReader.CheckPackage(content, options.MaxXlsxUncompressedBytes);
+            // Blank rows do not count toward the row limit, but a sheet may not be much taller than the limit.
+            XlsxSheetGuard.Check(content, (options.MaxRows * 5) + 1000);
             return builder.Build(XlsxRowReader.Read(content));
         }
 
