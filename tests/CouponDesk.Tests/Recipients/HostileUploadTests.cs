@@ -31,6 +31,7 @@ public sealed class HostileUploadTests(CampaignTestFactory factory) : IClassFixt
         { "cell in column XFD and row 1048576", "a.xlsx", HttpStatusCode.BadRequest, "upload_sheet_too_large" },
         { "dimension claiming the whole grid", "a.xlsx", HttpStatusCode.BadRequest, "upload_sheet_too_large" },
         { "sheet with a DTD", "a.xlsx", HttpStatusCode.BadRequest, "upload_unreadable" },
+        { "unsupported zip compression", "a.xlsx", HttpStatusCode.BadRequest, "upload_unreadable" },
         { "one byte over 10 MB", "a.csv", HttpStatusCode.RequestEntityTooLarge, "upload_too_large" },
     };
 
@@ -104,6 +105,7 @@ public sealed class HostileUploadTests(CampaignTestFactory factory) : IClassFixt
         "cell in column XFD and row 1048576" => TestFiles.RawXlsx("""<row r="1"><c r="A1" t="inlineStr"><is><t>010-0000-0001</t></is></c><c r="XFD1"><v>1</v></c></row><row r="1048576"><c r="A1048576"><v>1</v></c></row>"""),
         "dimension claiming the whole grid" => DimensionXlsx(),
         "sheet with a DTD" => DtdXlsx(),
+        "unsupported zip compression" => WithCompressionMethod(TestFiles.RawXlsx("<row/>"), 14),
         "one byte over 10 MB" => Enumerable.Repeat((byte)'1', (10 * 1024 * 1024) + 1).ToArray(),
         "header only xlsx" => TestFiles.RawXlsx("""<row r="1"><c r="A1" t="inlineStr"><is><t>휴대폰번호</t></is></c></row>"""),
         "blank csv" => Encoding.UTF8.GetBytes("\r\n ,\r\n\r\n"),
@@ -147,6 +149,25 @@ public sealed class HostileUploadTests(CampaignTestFactory factory) : IClassFixt
         }
 
         return stream.ToArray();
+    }
+
+    /// <summary>Rewrites every entry's compression method (local and central headers), e.g. to LZMA (14).</summary>
+    private static byte[] WithCompressionMethod(byte[] zip, ushort method)
+    {
+        var copy = (byte[])zip.Clone();
+        for (var i = 0; i + 4 < copy.Length; i++)
+        {
+            if (copy[i] == 0x50 && copy[i + 1] == 0x4B && copy[i + 2] == 0x03 && copy[i + 3] == 0x04)
+            {
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(copy.AsSpan(i + 8), method);
+            }
+            else if (copy[i] == 0x50 && copy[i + 1] == 0x4B && copy[i + 2] == 0x01 && copy[i + 3] == 0x02)
+            {
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(copy.AsSpan(i + 10), method);
+            }
+        }
+
+        return copy;
     }
 
     private static byte[] ZipWith(string entryName)

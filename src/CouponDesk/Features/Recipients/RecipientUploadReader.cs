@@ -55,16 +55,29 @@ public sealed class RecipientUploadReader(RecipientOptions options)
     {
         var head = content.GetBuffer().AsSpan(0, (int)Math.Min(content.Length, 512));
         kind = UploadFormat.Detect(fileName, head);
-        var builder = new RecipientListBuilder(options.MaxRows);
-        if (kind == UploadKind.Xlsx)
+        try
         {
-            XlsxRowReader.CheckPackage(content, options.MaxXlsxUncompressedBytes);
-            // Blank rows do not count toward the row limit, but a sheet may not be much taller than the limit.
-            XlsxSheetGuard.Check(content, (options.MaxRows * 5) + 1000);
-            return builder.Build(XlsxRowReader.Read(content));
+            return kind == UploadKind.Xlsx ? ParseXlsx(content) : ParseCsv(content);
         }
+        catch (Exception ex) when (ex is not RecipientUploadException and not OutOfMemoryException)
+        {
+            // Whatever else a broken file makes a library throw (an unsupported zip method, a malformed record …)
+            // is the file's fault: a 400 that names no internals, never a 500.
+            throw new RecipientUploadException(UploadProblems.Unreadable());
+        }
+    }
 
+    private ParsedRecipientList ParseXlsx(MemoryStream content)
+    {
+        XlsxRowReader.CheckPackage(content, options.MaxXlsxUncompressedBytes);
+        // Blank rows do not count toward the row limit, but a sheet may not be much taller than the limit.
+        XlsxSheetGuard.Check(content, (options.MaxRows * 5) + 1000);
+        return new RecipientListBuilder(options.MaxRows).Build(XlsxRowReader.Read(content));
+    }
+
+    private ParsedRecipientList ParseCsv(MemoryStream content)
+    {
         var text = CsvTextDecoder.Decode(content.GetBuffer().AsSpan(0, (int)content.Length));
-        return builder.Build(CsvRowReader.Read(text));
+        return new RecipientListBuilder(options.MaxRows).Build(CsvRowReader.Read(text));
     }
 }
