@@ -18,6 +18,7 @@ public static class BenchmarkRegistry
         ["rendering"] = new RenderingBenchmark(),
         ["rendering-samples"] = new RenderingSamples(),
         ["snap-reconcile"] = new Snap.ReconcileBenchmark(),
+        ["recipients-upload"] = new Recipients.RecipientUploadBenchmark(),
     };
 }
 

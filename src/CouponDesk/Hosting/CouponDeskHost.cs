@@ -1,15 +1,17 @@
 using CouponDesk.Commands;
-using CouponDesk.Data;
 using CouponDesk.Data.Redis;
+using CouponDesk.Data;
 using CouponDesk.Features.Auth;
+using CouponDesk.Features.Campaigns;
 using CouponDesk.Features.Coupons;
 using CouponDesk.Features.Products;
+using CouponDesk.Features.Recipients;
 using CouponDesk.Features.Rendering;
 using CouponDesk.Features.Users;
 using CouponDesk.Integrations.Coufun;
 using CouponDesk.Integrations.Snap;
-using CouponDesk.Security;
 using CouponDesk.Security.Pii;
+using CouponDesk.Security;
 using CouponDesk.Shared.Hosting;
 using CouponDesk.Shared.Logging;
 using CouponDesk.Web.Correlation;
@@ -79,6 +81,8 @@ public static class CouponDeskHost
         services.AddCoufun(configuration);
         services.AddCoupons(configuration, roles);
         services.AddProducts(configuration);
+        services.AddRecipients(configuration);
+        services.AddCampaigns(configuration);
         services.AddWebFrontend(configuration);
         if (roles.Jobs && !forCommand)
         {

@@ -1,0 +1,61 @@
+using System.Globalization;
+using System.Security.Claims;
+
+namespace CouponDesk.Features.Campaigns.Audit;
+
+/// <summary>
+/// Where campaign and recipient actions are audited (spec §3.2: "every action audited"). MERGE NOTE: the audit
+/// service belongs to issue 3; the lead points this interface at it. Event names are stable (see
+/// <see cref="CampaignAuditEvents"/>); details never hold a phone number, name or e-mail in clear.
+/// </summary>
+public interface ICampaignAudit
+{
+    Task RecordAsync(CampaignAuditEvent auditEvent, CancellationToken cancellationToken = default);
+}
+
+public sealed record CampaignAuditEvent(string Name, long? CampaignId, AuditActor Actor, IReadOnlyDictionary<string, object?> Details);
+
+/// <summary>Who did it and from where (spec §7.4 asks for who, when, from where).</summary>
+public sealed record AuditActor(long? UserId, string? Login, string? Ip)
+{
+    public static AuditActor From(HttpContext http)
+    {
+        var id = http.User.FindFirstValue(ClaimTypes.NameIdentifier);
+        return new AuditActor(
+            long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var userId) ? userId : null,
+            http.User.Identity?.Name,
+            http.Connection.RemoteIpAddress?.ToString());
+    }
+}
+
+/// <summary>Stable event names; the audit log screen and its exports key on them.</summary>
+public static class CampaignAuditEvents
+{
+    public const string Created = "campaign.created";
+    public const string Updated = "campaign.updated";
+    public const string Submitted = "campaign.submitted";
+    public const string Unscheduled = "campaign.unscheduled";
+    public const string Cancelled = "campaign.cancelled";
+    public const string Deleted = "campaign.deleted";
+    public const string BannerUploaded = "campaign.banner_uploaded";
+    public const string BannerRemoved = "campaign.banner_removed";
+    public const string RecipientsStaged = "recipients.staged";
+    public const string RecipientsAccepted = "recipients.accepted";
+    public const string RecipientsDiscarded = "recipients.discarded";
+    public const string RecipientErrorsDownloaded = "recipients.errors_downloaded";
+    public const string SenderNumberAdded = "sender_number.added";
+    public const string SenderNumberRemoved = "sender_number.removed";
+    public const string SenderNumberDefaultChanged = "sender_number.default_changed";
+}
+
+/// <summary>Until the audit service lands: structured log events (masked by the log pipeline like every line).</summary>
+public sealed class LoggingCampaignAudit(ILogger<LoggingCampaignAudit> logger) : ICampaignAudit
+{
+    public Task RecordAsync(CampaignAuditEvent auditEvent, CancellationToken cancellationToken = default)
+    {
+        logger.LogInformation(
+            "Audit {AuditEvent} campaign {CampaignId} by user {UserId} from {Ip} {@Details}",
+            auditEvent.Name, auditEvent.CampaignId, auditEvent.Actor.UserId, auditEvent.Actor.Ip, auditEvent.Details);
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,310 @@
+using System.Globalization;
+using CouponDesk.Data;
+using CouponDesk.Features.Campaigns.Products;
+using CouponDesk.Features.Recipients;
+using CouponDesk.Security.Pii;
+using CouponDesk.Shared.Time;
+using Dapper;
+
+namespace CouponDesk.Features.Campaigns;
+
+/// <summary>
+/// Campaign rows. Every state change is one conditional UPDATE (<c>WHERE status = …</c>, and the version for edits),
+/// so two people acting at once can never both win, and a refused change leaves the row as it was.
+/// </summary>
+public sealed class CampaignStore(DbConnectionFactory connections, PiiProtector pii, TimeProvider time)
+{
+    public async Task<long> InsertAsync(CampaignDraft draft, ProductSnapshot? product, long? userId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        var id = await connection.ExecuteScalarAsync<long>(
+            $"""
+            INSERT INTO campaigns (status, client_name, sales_manager, client_requester_enc, requester_phone_enc, requester_phone_bidx,
+              requester_email_enc, event_name, send_mode, scheduled_at, night_send_confirmed, goods_id, product_name, exchange_place,
+              supply_price, list_price, validity_type, validity_value, coupon_type, product_image_ref, product_snapshot_at,
+              sender_number, mms_title, mms_body, use_banner, created_by, created_at, updated_by, updated_at)
+            VALUES ('DRAFT', @ClientName, @SalesManager, @ClientRequesterEnc, @RequesterPhoneEnc, @RequesterPhoneBidx,
+              @RequesterEmailEnc, @EventName, @SendMode, @ScheduledAt, @NightSendConfirmed, @GoodsId, @ProductName, @ExchangePlace,
+              @SupplyPrice, @ListPrice, @ValidityType, @ValidityValue, @CouponType, @ProductImageRef, @ProductSnapshotAt,
+              @SenderNumber, @MmsTitle, @MmsBody, @UseBanner, @UserId, @Now, @UserId, @Now);
+            SELECT LAST_INSERT_ID();
+            """,
+            Parameters(draft, product, userId, now),
+            tx);
+        // The campaign number shown to people (spec §9 #18): KST date + sequence, no company name inside.
+        var number = $"C{Kst.ToKst(now):yyMMdd}{id.ToString("D6", CultureInfo.InvariantCulture)}";
+        await connection.ExecuteAsync("UPDATE campaigns SET campaign_no = @number WHERE id = @id", new { number, id }, tx);
+        await tx.CommitAsync(cancellationToken);
+        return id;
+    }
+
+    public async Task<ChangeOutcome> UpdateDraftAsync(long id, int? expectedVersion, CampaignDraft draft, ProductSnapshot? product, long? userId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var parameters = Parameters(draft, product, userId, now);
+        parameters.Add("Id", id);
+        parameters.Add("ExpectedVersion", expectedVersion);
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var changed = await connection.ExecuteAsync(
+            """
+            UPDATE campaigns SET client_name = @ClientName, sales_manager = @SalesManager, client_requester_enc = @ClientRequesterEnc,
+              requester_phone_enc = @RequesterPhoneEnc, requester_phone_bidx = @RequesterPhoneBidx, requester_email_enc = @RequesterEmailEnc,
+              event_name = @EventName, send_mode = @SendMode, scheduled_at = @ScheduledAt, night_send_confirmed = @NightSendConfirmed,
+              goods_id = @GoodsId, product_name = @ProductName, exchange_place = @ExchangePlace, supply_price = @SupplyPrice,
+              list_price = @ListPrice, validity_type = @ValidityType, validity_value = @ValidityValue, coupon_type = @CouponType,
+              product_image_ref = @ProductImageRef, product_snapshot_at = @ProductSnapshotAt, sender_number = @SenderNumber,
+              mms_title = @MmsTitle, mms_body = @MmsBody, use_banner = @UseBanner, updated_by = @UserId, updated_at = @Now,
+              version = version + 1
+            WHERE id = @Id AND deleted_at IS NULL AND status = 'DRAFT' AND (@ExpectedVersion IS NULL OR version = @ExpectedVersion)
+            """,
+            parameters);
+        return changed == 1 ? ChangeOutcome.Done : await ExplainAsync(id, CampaignStatus.Draft, expectedVersion, cancellationToken);
+    }
+
+    public async Task<CampaignRecord?> GetAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<CampaignRecord>(
+            $"SELECT {CampaignRecord.Columns} FROM campaigns WHERE id = @id AND deleted_at IS NULL", new { id });
+    }
+
+    /// <summary>DRAFT → SCHEDULED (C2) with the product snapshot, the send and start times and the cost estimate.</summary>
+    public async Task<ChangeOutcome> ScheduleAsync(
+        long id, int version, DateTime sendAtUtc, DateTime startAtUtc, ProductSnapshot product, int recipients, long cost, long? userId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var changed = await connection.ExecuteAsync(
+            """
+            UPDATE campaigns SET status = 'SCHEDULED', scheduled_at = @sendAtUtc, start_at = @startAtUtc,
+              product_name = @Name, exchange_place = @ExchangePlace, supply_price = @SupplyPrice, list_price = @ListPrice,
+              validity_type = @ValidityType, validity_value = @ValidityValue, coupon_type = @CouponType,
+              product_image_ref = @ImageRef, product_snapshot_at = @now, cost_estimate = @cost,
+              submitted_by = @userId, submitted_at = @now, updated_by = @userId, updated_at = @now, version = version + 1
+            WHERE id = @id AND deleted_at IS NULL AND status = 'DRAFT' AND version = @version AND recipient_count = @recipients
+            """,
+            new
+            {
+                id,
+                version,
+                sendAtUtc,
+                startAtUtc,
+                product.Name,
+                product.ExchangePlace,
+                product.SupplyPrice,
+                product.ListPrice,
+                product.ValidityType,
+                product.ValidityValue,
+                product.CouponType,
+                product.ImageRef,
+                now,
+                cost,
+                userId,
+                recipients,
+            });
+        return changed == 1 ? ChangeOutcome.Done : await ExplainAsync(id, CampaignStatus.Draft, version, cancellationToken);
+    }
+
+    /// <summary>SCHEDULED → DRAFT (C3, 예약 해제), only before the start time.</summary>
+    public async Task<ChangeOutcome> UnscheduleAsync(long id, long? userId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var changed = await connection.ExecuteAsync(
+            """
+            UPDATE campaigns SET status = 'DRAFT', start_at = NULL, cost_estimate = NULL, submitted_by = NULL, submitted_at = NULL,
+              updated_by = @userId, updated_at = @now, version = version + 1
+            WHERE id = @id AND deleted_at IS NULL AND status = 'SCHEDULED' AND start_at > @now
+            """,
+            new { id, userId, now });
+        if (changed == 1)
+        {
+            return ChangeOutcome.Done;
+        }
+
+        var outcome = await ExplainAsync(id, CampaignStatus.Scheduled, null, cancellationToken);
+        return outcome == ChangeOutcome.Done ? ChangeOutcome.TooLate : outcome;
+    }
+
+    /// <summary>SCHEDULED → CANCELLED (C10): nothing was bought yet, so it is immediate.</summary>
+    public async Task<ChangeOutcome> CancelScheduledAsync(long id, string reason, long? userId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var changed = await connection.ExecuteAsync(
+            """
+            UPDATE campaigns SET status = 'CANCELLED', cancelled_by = @userId, cancelled_at = @now, cancel_reason = @reason,
+              updated_by = @userId, updated_at = @now, version = version + 1
+            WHERE id = @id AND deleted_at IS NULL AND status = 'SCHEDULED'
+            """,
+            new { id, reason, userId, now });
+        return changed == 1 ? ChangeOutcome.Done : await ExplainAsync(id, CampaignStatus.Scheduled, null, cancellationToken);
+    }
+
+    /// <summary>DRAFT → deleted (C4): soft delete; its recipient lists and banners (personal data, files) go with it.</summary>
+    public async Task<ChangeOutcome> DeleteDraftAsync(long id, long? userId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        var changed = await connection.ExecuteAsync(
+            """
+            UPDATE campaigns SET deleted_at = @now, recipient_list_id = NULL, recipient_count = 0, banner_id = NULL,
+              client_requester_enc = NULL, requester_phone_enc = NULL, requester_phone_bidx = NULL, requester_email_enc = NULL,
+              updated_by = @userId, updated_at = @now, version = version + 1
+            WHERE id = @id AND deleted_at IS NULL AND status = 'DRAFT'
+            """,
+            new { id, userId, now }, tx);
+        if (changed != 1)
+        {
+            await tx.RollbackAsync(cancellationToken);
+            return await ExplainAsync(id, CampaignStatus.Draft, null, cancellationToken);
+        }
+
+        await RecipientListStore.PurgeCampaignAsync(connection, tx, id);
+        await connection.ExecuteAsync("DELETE FROM campaign_banners WHERE campaign_id = @id", new { id }, tx);
+        await tx.CommitAsync(cancellationToken);
+        return ChangeOutcome.Done;
+    }
+
+    public async Task<ChangeOutcome> SaveBannerAsync(long id, Banners.ProcessedBanner banner, long? userId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        var status = await connection.ExecuteScalarAsync<string?>(
+            "SELECT status FROM campaigns WHERE id = @id AND deleted_at IS NULL FOR UPDATE", new { id }, tx);
+        if (status != CampaignStatus.Draft)
+        {
+            return status is null ? ChangeOutcome.NotFound : ChangeOutcome.WrongState;
+        }
+
+        await connection.ExecuteAsync("DELETE FROM campaign_banners WHERE campaign_id = @id", new { id }, tx);
+        var bannerId = await connection.ExecuteScalarAsync<long>(
+            """
+            INSERT INTO campaign_banners (campaign_id, content, width, height, byte_size, sha256, created_by, created_at)
+            VALUES (@id, @Content, @Width, @Height, @ByteSize, @Sha256, @userId, @now);
+            SELECT LAST_INSERT_ID();
+            """,
+            new { id, banner.Content, banner.Width, banner.Height, ByteSize = banner.Content.Length, banner.Sha256, userId, now }, tx);
+        await connection.ExecuteAsync(
+            "UPDATE campaigns SET banner_id = @bannerId, use_banner = 1, updated_by = @userId, updated_at = @now, version = version + 1 WHERE id = @id",
+            new { id, bannerId, userId, now }, tx);
+        await tx.CommitAsync(cancellationToken);
+        return ChangeOutcome.Done;
+    }
+
+    public async Task<ChangeOutcome> RemoveBannerAsync(long id, long? userId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        var changed = await connection.ExecuteAsync(
+            """
+            UPDATE campaigns SET banner_id = NULL, use_banner = 0, updated_by = @userId, updated_at = @now, version = version + 1
+            WHERE id = @id AND deleted_at IS NULL AND status = 'DRAFT'
+            """,
+            new { id, userId, now }, tx);
+        if (changed != 1)
+        {
+            await tx.RollbackAsync(cancellationToken);
+            return await ExplainAsync(id, CampaignStatus.Draft, null, cancellationToken);
+        }
+
+        await connection.ExecuteAsync("DELETE FROM campaign_banners WHERE campaign_id = @id", new { id }, tx);
+        await tx.CommitAsync(cancellationToken);
+        return ChangeOutcome.Done;
+    }
+
+    public async Task<(byte[] Content, int Width, int Height)?> GetBannerAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<(byte[], int, int)?>(
+            """
+            SELECT b.content, b.width, b.height FROM campaigns c JOIN campaign_banners b ON b.id = c.banner_id
+            WHERE c.id = @id AND c.deleted_at IS NULL
+            """,
+            new { id });
+    }
+
+    /// <summary>Why a conditional update matched no row.</summary>
+    private async Task<ChangeOutcome> ExplainAsync(long id, string expectedStatus, int? expectedVersion, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<(string Status, int Version)?>(
+            "SELECT status, version FROM campaigns WHERE id = @id AND deleted_at IS NULL", new { id });
+        if (row is null)
+        {
+            return ChangeOutcome.NotFound;
+        }
+
+        if (row.Value.Status != expectedStatus)
+        {
+            return ChangeOutcome.WrongState;
+        }
+
+        return expectedVersion is { } v && v != row.Value.Version ? ChangeOutcome.VersionConflict : ChangeOutcome.Done;
+    }
+
+    private DynamicParameters Parameters(CampaignDraft draft, ProductSnapshot? product, long? userId, DateTime now)
+    {
+        var p = new DynamicParameters();
+        p.Add("ClientName", draft.ClientName);
+        p.Add("SalesManager", draft.SalesManager);
+        p.Add("ClientRequesterEnc", draft.ClientRequester is null ? null : pii.Encrypt(draft.ClientRequester));
+        p.Add("RequesterPhoneEnc", draft.RequesterPhone is null ? null : pii.Encrypt(draft.RequesterPhone));
+        p.Add("RequesterPhoneBidx", draft.RequesterPhone is null ? null : pii.BlindIndex("phone", draft.RequesterPhone));
+        p.Add("RequesterEmailEnc", draft.RequesterEmail is null ? null : pii.Encrypt(draft.RequesterEmail));
+        p.Add("EventName", draft.EventName);
+        p.Add("SendMode", draft.SendMode);
+        p.Add("ScheduledAt", draft.ScheduledAtUtc);
+        p.Add("NightSendConfirmed", draft.NightSendConfirmed);
+        p.Add("GoodsId", draft.GoodsId);
+        p.Add("ProductName", product?.Name);
+        p.Add("ExchangePlace", product?.ExchangePlace);
+        p.Add("SupplyPrice", product?.SupplyPrice);
+        p.Add("ListPrice", product?.ListPrice);
+        p.Add("ValidityType", product?.ValidityType);
+        p.Add("ValidityValue", product?.ValidityValue);
+        p.Add("CouponType", product?.CouponType);
+        p.Add("ProductImageRef", product?.ImageRef);
+        p.Add("ProductSnapshotAt", product is null ? null : now);
+        p.Add("SenderNumber", draft.SenderNumber);
+        p.Add("MmsTitle", draft.MmsTitle);
+        p.Add("MmsBody", draft.MmsBody);
+        p.Add("UseBanner", draft.UseBanner);
+        p.Add("UserId", userId);
+        p.Add("Now", now);
+        return p;
+    }
+
+    /// <summary>The stored draft as the form values (decrypted), for the submit checks.</summary>
+    public CampaignDraft ToDraft(CampaignRecord record) => new()
+    {
+        ClientName = record.ClientName,
+        SalesManager = record.SalesManager,
+        ClientRequester = record.ClientRequesterEnc is null ? null : pii.Decrypt(record.ClientRequesterEnc),
+        RequesterPhone = record.RequesterPhoneEnc is null ? null : pii.Decrypt(record.RequesterPhoneEnc),
+        RequesterEmail = record.RequesterEmailEnc is null ? null : pii.Decrypt(record.RequesterEmailEnc),
+        EventName = record.EventName,
+        SendMode = record.SendMode,
+        ScheduledAtUtc = record.ScheduledAt,
+        NightSendConfirmed = record.NightSendConfirmed,
+        GoodsId = record.GoodsId,
+        SenderNumber = record.SenderNumber,
+        MmsTitle = record.MmsTitle,
+        MmsBody = record.MmsBody,
+        UseBanner = record.UseBanner,
+    };
+}
+
+public enum ChangeOutcome
+{
+    Done,
+    NotFound,
+    WrongState,
+    VersionConflict,
+    TooLate,
+}

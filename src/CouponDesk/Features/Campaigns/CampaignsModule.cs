@@ -1,0 +1,28 @@
+using CouponDesk.Features.Campaigns.Audit;
+using CouponDesk.Features.Campaigns.Banners;
+using CouponDesk.Features.Campaigns.Products;
+using CouponDesk.Features.Campaigns.SenderNumbers;
+using CouponDesk.Hosting;
+using CouponDesk.Shared.Hosting;
+
+namespace CouponDesk.Features.Campaigns;
+
+public static class CampaignsModule
+{
+    public static IServiceCollection AddCampaigns(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSettings<CampaignOptions>(configuration, CampaignOptions.Section);
+        services.AddSingleton<SendTimeRules>();
+        services.AddSingleton<CampaignValidator>();
+        services.AddSingleton<CampaignStore>();
+        services.AddSingleton<BannerImageProcessor>();
+        // MERGE NOTE: placeholders until issues 3, 4 and 5 land (see the interfaces' comments).
+        services.AddSingleton<ICampaignAudit, LoggingCampaignAudit>();
+        services.AddSingleton<IProductCatalog, TableProductCatalog>();
+        services.AddSingleton<ISenderNumbers, TableSenderNumbers>();
+        services.AddSingleton<CampaignEndpoints.Deps>();
+        services.AddEndpointModule<CampaignEndpoints>();
+        services.AddEndpointModule<SenderNumberEndpoints>();
+        return services;
+    }
+}
