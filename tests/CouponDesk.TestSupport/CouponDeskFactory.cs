@@ -57,7 +57,7 @@ public class CouponDeskFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Inserts an ACTIVE account of <paramref name="role"/> with a known password and no password change pending.</summary>
     public async Task<TestAccount> CreateAccountAsync(string role, bool mustChangePassword = false)
     {
-        _ = Server; // the host (and its migrations) first
+        _ = Services; // the host (and its migrations) first; works for the test server and for Kestrel
         var loginId = $"t{role[..1].ToLowerInvariant()}{Interlocked.Increment(ref accountCounter):D6}{Random.Shared.Next(1000, 9999)}";
         var password = PasswordGenerator.Generate();
         var workFactor = Services.GetRequiredService<PasswordHashingOptions>().WorkFactor;

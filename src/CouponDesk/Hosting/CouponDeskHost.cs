@@ -1,6 +1,6 @@
 using CouponDesk.Commands;
-using CouponDesk.Data.Redis;
 using CouponDesk.Data;
+using CouponDesk.Data.Redis;
 using CouponDesk.Features.Auth;
 using CouponDesk.Features.Campaigns;
 using CouponDesk.Features.Coupons;
@@ -10,8 +10,8 @@ using CouponDesk.Features.Rendering;
 using CouponDesk.Features.Users;
 using CouponDesk.Integrations.Coufun;
 using CouponDesk.Integrations.Snap;
-using CouponDesk.Security.Pii;
 using CouponDesk.Security;
+using CouponDesk.Security.Pii;
 using CouponDesk.Shared.Hosting;
 using CouponDesk.Shared.Logging;
 using CouponDesk.Web.Correlation;

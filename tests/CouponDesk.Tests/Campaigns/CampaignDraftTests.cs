@@ -11,14 +11,16 @@ public sealed class CampaignDraftTests(CampaignTestFactory factory) : IClassFixt
     [Fact]
     public async Task A_draft_needs_only_client_and_event_name_and_defaults_the_sales_manager()
     {
-        var client = await factory.CreateClientAsync(Roles.Operator);
+        var account = await factory.CreateAccountAsync(Roles.Operator);
+        var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", await CouponDesk.TestSupport.CouponDeskFactory.LoginAsync(client, account.LoginId, account.Password));
 
         var created = await CampaignApi.ReadAsync(await client.PostAsJsonAsync("/api/campaigns", new { clientName = " 고객사 ", eventName = "이벤트" }), HttpStatusCode.Created);
 
         Assert.Equal("DRAFT", created.GetProperty("status").GetString());
         Assert.Equal("임시저장", created.GetProperty("statusLabel").GetString());
         Assert.Equal("고객사", created.GetProperty("clientName").GetString());
-        Assert.Equal("test-operator", created.GetProperty("salesManager").GetString());
+        Assert.Equal(account.LoginId, created.GetProperty("salesManager").GetString());
         Assert.Matches("^C261125\\d{6}$", created.GetProperty("campaignNo").GetString());
         Assert.Equal("2026-11-25 10:10", created.GetProperty("earliestSendAt").GetString());
     }

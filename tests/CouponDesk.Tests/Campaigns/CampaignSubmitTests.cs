@@ -103,8 +103,8 @@ public sealed class CampaignSubmitTests : IClassFixture<CampaignTestFactory>
     [Fact]
     public async Task The_lead_grows_with_the_number_of_recipients()
     {
-        var client = await factory.CreateClientAsync(Roles.Operator);
         factory.Clock.Set(CampaignTestFactory.DefaultNow.AddMinutes(-10)); // 09:50 KST, so 10:05 is still in the future
+        var client = await factory.CreateClientAsync(Roles.Operator); // signed in on the test clock
         var id = await ReadyCampaignAsync(client, "2026-11-25 10:05", recipients: 3);
         factory.Clock.Set(CampaignTestFactory.DefaultNow);
 
@@ -167,7 +167,7 @@ public sealed class CampaignSubmitTests : IClassFixture<CampaignTestFactory>
         await CampaignApi.ReadAsync(await client.PostAsync($"/api/campaigns/{id}/submit", null), HttpStatusCode.OK);
         var other = await ReadyCampaignAsync(client, "2026-11-26 10:00", recipients: 1);
 
-        await factory.ExecuteAsync("UPDATE products SET goods_ori_price = 9999, goods_name = '바뀐 이름', status = 'DISCONTINUED' WHERE goods_id = @g", new { g = CampaignTestFactory.GoodsId });
+        await factory.ExecuteAsync("UPDATE products SET ori_price = 9999, name = '바뀐 이름', status = 'DISCONTINUED' WHERE goods_id = @g", new { g = CampaignTestFactory.GoodsId });
         try
         {
             var campaign = await CampaignApi.ReadAsync(await client.GetAsync($"/api/campaigns/{id}"), HttpStatusCode.OK);
@@ -183,7 +183,7 @@ public sealed class CampaignSubmitTests : IClassFixture<CampaignTestFactory>
         }
         finally
         {
-            await factory.ExecuteAsync("UPDATE products SET goods_ori_price = 4500, goods_name = '테스트커피 아메리카노 Tall', status = 'ON_SALE' WHERE goods_id = @g", new { g = CampaignTestFactory.GoodsId });
+            await factory.ExecuteAsync("UPDATE products SET ori_price = 4500, name = '테스트커피 아메리카노 Tall', status = 'ON_SALE' WHERE goods_id = @g", new { g = CampaignTestFactory.GoodsId });
         }
     }
 
@@ -200,6 +200,7 @@ public sealed class CampaignSubmitTests : IClassFixture<CampaignTestFactory>
 
         await CampaignApi.ReadAsync(await client.PostAsync($"/api/campaigns/{id}/submit", null), HttpStatusCode.OK);
         factory.Clock.Set(new DateTimeOffset(2026, 11, 25, 2, 51, 0, TimeSpan.Zero)); // 11:51 KST, after the 11:50 start
+        client = await factory.CreateClientAsync(Roles.Operator); // the first session went idle on the test clock
         var problem = await CampaignApi.ProblemAsync(await client.PostAsync($"/api/campaigns/{id}/unschedule", null), HttpStatusCode.Conflict, "campaign_already_started");
         Assert.Contains("예약을 해제할 수 없습니다", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal("SCHEDULED", await factory.ScalarAsync<string>("SELECT status FROM campaigns WHERE id = @id", new { id }));

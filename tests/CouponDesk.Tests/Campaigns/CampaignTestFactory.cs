@@ -46,14 +46,14 @@ public class CampaignTestFactory : CouponDeskFactory, IAsyncLifetime
         var now = DefaultNow.UtcDateTime;
         await connection.ExecuteAsync(
             """
-            INSERT INTO products (goods_id, goods_name, exc_branch, goods_price, goods_ori_price, valid_end_type, valid_end_date, coupon_type, image_path_b, status, updated_at) VALUES
-              ('0000000101', '테스트커피 아메리카노 Tall', '테스트커피', 4230, 4500, 'D', '60', 'BARCODE', 'https://img.invalid/101_b.jpg', 'ON_SALE', @now),
-              ('0000000202', '테스트마트 모바일 금액권 3만원', '테스트마트', 28800, 30000, 'E', '20261130', 'AMOUNT', NULL, 'ON_SALE', @now),
-              ('0000000909', '판매중지 상품', '테스트', 1000, 1100, 'D', '30', 'BARCODE', NULL, 'DISCONTINUED', @now)
+            INSERT INTO products (goods_id, name, exc_branch, price, ori_price, valid_end_type, valid_end_value, image_b_url, status, first_seen_at, changed_at, synced_at) VALUES
+              ('0000000101', '테스트커피 아메리카노 Tall', '테스트커피', 4230, 4500, 'D', '60', 'https://img.invalid/101_b.jpg', 'ON_SALE', @now, @now, @now),
+              ('0000000202', '테스트마트 모바일 금액권 3만원', '테스트마트', 28800, 30000, 'E', '20261130', NULL, 'ON_SALE', @now, @now, @now),
+              ('0000000909', '판매중지 상품', '테스트', 1000, 1100, 'D', '30', NULL, 'DISCONTINUED', @now, @now, @now)
             """,
             new { now });
         await connection.ExecuteAsync(
-            "INSERT INTO sender_numbers (number, description, is_default, created_at, updated_at) VALUES (@n, '대표번호', 1, @now, @now)",
+            "INSERT INTO sender_numbers (number, label, active, is_default, created_at, updated_at) VALUES (@n, '대표번호', 1, 1, @now, @now)",
             new { n = SenderNumber, now });
     }
 

@@ -5,9 +5,9 @@ using Dapper;
 namespace CouponDesk.Features.Campaigns.Products;
 
 /// <summary>
-/// What campaign registration needs from the synced COUFUN catalog. MERGE NOTE: the catalog belongs to issue 4; this
-/// interface is satisfied by <see cref="TableProductCatalog"/> over the table this feature expects (see
-/// M202611250705ProductsForIssue7) until the lead points it at the catalog feature.
+/// What campaign registration needs from the synced COUFUN catalog (the <c>products</c> table of Features/Products).
+/// The product list carries no coupon type (BARCODE/AMOUNT comes from the status API per coupon), so the snapshot's
+/// type is unknown until issuance.
 /// </summary>
 public interface IProductCatalog
 {
@@ -46,9 +46,9 @@ public sealed class TableProductCatalog(DbConnectionFactory connections) : IProd
         await using var connection = await connections.OpenAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<ProductRow>(
             """
-            SELECT goods_id AS GoodsId, goods_name AS Name, exc_branch AS ExchangePlace, goods_price AS SupplyPrice,
-                   goods_ori_price AS ListPrice, valid_end_type AS ValidityType, valid_end_date AS ValidityValue,
-                   coupon_type AS CouponType, status AS Status, image_path_b AS ImageRef
+            SELECT goods_id AS GoodsId, name AS Name, exc_branch AS ExchangePlace, price AS SupplyPrice,
+                   ori_price AS ListPrice, valid_end_type AS ValidityType, valid_end_value AS ValidityValue,
+                   NULL AS CouponType, status AS Status, image_b_url AS ImageRef
             FROM products WHERE goods_id = @goodsId
             """,
             new { goodsId });

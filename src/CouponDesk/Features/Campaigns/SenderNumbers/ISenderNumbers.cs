@@ -36,14 +36,14 @@ public sealed class TableSenderNumbers(DbConnectionFactory connections, TimeProv
     public async Task<bool> IsRegisteredAsync(string number, CancellationToken cancellationToken = default)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM sender_numbers WHERE number = @number", new { number }) > 0;
+        return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM sender_numbers WHERE number = @number AND active = 1", new { number }) > 0;
     }
 
     public async Task<IReadOnlyList<SenderNumber>> ListAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<(long Id, string Number, string Description, bool IsDefault)>(
-            "SELECT id, number, description, is_default FROM sender_numbers ORDER BY is_default DESC, number");
+            "SELECT id, number, label, is_default FROM sender_numbers WHERE active = 1 ORDER BY is_default DESC, number");
         return rows.Select(r => new SenderNumber(r.Id, r.Number, r.Description, r.IsDefault)).ToList();
     }
 
@@ -63,7 +63,7 @@ public sealed class TableSenderNumbers(DbConnectionFactory connections, TimeProv
         try
         {
             await connection.ExecuteAsync(
-                "INSERT INTO sender_numbers (number, description, is_default, created_at, updated_at) VALUES (@number, @description, @isDefault, @now, @now)",
+                "INSERT INTO sender_numbers (number, label, active, is_default, created_at, updated_at) VALUES (@number, @description, 1, @isDefault, @now, @now)",
                 new { number, description, isDefault, now }, tx);
         }
         catch (MySqlException ex) when (ex.ErrorCode == MySqlErrorCode.DuplicateKeyEntry)

@@ -11,18 +11,8 @@ public sealed class M202611250704SenderNumbersForIssue7 : Migration
 {
     public override void Up()
     {
-        Execute.Sql("""
-            CREATE TABLE IF NOT EXISTS sender_numbers (
-              id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
-              number VARCHAR(11) NOT NULL COMMENT 'digits only, 8-11',
-              description VARCHAR(50) NOT NULL DEFAULT '',
-              is_default TINYINT(1) NOT NULL DEFAULT 0,
-              created_at DATETIME(6) NOT NULL,
-              updated_at DATETIME(6) NOT NULL,
-              UNIQUE KEY ux_sender_numbers_number (number)
-            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
-            """);
+        Execute.Sql("ALTER TABLE sender_numbers ADD COLUMN IF NOT EXISTS is_default TINYINT(1) NOT NULL DEFAULT 0");
     }
 
-    public override void Down() => Execute.Sql("DROP TABLE IF EXISTS sender_numbers");
+    public override void Down() => Execute.Sql("ALTER TABLE sender_numbers DROP COLUMN IF EXISTS is_default");
 }
