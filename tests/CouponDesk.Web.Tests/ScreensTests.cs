@@ -18,7 +18,7 @@ public sealed class ScreensTests(WebUiFixture fixture)
         ("products.html", "products", "#product-table img[src^='blob:']"),
         ("users.html", "users", "#user-table tbody tr"),
         ("audit.html", "audit", "#audit-table tbody tr"),
-        ("register.html", "register", "#register-root"),
+        ("register.html", "register", "#reg-form"),
         ("password.html", "password", "#password-form"),
     ];
 
@@ -53,6 +53,7 @@ public sealed class ScreensTests(WebUiFixture fixture)
         var total = await page.EvaluateAsync<int>("""
             () => {
               const all = [...document.querySelectorAll('a[href], button, input, select, textarea, [tabindex]')]
+                .filter(e => !(e.type === 'radio' && !e.checked)) // a radio group is one Tab stop; arrows move inside it
                 .filter(e => e.tabIndex >= 0 && !e.disabled && !e.closest('[hidden], .modal:not(.show)')
                   && e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden');
               all.forEach((e, i) => e.dataset.kbd = String(i));
