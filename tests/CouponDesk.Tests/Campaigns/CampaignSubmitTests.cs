@@ -47,6 +47,15 @@ public sealed class CampaignSubmitTests : IClassFixture<CampaignTestFactory>
         Assert.True(preview.GetProperty("mms").GetProperty("withinLimits").GetBoolean());
         Assert.Equal("2027.01.24까지", preview.GetProperty("coupon").GetProperty("validity").GetString());
         Assert.Equal("테스트커피", preview.GetProperty("coupon").GetProperty("exchangePlace").GetString());
+        var image = await client.GetAsync(preview.GetProperty("image").GetString());
+        Assert.Equal(HttpStatusCode.OK, image.StatusCode);
+        Assert.Equal("image/jpeg", image.Content.Headers.ContentType?.MediaType);
+        var jpeg = await image.Content.ReadAsByteArrayAsync();
+        Assert.InRange(jpeg.Length, 1_000, 300_000);
+        using (var decoded = SkiaSharp.SKBitmap.Decode(jpeg))
+        {
+            Assert.Equal(720, decoded.Width);
+        }
 
         var check = await CampaignApi.ReadAsync(await client.PostAsync($"/api/campaigns/{id}/submit/check", null), HttpStatusCode.OK);
         Assert.Equal("DRAFT", await factory.ScalarAsync<string>("SELECT status FROM campaigns WHERE id = @id", new { id }));

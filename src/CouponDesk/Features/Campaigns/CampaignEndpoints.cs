@@ -1,5 +1,6 @@
 using CouponDesk.Features.Campaigns.Audit;
 using CouponDesk.Features.Campaigns.Banners;
+using CouponDesk.Features.Rendering;
 using CouponDesk.Hosting;
 using CouponDesk.Security;
 using CouponDesk.Security.Pii;
@@ -33,6 +34,7 @@ public sealed class CampaignEndpoints : IEndpointModule
         group.MapDelete("/{id:long}/banner", RemoveBannerAsync).RequireAuthorization(Policies.RegisterCampaign);
         group.MapGet("/{id:long}/banner", GetBannerAsync).RequireAuthorization(Policies.ViewCampaigns);
         group.MapGet("/{id:long}/preview", PreviewAsync).RequireAuthorization(Policies.ViewCampaigns);
+        group.MapGet("/{id:long}/preview/image", PreviewImageAsync).RequireAuthorization(Policies.ViewCampaigns);
     }
 
     private static async Task<IResult> CreateAsync(CampaignRequest request, HttpContext http, CampaignValidator validator, CampaignStore store, Deps deps, CancellationToken ct)
@@ -270,7 +272,7 @@ public sealed class CampaignEndpoints : IEndpointModule
 
     /// <summary>
     /// MMS 미리보기 (spec §3.2.2): the message as it will be sent, with byte counts against the gateway limits, and
-    /// the coupon fields the image will show. MERGE NOTE: the coupon image itself comes from issue 6's renderer.
+    /// the coupon fields the image shows; <c>image</c> links to the rendered coupon (<see cref="PreviewImageAsync"/>).
     /// </summary>
     private static async Task<IResult> PreviewAsync(long id, CampaignStore store, Deps deps, CancellationToken ct)
     {
@@ -310,10 +312,36 @@ public sealed class CampaignEndpoints : IEndpointModule
                 hasBanner = record.BannerId is not null,
                 bannerUrl = record.BannerId is not null ? $"/api/campaigns/{id}/banner" : null,
             },
-            image = (object?)null,
-            imageStatus = "쿠폰 이미지 미리보기는 이미지 생성 기능이 연결된 후 제공됩니다.",
+            image = product is null ? null : $"/api/campaigns/{id}/preview/image",
             sendAt = sendAt is { } at ? Kst.FormatMinute(at) : null,
         });
+    }
+
+    /// <summary>The coupon image exactly as the renderer will draw it for this campaign, with a sample barcode.</summary>
+    private static async Task<IResult> PreviewImageAsync(long id, CampaignStore store, CampaignCouponSpec specs, CouponRenderer renderer, Deps deps, CancellationToken ct)
+    {
+        var record = await store.GetAsync(id, ct);
+        if (record is null)
+        {
+            return NotFound().ToResult();
+        }
+
+        var sendAt = (record.SendMode == SendModes.Now ? deps.Rules.EarliestUtc(record.RecipientCount) : record.ScheduledAt)
+            ?? deps.Time.GetUtcNow().UtcDateTime;
+        var spec = await specs.BuildAsync(record, sendAt, ct);
+        if (spec is null)
+        {
+            return ApiProblem.Conflict("preview_needs_product", "상품을 선택하면 쿠폰 이미지를 미리 볼 수 있습니다.").ToResult();
+        }
+
+        try
+        {
+            return Results.File(renderer.RenderPreview(spec).Jpeg, "image/jpeg");
+        }
+        catch (CouponRenderException ex)
+        {
+            return ApiProblem.Validation(ex.Field, ex.Message).ToResult();
+        }
     }
 
     /// <summary>Reads a raw body, refusing a declared or actual size over the limit without reading the rest.</summary>

@@ -17,7 +17,8 @@ public static class CampaignsModule
         services.AddSingleton<CampaignStore>();
         services.AddSingleton<BannerImageProcessor>();
         // MERGE NOTE: placeholders until issues 3, 4 and 5 land (see the interfaces' comments).
-        services.AddSingleton<ICampaignAudit, LoggingCampaignAudit>();
+        services.AddSingleton<ICampaignAudit, TrailCampaignAudit>();
+        services.AddSingleton<CampaignCouponSpec>();
         services.AddSingleton<IProductCatalog, TableProductCatalog>();
         services.AddSingleton<ISenderNumbers, TableSenderNumbers>();
         services.AddSingleton<CampaignEndpoints.Deps>();

@@ -1,45 +1,37 @@
 using System.Globalization;
 using System.Text;
+using CouponDesk.Shared.Text;
 
 namespace CouponDesk.Features.Campaigns;
 
 /// <summary>
-/// Strict EUC-KR (KS X 1001, code page 51949) byte counting for MMS text (spec §0.3, snap-agent.md §9.1): characters it
-/// cannot encode — emoji, CP949-only syllables such as 똠, most other scripts, control characters — are named, never
-/// replaced. MERGE NOTE: issue 5 adds a shared validator in CouponDesk.Shared/Text; switch to it at merge and delete this.
+/// MMS text as campaign registration checks it (spec §0.3, snap-agent.md §9.1): bytes and unencodable characters come
+/// from the shared strict EUC-KR encoder (<see cref="EucKr"/>, the one the SNAP stand-in uses too); on top of it,
+/// control characters other than LF are refused and named by code point.
 /// </summary>
 public static class EucKrText
 {
-    private static readonly Lazy<Encoding> Strict = new(() =>
-        Encoding.GetEncoding(51949, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback));
-
     /// <summary>Line breaks become LF (spec §0.3: normalised to LF, 1 byte).</summary>
     public static string NormalizeLineBreaks(string text) => text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n');
 
-    public static EucKrMeasure Measure(string text)
+    public static CampaignTextMeasure Measure(string text)
     {
         var bad = new List<string>();
-        var bytes = 0;
         foreach (var rune in text.EnumerateRunes())
         {
             if (Rune.IsControl(rune) && rune.Value != '\n')
             {
                 AddOnce(bad, $"U+{rune.Value:X4}");
-                continue;
-            }
-
-            var s = rune.ToString();
-            try
-            {
-                bytes += Strict.Value.GetByteCount(s);
-            }
-            catch (EncoderFallbackException)
-            {
-                AddOnce(bad, s);
             }
         }
 
-        return new EucKrMeasure(bytes, bad);
+        var measure = EucKr.Measure(text);
+        foreach (var rune in measure.Unencodable)
+        {
+            AddOnce(bad, rune.ToString());
+        }
+
+        return new CampaignTextMeasure(measure.ByteCount, bad);
     }
 
     private static void AddOnce(List<string> list, string value)
@@ -51,7 +43,7 @@ public static class EucKrText
     }
 }
 
-public sealed record EucKrMeasure(int Bytes, IReadOnlyList<string> Unencodable)
+public sealed record CampaignTextMeasure(int Bytes, IReadOnlyList<string> Unencodable)
 {
     public string UnencodableText => string.Join(", ", Unencodable.Select(c => c.ToString(CultureInfo.InvariantCulture)));
 }

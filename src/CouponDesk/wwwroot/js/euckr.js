@@ -41,6 +41,7 @@
       const cp = ch.codePointAt(0);
       if (cp === 0x0a) bytes += 1;
       else if (isControl(cp)) {
+        bytes += 1; // counted as the server counts it, and refused
         if (bad.indexOf(ch) < 0) bad.push(ch);
       } else if (cp < 0x80) bytes += 1;
       else if (table.has(cp)) bytes += 2;

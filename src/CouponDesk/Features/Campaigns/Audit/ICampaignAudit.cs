@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Security.Claims;
+using CouponDesk.Features.Audit;
 
 namespace CouponDesk.Features.Campaigns.Audit;
 
 /// <summary>
-/// Where campaign and recipient actions are audited (spec §3.2: "every action audited"). MERGE NOTE: the audit
-/// service belongs to issue 3; the lead points this interface at it. Event names are stable (see
+/// Where campaign and recipient actions are audited (spec §3.2: "every action audited"): the audit trail of
+/// Features/Audit through <see cref="TrailCampaignAudit"/>. Event names are stable (see
 /// <see cref="CampaignAuditEvents"/>); details never hold a phone number, name or e-mail in clear.
 /// </summary>
 public interface ICampaignAudit
@@ -48,14 +49,20 @@ public static class CampaignAuditEvents
     public const string SenderNumberDefaultChanged = "sender_number.default_changed";
 }
 
-/// <summary>Until the audit service lands: structured log events (masked by the log pipeline like every line).</summary>
-public sealed class LoggingCampaignAudit(ILogger<LoggingCampaignAudit> logger) : ICampaignAudit
+/// <summary>Campaign events go to the tamper-evident audit trail (Features/Audit) in their own transaction.</summary>
+public sealed class TrailCampaignAudit(AuditTrail trail) : ICampaignAudit
 {
-    public Task RecordAsync(CampaignAuditEvent auditEvent, CancellationToken cancellationToken = default)
-    {
-        logger.LogInformation(
-            "Audit {AuditEvent} campaign {CampaignId} by user {UserId} from {Ip} {@Details}",
-            auditEvent.Name, auditEvent.CampaignId, auditEvent.Actor.UserId, auditEvent.Actor.Ip, auditEvent.Details);
-        return Task.CompletedTask;
-    }
+    public Task RecordAsync(CampaignAuditEvent auditEvent, CancellationToken cancellationToken = default) =>
+        trail.WriteAsync(
+            new AuditEntry
+            {
+                Action = auditEvent.Name,
+                ActorUserId = auditEvent.Actor.UserId,
+                ActorLogin = auditEvent.Actor.Login,
+                SourceIp = auditEvent.Actor.Ip,
+                TargetType = auditEvent.CampaignId is null ? null : "campaign",
+                TargetId = auditEvent.CampaignId?.ToString(CultureInfo.InvariantCulture),
+                Details = auditEvent.Details.ToDictionary(d => d.Key, d => Convert.ToString(d.Value, CultureInfo.InvariantCulture)),
+            },
+            cancellationToken);
 }
