@@ -41,11 +41,15 @@ public sealed class IssuancePlanner(DbConnectionFactory connections, PipelineOpt
 
         if (campaign.CostEstimate is { } estimate && campaign.ListPrice > 0)
         {
-            var committed = await c.ExecuteScalarAsync<long>(new CommandDefinition(
-                "SELECT COALESCE(SUM(create_cnt * unit_price), 0) FROM issuance_orders WHERE campaign_id = @id AND status NOT IN ('FAILED', 'SETTLED_NOT_ISSUED')",
-                new { id = campaign.Id }, tx, cancellationToken: ct));
-            var limit = estimate * (1 + (options.SpendingMarginPercent / 100.0));
-            if (committed + ((long)items.Count * campaign.ListPrice) > limit)
+            // Bought or being bought, and (apart) possibly bought in doubt: the guard stops the campaign when either passes its budget.
+            var committed = await c.QuerySingleAsync<(long Sure, long Doubt)>(new CommandDefinition(
+                """
+                SELECT CAST(COALESCE(SUM(IF(status = 'IN_DOUBT', 0, create_cnt * unit_price)), 0) AS SIGNED),
+                       CAST(COALESCE(SUM(IF(status = 'IN_DOUBT', create_cnt * unit_price, 0)), 0) AS SIGNED)
+                FROM issuance_orders WHERE campaign_id = @id AND status NOT IN ('FAILED', 'SETTLED_NOT_ISSUED')
+                """, new { id = campaign.Id }, tx, cancellationToken: ct));
+            var doubtBudget = Math.Max(estimate * options.SpendingMarginPercent / 100.0, (double)options.CouponsPerOrder * campaign.ListPrice);
+            if (committed.Sure + ((long)items.Count * campaign.ListPrice) > estimate || committed.Doubt > doubtBudget)
             {
                 await lifecycle.StopAsync(c, tx, campaign.Id, CampaignStatus.Error, "SPENDING_GUARD",
                     string.Create(CultureInfo.InvariantCulture, $"발급 금액이 승인된 예상 금액({estimate:N0}원)을 넘게 되어 중지했습니다. 발급 확인 필요 목록을 확인해 주세요."), ct);

@@ -32,14 +32,22 @@ public sealed class OrderExecutor(
         var now = time.GetUtcNow().UtcDateTime;
         await using var c = await connections.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
+        // Campaigns first, without locks (MariaDB has no FOR UPDATE OF: a join would lock the campaign rows too).
+        var campaigns = (await c.QueryAsync<long>(new CommandDefinition(
+            "SELECT id FROM campaigns WHERE status IN ('ISSUING', 'SENDING', 'PAUSED', 'ERROR', 'CANCELLING')", transaction: tx, cancellationToken: ct))).ToArray();
+        if (campaigns.Length == 0)
+        {
+            return [];
+        }
+
         var rows = (await c.QueryAsync<(long Id, long CampaignId, string TrId, string GoodsId, int CreateCnt, int UnitPrice, int Calls, int TransientFailures, bool AnswerLost, string Status)>(new CommandDefinition(
             """
             SELECT o.id, o.campaign_id, o.tr_id, o.goods_id, o.create_cnt, o.unit_price, o.calls, o.transient_failures, o.answer_lost, o.status
-            FROM issuance_orders o JOIN campaigns cp ON cp.id = o.campaign_id
+            FROM issuance_orders o
             WHERE ((o.status IN ('PLANNED', 'RETRY_WAIT') AND o.next_attempt_at <= @now) OR (o.status = 'REQUESTED' AND o.lease_until < @now))
-              AND cp.status IN ('ISSUING', 'SENDING', 'PAUSED', 'ERROR', 'CANCELLING')
-            ORDER BY o.id LIMIT @max FOR UPDATE OF o SKIP LOCKED
-            """, new { now, max }, tx, cancellationToken: ct))).ToList();
+              AND o.campaign_id IN @campaigns
+            ORDER BY o.id LIMIT @max FOR UPDATE SKIP LOCKED
+            """, new { now, max, campaigns }, tx, cancellationToken: ct))).ToList();
         var claimed = new List<ClaimedOrder>();
         foreach (var r in rows)
         {

@@ -38,9 +38,12 @@ public sealed class PipelineOptions
     [Range(1, 3600)]
     public int LeaseSeconds { get; set; } = 90;
 
-    /// <summary>Spending guard: issued value may exceed the approved estimate by at most this share (in-doubt orders count).</summary>
+    /// <summary>
+    /// Spending guard: coupons bought or being bought never pass the approved estimate; coupons possibly bought twice
+    /// (in-doubt orders) may add at most this share of the estimate, or one full order, whichever is larger (D-8.3).
+    /// </summary>
     [Range(0, 100)]
-    public double SpendingMarginPercent { get; set; } = 5;
+    public double SpendingMarginPercent { get; set; } = 10;
 
     /// <summary>Runs the delivery-result sync from the worker every N seconds; 0 = leave it to the jobs role's Quartz job.</summary>
     [Range(0, 3600)]

@@ -4,7 +4,7 @@ using Dapper;
 
 namespace CouponDesk.Features.Pipeline;
 
-public sealed record FailureReason(string? Code, string? Reason, int Count);
+public sealed record FailureReason(string? Code, string? Reason, long Count);
 
 /// <summary>A campaign's progress (spec §3.3.3, issue 8 "Observable"): counts per item state, throughput, ETA, top failure reasons.</summary>
 public sealed record CampaignProgress(

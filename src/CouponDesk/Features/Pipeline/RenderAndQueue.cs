@@ -42,12 +42,19 @@ public sealed class RenderAndQueue(
         await using (var c = await connections.OpenAsync(ct))
         {
             await using var tx = await c.BeginTransactionAsync(ct);
+            var campaigns = (await c.QueryAsync<long>(new CommandDefinition(
+                "SELECT id FROM campaigns WHERE status IN ('ISSUING', 'SENDING')", transaction: tx, cancellationToken: ct))).ToArray();
+            if (campaigns.Length == 0)
+            {
+                return 0;
+            }
+
             var ids = (await c.QueryAsync<long>(new CommandDefinition(
                 """
-                SELECT d.id FROM delivery_items d JOIN campaigns cp ON cp.id = d.campaign_id
-                WHERE d.status = 'ISSUED' AND (d.lease_until IS NULL OR d.lease_until < @now) AND cp.status IN ('ISSUING', 'SENDING')
-                ORDER BY d.id LIMIT @batch FOR UPDATE OF d SKIP LOCKED
-                """, new { now, batch = options.QueueBatchSize }, tx, cancellationToken: ct))).ToList();
+                SELECT id FROM delivery_items
+                WHERE campaign_id IN @campaigns AND status = 'ISSUED' AND (lease_until IS NULL OR lease_until < @now)
+                ORDER BY id LIMIT @batch FOR UPDATE SKIP LOCKED
+                """, new { now, batch = options.QueueBatchSize, campaigns }, tx, cancellationToken: ct))).ToList();
             if (ids.Count == 0)
             {
                 return 0;
