@@ -72,7 +72,7 @@ public sealed class PipelineEndToEndTests
         Assert.Equal(0, w.RecipientsNeverDelivered);
         Assert.Equal(15, w.CouponsStored);
 
-        using var client = await ViewerAsync(h);
+        using var client = await OperatorAsync(h);
         var report = await client.GetFromJsonAsync<ReconciliationReport>($"/api/campaigns/{id}/pipeline/reconciliation");
         var order = Assert.Single(report!.InDoubtOrders);
         Assert.Equal("IN_DOUBT", order.Status);
