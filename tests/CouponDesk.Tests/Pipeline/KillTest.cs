@@ -86,7 +86,11 @@ public sealed class KillTest(ITestOutputHelper output)
 
         settings["CouponDesk__Roles"] = "worker";
         settings["Serilog__MinimumLevel__Default"] = "Error";
-        settings["Pipeline__LeaseSeconds"] = "5";
+        // A killed worker's claims are taken over after the lease; the call timeout must stay below it.
+        settings["Coufun__RequestTimeoutSeconds"] = "4";
+        settings["Pipeline__LeaseSeconds"] = "6";
+        // Kills mid-call make in-doubt orders on purpose; the spending guard must not stop the run for them.
+        settings["Pipeline__SpendingMarginPercent"] = "100";
         settings["Pipeline__QueueBatchSize"] = "50";
         settings["Pipeline__RenderParallelism"] = "1";
         settings["DOTNET_ENVIRONMENT"] = "Testing";

