@@ -24,7 +24,7 @@ public static class PipelineCampaigns
             """
             INSERT INTO campaigns (status, client_name, event_name, send_mode, scheduled_at, start_at, goods_id, product_name, exchange_place, supply_price, list_price,
               coupon_type, sender_number, mms_title, mms_body, recipient_count, cost_estimate, created_at, updated_at)
-            VALUES ('SCHEDULED', '테스트상사', '파이프라인 테스트', 'AT', @sendAt, @now, @goods, '아메리카노 T', '커피전문점', 4230, 4500,
+            VALUES ('DRAFT', '테스트상사', '파이프라인 테스트', 'AT', @sendAt, @now, @goods, '아메리카노 T', '커피전문점', 4230, 4500,
               'BARCODE', @cb, '[테스트] 쿠폰 도착', '테스트상사에서 보낸 모바일 쿠폰입니다.', @recipients, @estimate, @now, @now);
             SELECT LAST_INSERT_ID();
             """, new { sendAt, now, goods = GoodsId, cb = Callback, recipients, estimate = recipients * 4500L });
@@ -50,7 +50,8 @@ public static class PipelineCampaigns
             await c.ExecuteAsync("INSERT INTO recipient_list_rows (list_id, seq, source_row, phone_enc, phone_bidx, name_enc) VALUES " + string.Join(',', values), p);
         }
 
-        await c.ExecuteAsync("UPDATE campaigns SET recipient_list_id = @listId WHERE id = @id", new { listId, id });
+        // Scheduled only once the list is attached, as submit does: a worker may start it the moment it is SCHEDULED.
+        await c.ExecuteAsync("UPDATE campaigns SET recipient_list_id = @listId, status = 'SCHEDULED' WHERE id = @id", new { listId, id });
         return id;
     }
 }
