@@ -105,6 +105,22 @@ public sealed class PipelineEndToEndTests
     }
 
     [Fact]
+    public async Task Persisting_code_99_stops_the_campaign_at_the_failure_threshold_instead_of_burning_the_list()
+    {
+        await using var h = await PipelineHarness.StartAsync();
+        await h.Coufun.SetFaultsAsync(new { endpoints = new[] { "create" }, forcedCodeRate = 1.0, forcedCode = "99" });
+        var id = await h.ScheduleCampaignAsync(150);
+
+        Assert.Equal("ERROR", await h.WaitForAsync(id, 60, "ERROR", "FAILED", "COMPLETED"));
+        var progress = await h.BackOffice.Services.GetRequiredService<PipelineProgress>().GetAsync(id, CancellationToken.None);
+        Assert.Equal("FAILURE_THRESHOLD", progress!.StopCode);
+        // Stopped long before every recipient was tried 3 times; nothing was bought.
+        Assert.True(progress.Items.GetValueOrDefault("ISSUE_FAILED") < 150);
+        var w = await PipelineWitness.ReadAsync(h.Database, h.Coufun, id);
+        Assert.Equal(0, w.CouponsBoughtAtCoufun);
+    }
+
+    [Fact]
     public async Task Agent_paused_then_resumed_and_campaign_paused_then_resumed_deliver_everyone_once()
     {
         await using var h = await PipelineHarness.StartAsync();

@@ -33,21 +33,28 @@ public sealed class OrderExecutor(
         await using var c = await connections.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         // Campaigns first, without locks (MariaDB has no FOR UPDATE OF: a join would lock the campaign rows too).
-        var campaigns = (await c.QueryAsync<long>(new CommandDefinition(
-            "SELECT id FROM campaigns WHERE status IN ('ISSUING', 'SENDING', 'PAUSED', 'ERROR', 'CANCELLING')", transaction: tx, cancellationToken: ct))).ToArray();
-        if (campaigns.Length == 0)
+        // Running campaigns get every kind of work; stopped ones (PAUSED, ERROR) only what must be resolved now (a
+        // lost answer, a call whose worker died); cancelling ones also finish their transient retries.
+        var campaigns = (await c.QueryAsync<(long Id, string Status)>(new CommandDefinition(
+            "SELECT id, status FROM campaigns WHERE status IN ('ISSUING', 'SENDING', 'PAUSED', 'ERROR', 'CANCELLING')", transaction: tx, cancellationToken: ct))).ToList();
+        if (campaigns.Count == 0)
         {
             return [];
         }
 
+        var running = campaigns.Where(x => x.Status is CampaignStatus.Issuing or CampaignStatus.Sending).Select(x => x.Id).Append(0).ToArray();
+        var retrying = campaigns.Where(x => x.Status is not (CampaignStatus.Paused or CampaignStatus.Error)).Select(x => x.Id).Append(0).ToArray();
+        var any = campaigns.Select(x => x.Id).ToArray();
         var rows = (await c.QueryAsync<(long Id, long CampaignId, string TrId, string GoodsId, int CreateCnt, int UnitPrice, int Calls, int TransientFailures, bool AnswerLost, string Status)>(new CommandDefinition(
             """
             SELECT o.id, o.campaign_id, o.tr_id, o.goods_id, o.create_cnt, o.unit_price, o.calls, o.transient_failures, o.answer_lost, o.status
             FROM issuance_orders o
-            WHERE ((o.status IN ('PLANNED', 'RETRY_WAIT') AND o.next_attempt_at <= @now) OR (o.status = 'REQUESTED' AND o.lease_until < @now))
-              AND o.campaign_id IN @campaigns
+            WHERE o.campaign_id IN @any
+              AND ((o.status = 'PLANNED' AND o.next_attempt_at <= @now AND o.campaign_id IN @running)
+                OR (o.status = 'RETRY_WAIT' AND o.next_attempt_at <= @now AND (o.answer_lost = 1 OR o.campaign_id IN @retrying))
+                OR (o.status = 'REQUESTED' AND o.lease_until < @now))
             ORDER BY o.id LIMIT @max FOR UPDATE SKIP LOCKED
-            """, new { now, max, campaigns }, tx, cancellationToken: ct))).ToList();
+            """, new { now, max, any, running, retrying }, tx, cancellationToken: ct))).ToList();
         var claimed = new List<ClaimedOrder>();
         foreach (var r in rows)
         {
@@ -128,6 +135,16 @@ public sealed class OrderExecutor(
                 await lifecycle.StopAsync(c, tx, order.CampaignId, CampaignStatus.Error, code ?? "UNKNOWN",
                     Truncate($"COUFUN 오류 {code}: {result.ResultMessage ?? (code is null ? "응답 없음" : CoufunResultCodes.DescribeKo(CoufunApi.Create, code))} — 확인 후 재개해 주세요.", 300)!, CancellationToken.None);
                 break;
+        }
+
+        // Spec §5.2 failure threshold: persisting failures (e.g. 50/99 on every call) stop the campaign instead of burning the list.
+        var streak = await c.ExecuteScalarAsync<int>(new CommandDefinition(
+            "SELECT consecutive_failed_calls FROM campaign_runs WHERE campaign_id = @id", new { id = order.CampaignId }, tx));
+        if (streak >= options.FailureStreakLimit && await c.ExecuteScalarAsync<string?>(new CommandDefinition(
+                "SELECT status FROM campaigns WHERE id = @id FOR UPDATE", new { id = order.CampaignId }, tx)) is CampaignStatus.Issuing or CampaignStatus.Sending)
+        {
+            await lifecycle.StopAsync(c, tx, order.CampaignId, CampaignStatus.Error, "FAILURE_THRESHOLD",
+                Truncate($"COUFUN 발급 호출이 연속 {streak}회 실패하여 자동으로 중지했습니다. 마지막 오류: {failure}", 300)!, CancellationToken.None);
         }
 
         await tx.CommitAsync(CancellationToken.None);

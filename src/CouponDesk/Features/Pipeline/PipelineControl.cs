@@ -64,6 +64,15 @@ public sealed class PipelineControl(DbConnectionFactory connections, SnapMessage
             var withdrawn = await WithdrawReadyAsync(c, tx, id, ItemStatus.Cancelled, now, ct);
             await c.ExecuteAsync(new CommandDefinition(
                 "UPDATE delivery_items SET status = 'CANCELLED', updated_at = @now WHERE campaign_id = @id AND status IN ('PENDING', 'ISSUED')", new { id, now }, tx, cancellationToken: ct));
+            // Orders never called buy nothing: they fail here and their items are cancelled (claimed ones release themselves).
+            await c.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE delivery_items SET status = 'CANCELLED', updated_at = @now
+                WHERE campaign_id = @id AND status = 'ISSUING' AND order_id IN (SELECT o.id FROM issuance_orders o WHERE o.campaign_id = @id AND o.status = 'PLANNED')
+                """, new { id, now }, tx, cancellationToken: ct));
+            await c.ExecuteAsync(new CommandDefinition(
+                "UPDATE issuance_orders SET status = 'FAILED', failure = 'cancelled before the call', finished_at = @now, updated_at = @now WHERE campaign_id = @id AND status = 'PLANNED'",
+                new { id, now }, tx, cancellationToken: ct));
             await SetAsync(c, tx, id, CampaignStatus.Cancelling, now, ct);
             return withdrawn;
         }, "CAMPAIGN_NOT_CANCELLABLE", "이미 발송이 시작된 건이 있어 일괄취소할 수 없습니다. 일시정지 후 미발송분 취소를 이용해 주세요.", ct);

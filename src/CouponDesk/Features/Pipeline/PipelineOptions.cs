@@ -34,6 +34,10 @@ public sealed class PipelineOptions
     /// <summary>Backoff before the 2nd and later create attempts, in ms (spec §5.2: 2 s, then 10 s).</summary>
     public int[] IssueBackoffMs { get; set; } = [2000, 10_000];
 
+    /// <summary>Consecutive failed create calls of one campaign that stop it (ERROR, spec §5.2: 20).</summary>
+    [Range(1, 10_000)]
+    public int FailureStreakLimit { get; set; } = 20;
+
     /// <summary>How long a claim (an order in flight, a render batch) is held before another worker may take it over.</summary>
     [Range(1, 3600)]
     public int LeaseSeconds { get; set; } = 90;
