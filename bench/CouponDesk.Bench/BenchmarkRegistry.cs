@@ -19,6 +19,7 @@ public static class BenchmarkRegistry
         ["rendering-samples"] = new RenderingSamples(),
         ["snap-reconcile"] = new Snap.ReconcileBenchmark(),
         ["recipients-upload"] = new Recipients.RecipientUploadBenchmark(),
+        ["pipeline"] = new Pipeline.PipelineBenchmark(),
     };
 }
 

@@ -4,6 +4,7 @@ using CouponDesk.Data.Redis;
 using CouponDesk.Features.Auth;
 using CouponDesk.Features.Campaigns;
 using CouponDesk.Features.Coupons;
+using CouponDesk.Features.Pipeline;
 using CouponDesk.Features.Products;
 using CouponDesk.Features.Recipients;
 using CouponDesk.Features.Rendering;
@@ -84,6 +85,7 @@ public static class CouponDeskHost
         services.AddRecipients(configuration);
         services.AddCampaigns(configuration);
         services.AddWebFrontend(configuration);
+        services.AddPipeline(configuration, roles);
         if (roles.Jobs && !forCommand)
         {
             services.AddCouponDeskJobs(configuration);

@@ -1,0 +1,139 @@
+using CouponDesk.Data;
+using CouponDesk.Features.Campaigns;
+using Dapper;
+using MySqlConnector;
+
+namespace CouponDesk.Features.Pipeline;
+
+/// <summary>
+/// The campaign-level transitions the workers make (spec §4.1 C5, C6, C8, C14): start a scheduled campaign at its start
+/// time (one delivery item per accepted recipient, created in the same transaction), move ISSUING → SENDING at the send
+/// time, and finish a campaign whose items are all final. Each step claims its campaign row with
+/// <c>FOR UPDATE SKIP LOCKED</c>, so any number of workers may run it.
+/// </summary>
+public sealed class CampaignLifecycle(DbConnectionFactory connections, PipelineOptions options, TimeProvider time, ILogger<CampaignLifecycle> logger)
+{
+    public async Task<int> StepAsync(CancellationToken ct)
+    {
+        var done = 0;
+        while (await StartOneAsync(ct))
+        {
+            done++;
+        }
+
+        done += await ToSendingAsync(ct);
+        done += await FinishAsync(ct);
+        return done;
+    }
+
+    private async Task<bool> StartOneAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var c = await connections.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        var campaign = await c.QuerySingleOrDefaultAsync<(long Id, DateTime? ScheduledAt, long? ListId)>(new CommandDefinition(
+            """
+            SELECT id, scheduled_at, recipient_list_id FROM campaigns
+            WHERE status = 'SCHEDULED' AND start_at <= @now AND deleted_at IS NULL
+            ORDER BY start_at LIMIT 1 FOR UPDATE SKIP LOCKED
+            """, new { now }, tx, cancellationToken: ct));
+        if (campaign.Id == 0)
+        {
+            return false;
+        }
+
+        var sendAt = campaign.ScheduledAt ?? now;
+        if (campaign.ListId is null)
+        {
+            await StopAsync(c, tx, campaign.Id, CampaignStatus.Error, "NO_RECIPIENTS", "수신자 목록이 없어 시작할 수 없습니다.", ct);
+        }
+        else if (now - sendAt > TimeSpan.FromMinutes(options.MissedScheduleMinutes))
+        {
+            await StopAsync(c, tx, campaign.Id, CampaignStatus.Error, "MISSED_SCHEDULE", "예약 시각 경과: 발송 시각이 지나 자동으로 시작하지 않았습니다. 재개 또는 취소해 주세요.", ct);
+        }
+        else
+        {
+            var items = await c.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT IGNORE INTO delivery_items (campaign_id, list_id, seq, status, created_at, updated_at)
+                SELECT @id, r.list_id, r.seq, 'PENDING', @now, @now FROM recipient_list_rows r WHERE r.list_id = @listId
+                """, new { id = campaign.Id, listId = campaign.ListId, now }, tx, cancellationToken: ct));
+            await c.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO campaign_runs (campaign_id, item_count, started_at, updated_at) VALUES (@id, @items, @now, @now)",
+                new { id = campaign.Id, items, now }, tx, cancellationToken: ct));
+            var next = sendAt <= now ? CampaignStatus.Sending : CampaignStatus.Issuing;
+            await SetStatusAsync(c, tx, campaign.Id, next, now, ct);
+            logger.LogInformation("Campaign {CampaignId} started with {Items} items ({Status})", campaign.Id, items, next);
+        }
+
+        await tx.CommitAsync(ct);
+        return true;
+    }
+
+    private async Task<int> ToSendingAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var c = await connections.OpenAsync(ct);
+        return await c.ExecuteAsync(new CommandDefinition(
+            "UPDATE campaigns SET status = 'SENDING', updated_at = @now WHERE status = 'ISSUING' AND scheduled_at <= @now",
+            new { now }, cancellationToken: ct));
+    }
+
+    /// <summary>C14: a SENDING campaign whose items are all final becomes COMPLETED, PARTIALLY_FAILED or FAILED.</summary>
+    private async Task<int> FinishAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var c = await connections.OpenAsync(ct);
+        var candidates = (await c.QueryAsync<long>(new CommandDefinition(
+            """
+            SELECT cp.id FROM campaigns cp
+            WHERE cp.status IN ('SENDING', 'CANCELLING')
+              AND NOT EXISTS (SELECT 1 FROM delivery_items d WHERE d.campaign_id = cp.id AND d.status NOT IN @final)
+              AND NOT EXISTS (SELECT 1 FROM delivery_items d JOIN coupons k ON k.id = d.coupon_id
+                              WHERE d.campaign_id = cp.id AND d.status = 'CANCELLED' AND k.status = 'UNUSED')
+            """, new { final = ItemStatus.Final }, cancellationToken: ct))).ToList();
+        var finished = 0;
+        foreach (var id in candidates)
+        {
+            await using var tx = await c.BeginTransactionAsync(ct);
+            var status = await c.ExecuteScalarAsync<string?>(new CommandDefinition(
+                "SELECT status FROM campaigns WHERE id = @id AND status IN ('SENDING', 'CANCELLING') FOR UPDATE SKIP LOCKED", new { id }, tx, cancellationToken: ct));
+            var counts = (await c.QueryAsync<(string Status, int Count)>(new CommandDefinition(
+                "SELECT status, COUNT(*) FROM delivery_items WHERE campaign_id = @id GROUP BY status", new { id }, tx, cancellationToken: ct))).ToDictionary(x => x.Status, x => x.Count);
+            if (status is null || counts.Keys.Any(s => !ItemStatus.Final.Contains(s)))
+            {
+                continue;
+            }
+
+            var sent = counts.GetValueOrDefault(ItemStatus.Sent);
+            var failed = counts.GetValueOrDefault(ItemStatus.IssueFailed) + counts.GetValueOrDefault(ItemStatus.RenderFailed) + counts.GetValueOrDefault(ItemStatus.SendFailed);
+            var final = status == CampaignStatus.Cancelling && sent + failed == 0 ? CampaignStatus.Cancelled
+                : failed == 0 ? CampaignStatus.Completed
+                : sent == 0 ? CampaignStatus.Failed
+                : CampaignStatus.PartiallyFailed;
+            await SetStatusAsync(c, tx, id, final, now, ct);
+            await c.ExecuteAsync(new CommandDefinition("UPDATE campaign_runs SET finished_at = @now, updated_at = @now WHERE campaign_id = @id", new { id, now }, tx, cancellationToken: ct));
+            await tx.CommitAsync(ct);
+            logger.LogInformation("Campaign {CampaignId} finished: {Status} ({Sent} sent, {Failed} failed)", id, final, sent, failed);
+            finished++;
+        }
+
+        return finished;
+    }
+
+    /// <summary>C8: stop the campaign with a reason a person can act on (the caller's transaction).</summary>
+    public async Task StopAsync(MySqlConnection c, MySqlTransaction tx, long campaignId, string status, string code, string reason, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await SetStatusAsync(c, tx, campaignId, status, now, ct);
+        await c.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO campaign_runs (campaign_id, item_count, started_at, stop_code, stop_reason, updated_at) VALUES (@campaignId, 0, @now, @code, @reason, @now)
+            ON DUPLICATE KEY UPDATE stop_code = @code, stop_reason = @reason, updated_at = @now
+            """, new { campaignId, now, code, reason }, tx, cancellationToken: ct));
+        logger.LogWarning("Campaign {CampaignId} stopped ({Status}): {Code}", campaignId, status, code);
+    }
+
+    private static Task<int> SetStatusAsync(MySqlConnection c, MySqlTransaction tx, long id, string status, DateTime now, CancellationToken ct) =>
+        c.ExecuteAsync(new CommandDefinition("UPDATE campaigns SET status = @status, updated_at = @now, version = version + 1 WHERE id = @id", new { id, status, now }, tx, cancellationToken: ct));
+}

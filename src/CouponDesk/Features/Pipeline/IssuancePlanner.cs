@@ -1,0 +1,84 @@
+using System.Globalization;
+using CouponDesk.Data;
+using CouponDesk.Features.Campaigns;
+using CouponDesk.Shared.Time;
+using Dapper;
+
+namespace CouponDesk.Features.Pipeline;
+
+/// <summary>
+/// D2: claims PENDING items of running campaigns and groups them into issuance orders of up to CREATE_CNT coupons.
+/// The order, its deterministic TR_ID and its items are committed <b>before</b> any call is made (spec §4.4 PLANNED).
+/// The spending guard refuses to plan coupons whose value would pass the approved estimate.
+/// </summary>
+public sealed class IssuancePlanner(DbConnectionFactory connections, PipelineOptions options, CampaignLifecycle lifecycle, TimeProvider time)
+{
+    public async Task<int> PlanAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var c = await connections.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        var campaign = await c.QuerySingleOrDefaultAsync<(long Id, string GoodsId, int ListPrice, long? CostEstimate)>(new CommandDefinition(
+            """
+            SELECT cp.id, cp.goods_id, COALESCE(cp.list_price, 0), cp.cost_estimate FROM campaigns cp
+            WHERE cp.status IN ('ISSUING', 'SENDING')
+              AND EXISTS (SELECT 1 FROM delivery_items d WHERE d.campaign_id = cp.id AND d.status = 'PENDING')
+            ORDER BY cp.start_at LIMIT 1 FOR UPDATE SKIP LOCKED
+            """, transaction: tx, cancellationToken: ct));
+        if (campaign.Id == 0)
+        {
+            return 0;
+        }
+
+        var batch = options.CouponsPerOrder * options.IssueConcurrency * 2;
+        var items = (await c.QueryAsync<long>(new CommandDefinition(
+            "SELECT id FROM delivery_items WHERE campaign_id = @id AND status = 'PENDING' ORDER BY id LIMIT @batch FOR UPDATE SKIP LOCKED",
+            new { id = campaign.Id, batch }, tx, cancellationToken: ct))).ToList();
+        if (items.Count == 0)
+        {
+            return 0;
+        }
+
+        if (campaign.CostEstimate is { } estimate && campaign.ListPrice > 0)
+        {
+            // Bought or being bought, and (apart) possibly bought in doubt: the guard stops the campaign when either passes its budget.
+            var committed = await c.QuerySingleAsync<(long Sure, long Doubt)>(new CommandDefinition(
+                """
+                SELECT CAST(COALESCE(SUM(IF(status = 'IN_DOUBT', 0, create_cnt * unit_price)), 0) AS SIGNED),
+                       CAST(COALESCE(SUM(IF(status = 'IN_DOUBT', create_cnt * unit_price, 0)), 0) AS SIGNED)
+                FROM issuance_orders WHERE campaign_id = @id AND status NOT IN ('FAILED', 'SETTLED_NOT_ISSUED')
+                """, new { id = campaign.Id }, tx, cancellationToken: ct));
+            var doubtBudget = Math.Max(estimate * options.SpendingMarginPercent / 100.0, (double)options.CouponsPerOrder * campaign.ListPrice);
+            if (committed.Sure + ((long)items.Count * campaign.ListPrice) > estimate || committed.Doubt > doubtBudget)
+            {
+                await lifecycle.StopAsync(c, tx, campaign.Id, CampaignStatus.Error, "SPENDING_GUARD",
+                    string.Create(CultureInfo.InvariantCulture, $"발급 금액이 승인된 예상 금액({estimate:N0}원)을 넘게 되어 중지했습니다. 발급 확인 필요 목록을 확인해 주세요."), ct);
+                await tx.CommitAsync(ct);
+                return 0;
+            }
+        }
+
+        var datePart = Kst.ToKst(now).ToString("yyMMdd", CultureInfo.InvariantCulture);
+        foreach (var chunk in items.Chunk(options.CouponsPerOrder))
+        {
+            var orderId = await c.ExecuteScalarAsync<long>(new CommandDefinition(
+                """
+                INSERT INTO issuance_orders (campaign_id, goods_id, create_cnt, unit_price, status, next_attempt_at, created_at, updated_at)
+                VALUES (@campaignId, @goodsId, @count, @price, 'PLANNED', @now, @now, @now);
+                SELECT LAST_INSERT_ID();
+                """, new { campaignId = campaign.Id, goodsId = campaign.GoodsId, count = chunk.Length, price = campaign.ListPrice, now }, tx, cancellationToken: ct));
+            // Deterministic from our own order row (coufun-b2c-api.md §8.1): prefix (with the environment) + KST date + id.
+            var trId = string.Create(CultureInfo.InvariantCulture, $"{options.TrIdPrefix}{datePart}{orderId:D12}");
+            await c.ExecuteAsync(new CommandDefinition("UPDATE issuance_orders SET tr_id = @trId WHERE id = @orderId", new { trId, orderId }, tx, cancellationToken: ct));
+            await c.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO issuance_order_items (order_id, item_id) VALUES " + string.Join(',', chunk.Select(i => string.Create(CultureInfo.InvariantCulture, $"({orderId},{i})"))),
+                transaction: tx, cancellationToken: ct));
+            await c.ExecuteAsync(new CommandDefinition(
+                "UPDATE delivery_items SET status = 'ISSUING', order_id = @orderId, issue_attempts = issue_attempts + 1, updated_at = @now WHERE id IN @chunk",
+                new { orderId, chunk, now }, tx, cancellationToken: ct));
+        }
+
+        await tx.CommitAsync(ct);
+        return items.Count;
+    }
+}

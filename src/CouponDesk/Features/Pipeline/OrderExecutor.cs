@@ -1,0 +1,258 @@
+using CouponDesk.Data;
+using CouponDesk.Features.Campaigns;
+using CouponDesk.Features.Coupons;
+using CouponDesk.Integrations.Coufun;
+using Dapper;
+using MySqlConnector;
+
+namespace CouponDesk.Features.Pipeline;
+
+/// <summary>
+/// Runs issuance orders exactly once (spec §4.4, §5.2, coufun-b2c-api.md §8.1). An order is claimed with a lease
+/// (PLANNED / RETRY_WAIT due / REQUESTED whose lease expired — its worker died mid-call), marked REQUESTED and committed,
+/// then called with its own TR_ID. The outcome is applied in one transaction that first checks the lease is still ours:
+/// success stores the coupons and moves the items to ISSUED; a lost answer earns one more call with the same TR_ID;
+/// 12/23 after that (or on a first call) makes the order IN_DOUBT and sends its items back to PENDING, to be served by
+/// a new order with a fresh TR_ID; transient codes retry with backoff; codes that need a person stop the campaign.
+/// </summary>
+public sealed class OrderExecutor(
+    DbConnectionFactory connections,
+    CoufunClient coufun,
+    CouponRepository coupons,
+    CampaignLifecycle lifecycle,
+    PipelineOptions options,
+    TimeProvider time,
+    ILogger<OrderExecutor> logger)
+{
+    public sealed record ClaimedOrder(long Id, long CampaignId, string TrId, string GoodsId, int CreateCnt, int UnitPrice, int Calls, int TransientFailures, bool AnswerLost, string Token);
+
+    /// <summary>Claims up to <paramref name="max"/> orders; returns them for <see cref="ExecuteAsync"/>.</summary>
+    public async Task<IReadOnlyList<ClaimedOrder>> ClaimAsync(int max, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var c = await connections.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        // Campaigns first, without locks (MariaDB has no FOR UPDATE OF: a join would lock the campaign rows too).
+        // Running campaigns get every kind of work; stopped ones (PAUSED, ERROR) only what must be resolved now (a
+        // lost answer, a call whose worker died); cancelling ones also finish their transient retries.
+        var campaigns = (await c.QueryAsync<(long Id, string Status)>(new CommandDefinition(
+            "SELECT id, status FROM campaigns WHERE status IN ('ISSUING', 'SENDING', 'PAUSED', 'ERROR', 'CANCELLING')", transaction: tx, cancellationToken: ct))).ToList();
+        if (campaigns.Count == 0)
+        {
+            return [];
+        }
+
+        var running = campaigns.Where(x => x.Status is CampaignStatus.Issuing or CampaignStatus.Sending).Select(x => x.Id).Append(0).ToArray();
+        var retrying = campaigns.Where(x => x.Status is not (CampaignStatus.Paused or CampaignStatus.Error)).Select(x => x.Id).Append(0).ToArray();
+        var any = campaigns.Select(x => x.Id).ToArray();
+        var rows = (await c.QueryAsync<(long Id, long CampaignId, string TrId, string GoodsId, int CreateCnt, int UnitPrice, int Calls, int TransientFailures, bool AnswerLost, string Status)>(new CommandDefinition(
+            """
+            SELECT o.id, o.campaign_id, o.tr_id, o.goods_id, o.create_cnt, o.unit_price, o.calls, o.transient_failures, o.answer_lost, o.status
+            FROM issuance_orders o
+            WHERE o.campaign_id IN @any
+              AND ((o.status = 'PLANNED' AND o.next_attempt_at <= @now AND o.campaign_id IN @running)
+                OR (o.status = 'RETRY_WAIT' AND o.next_attempt_at <= @now AND (o.answer_lost = 1 OR o.campaign_id IN @retrying))
+                OR (o.status = 'REQUESTED' AND o.lease_until < @now))
+            ORDER BY o.id LIMIT @max FOR UPDATE SKIP LOCKED
+            """, new { now, max, any, running, retrying }, tx, cancellationToken: ct))).ToList();
+        var claimed = new List<ClaimedOrder>();
+        foreach (var r in rows)
+        {
+            // A REQUESTED order whose lease ran out: its worker died during the call, so the answer is lost.
+            var lost = r.AnswerLost || r.Status == OrderStatus.Requested;
+            var token = Guid.NewGuid().ToString("N");
+            await c.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE issuance_orders SET status = 'REQUESTED', calls = calls + 1, answer_lost = @lost, lease_token = @token,
+                  lease_until = @until, requested_at = COALESCE(requested_at, @now), updated_at = @now WHERE id = @id
+                """, new { id = r.Id, lost, token, until = now.AddSeconds(options.LeaseSeconds), now }, tx, cancellationToken: ct));
+            claimed.Add(new ClaimedOrder(r.Id, r.CampaignId, r.TrId, r.GoodsId, r.CreateCnt, r.UnitPrice, r.Calls + 1, r.TransientFailures, lost, token));
+        }
+
+        await tx.CommitAsync(ct);
+        return claimed;
+    }
+
+    public async Task ExecuteAsync(ClaimedOrder order, CancellationToken ct)
+    {
+        var campaignStatus = await CampaignStatusAsync(order.CampaignId, ct);
+        if (order is { AnswerLost: false, Calls: 1 } && campaignStatus is not (CampaignStatus.Issuing or CampaignStatus.Sending))
+        {
+            // Never called yet and the campaign was paused or cancelled meanwhile: give the items back, buy nothing.
+            await ReleaseUncalledAsync(order, campaignStatus, ct);
+            return;
+        }
+
+        // Calls carry no cancellation token of the host: a create in flight finishes (the client reports our own
+        // shutdown as in doubt anyway); the lease covers a kill.
+        var result = await coufun.CreateAsync(order.GoodsId, order.CreateCnt, order.TrId, CancellationToken.None);
+        await ApplyAsync(order, result, ct);
+    }
+
+    private async Task ApplyAsync(ClaimedOrder order, CoufunResult<CoufunCreatedOrder> result, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var c = await connections.OpenAsync(CancellationToken.None);
+        await using var tx = await c.BeginTransactionAsync(CancellationToken.None);
+        var mine = await c.ExecuteScalarAsync<int>(new CommandDefinition(
+            "SELECT COUNT(*) FROM issuance_orders WHERE id = @id AND status = 'REQUESTED' AND lease_token = @token FOR UPDATE",
+            new { id = order.Id, token = order.Token }, tx));
+        if (mine == 0)
+        {
+            logger.LogWarning("Order {OrderId} lease lost before its answer was stored; another worker repeats the TR_ID", order.Id);
+            return;
+        }
+
+        var items = (await c.QueryAsync<long>(new CommandDefinition(
+            "SELECT item_id FROM issuance_order_items WHERE order_id = @id ORDER BY item_id", new { id = order.Id }, tx))).ToList();
+        var code = result.ResultCode;
+        var failure = Truncate(result.Failure ?? (code is null ? null : $"{code} {result.ResultMessage}"), 300);
+        switch (result.Outcome)
+        {
+            case CoufunOutcome.Success:
+                await StoreSuccessAsync(c, tx, order, items, result.Value!, now);
+                break;
+            case CoufunOutcome.InDoubt when !order.AnswerLost:
+                await RetryAsync(c, tx, order, now, transient: false, code, failure, answerLost: true);
+                break;
+            case CoufunOutcome.InDoubt:
+            case CoufunOutcome.Duplicate:
+                await InDoubtAsync(c, tx, order, items, now, code, failure);
+                break;
+            case CoufunOutcome.Transient when order.TransientFailures + 1 < options.IssueAttempts:
+                await RetryAsync(c, tx, order, now, transient: true, code, failure, answerLost: order.AnswerLost);
+                break;
+            case CoufunOutcome.Transient:
+            case CoufunOutcome.Rejected:
+                await FinishOrderAsync(c, tx, order.Id, OrderStatus.Failed, now, code, failure);
+                await SetItemsAsync(c, tx, items, ItemStatus.IssueFailed, now, code ?? "TRANSIENT", Truncate($"쿠폰 발급 실패: {failure}", 200));
+                await CountCallAsync(c, tx, order.CampaignId, failed: true, now);
+                break;
+            default:
+                // NeedsPerson / Unknown: nothing bought; stop the campaign, keep the items for after a person's fix.
+                await FinishOrderAsync(c, tx, order.Id, OrderStatus.Failed, now, code, failure);
+                await SetItemsAsync(c, tx, items, ItemStatus.Pending, now, code, null);
+                await lifecycle.StopAsync(c, tx, order.CampaignId, CampaignStatus.Error, code ?? "UNKNOWN",
+                    Truncate($"COUFUN 오류 {code}: {result.ResultMessage ?? (code is null ? "응답 없음" : CoufunResultCodes.DescribeKo(CoufunApi.Create, code))} — 확인 후 재개해 주세요.", 300)!, CancellationToken.None);
+                break;
+        }
+
+        // Spec §5.2 failure threshold: persisting failures (e.g. 50/99 on every call) stop the campaign instead of burning the list.
+        var streak = await c.ExecuteScalarAsync<int>(new CommandDefinition(
+            "SELECT consecutive_failed_calls FROM campaign_runs WHERE campaign_id = @id", new { id = order.CampaignId }, tx));
+        if (streak >= options.FailureStreakLimit && await c.ExecuteScalarAsync<string?>(new CommandDefinition(
+                "SELECT status FROM campaigns WHERE id = @id FOR UPDATE", new { id = order.CampaignId }, tx)) is CampaignStatus.Issuing or CampaignStatus.Sending)
+        {
+            await lifecycle.StopAsync(c, tx, order.CampaignId, CampaignStatus.Error, "FAILURE_THRESHOLD",
+                Truncate($"COUFUN 발급 호출이 연속 {streak}회 실패하여 자동으로 중지했습니다. 마지막 오류: {failure}", 300)!, CancellationToken.None);
+        }
+
+        await tx.CommitAsync(CancellationToken.None);
+    }
+
+    private async Task StoreSuccessAsync(MySqlConnection c, MySqlTransaction tx, ClaimedOrder order, List<long> items, CoufunCreatedOrder bought, DateTime now)
+    {
+        var campaign = await c.QuerySingleAsync<(string CouponType, int ListPrice, int SupplyPrice)>(new CommandDefinition(
+            "SELECT COALESCE(coupon_type, 'BARCODE'), COALESCE(list_price, 0), COALESCE(supply_price, 0) FROM campaigns WHERE id = @id", new { id = order.CampaignId }, tx));
+        var validUntil = bought.ValidEndDate ?? DateOnly.FromDateTime(now.AddDays(30));
+        var issued = bought.Coupons.Take(items.Count).Select(k => new IssuedCoupon(
+            k.BarcodeNum, order.GoodsId, campaign.CouponType == CouponType.Amount ? CouponType.Amount : CouponType.Barcode, campaign.ListPrice, campaign.SupplyPrice,
+            validUntil, k.StampDuty, order.TrId, bought.OrderId, order.Id, now)).ToList();
+        await coupons.InsertIssuedAsync(c, tx, issued);
+        var ids = (await c.QueryAsync<long>(new CommandDefinition("SELECT id FROM coupons WHERE order_ref = @id ORDER BY id", new { id = order.Id }, tx))).ToList();
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (i < ids.Count)
+            {
+                await c.ExecuteAsync(new CommandDefinition(
+                    "UPDATE delivery_items SET status = 'ISSUED', coupon_id = @coupon, failure_code = NULL, failure_reason = NULL, updated_at = @now WHERE id = @item",
+                    new { coupon = ids[i], item = items[i], now }, tx));
+            }
+            else
+            {
+                await SetItemsAsync(c, tx, [items[i]], ItemStatus.IssueFailed, now, "SHORT", "발급 수량 부족: 공급사 확인 필요 (자동 재구매하지 않음)");
+            }
+        }
+
+        var review = bought.ReviewReason ?? (ids.Count < items.Count ? $"returned {ids.Count} of {items.Count}" : null);
+        await c.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE issuance_orders SET status = 'SUCCEEDED', result_code = '00', failure = NULL, coufun_order_id = @orderId, needs_review = @review,
+              lease_token = NULL, lease_until = NULL, finished_at = @now, updated_at = @now WHERE id = @id
+            """, new { id = order.Id, orderId = bought.OrderId, review = Truncate(review, 200), now }, tx));
+        await CountCallAsync(c, tx, order.CampaignId, failed: false, now);
+    }
+
+    /// <summary>The order keeps its TR_ID as IN_DOUBT for the reconciliation report; its items go back to PENDING (a new order, a fresh TR_ID).</summary>
+    private async Task InDoubtAsync(MySqlConnection c, MySqlTransaction tx, ClaimedOrder order, List<long> items, DateTime now, string? code, string? failure)
+    {
+        await FinishOrderAsync(c, tx, order.Id, OrderStatus.InDoubt, now, code, failure ?? "응답 유실 후 재요청에서 TR_ID 사용됨");
+        var exhausted = (await c.QueryAsync<long>(new CommandDefinition(
+            "SELECT id FROM delivery_items WHERE id IN @items AND issue_attempts >= @max", new { items, max = options.IssueAttempts }, tx))).ToList();
+        await SetItemsAsync(c, tx, [.. items.Except(exhausted)], ItemStatus.Pending, now, "IN_DOUBT", null);
+        await SetItemsAsync(c, tx, exhausted, ItemStatus.IssueFailed, now, "IN_DOUBT", "발급 확인 필요 주문이 반복되어 발급을 중단했습니다.");
+        await CountCallAsync(c, tx, order.CampaignId, failed: true, now);
+        logger.LogWarning("Order {OrderId} TR_ID {TrId} is in doubt; {Items} items will be served by a new order", order.Id, order.TrId, items.Count);
+    }
+
+    private async Task RetryAsync(MySqlConnection c, MySqlTransaction tx, ClaimedOrder order, DateTime now, bool transient, string? code, string? failure, bool answerLost)
+    {
+        var backoff = options.IssueBackoffMs.Length == 0 ? 2000 : options.IssueBackoffMs[Math.Min(order.TransientFailures, options.IssueBackoffMs.Length - 1)];
+        var jitter = Random.Shared.Next(0, Math.Max(1, backoff / 5));
+        await c.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE issuance_orders SET status = 'RETRY_WAIT', transient_failures = transient_failures + @t, answer_lost = @answerLost, result_code = @code,
+              failure = @failure, next_attempt_at = @next, lease_token = NULL, lease_until = NULL, updated_at = @now WHERE id = @id
+            """, new { id = order.Id, t = transient ? 1 : 0, answerLost, code, failure, next = now.AddMilliseconds(backoff + jitter), now }, tx));
+        await CountCallAsync(c, tx, order.CampaignId, failed: true, now);
+    }
+
+    /// <summary>Never called and the campaign stopped meanwhile: the order fails without a call; its items wait as PENDING (or are cancelled).</summary>
+    private async Task ReleaseUncalledAsync(ClaimedOrder order, string? campaignStatus, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var c = await connections.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        var updated = await c.ExecuteAsync(new CommandDefinition(
+            "UPDATE issuance_orders SET status = 'FAILED', failure = 'not called: campaign stopped', lease_token = NULL, lease_until = NULL, finished_at = @now, updated_at = @now WHERE id = @id AND lease_token = @token AND status = 'REQUESTED'",
+            new { id = order.Id, token = order.Token, now }, tx, cancellationToken: ct));
+        if (updated == 1)
+        {
+            var items = (await c.QueryAsync<long>(new CommandDefinition("SELECT item_id FROM issuance_order_items WHERE order_id = @id", new { id = order.Id }, tx, cancellationToken: ct))).ToList();
+            var cancelled = campaignStatus is CampaignStatus.Cancelling or CampaignStatus.Cancelled;
+            await SetItemsAsync(c, tx, items, cancelled ? ItemStatus.Cancelled : ItemStatus.Pending, now, null, null);
+            await c.ExecuteAsync(new CommandDefinition("UPDATE delivery_items SET issue_attempts = GREATEST(issue_attempts - 1, 0) WHERE id IN @items", new { items }, tx, cancellationToken: ct));
+            await tx.CommitAsync(ct);
+        }
+    }
+
+    private static Task<int> FinishOrderAsync(MySqlConnection c, MySqlTransaction tx, long id, string status, DateTime now, string? code, string? failure) =>
+        c.ExecuteAsync(new CommandDefinition(
+            "UPDATE issuance_orders SET status = @status, result_code = @code, failure = @failure, lease_token = NULL, lease_until = NULL, finished_at = @now, updated_at = @now WHERE id = @id",
+            new { id, status, code, failure, now }, tx));
+
+    private static async Task SetItemsAsync(MySqlConnection c, MySqlTransaction tx, List<long> items, string status, DateTime now, string? code, string? reason)
+    {
+        if (items.Count == 0)
+        {
+            return;
+        }
+
+        await c.ExecuteAsync(new CommandDefinition(
+            "UPDATE delivery_items SET status = @status, failure_code = @code, failure_reason = @reason, order_id = IF(@status = 'PENDING', NULL, order_id), updated_at = @now WHERE id IN @items",
+            new { items, status, code, reason, now }, tx));
+    }
+
+    private static Task<int> CountCallAsync(MySqlConnection c, MySqlTransaction tx, long campaignId, bool failed, DateTime now) =>
+        c.ExecuteAsync(new CommandDefinition(
+            "UPDATE campaign_runs SET consecutive_failed_calls = IF(@failed, consecutive_failed_calls + 1, 0), updated_at = @now WHERE campaign_id = @campaignId",
+            new { campaignId, failed, now }, tx));
+
+    private async Task<string?> CampaignStatusAsync(long campaignId, CancellationToken ct)
+    {
+        await using var c = await connections.OpenAsync(ct);
+        return await c.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT status FROM campaigns WHERE id = @campaignId", new { campaignId }, cancellationToken: ct));
+    }
+
+    private static string? Truncate(string? s, int max) => s is null || s.Length <= max ? s : s[..max];
+}

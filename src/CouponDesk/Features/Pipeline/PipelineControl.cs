@@ -1,0 +1,170 @@
+using CouponDesk.Data;
+using CouponDesk.Features.Audit;
+using CouponDesk.Features.Campaigns;
+using CouponDesk.Features.Coupons;
+using CouponDesk.Integrations.Coufun;
+using CouponDesk.Integrations.Snap;
+using Dapper;
+using MySqlConnector;
+
+namespace CouponDesk.Features.Pipeline;
+
+/// <summary>What a control action did, or why it was refused (409 with a Korean reason).</summary>
+public sealed record ControlResult(bool Done, string? RefusalCode = null, string? Refusal = null, int Withdrawn = 0);
+
+/// <summary>
+/// Pause (C7), resume (C9) and cancel (C11) of a running campaign. Pause and cancel withdraw the campaign's messages the
+/// agent has not taken (their items go back to ISSUED, to be queued again with new CLIENT_KEYs on resume). Cancel then
+/// lets <see cref="CancelCouponsAsync"/> cancel every bought, unsent coupon at COUFUN before the campaign is CANCELLED.
+/// Each action is one transaction with its audit row written last.
+/// </summary>
+public sealed class PipelineControl(DbConnectionFactory connections, SnapMessageCanceller canceller, AuditTrail audit, CoufunClient coufun, CouponRepository coupons, TimeProvider time, ILogger<PipelineControl> logger)
+{
+    public Task<ControlResult> PauseAsync(long id, AuditActor actor, CancellationToken ct) =>
+        ActAsync(id, actor, "campaign.pause", [CampaignStatus.Issuing, CampaignStatus.Sending], async (c, tx, status, now) =>
+        {
+            var withdrawn = await WithdrawReadyAsync(c, tx, id, ItemStatus.Issued, now, ct);
+            await SetAsync(c, tx, id, CampaignStatus.Paused, now, ct);
+            await c.ExecuteAsync(new CommandDefinition("UPDATE campaign_runs SET paused_from = @status, updated_at = @now WHERE campaign_id = @id", new { id, status, now }, tx, cancellationToken: ct));
+            return withdrawn;
+        }, "CAMPAIGN_NOT_RUNNING", "진행 중인 발송만 일시정지할 수 있습니다.", ct);
+
+    public Task<ControlResult> ResumeAsync(long id, AuditActor actor, CancellationToken ct) =>
+        ActAsync(id, actor, "campaign.resume", [CampaignStatus.Paused, CampaignStatus.Error], async (c, tx, status, now) =>
+        {
+            var sendAt = await c.ExecuteScalarAsync<DateTime?>(new CommandDefinition("SELECT scheduled_at FROM campaigns WHERE id = @id", new { id }, tx, cancellationToken: ct));
+            var started = await c.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM campaign_runs WHERE campaign_id = @id AND item_count > 0", new { id }, tx, cancellationToken: ct));
+            // A campaign stopped before it could start (missed schedule) goes back to SCHEDULED and starts at once.
+            var next = started == 0 ? CampaignStatus.Scheduled : sendAt is { } at && at > now ? CampaignStatus.Issuing : CampaignStatus.Sending;
+            if (started == 0)
+            {
+                await c.ExecuteAsync(new CommandDefinition("DELETE FROM campaign_runs WHERE campaign_id = @id", new { id }, tx, cancellationToken: ct));
+                await c.ExecuteAsync(new CommandDefinition("UPDATE campaigns SET start_at = @now, scheduled_at = GREATEST(COALESCE(scheduled_at, @now), @now) WHERE id = @id", new { id, now }, tx, cancellationToken: ct));
+            }
+            else
+            {
+                await c.ExecuteAsync(new CommandDefinition("UPDATE campaign_runs SET paused_from = NULL, stop_code = NULL, stop_reason = NULL, consecutive_failed_calls = 0, updated_at = @now WHERE campaign_id = @id", new { id, now }, tx, cancellationToken: ct));
+            }
+
+            await SetAsync(c, tx, id, next, now, ct);
+            return 0;
+        }, "CAMPAIGN_NOT_PAUSED", "일시정지 또는 오류 상태의 발송만 재개할 수 있습니다.", ct);
+
+    /// <summary>C11 (rule C-cancel): only while no message of the campaign has reached the agent.</summary>
+    public Task<ControlResult> CancelAsync(long id, AuditActor actor, CancellationToken ct) =>
+        ActAsync(id, actor, "campaign.cancel-running", [CampaignStatus.Issuing, CampaignStatus.Paused, CampaignStatus.Error], async (c, tx, status, now) =>
+        {
+            var taken = await c.ExecuteScalarAsync<int>(new CommandDefinition(
+                "SELECT COUNT(*) FROM messages WHERE campaign_id = @id AND status NOT IN ('READY', 'WITHDRAWN')", new { id }, tx, cancellationToken: ct));
+            if (taken > 0)
+            {
+                return -1;
+            }
+
+            var withdrawn = await WithdrawReadyAsync(c, tx, id, ItemStatus.Cancelled, now, ct);
+            await c.ExecuteAsync(new CommandDefinition(
+                "UPDATE delivery_items SET status = 'CANCELLED', updated_at = @now WHERE campaign_id = @id AND status IN ('PENDING', 'ISSUED')", new { id, now }, tx, cancellationToken: ct));
+            // Orders never called buy nothing: they fail here and their items are cancelled (claimed ones release themselves).
+            await c.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE delivery_items SET status = 'CANCELLED', updated_at = @now
+                WHERE campaign_id = @id AND status = 'ISSUING' AND order_id IN (SELECT o.id FROM issuance_orders o WHERE o.campaign_id = @id AND o.status = 'PLANNED')
+                """, new { id, now }, tx, cancellationToken: ct));
+            await c.ExecuteAsync(new CommandDefinition(
+                "UPDATE issuance_orders SET status = 'FAILED', failure = 'cancelled before the call', finished_at = @now, updated_at = @now WHERE campaign_id = @id AND status = 'PLANNED'",
+                new { id, now }, tx, cancellationToken: ct));
+            await SetAsync(c, tx, id, CampaignStatus.Cancelling, now, ct);
+            return withdrawn;
+        }, "CAMPAIGN_NOT_CANCELLABLE", "이미 발송이 시작된 건이 있어 일괄취소할 수 없습니다. 일시정지 후 미발송분 취소를 이용해 주세요.", ct);
+
+    /// <summary>CANCELLING campaigns: cancel at COUFUN every bought coupon whose item was cancelled (18 "already cancelled" counts as done).</summary>
+    public async Task<int> CancelCouponsAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var c = await connections.OpenAsync(ct);
+        await c.ExecuteAsync(new CommandDefinition(
+            "UPDATE delivery_items d JOIN campaigns cp ON cp.id = d.campaign_id SET d.status = 'CANCELLED', d.updated_at = @now WHERE cp.status = 'CANCELLING' AND d.status IN ('PENDING', 'ISSUED')",
+            new { now }, cancellationToken: ct));
+        var todo = (await c.QueryAsync<(long CouponId, string GoodsId)>(new CommandDefinition(
+            """
+            SELECT k.id, k.goods_id FROM delivery_items d JOIN campaigns cp ON cp.id = d.campaign_id JOIN coupons k ON k.id = d.coupon_id
+            WHERE cp.status = 'CANCELLING' AND d.status = 'CANCELLED' AND k.status = 'UNUSED' LIMIT 50
+            """, cancellationToken: ct))).ToList();
+        foreach (var coupon in todo)
+        {
+            var number = await coupons.RevealNumberAsync(coupon.CouponId, ct);
+            var result = await coufun.CancelAsync(coupon.GoodsId, number!, ct);
+            if (result.Outcome == CoufunOutcome.Success)
+            {
+                await c.ExecuteAsync(new CommandDefinition("UPDATE coupons SET status = 'CANCELLED', updated_at = @now WHERE id = @id", new { id = coupon.CouponId, now }, cancellationToken: ct));
+            }
+            else
+            {
+                logger.LogWarning("Cancelling coupon {CouponId} at COUFUN failed: {Outcome} {Code}", coupon.CouponId, result.Outcome, result.ResultCode);
+            }
+        }
+
+        return todo.Count;
+    }
+
+    private async Task<int> WithdrawReadyAsync(MySqlConnection c, MySqlTransaction tx, long id, string itemStatusAfter, DateTime now, CancellationToken ct)
+    {
+        var ready = (await c.QueryAsync<long>(new CommandDefinition(
+            "SELECT m.id FROM delivery_items d JOIN messages m ON m.id = d.message_id WHERE d.campaign_id = @id AND d.status = 'QUEUED' AND m.status = 'READY'",
+            new { id }, tx, cancellationToken: ct))).ToList();
+        if (ready.Count == 0)
+        {
+            return 0;
+        }
+
+        var outcomes = await canceller.WithdrawAsync(c, tx, ready, ct);
+        var withdrawn = (await c.QueryAsync<long>(new CommandDefinition(
+            "SELECT id FROM messages WHERE id IN @ready AND status = 'WITHDRAWN'", new { ready }, tx, cancellationToken: ct))).ToArray();
+        if (withdrawn.Length > 0)
+        {
+            await c.ExecuteAsync(new CommandDefinition(
+                "UPDATE delivery_items SET status = @after, message_id = NULL, updated_at = @now WHERE message_id IN @withdrawn AND status = 'QUEUED'",
+                new { after = itemStatusAfter, withdrawn, now }, tx, cancellationToken: ct));
+        }
+
+        logger.LogInformation("Campaign {CampaignId}: withdrew {Withdrawn} of {Ready} ready messages ({Outcomes} answers)", id, withdrawn.Length, ready.Count, outcomes.Count);
+        return withdrawn.Length;
+    }
+
+    private async Task<ControlResult> ActAsync(long id, AuditActor actor, string action, string[] from,
+        Func<MySqlConnection, MySqlTransaction, string, DateTime, Task<int>> act, string refusalCode, string refusal, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var c = await connections.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        var status = await c.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT status FROM campaigns WHERE id = @id AND deleted_at IS NULL FOR UPDATE", new { id }, tx, cancellationToken: ct));
+        if (status is null)
+        {
+            return new ControlResult(false, "NOT_FOUND");
+        }
+
+        if (!from.Contains(status))
+        {
+            return new ControlResult(false, refusalCode, refusal);
+        }
+
+        var withdrawn = await act(c, tx, status, now);
+        if (withdrawn < 0)
+        {
+            await tx.RollbackAsync(ct);
+            return new ControlResult(false, refusalCode, refusal);
+        }
+
+        await audit.WriteAsync(actor.Entry(action) with
+        {
+            TargetType = "campaign",
+            TargetId = id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Details = new Dictionary<string, string?> { ["from"] = status, ["withdrawn"] = withdrawn.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+        }, c, tx, ct);
+        await tx.CommitAsync(ct);
+        return new ControlResult(true, Withdrawn: withdrawn);
+    }
+
+    private static Task<int> SetAsync(MySqlConnection c, MySqlTransaction tx, long id, string status, DateTime now, CancellationToken ct) =>
+        c.ExecuteAsync(new CommandDefinition("UPDATE campaigns SET status = @status, updated_at = @now, version = version + 1 WHERE id = @id", new { id, status, now }, tx, cancellationToken: ct));
+}

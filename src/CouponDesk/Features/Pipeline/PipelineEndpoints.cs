@@ -1,0 +1,76 @@
+using System.Text.Json;
+using CouponDesk.Features.Audit;
+using CouponDesk.Hosting;
+using CouponDesk.Security;
+using CouponDesk.Web.Errors;
+
+namespace CouponDesk.Features.Pipeline;
+
+/// <summary>
+/// Control and observation of running campaigns: pause (P8), resume (P8), cancel while nothing reached the agent (P7),
+/// progress as JSON (P6) and as a server-sent-event stream, and the reconciliation report (P23). Refusals are 409s.
+/// </summary>
+public sealed class PipelineEndpoints : IEndpointModule
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public void Map(IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/campaigns/{id:long}/pipeline").WithTags("Campaign pipeline");
+        group.MapPost("/pause", (long id, HttpContext http, PipelineControl control, CancellationToken ct) => Act(control.PauseAsync(id, AuditActor.From(http), ct)))
+            .RequireAuthorization(Policies.ControlCampaign);
+        group.MapPost("/resume", (long id, HttpContext http, PipelineControl control, CancellationToken ct) => Act(control.ResumeAsync(id, AuditActor.From(http), ct)))
+            .RequireAuthorization(Policies.ControlCampaign);
+        group.MapPost("/cancel", (long id, HttpContext http, PipelineControl control, CancellationToken ct) => Act(control.CancelAsync(id, AuditActor.From(http), ct)))
+            .RequireAuthorization(Policies.CancelCampaign);
+        group.MapGet("/progress", async (long id, PipelineProgress progress, CancellationToken ct) =>
+            await progress.GetAsync(id, ct) is { } p ? Results.Ok(p) : ApiProblem.NotFound().ToResult())
+            .RequireAuthorization(Policies.ViewCampaigns);
+        group.MapGet("/progress/stream", StreamAsync).RequireAuthorization(Policies.ViewCampaigns);
+        group.MapGet("/reconciliation", async (long id, PipelineProgress progress, CancellationToken ct) =>
+            await progress.ReconcileAsync(id, ct) is { } r ? Results.Ok(r) : ApiProblem.NotFound().ToResult())
+            .RequireAuthorization(Policies.ViewInDoubtOrders);
+    }
+
+    private static async Task<IResult> Act(Task<ControlResult> action)
+    {
+        var result = await action;
+        return result switch
+        {
+            { Done: true } => Results.Ok(new { withdrawn = result.Withdrawn }),
+            { RefusalCode: "NOT_FOUND" } => ApiProblem.NotFound().ToResult(),
+            _ => ApiProblem.Conflict(result.RefusalCode!, result.Refusal!).ToResult(),
+        };
+    }
+
+    /// <summary>Server-sent events: one <c>progress</c> event per second while the campaign runs; ends when it is final or the client leaves.</summary>
+    private static async Task StreamAsync(long id, HttpContext http, PipelineProgress progress, CancellationToken ct)
+    {
+        var first = await progress.GetAsync(id, ct);
+        if (first is null)
+        {
+            await ApiProblem.NotFound().ToResult().ExecuteAsync(http);
+            return;
+        }
+
+        http.Response.Headers.ContentType = "text/event-stream";
+        http.Response.Headers.CacheControl = "no-cache";
+        var current = first;
+        while (!ct.IsCancellationRequested)
+        {
+            await http.Response.WriteAsync($"event: progress\ndata: {JsonSerializer.Serialize(current, Json)}\n\n", ct);
+            await http.Response.Body.FlushAsync(ct);
+            if (current.FinishedAt is not null || current.Status is "CANCELLED" or "DRAFT")
+            {
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            current = await progress.GetAsync(id, ct);
+            if (current is null)
+            {
+                return;
+            }
+        }
+    }
+}

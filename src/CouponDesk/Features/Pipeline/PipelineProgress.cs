@@ -1,0 +1,99 @@
+using CouponDesk.Data;
+using CouponDesk.Features.Campaigns;
+using Dapper;
+
+namespace CouponDesk.Features.Pipeline;
+
+public sealed record FailureReason(string? Code, string? Reason, long Count);
+
+/// <summary>A campaign's progress (spec §3.3.3, issue 8 "Observable"): counts per item state, throughput, ETA, top failure reasons.</summary>
+public sealed record CampaignProgress(
+    long CampaignId,
+    string Status,
+    string StatusLabel,
+    int Total,
+    IReadOnlyDictionary<string, int> Items,
+    int Prepared,
+    double QueuedPerMinute,
+    int? EtaSeconds,
+    DateTime? StartedAt,
+    DateTime? AllQueuedAt,
+    DateTime? FinishedAt,
+    string? StopCode,
+    string? StopReason,
+    int InDoubtOrders,
+    IReadOnlyList<FailureReason> TopFailures);
+
+public sealed record InDoubtOrderView(long OrderId, string? TrId, string GoodsId, int CreateCount, long Value, string Status, string? ResultCode, string? Failure, DateTime CreatedAt, DateTime? RequestedAt);
+
+/// <summary>The reconciliation report of a campaign (spec §3.10, issue 8): in-doubt orders, issued but undelivered coupons, resend-recommended failures, cost.</summary>
+public sealed record ReconciliationReport(
+    long CampaignId,
+    IReadOnlyList<InDoubtOrderView> InDoubtOrders,
+    int IssuedNotDelivered,
+    int ResendRecommendedFailures,
+    int CouponsIssued,
+    long IssuedValue,
+    long InDoubtValue);
+
+public sealed class PipelineProgress(DbConnectionFactory connections, TimeProvider time)
+{
+    private static readonly string[] Prepared = [ItemStatus.Queued, ItemStatus.Sent, ItemStatus.SendFailed];
+
+    public async Task<CampaignProgress?> GetAsync(long id, CancellationToken ct)
+    {
+        await using var c = await connections.OpenAsync(ct);
+        var status = await c.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT status FROM campaigns WHERE id = @id AND deleted_at IS NULL", new { id }, cancellationToken: ct));
+        if (status is null)
+        {
+            return null;
+        }
+
+        var counts = (await c.QueryAsync<(string Status, int Count)>(new CommandDefinition(
+            "SELECT status, COUNT(*) FROM delivery_items WHERE campaign_id = @id GROUP BY status", new { id }, cancellationToken: ct))).ToDictionary(x => x.Status, x => x.Count);
+        var run = await c.QuerySingleOrDefaultAsync<(DateTime StartedAt, DateTime? AllQueuedAt, DateTime? FinishedAt, string? StopCode, string? StopReason)?>(new CommandDefinition(
+            "SELECT started_at, all_queued_at, finished_at, stop_code, stop_reason FROM campaign_runs WHERE campaign_id = @id", new { id }, cancellationToken: ct));
+        var inDoubt = await c.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM issuance_orders WHERE campaign_id = @id AND status = 'IN_DOUBT'", new { id }, cancellationToken: ct));
+        var failures = (await c.QueryAsync<FailureReason>(new CommandDefinition(
+            """
+            SELECT failure_code AS Code, failure_reason AS Reason, COUNT(*) AS Count FROM delivery_items
+            WHERE campaign_id = @id AND status IN ('ISSUE_FAILED', 'RENDER_FAILED', 'SEND_FAILED')
+            GROUP BY failure_code, failure_reason ORDER BY COUNT(*) DESC LIMIT 5
+            """, new { id }, cancellationToken: ct))).ToList();
+        var total = counts.Values.Sum();
+        var prepared = Prepared.Sum(s => counts.GetValueOrDefault(s));
+        var started = run?.StartedAt;
+        var minutes = started is { } s0 ? Math.Max((time.GetUtcNow().UtcDateTime - s0).TotalMinutes, 1e-3) : 0;
+        var rate = minutes > 0 ? prepared / minutes : 0;
+        var remaining = total - prepared - counts.GetValueOrDefault(ItemStatus.IssueFailed) - counts.GetValueOrDefault(ItemStatus.RenderFailed) - counts.GetValueOrDefault(ItemStatus.Cancelled);
+        int? eta = remaining <= 0 ? 0 : rate > 0 ? (int)Math.Ceiling(remaining / rate * 60) : null;
+        return new CampaignProgress(id, status, CampaignStatus.Label(status), total, counts, prepared, Math.Round(rate, 1), eta,
+            started, run?.AllQueuedAt, run?.FinishedAt, run?.StopCode, run?.StopReason, inDoubt, failures);
+    }
+
+    public async Task<ReconciliationReport?> ReconcileAsync(long id, CancellationToken ct)
+    {
+        await using var c = await connections.OpenAsync(ct);
+        if (await c.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM campaigns WHERE id = @id AND deleted_at IS NULL", new { id }, cancellationToken: ct)) == 0)
+        {
+            return null;
+        }
+
+        var inDoubt = (await c.QueryAsync<InDoubtOrderView>(new CommandDefinition(
+            """
+            SELECT id AS OrderId, tr_id AS TrId, goods_id AS GoodsId, create_cnt AS CreateCount, CAST(create_cnt * unit_price AS SIGNED) AS Value, status AS Status,
+                   result_code AS ResultCode, failure AS Failure, created_at AS CreatedAt, requested_at AS RequestedAt
+            FROM issuance_orders WHERE campaign_id = @id AND status IN ('IN_DOUBT', 'SETTLED_ISSUED', 'SETTLED_NOT_ISSUED') ORDER BY id
+            """, new { id }, cancellationToken: ct))).ToList();
+        var issuedNotDelivered = await c.ExecuteScalarAsync<int>(new CommandDefinition(
+            "SELECT COUNT(*) FROM delivery_items WHERE campaign_id = @id AND coupon_id IS NOT NULL AND ever_delivered = 0 AND status NOT IN ('QUEUED', 'SENT')", new { id }, cancellationToken: ct));
+        var resend = await c.ExecuteScalarAsync<int>(new CommandDefinition(
+            """
+            SELECT COUNT(*) FROM delivery_items d JOIN messages m ON m.id = d.message_id
+            WHERE d.campaign_id = @id AND d.status = 'SEND_FAILED' AND m.outcome = 'RESEND_RECOMMENDED'
+            """, new { id }, cancellationToken: ct));
+        var issued = await c.QuerySingleAsync<(int Count, long Value)>(new CommandDefinition(
+            "SELECT COUNT(*), CAST(COALESCE(SUM(face_value), 0) AS SIGNED) FROM coupons WHERE order_ref IN (SELECT id FROM issuance_orders WHERE campaign_id = @id)", new { id }, cancellationToken: ct));
+        return new ReconciliationReport(id, inDoubt, issuedNotDelivered, resend, issued.Count, issued.Value, inDoubt.Where(o => o.Status == OrderStatus.InDoubt).Sum(o => o.Value));
+    }
+}

@@ -1,0 +1,28 @@
+using CouponDesk.Features.Messages;
+using CouponDesk.Hosting;
+using CouponDesk.Shared.Hosting;
+
+namespace CouponDesk.Features.Pipeline;
+
+public static class PipelineSetup
+{
+    /// <summary>The pipeline's services; its worker loops only in processes with the <c>worker</c> role.</summary>
+    public static IServiceCollection AddPipeline(this IServiceCollection services, IConfiguration configuration, AppRoles roles)
+    {
+        services.AddSettings<PipelineOptions>(configuration, PipelineOptions.Section);
+        services.AddSingleton<CampaignLifecycle>();
+        services.AddSingleton<IssuancePlanner>();
+        services.AddSingleton<OrderExecutor>();
+        services.AddSingleton<RenderAndQueue>();
+        services.AddSingleton<PipelineProgress>();
+        services.AddSingleton<PipelineControl>();
+        services.AddSingleton<IDeliveryResultHandler, PipelineResultHandler>();
+        services.AddEndpointModule<PipelineEndpoints>();
+        if (roles.Worker)
+        {
+            services.AddHostedService<PipelineWorker>();
+        }
+
+        return services;
+    }
+}

@@ -1,0 +1,31 @@
+namespace CouponDesk.Features.Pipeline;
+
+/// <summary>Delivery item states (spec §4.2).</summary>
+public static class ItemStatus
+{
+    public const string Pending = "PENDING";
+    public const string Issuing = "ISSUING";
+    public const string IssueFailed = "ISSUE_FAILED";
+    public const string Issued = "ISSUED";
+    public const string RenderFailed = "RENDER_FAILED";
+    public const string Queued = "QUEUED";
+    public const string Sent = "SENT";
+    public const string SendFailed = "SEND_FAILED";
+    public const string Cancelled = "CANCELLED";
+
+    /// <summary>States from which nothing more happens automatically.</summary>
+    public static readonly string[] Final = [IssueFailed, RenderFailed, Sent, SendFailed, Cancelled];
+}
+
+/// <summary>Issuance order states (spec §4.4). RETRY_WAIT = a failed call waiting to be repeated with the same TR_ID.</summary>
+public static class OrderStatus
+{
+    public const string Planned = "PLANNED";
+    public const string Requested = "REQUESTED";
+    public const string RetryWait = "RETRY_WAIT";
+    public const string Succeeded = "SUCCEEDED";
+    public const string Failed = "FAILED";
+    public const string InDoubt = "IN_DOUBT";
+    public const string SettledNotIssued = "SETTLED_NOT_ISSUED";
+    public const string SettledIssued = "SETTLED_ISSUED";
+}

@@ -1,0 +1,99 @@
+using CouponDesk.Data;
+using CouponDesk.Features.Messages;
+using Dapper;
+
+namespace CouponDesk.Features.Pipeline;
+
+/// <summary>
+/// The pipeline in a worker process (role <c>worker</c>): plain polling loops, each claiming its work from the database,
+/// so any number of processes share the campaigns without a coordinator and a killed process loses nothing but its
+/// leases. Loops: campaign lifecycle + issuance planning, issuance calls (<see cref="PipelineOptions.IssueConcurrency"/>
+/// at once), render-and-queue, and optionally the result sync.
+/// </summary>
+public sealed class PipelineWorker(
+    CampaignLifecycle lifecycle,
+    IssuancePlanner planner,
+    OrderExecutor executor,
+    RenderAndQueue renderQueue,
+    PipelineControl control,
+    DeliveryResultSync resultSync,
+    DbConnectionFactory connections,
+    PipelineOptions options,
+    ILogger<PipelineWorker> logger) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var loops = new List<Task>
+        {
+            Loop("lifecycle", async ct => await lifecycle.StepAsync(ct) + await planner.PlanAsync(ct), stoppingToken),
+            Loop("cancel-coupons", control.CancelCouponsAsync, stoppingToken),
+            Loop("render-queue", renderQueue.StepAsync, stoppingToken),
+            Loop("templates", ForgetTemplatesAsync, stoppingToken, idleMs: 30_000),
+        };
+        for (var i = 0; i < options.IssueConcurrency; i++)
+        {
+            loops.Add(Loop("issue", IssueOneAsync, stoppingToken));
+        }
+
+        if (options.ResultSyncIntervalSeconds > 0)
+        {
+            loops.Add(Loop("results", async ct => { await resultSync.RunOnceAsync(ct); return 0; }, stoppingToken, idleMs: options.ResultSyncIntervalSeconds * 1000));
+        }
+
+        return Task.WhenAll(loops);
+    }
+
+    private async Task<int> IssueOneAsync(CancellationToken ct)
+    {
+        var claimed = await executor.ClaimAsync(1, ct);
+        foreach (var order in claimed)
+        {
+            await executor.ExecuteAsync(order, ct);
+        }
+
+        return claimed.Count;
+    }
+
+    private async Task<int> ForgetTemplatesAsync(CancellationToken ct)
+    {
+        await using var c = await connections.OpenAsync(ct);
+        var running = (await c.QueryAsync<long>(new CommandDefinition("SELECT id FROM campaigns WHERE status IN ('ISSUING', 'SENDING')", cancellationToken: ct))).ToHashSet();
+        renderQueue.Forget(running);
+        return 0;
+    }
+
+    /// <summary>Runs <paramref name="step"/> back to back while it finds work, and sleeps between polls when idle. Failures are logged and retried.</summary>
+    private async Task Loop(string name, Func<CancellationToken, Task<int>> step, CancellationToken ct, int? idleMs = null)
+    {
+        await Task.Yield();
+        while (!ct.IsCancellationRequested)
+        {
+            int done;
+            try
+            {
+                done = await step(ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "Pipeline loop {Loop} failed; retrying", name);
+                done = 0;
+            }
+
+            if (done == 0 || idleMs is not null)
+            {
+                try
+                {
+                    await Task.Delay(idleMs ?? options.PollIntervalMs, ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,219 @@
+using System.Collections.Concurrent;
+using CouponDesk.Data;
+using CouponDesk.Features.Campaigns;
+using CouponDesk.Features.Products;
+using CouponDesk.Features.Rendering;
+using CouponDesk.Integrations.Snap;
+using CouponDesk.Security.Pii;
+using Dapper;
+
+namespace CouponDesk.Features.Pipeline;
+
+/// <summary>
+/// D6–D7: claims ISSUED items of running campaigns with a lease (short transaction), draws their coupons on every core
+/// from the campaign's template (fixed parts drawn once), stages the JPEGs, then in ONE transaction re-checks the lease,
+/// inserts the <c>messages</c> + <c>UMS_MSG</c> rows (multi-row) and marks the items QUEUED. A worker killed between
+/// the two leaves only orphan image files (purged by the staged-image purge) and an expiring lease.
+/// </summary>
+public sealed class RenderAndQueue(
+    DbConnectionFactory connections,
+    CouponRenderer renderer,
+    ProductImageStore productImages,
+    SnapImageStager stager,
+    SnapMessageWriter writer,
+    PiiProtector pii,
+    CampaignLifecycle lifecycle,
+    PipelineOptions options,
+    TimeProvider time,
+    ILogger<RenderAndQueue> logger) : IDisposable
+{
+    private readonly ConcurrentDictionary<(long Campaign, DateOnly ValidUntil), CouponTemplate> templates = new();
+
+    private sealed record Work(long ItemId, long CampaignId, int RenderAttempts, long CouponId, byte[] CouponEnc, string? StampDuty, DateTime ValidUntil, byte[] PhoneEnc);
+
+    private sealed record CampaignParts(long Id, string? GoodsId, string? ProductName, string? ExchangePlace, string? CouponType, int? ListPrice,
+        string? SenderNumber, string? MmsTitle, string? MmsBody, bool UseBanner, long? BannerId, DateTime? ScheduledAt);
+
+    public async Task<int> StepAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var token = Guid.NewGuid().ToString("N");
+        List<Work> work;
+        await using (var c = await connections.OpenAsync(ct))
+        {
+            await using var tx = await c.BeginTransactionAsync(ct);
+            var campaigns = (await c.QueryAsync<long>(new CommandDefinition(
+                "SELECT id FROM campaigns WHERE status IN ('ISSUING', 'SENDING')", transaction: tx, cancellationToken: ct))).ToArray();
+            if (campaigns.Length == 0)
+            {
+                return 0;
+            }
+
+            var ids = (await c.QueryAsync<long>(new CommandDefinition(
+                """
+                SELECT id FROM delivery_items
+                WHERE campaign_id IN @campaigns AND status = 'ISSUED' AND (lease_until IS NULL OR lease_until < @now)
+                ORDER BY id LIMIT @batch FOR UPDATE SKIP LOCKED
+                """, new { now, batch = options.QueueBatchSize, campaigns }, tx, cancellationToken: ct))).ToList();
+            if (ids.Count == 0)
+            {
+                return 0;
+            }
+
+            await c.ExecuteAsync(new CommandDefinition("UPDATE delivery_items SET lease_token = @token, lease_until = @until WHERE id IN @ids",
+                new { token, until = now.AddSeconds(options.LeaseSeconds), ids }, tx, cancellationToken: ct));
+            work = (await c.QueryAsync<Work>(new CommandDefinition(
+                """
+                SELECT d.id AS ItemId, d.campaign_id AS CampaignId, d.render_attempts AS RenderAttempts, k.id AS CouponId, k.coupon_number_enc AS CouponEnc,
+                       k.stamp_duty AS StampDuty, k.valid_until AS ValidUntil, r.phone_enc AS PhoneEnc
+                FROM delivery_items d JOIN coupons k ON k.id = d.coupon_id JOIN recipient_list_rows r ON r.list_id = d.list_id AND r.seq = d.seq
+                WHERE d.id IN @ids
+                """, new { ids }, tx, cancellationToken: ct))).ToList();
+            await tx.CommitAsync(ct);
+        }
+
+        foreach (var group in work.GroupBy(w => w.CampaignId))
+        {
+            await RenderAndQueueCampaignAsync(group.Key, [.. group], token, ct);
+        }
+
+        return work.Count;
+    }
+
+    private async Task RenderAndQueueCampaignAsync(long campaignId, List<Work> work, string token, CancellationToken ct)
+    {
+        var campaign = await LoadCampaignAsync(campaignId, ct);
+        var staged = new ConcurrentDictionary<long, string>();
+        var failed = new ConcurrentDictionary<long, string>();
+        await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = options.RenderParallelism > 0 ? options.RenderParallelism : Environment.ProcessorCount, CancellationToken = ct }, async (w, token2) =>
+        {
+            try
+            {
+                var template = await TemplateAsync(campaign, DateOnly.FromDateTime(w.ValidUntil), token2);
+                var jpeg = template.Render(pii.Decrypt(w.CouponEnc), w.StampDuty).Jpeg;
+                staged[w.ItemId] = await stager.StageAsync(jpeg, token2);
+            }
+            catch (Exception ex) when (ex is CouponRenderException or IOException or ArgumentException or InvalidOperationException)
+            {
+                logger.LogWarning("Rendering item {ItemId} failed: {Error}", w.ItemId, ex.GetType().Name);
+                failed[w.ItemId] = ex.GetType().Name;
+            }
+        });
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var reserve = campaign.ScheduledAt is { } at && at > now ? DateTime.SpecifyKind(at, DateTimeKind.Utc) : (DateTime?)null;
+        var ready = work.Where(w => staged.ContainsKey(w.ItemId)).ToList();
+        await using var c = await connections.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        var stillMine = (await c.QueryAsync<long>(new CommandDefinition(
+            "SELECT id FROM delivery_items WHERE id IN @ids AND lease_token = @token AND status = 'ISSUED' FOR UPDATE",
+            new { ids = work.Select(w => w.ItemId).ToArray(), token }, tx, cancellationToken: ct))).ToHashSet();
+        ready = [.. ready.Where(w => stillMine.Contains(w.ItemId))];
+        var messages = ready.Select(w => new OutgoingMms
+        {
+            Phone = pii.Decrypt(w.PhoneEnc),
+            CallbackNumber = campaign.SenderNumber ?? "",
+            Title = campaign.MmsTitle ?? "",
+            Body = campaign.MmsBody ?? "",
+            ImagePaths = [staged[w.ItemId]],
+            ReserveAtUtc = reserve,
+            CampaignId = campaignId,
+            RecipientId = w.ItemId,
+            CouponId = w.CouponId,
+        }).ToList();
+        try
+        {
+            var queued = await writer.QueueAsync(c, tx, messages, ct);
+            for (var i = 0; i < ready.Count; i += 500)
+            {
+                var slice = Enumerable.Range(i, Math.Min(500, ready.Count - i)).ToList();
+                var cases = string.Join(' ', slice.Select(j => $"WHEN {ready[j].ItemId} THEN {queued[j].MessageId}"));
+                await c.ExecuteAsync(new CommandDefinition(
+                    $"UPDATE delivery_items SET status = 'QUEUED', message_id = CASE id {cases} END, lease_token = NULL, lease_until = NULL, updated_at = @now WHERE id IN @ids",
+                    new { ids = slice.Select(j => ready[j].ItemId).ToArray(), now }, tx, cancellationToken: ct));
+            }
+        }
+        catch (MmsValidationException ex)
+        {
+            await tx.RollbackAsync(ct);
+            await using var tx2 = await c.BeginTransactionAsync(ct);
+            await lifecycle.StopAsync(c, tx2, campaignId, CampaignStatus.Error, "MMS_INVALID", Truncate($"메시지를 접수할 수 없습니다: {ex.Message}"), ct);
+            await tx2.CommitAsync(ct);
+            stager.Delete(staged.Values);
+            return;
+        }
+
+        var renderFailed = failed.Keys.Where(stillMine.Contains).ToArray();
+        if (renderFailed.Length > 0)
+        {
+            // D6: three attempts, then RENDER_FAILED; before that the lease is dropped so the item is drawn again.
+            await c.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE delivery_items SET render_attempts = render_attempts + 1, lease_token = NULL, lease_until = NULL,
+                  status = IF(render_attempts + 1 >= 3, 'RENDER_FAILED', status), failure_code = 'RENDER', failure_reason = '쿠폰 이미지 생성 실패', updated_at = @now
+                WHERE id IN @renderFailed
+                """, new { renderFailed, now }, tx, cancellationToken: ct));
+        }
+
+        await tx.CommitAsync(ct);
+    }
+
+    private async Task<CouponTemplate> TemplateAsync(CampaignParts campaign, DateOnly validUntil, CancellationToken ct)
+    {
+        if (templates.TryGetValue((campaign.Id, validUntil), out var existing))
+        {
+            return existing;
+        }
+
+        var product = campaign.GoodsId is null ? null : await productImages.GetBytesAsync(campaign.GoodsId, cancellationToken: ct);
+        byte[]? banner = null;
+        if (campaign is { UseBanner: true, BannerId: { } bannerId })
+        {
+            await using var c = await connections.OpenAsync(ct);
+            banner = await c.ExecuteScalarAsync<byte[]?>(new CommandDefinition("SELECT content FROM campaign_banners WHERE id = @bannerId", new { bannerId }, cancellationToken: ct));
+        }
+
+        var type = campaign.CouponType == "AMOUNT" ? Rendering.CouponType.Amount : Rendering.CouponType.Barcode;
+        var spec = new CouponTemplateSpec(campaign.ProductName ?? "", campaign.ExchangePlace ?? "", validUntil, type, type == Rendering.CouponType.Amount ? campaign.ListPrice : null, product, banner);
+        var created = renderer.CreateTemplate(spec);
+        if (!templates.TryAdd((campaign.Id, validUntil), created))
+        {
+            created.Dispose();
+        }
+
+        return templates[(campaign.Id, validUntil)];
+    }
+
+    private async Task<CampaignParts> LoadCampaignAsync(long id, CancellationToken ct)
+    {
+        await using var c = await connections.OpenAsync(ct);
+        return await c.QuerySingleAsync<CampaignParts>(new CommandDefinition(
+            """
+            SELECT id, goods_id AS GoodsId, product_name AS ProductName, exchange_place AS ExchangePlace, coupon_type AS CouponType, list_price AS ListPrice,
+                   sender_number AS SenderNumber, mms_title AS MmsTitle, mms_body AS MmsBody, use_banner AS UseBanner, banner_id AS BannerId, scheduled_at AS ScheduledAt
+            FROM campaigns WHERE id = @id
+            """, new { id }, cancellationToken: ct));
+    }
+
+    /// <summary>Drops the templates of campaigns that no longer run (called from the worker loop).</summary>
+    public void Forget(IReadOnlySet<long> running)
+    {
+        foreach (var key in templates.Keys.Where(k => !running.Contains(k.Campaign)))
+        {
+            if (templates.TryRemove(key, out var template))
+            {
+                template.Dispose();
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var template in templates.Values)
+        {
+            template.Dispose();
+        }
+    }
+
+    private static string Truncate(string s) => s.Length <= 300 ? s : s[..300];
+}
