@@ -64,7 +64,8 @@ public sealed class BrowserSession : IAsyncDisposable
             Locale = "ko-KR",
             TimezoneId = "Asia/Seoul",
         });
-        context.SetDefaultTimeout(10_000);
+        // Generous: on a loaded 2-core machine a login (bcrypt + page load) can take seconds; tests are bounded by their own timeouts.
+        context.SetDefaultTimeout(25_000);
         var page = await context.NewPageAsync();
         return new BrowserSession(context, page, fixture.BaseAddress);
     }
