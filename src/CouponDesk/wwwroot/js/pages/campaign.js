@@ -160,6 +160,9 @@
     const box = CD.clear(CD.$('#progress-stages'));
     stages.forEach(([label, done]) => {
       const pct = total > 0 ? Math.round((done / total) * 100) : 0;
+      // Through the CSSOM: the Content-Security-Policy refuses style attributes.
+      const bar = h('div', { class: 'progress-bar' });
+      bar.style.width = pct + '%';
       box.appendChild(
         h(
           'div',
@@ -168,7 +171,7 @@
           h(
             'div',
             { class: 'progress', role: 'progressbar', 'aria-label': label, 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': String(pct) },
-            h('div', { class: 'progress-bar', style: 'width: ' + pct + '%' })
+            bar
           )
         )
       );

@@ -14,7 +14,9 @@
       CD.campaignStates.forEach((s) => select.appendChild(CD.h('option', { value: s.code, text: s.label })));
       // Default: the last seven days with no upper bound, so future scheduled campaigns show (spec §3.3.1).
       const from = CD.fmt.toDate(CD.fmt.todayKst() + 'T00:00:00+09:00');
-      form.from.value = CD.fmt.date(new Date(from.getTime() - 6 * 86400000));
+      const options = { locale: 'ko', dateFormat: 'Y-m-d', allowInput: true, disableMobile: true };
+      window.flatpickr(form.from, options).setDate(CD.fmt.date(new Date(from.getTime() - 6 * 86400000)), false, 'Y-m-d');
+      window.flatpickr(form.to, options);
       form.addEventListener('submit', (event) => {
         event.preventDefault();
         search(form, false).catch((e) => CD.forms.showError(form, e));
