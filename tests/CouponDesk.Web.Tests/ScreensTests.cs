@@ -19,6 +19,7 @@ public sealed class ScreensTests(WebUiFixture fixture)
         ("users.html", "users", "#user-table tbody tr"),
         ("audit.html", "audit", "#audit-table tbody tr"),
         ("register.html", "register", "#reg-form"),
+        ("campaigns.html", "campaigns", "#campaign-table tbody tr"),
         ("password.html", "password", "#password-form"),
     ];
 

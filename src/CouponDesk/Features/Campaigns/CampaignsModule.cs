@@ -23,6 +23,7 @@ public static class CampaignsModule
         services.AddSingleton<ISenderNumbers, TableSenderNumbers>();
         services.AddSingleton<CampaignEndpoints.Deps>();
         services.AddEndpointModule<CampaignEndpoints>();
+        services.AddEndpointModule<CampaignListEndpoints>();
         services.AddEndpointModule<SenderNumberEndpoints>();
         return services;
     }

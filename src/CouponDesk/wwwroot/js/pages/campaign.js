@@ -1,0 +1,246 @@
+// 발송 상세 정보 (spec §3.3.3): the campaign panel, live progress per stage with throughput, ETA and the top failure
+// reasons, pause / resume / 일괄취소 for the roles allowed to (P7, P8) and the reconciliation report (P23).
+// Progress is polled every 3 s: the server-sent-event stream needs the bearer token, which EventSource cannot send.
+(function () {
+  'use strict';
+  const CD = window.CD;
+  const POLL_MS = 3000;
+  const STAFF = ['ADMIN', 'OPERATOR'];
+  const RUNNING = ['ISSUING', 'SENDING'];
+  const FINAL = ['CANCELLED', 'COMPLETED', 'PARTIALLY_FAILED', 'FAILED'];
+  const state = { id: null, me: null, campaign: null, timer: null };
+
+  CD.page({
+    id: 'campaigns',
+    async init(me) {
+      state.me = me;
+      const id = Number(new URLSearchParams(window.location.search).get('id'));
+      if (!Number.isSafeInteger(id) || id <= 0) {
+        CD.alert(CD.$('#cd-flash'), '발송 건을 찾을 수 없습니다.', 'warning');
+        return;
+      }
+      state.id = id;
+      if (STAFF.indexOf(me.role) >= 0) {
+        CD.$('#campaign-pause').addEventListener('click', (e) => act(e.currentTarget, 'pause'));
+        CD.$('#campaign-resume').addEventListener('click', (e) => act(e.currentTarget, 'resume'));
+        CD.$('#campaign-cancel').addEventListener('click', (e) => act(e.currentTarget, 'cancel'));
+      }
+      await loadCampaign();
+      await refreshProgress();
+      await loadReconciliation();
+    }
+  });
+
+  function base() {
+    return '/api/campaigns/' + encodeURIComponent(state.id);
+  }
+
+  async function loadCampaign() {
+    const c = await CD.api('GET', base());
+    state.campaign = c;
+    CD.$('#campaign-title').textContent = '[' + c.clientName + '] ' + c.eventName;
+    document.title = c.eventName + ' · 발송 상세 · 모바일쿠폰 발송 시스템';
+    const product = c.product || {};
+    const fields = [
+      ['캠페인 번호', c.campaignNo || String(c.id)],
+      ['상태', CD.campaignBadge(c.status, c.statusLabel)],
+      ['고객사', c.clientName],
+      ['영업담당자', c.salesManager],
+      ['고객사 요청자', c.clientRequester],
+      ['요청자 전화번호', c.requesterPhone],
+      ['요청자 이메일', c.requesterEmail],
+      ['이벤트명', c.eventName],
+      ['발송 예약일시', c.scheduledAt],
+      ['상품', product.name],
+      ['유효기간', product.validityText],
+      ['정상 단가', product.listPrice !== undefined && product.listPrice !== null ? CD.fmt.won(product.listPrice) : null],
+      ['수량', CD.fmt.number(c.recipientCount)],
+      ['합계', c.costEstimate !== null && c.costEstimate !== undefined ? CD.fmt.won(c.costEstimate) : null],
+      ['발신자 번호', c.senderNumber],
+      ['제목', c.mmsTitle],
+      ['취소 사유', c.cancelReason]
+    ];
+    const panel = CD.clear(CD.$('#campaign-panel'));
+    fields.forEach(([label, value]) => {
+      panel.appendChild(CD.h('dt', { class: 'col-sm-4 text-body-secondary', text: label }));
+      panel.appendChild(CD.h('dd', { class: 'col-sm-8 text-break' }, value === null || value === undefined || value === '' ? '-' : value));
+    });
+    showActions(c.status);
+  }
+
+  // Buttons by state (spec §3.3.3 actions); a VIEWER gets none. The server decides in the end (409 with a reason).
+  function showActions(status) {
+    const staff = STAFF.indexOf(state.me.role) >= 0;
+    CD.$('#campaign-pause').hidden = !staff || RUNNING.indexOf(status) < 0;
+    CD.$('#campaign-resume').hidden = !staff || ['PAUSED', 'ERROR'].indexOf(status) < 0;
+    CD.$('#campaign-cancel').hidden = !staff || ['SCHEDULED', 'ISSUING', 'PAUSED', 'ERROR'].indexOf(status) < 0;
+  }
+
+  const questions = {
+    pause: { title: '일시정지', text: '발송을 일시정지하시겠습니까? 아직 통신사로 넘어가지 않은 메시지는 보류됩니다.', done: '발송을 일시정지했습니다.' },
+    resume: { title: '재개', text: '발송을 재개하시겠습니까?', done: '발송을 재개했습니다.' },
+    cancel: { title: '일괄취소', danger: true, done: '발송이 취소되었습니다.' }
+  };
+
+  async function act(button, action) {
+    const q = questions[action];
+    const c = state.campaign;
+    const alertBox = CD.$('#action-alert');
+    CD.alert(alertBox, null);
+    let text = q.text;
+    let reasonInput = null;
+    let extra = null;
+    if (action === 'cancel') {
+      text = '[' + c.clientName + '] ' + c.eventName + ' 발송 건을 일괄 취소합니다. 진행하시겠습니까?';
+      if (c.status === 'SCHEDULED') {
+        // A scheduled campaign is cancelled with a reason (spec §3.3.3); a running one through the pipeline.
+        reasonInput = CD.h('input', { type: 'text', class: 'form-control', id: 'cancel-reason', maxlength: '200', 'aria-label': '취소 사유' });
+        extra = CD.h('div', { class: 'mt-2' }, CD.h('label', { for: 'cancel-reason', class: 'form-label small', text: '취소 사유' }), reasonInput);
+      }
+    }
+    const ok = await CD.confirm(text, {
+      title: q.title,
+      danger: q.danger,
+      extra,
+      validate: async () => {
+        if (!reasonInput) return true;
+        const valid = reasonInput.value.trim().length > 0;
+        reasonInput.classList.toggle('is-invalid', !valid);
+        if (!valid) reasonInput.focus();
+        return valid;
+      }
+    });
+    if (!ok) return;
+    try {
+      await CD.busy(button, null, () =>
+        reasonInput
+          ? CD.api('POST', base() + '/cancel', { body: { reason: reasonInput.value.trim() } })
+          : CD.api('POST', base() + '/pipeline/' + action)
+      );
+      CD.toast(q.done);
+      await loadCampaign();
+      await refreshProgress();
+    } catch (e) {
+      if (!e.redirected) {
+        CD.alert(alertBox, e.detail, 'danger');
+        alertBox.focus();
+      }
+    }
+  }
+
+  async function refreshProgress() {
+    window.clearTimeout(state.timer);
+    let p;
+    try {
+      p = await CD.api('GET', base() + '/pipeline/progress');
+    } catch (e) {
+      if (!e.redirected) CD.alert(CD.$('#action-alert'), e.detail, 'danger');
+      return;
+    }
+    drawProgress(p);
+    if (state.campaign && p.status !== state.campaign.status) {
+      state.campaign.status = p.status;
+      await loadCampaign();
+    }
+    if (FINAL.indexOf(p.status) < 0 && p.status !== 'DRAFT') state.timer = window.setTimeout(refreshProgress, POLL_MS);
+  }
+
+  function drawProgress(p) {
+    const h = CD.h;
+    const n = (key) => (p.items && p.items[key]) || 0;
+    const total = p.total || 0;
+    const issued = n('ISSUED') + n('RENDER_FAILED') + p.prepared;
+    const received = n('SENT') + n('SEND_FAILED');
+    const stages = [
+      ['발급', issued],
+      ['이미지', p.prepared],
+      ['적재', p.prepared],
+      ['결과 수신', received]
+    ];
+    const box = CD.clear(CD.$('#progress-stages'));
+    stages.forEach(([label, done]) => {
+      const pct = total > 0 ? Math.round((done / total) * 100) : 0;
+      // Through the CSSOM: the Content-Security-Policy refuses style attributes.
+      const bar = h('div', { class: 'progress-bar' });
+      bar.style.width = pct + '%';
+      box.appendChild(
+        h(
+          'div',
+          { class: 'mb-2', dataset: { stage: label } },
+          h('div', { class: 'd-flex justify-content-between small' }, h('span', { text: label }), h('span', { class: 'cd-stage-count', text: CD.fmt.number(done) + ' / ' + CD.fmt.number(total) })),
+          h(
+            'div',
+            { class: 'progress', role: 'progressbar', 'aria-label': label, 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': String(pct) },
+            bar
+          )
+        )
+      );
+    });
+    const stats = [
+      ['상태', CD.campaignBadge(p.status, p.statusLabel)],
+      ['성공', CD.fmt.number(n('SENT'))],
+      ['실패', CD.fmt.number(n('SEND_FAILED') + n('RENDER_FAILED'))],
+      ['발급실패', CD.fmt.number(n('ISSUE_FAILED'))],
+      ['취소', CD.fmt.number(n('CANCELLED'))],
+      ['처리 속도', CD.fmt.number(p.queuedPerMinute) + ' 건/분'],
+      ['예상 완료', eta(p)],
+      ['시작 / 완료', CD.fmt.dateTime(p.startedAt) + ' / ' + CD.fmt.dateTime(p.finishedAt)]
+    ];
+    if (p.stopReason) stats.push(['중단 사유', p.stopReason]);
+    if (p.inDoubtOrders) stats.push(['발급 확인 필요', CD.fmt.number(p.inDoubtOrders) + '건']);
+    const dl = CD.clear(CD.$('#progress-stats'));
+    stats.forEach(([label, value]) => {
+      dl.appendChild(h('dt', { class: 'col-5 col-md-3 text-body-secondary', text: label }));
+      dl.appendChild(h('dd', { class: 'col-7 col-md-3' }, value));
+    });
+    const tbody = CD.clear(CD.$('#failure-table tbody'));
+    (p.topFailures || []).forEach((f) =>
+      tbody.appendChild(h('tr', {}, h('td', { class: 'cd-mono', text: f.code || '-' }), h('td', { text: f.reason || '-' }), h('td', { class: 'text-end', text: CD.fmt.number(f.count) })))
+    );
+    if (!tbody.firstChild) tbody.appendChild(CD.emptyRow(3, '실패 건이 없습니다.'));
+    CD.$('#progress-updated').textContent = '갱신 ' + CD.fmt.dateTimeSeconds(new Date());
+  }
+
+  function eta(p) {
+    if (p.finishedAt || RUNNING.indexOf(p.status) < 0) return '-';
+    if (p.etaSeconds === null || p.etaSeconds === undefined) return '계산 중';
+    return CD.fmt.dateTime(new Date(Date.now() + p.etaSeconds * 1000));
+  }
+
+  // The reconciliation report is for ADMIN/OPERATOR (P23); a VIEWER does not ask for it.
+  async function loadReconciliation() {
+    if (STAFF.indexOf(state.me.role) < 0) return;
+    const r = await CD.api('GET', base() + '/pipeline/reconciliation');
+    const h = CD.h;
+    CD.$('#reconciliation-card').hidden = false;
+    const summary = [
+      ['발급 쿠폰', CD.fmt.number(r.couponsIssued) + '건 · ' + CD.fmt.won(r.issuedValue)],
+      ['발급 후 미전달', CD.fmt.number(r.issuedNotDelivered) + '건'],
+      ['재발송 권장 실패', CD.fmt.number(r.resendRecommendedFailures) + '건'],
+      ['확인 필요 금액', CD.fmt.won(r.inDoubtValue)]
+    ];
+    const dl = CD.clear(CD.$('#reconciliation-summary'));
+    summary.forEach(([label, value]) => {
+      dl.appendChild(h('dt', { class: 'col-5 col-md-3 text-body-secondary', text: label }));
+      dl.appendChild(h('dd', { class: 'col-7 col-md-3', text: value }));
+    });
+    const tbody = CD.clear(CD.$('#reconciliation-table tbody'));
+    r.inDoubtOrders.forEach((o) =>
+      tbody.appendChild(
+        h(
+          'tr',
+          {},
+          h('td', { text: String(o.orderId) }),
+          h('td', { class: 'cd-mono', text: o.trId || '-' }),
+          h('td', { class: 'cd-mono', text: o.goodsId }),
+          h('td', { class: 'text-end', text: CD.fmt.number(o.createCount) }),
+          h('td', { class: 'text-end', text: CD.fmt.won(o.value) }),
+          h('td', { text: o.status }),
+          h('td', { text: o.resultCode || '-' }),
+          h('td', { text: CD.fmt.dateTime(o.requestedAt) })
+        )
+      )
+    );
+    if (!tbody.firstChild) tbody.appendChild(CD.emptyRow(8, '확인이 필요한 주문이 없습니다.'));
+  }
+})();
