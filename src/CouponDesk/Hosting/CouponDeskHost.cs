@@ -1,6 +1,7 @@
 using CouponDesk.Commands;
 using CouponDesk.Data;
 using CouponDesk.Data.Redis;
+using CouponDesk.Features.Alerts;
 using CouponDesk.Features.Auth;
 using CouponDesk.Features.Campaigns;
 using CouponDesk.Features.Coupons;
@@ -75,6 +76,7 @@ public static class CouponDeskHost
         services.AddCouponDeskProblemDetails();
         services.AddCouponDeskHealth();
         services.AddCouponDeskAuthorization();
+        services.AddOperationsAlerts(configuration);
         services.AddAccountsAndAudit(configuration);
         services.AddRendering(configuration);
         services.AddOpenApi();
