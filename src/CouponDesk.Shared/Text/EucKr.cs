@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -22,10 +23,24 @@ public static class EucKr
 
     public static Encoding Strict => StrictEncoding.Value;
 
+    /// <summary>
+    /// Where .NET's 51949 table differs from the EUC-KR the carriers and the agent use (docs/decisions.md D-9.6):
+    /// .NET writes U+B2D6 '닖' as 0xB4D3, which every other table reads as U+B2D2 '닒' (so '닖' would arrive as '닒'
+    /// and '닒' would be refused), and it writes six private-use code points as single bytes no handset can show.
+    /// </summary>
+    private const char DotNetOnlySyllable = '\uB2D6';
+    private const char StandardSyllable = '\uB2D2';
+    private static readonly SearchValues<char> DotNetOddities = SearchValues.Create("\uB2D2\uB2D6\uF8E6\uF8E7\uF8E8\uF8E9\uF8EA\uF8EB");
+
     /// <summary>Byte count in EUC-KR and the characters EUC-KR cannot encode (each named once, in order of appearance).</summary>
     public static EucKrMeasure Measure(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        if (text.AsSpan().ContainsAny(DotNetOddities))
+        {
+            return MeasureSlowly(text);
+        }
+
         try
         {
             return new EucKrMeasure(Strict.GetByteCount(text), []);
@@ -47,6 +62,18 @@ public static class EucKr
         Span<char> buffer = stackalloc char[2];
         foreach (var rune in text.EnumerateRunes())
         {
+            if (rune.Value == StandardSyllable)
+            {
+                bytes += 2;
+                continue;
+            }
+
+            if (rune.Value == DotNetOnlySyllable || rune.Value is >= 0xF8E6 and <= 0xF8EB)
+            {
+                AddOnce(bad, rune);
+                continue;
+            }
+
             var length = rune.EncodeToUtf16(buffer);
             try
             {
@@ -54,14 +81,19 @@ public static class EucKr
             }
             catch (EncoderFallbackException)
             {
-                if (!bad.Contains(rune))
-                {
-                    bad.Add(rune);
-                }
+                AddOnce(bad, rune);
             }
         }
 
         return new EucKrMeasure(bytes, bad);
+    }
+
+    private static void AddOnce(List<Rune> bad, Rune rune)
+    {
+        if (!bad.Contains(rune))
+        {
+            bad.Add(rune);
+        }
     }
 }
 

@@ -17,11 +17,8 @@
         if (ch.length === 1 && ch !== '\ufffd') set.add(ch.codePointAt(0));
       }
     }
-    // The server measures with .NET's code page 51949, whose table has one slot unlike the browsers' (and CP949):
-    // 0xB4D3 is U+B2D6 '닖' there instead of U+B2D2 '닒'. The page follows the server so that both agree
-    // (docs/decisions.md D-9.6; the browser test compares the whole table with .NET's).
-    set.delete(0xb2d2);
-    set.add(0xb2d6);
+    // The browsers' table is the carriers' table; the server corrects .NET's one odd slot to match it
+    // (docs/decisions.md D-9.6; the browser test compares the whole table with the server's).
     return set;
   }
 

@@ -29,6 +29,19 @@ public sealed class SharedRulesTests
     }
 
     [Fact]
+    public void The_slot_where_dotnet_differs_follows_the_carriers_table()
+    {
+        // 0xB4D3 is U+B2D2 '닒' in KS X 1001 as the agent and handsets read it; .NET's 51949 writes U+B2D6 '닖' there.
+        Assert.Equal(2, EucKr.Measure("\uB2D2").ByteCount);
+        Assert.True(EucKr.Measure("\uB2D2").IsEncodable);
+
+        var measure = EucKr.Measure("\uB2D2\uB2D6A\uF8E6\uB2D6");
+
+        Assert.Equal(3, measure.ByteCount);
+        Assert.Equal([new Rune('\uB2D6'), new Rune('\uF8E6')], measure.Unencodable);
+    }
+
+    [Fact]
     public void Strict_euc_kr_is_code_page_51949_not_cp949() =>
         Assert.Equal(51949, EucKr.Strict.CodePage);
 
