@@ -66,6 +66,8 @@ public sealed class BrowserSession : IAsyncDisposable
         });
         // Generous: on a loaded 2-core machine a login (bcrypt + page load) can take seconds; tests are bounded by their own timeouts.
         context.SetDefaultTimeout(25_000);
+        // Expect(...) assertions have their own default (5 s), which a filtered list reload under load has outrun.
+        Assertions.SetDefaultExpectTimeout(25_000);
         var page = await context.NewPageAsync();
         return new BrowserSession(context, page, fixture.BaseAddress);
     }
