@@ -29,7 +29,8 @@ public static class PasswordGenerator
 
             RandomNumberGenerator.Shuffle(chars.AsSpan());
             var candidate = new string(chars);
-            if (!HasRun(candidate))
+            // The policy itself decides (it compares case-insensitively, so "aAaA" is a run there).
+            if (PasswordPolicy.Check(candidate, string.Empty) is null)
             {
                 return candidate;
             }
