@@ -7,6 +7,7 @@ using CouponDesk.Features.Campaigns;
 using CouponDesk.Features.Coupons;
 using CouponDesk.Features.Pipeline;
 using CouponDesk.Features.Products;
+using CouponDesk.Features.Reconciliation;
 using CouponDesk.Features.Recipients;
 using CouponDesk.Features.Rendering;
 using CouponDesk.Features.Users;
@@ -88,6 +89,7 @@ public static class CouponDeskHost
         services.AddCampaigns(configuration);
         services.AddWebFrontend(configuration);
         services.AddPipeline(configuration, roles);
+        services.AddReconciliation(configuration);
         if (roles.Jobs && !forCommand)
         {
             services.AddCouponDeskJobs(configuration);
