@@ -207,7 +207,11 @@ public sealed class InDoubtOrderTests(InDoubtFactory factory) : IClassFixture<In
         var admin = await factory.CreateClientAsync(Roles.Admin);
 
         var huge = await admin.PostAsync($"/api/in-doubt-orders/{id}/settle", new StringContent("{\"outcome\":\"NOT_ISSUED\",\"memo\":\"" + new string('a', 40_000) + "\"}", Encoding.UTF8, "application/json"));
-        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, huge.StatusCode);
+        // Kestrel stops reading at 16 KB (413); the in-process test server has no body limit, so the memo rule answers.
+        Assert.Contains(huge.StatusCode, new[] { HttpStatusCode.RequestEntityTooLarge, HttpStatusCode.BadRequest });
+        var many = await admin.PostAsJsonAsync($"/api/in-doubt-orders/{id}/settle", new { outcome = "ISSUED", memo = "m", couponNumbers = Enumerable.Range(0, 5000).Select(i => "9" + i).ToArray() });
+        Assert.Contains(many.StatusCode, new[] { HttpStatusCode.RequestEntityTooLarge, HttpStatusCode.BadRequest });
+        await AssertUnchangedAsync(id);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsJsonAsync("/api/in-doubt-orders/999999999/settle", new { outcome = "NOT_ISSUED", memo = "m" })).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsJsonAsync("/api/in-doubt-orders/abc/settle", new { outcome = "NOT_ISSUED", memo = "m" })).StatusCode);
 
