@@ -8,6 +8,7 @@ using CouponDesk.Features.Coupons;
 using CouponDesk.Features.Pipeline;
 using CouponDesk.Features.Products;
 using CouponDesk.Features.Recipients;
+using CouponDesk.Features.Reconciliation;
 using CouponDesk.Features.Rendering;
 using CouponDesk.Features.Users;
 using CouponDesk.Integrations.Coufun;
@@ -88,6 +89,7 @@ public static class CouponDeskHost
         services.AddCampaigns(configuration);
         services.AddWebFrontend(configuration);
         services.AddPipeline(configuration, roles);
+        services.AddReconciliation(configuration);
         if (roles.Jobs && !forCommand)
         {
             services.AddCouponDeskJobs(configuration);

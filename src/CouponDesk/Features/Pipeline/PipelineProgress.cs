@@ -1,5 +1,6 @@
 using CouponDesk.Data;
 using CouponDesk.Features.Campaigns;
+using CouponDesk.Features.Reconciliation;
 using Dapper;
 
 namespace CouponDesk.Features.Pipeline;
@@ -79,21 +80,12 @@ public sealed class PipelineProgress(DbConnectionFactory connections, TimeProvid
             return null;
         }
 
-        var inDoubt = (await c.QueryAsync<InDoubtOrderView>(new CommandDefinition(
-            """
-            SELECT id AS OrderId, tr_id AS TrId, goods_id AS GoodsId, create_cnt AS CreateCount, CAST(create_cnt * unit_price AS SIGNED) AS Value, status AS Status,
-                   result_code AS ResultCode, failure AS Failure, created_at AS CreatedAt, requested_at AS RequestedAt
-            FROM issuance_orders WHERE campaign_id = @id AND status IN ('IN_DOUBT', 'SETTLED_ISSUED', 'SETTLED_NOT_ISSUED') ORDER BY id
-            """, new { id }, cancellationToken: ct))).ToList();
-        var issuedNotDelivered = await c.ExecuteScalarAsync<int>(new CommandDefinition(
-            "SELECT COUNT(*) FROM delivery_items WHERE campaign_id = @id AND coupon_id IS NOT NULL AND ever_delivered = 0 AND status NOT IN ('QUEUED', 'SENT')", new { id }, cancellationToken: ct));
-        var resend = await c.ExecuteScalarAsync<int>(new CommandDefinition(
-            """
-            SELECT COUNT(*) FROM delivery_items d JOIN messages m ON m.id = d.message_id
-            WHERE d.campaign_id = @id AND d.status = 'SEND_FAILED' AND m.outcome = 'RESEND_RECOMMENDED'
-            """, new { id }, cancellationToken: ct));
-        var issued = await c.QuerySingleAsync<(int Count, long Value)>(new CommandDefinition(
-            "SELECT COUNT(*), CAST(COALESCE(SUM(face_value), 0) AS SIGNED) FROM coupons WHERE order_ref IN (SELECT id FROM issuance_orders WHERE campaign_id = @id)", new { id }, cancellationToken: ct));
-        return new ReconciliationReport(id, inDoubt, issuedNotDelivered, resend, issued.Count, issued.Value, inDoubt.Where(o => o.Status == OrderStatus.InDoubt).Sum(o => o.Value));
+        // The queries are shared with the daily report (Features/Reconciliation).
+        var scope = ReconciliationScope.Campaign(id);
+        var inDoubt = await ReconciliationQueries.InDoubtOrdersAsync(c, scope, ct);
+        var issuedNotDelivered = await ReconciliationQueries.IssuedNotDeliveredAsync(c, scope, ct);
+        var resend = await ReconciliationQueries.ResendRecommendedFailuresAsync(c, scope, ct);
+        var issued = await ReconciliationQueries.IssuedAsync(c, scope, ct);
+        return new ReconciliationReport(id, inDoubt, issuedNotDelivered, resend, (int)issued.Count, issued.FaceValue, inDoubt.Where(o => o.Status == OrderStatus.InDoubt).Sum(o => o.Value));
     }
 }

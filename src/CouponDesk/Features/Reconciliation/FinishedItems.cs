@@ -1,0 +1,24 @@
+namespace CouponDesk.Features.Reconciliation;
+
+/// <summary>
+/// When a delivery item is "finished" for the retention rule of spec §7.5: its coupon used or cancelled (at its last
+/// change), or expired (the end of its KST validity day), or — for an item that never got a coupon — its campaign
+/// finished (run finished, or the campaign ended cancelled/failed). SQL fragments over <c>k</c> (coupons),
+/// <c>cp</c> (campaigns) and <c>run</c> (campaign_runs), with <c>@cutoff</c> (UTC) and <c>@cutoffDay</c> (KST date).
+/// </summary>
+public static class FinishedItems
+{
+    /// <summary>The coupon <c>k</c> ended before the cutoff. Unused and partly used coupons are still live.</summary>
+    public const string CouponFinished =
+        "((k.status IN ('USED', 'CANCELLED') AND k.updated_at < @cutoff) OR k.valid_until < @cutoffDay)";
+
+    /// <summary>The campaign <c>cp</c> (with its run <c>run</c>) ended before the cutoff.</summary>
+    public const string CampaignFinished =
+        "((run.finished_at IS NOT NULL AND run.finished_at < @cutoff) OR (cp.status IN ('CANCELLED', 'FAILED', 'COMPLETED', 'PARTIALLY_FAILED') AND cp.updated_at < @cutoff) OR (cp.deleted_at IS NOT NULL AND cp.deleted_at < @cutoff))";
+
+    public static object Args(DateTime nowUtc, TimeSpan retention)
+    {
+        var cutoff = nowUtc - retention;
+        return new { cutoff, cutoffDay = Shared.Time.Kst.ToKst(cutoff).Date };
+    }
+}
