@@ -4,6 +4,7 @@ using CouponDesk.Data.Redis;
 using CouponDesk.Features.Alerts;
 using CouponDesk.Features.Auth;
 using CouponDesk.Features.Campaigns;
+using CouponDesk.Features.Campaigns.Detail;
 using CouponDesk.Features.Coupons;
 using CouponDesk.Features.Pipeline;
 using CouponDesk.Features.Products;
@@ -86,6 +87,7 @@ public static class CouponDeskHost
         services.AddProducts(configuration);
         services.AddRecipients(configuration);
         services.AddCampaigns(configuration);
+        services.AddCampaignDetail(configuration);
         services.AddWebFrontend(configuration);
         services.AddPipeline(configuration, roles);
         if (roles.Jobs && !forCommand)
