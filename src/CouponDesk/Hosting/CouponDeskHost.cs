@@ -6,6 +6,7 @@ using CouponDesk.Features.Auth;
 using CouponDesk.Features.Campaigns;
 using CouponDesk.Features.Campaigns.Detail;
 using CouponDesk.Features.Coupons;
+using CouponDesk.Features.Exports;
 using CouponDesk.Features.Pipeline;
 using CouponDesk.Features.Products;
 using CouponDesk.Features.Recipients;
@@ -88,6 +89,7 @@ public static class CouponDeskHost
         services.AddRecipients(configuration);
         services.AddCampaigns(configuration);
         services.AddCampaignDetail(configuration);
+        services.AddExports(configuration);
         services.AddWebFrontend(configuration);
         services.AddPipeline(configuration, roles);
         if (roles.Jobs && !forCommand)
