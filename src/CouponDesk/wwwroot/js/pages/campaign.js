@@ -153,13 +153,62 @@
     }
   }
 
+  // Masked for everyone; an ADMIN may tick 마스킹 해제 and must give a reason (spec §3.3.4, P20).
   async function exportDetail(button) {
     CD.alert(CD.$('#action-alert'), null);
+    let unmask = null;
+    let reasonInput = null;
+    if (state.me.role === 'ADMIN') {
+      unmask = CD.h('input', { type: 'checkbox', class: 'form-check-input', id: 'export-unmask' });
+      reasonInput = CD.h('input', { type: 'text', class: 'form-control', id: 'export-reason', maxlength: '200', 'aria-label': '마스킹 해제 사유', disabled: 'disabled' });
+      unmask.addEventListener('change', () => {
+        reasonInput.disabled = !unmask.checked;
+        if (unmask.checked) reasonInput.focus();
+      });
+      const extra = CD.h(
+        'div',
+        { class: 'mt-2' },
+        CD.h('div', { class: 'form-check' }, unmask, CD.h('label', { class: 'form-check-label', for: 'export-unmask', text: '마스킹 해제' })),
+        CD.h('label', { for: 'export-reason', class: 'form-label small mt-2', text: '사유 (마스킹 해제 시 필수)' }),
+        reasonInput
+      );
+      const ok = await CD.confirm('발송상세내역을 엑셀로 내려받습니다. 마스킹 해제 파일은 이름에 "(원본)"이 붙고 감사 로그에 기록됩니다.', {
+        title: '엑셀 다운받기',
+        extra,
+        validate: async () => {
+          const valid = !unmask.checked || reasonInput.value.trim().length > 0;
+          reasonInput.classList.toggle('is-invalid', !valid);
+          if (!valid) reasonInput.focus();
+          return valid;
+        }
+      });
+      if (!ok) return;
+    }
     try {
-      await CD.busy(button, null, () => CD.download(base() + '/export', null, '발송상세내역.xlsx'));
+      await CD.busy(button, null, async () => {
+        if (unmask && unmask.checked) {
+          const response = await CD.api('POST', base() + '/export/unmasked', { body: { reason: reasonInput.value.trim() }, as: 'response' });
+          await saveFile(response, '발송상세내역(원본).xlsx');
+        } else {
+          await CD.download(base() + '/export', null, '발송상세내역.xlsx');
+        }
+      });
     } catch (e) {
       showActionError(e);
     }
+  }
+
+  async function saveFile(response, fallbackName) {
+    const blob = await response.blob();
+    const disposition = response.headers.get('Content-Disposition') || '';
+    const match = /filename\*=UTF-8''([^;]+)|filename="?([^";]+)"?/i.exec(disposition);
+    const name = match ? decodeURIComponent(match[1] || match[2]) : fallbackName;
+    const url = URL.createObjectURL(blob);
+    const link = CD.h('a', { href: url, download: name, class: 'd-none' });
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    window.setTimeout(() => URL.revokeObjectURL(url), 10000);
   }
 
   // Recipient table (spec §3.3.3): filter chips, exact search, "더 보기" by cursor.
