@@ -164,9 +164,15 @@ public sealed partial class CampaignDetailTableTests(WebUiFixture fixture)
                     """,
                     new
                     {
-                        enc = pii.Encrypt(number), idx = pii.CouponBlindIndex(number), last4 = number[^4..], kv = pii.ActiveKeyVersion,
-                        status = seq == 6 ? "USED" : "UNUSED", valid = now.Date.AddDays(30), orderId = "ORD" + seq.ToString("D6", CultureInfo.InvariantCulture),
-                        exchanged = seq == 6 ? now.AddMinutes(-30) : (DateTime?)null, now,
+                        enc = pii.Encrypt(number),
+                        idx = pii.CouponBlindIndex(number),
+                        last4 = number[^4..],
+                        kv = pii.ActiveKeyVersion,
+                        status = seq == 6 ? "USED" : "UNUSED",
+                        valid = now.Date.AddDays(30),
+                        orderId = "ORD" + seq.ToString("D6", CultureInfo.InvariantCulture),
+                        exchanged = seq == 6 ? now.AddMinutes(-30) : (DateTime?)null,
+                        now,
                     });
             }
 
@@ -178,7 +184,12 @@ public sealed partial class CampaignDetailTableTests(WebUiFixture fixture)
                 """,
                 new
                 {
-                    id, listId, seq, status, couponId, delivered = status == "SENT",
+                    id,
+                    listId,
+                    seq,
+                    status,
+                    couponId,
+                    delivered = status == "SENT",
                     code = seq switch { 7 => "40002", 8 => "01", _ => null },
                     reason = seq switch { 7 => "수신 거부", 8 => "상품 판매 중지", _ => null },
                     now,
