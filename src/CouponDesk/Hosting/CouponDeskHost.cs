@@ -4,7 +4,9 @@ using CouponDesk.Data.Redis;
 using CouponDesk.Features.Alerts;
 using CouponDesk.Features.Auth;
 using CouponDesk.Features.Campaigns;
+using CouponDesk.Features.Campaigns.Detail;
 using CouponDesk.Features.Coupons;
+using CouponDesk.Features.Exports;
 using CouponDesk.Features.Pipeline;
 using CouponDesk.Features.Products;
 using CouponDesk.Features.Recipients;
@@ -87,6 +89,8 @@ public static class CouponDeskHost
         services.AddProducts(configuration);
         services.AddRecipients(configuration);
         services.AddCampaigns(configuration);
+        services.AddCampaignDetail(configuration);
+        services.AddExports(configuration);
         services.AddWebFrontend(configuration);
         services.AddPipeline(configuration, roles);
         services.AddReconciliation(configuration);

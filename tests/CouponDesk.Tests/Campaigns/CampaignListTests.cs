@@ -24,7 +24,7 @@ public sealed class CampaignListTests(CampaignTestFactory factory) : IClassFixtu
         var page1 = first.GetProperty("items").EnumerateArray().Select(x => x.GetProperty("id").GetInt64()).ToList();
         Assert.Equal([ids[2], ids[1]], page1);
         Assert.Equal("임시저장", first.GetProperty("items")[0].GetProperty("statusLabel").GetString());
-        var cursor = first.GetProperty("nextCursor").GetInt64();
+        var cursor = first.GetProperty("nextCursor").GetString();
 
         var second = await CampaignApi.ReadAsync(await viewer.GetAsync($"/api/campaigns?clientName={tag}&limit=2&cursor={cursor}"), HttpStatusCode.OK);
         Assert.Equal([ids[0]], second.GetProperty("items").EnumerateArray().Select(x => x.GetProperty("id").GetInt64()));

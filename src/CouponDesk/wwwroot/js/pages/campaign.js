@@ -1,6 +1,7 @@
 // 발송 상세 정보 (spec §3.3.3): the campaign panel, live progress per stage with throughput, ETA and the top failure
 // reasons, pause / resume / 일괄취소 for the roles allowed to (P7, P8) and the reconciliation report (P23).
 // Progress is polled every 3 s: the server-sent-event stream needs the bearer token, which EventSource cannot send.
+// The recipient table (masked by the server) pages by cursor; 미발송분 취소 and 실패 건 재시도 go to the pipeline.
 (function () {
   'use strict';
   const CD = window.CD;
@@ -8,7 +9,10 @@
   const STAFF = ['ADMIN', 'OPERATOR'];
   const RUNNING = ['ISSUING', 'SENDING'];
   const FINAL = ['CANCELLED', 'COMPLETED', 'PARTIALLY_FAILED', 'FAILED'];
-  const state = { id: null, me: null, campaign: null, timer: null };
+  const FAILED_STATES = ['ISSUE_FAILED', 'RENDER_FAILED', 'SEND_FAILED'];
+  const STARTED_STATES = ['QUEUED', 'SENT', 'SEND_FAILED'];
+  const ITEM_PAGE = 50;
+  const state = { id: null, me: null, campaign: null, timer: null, progress: null, items: { cursor: null, shown: 0, filter: 'all', q: '' } };
 
   CD.page({
     id: 'campaigns',
@@ -24,8 +28,13 @@
         CD.$('#campaign-pause').addEventListener('click', (e) => act(e.currentTarget, 'pause'));
         CD.$('#campaign-resume').addEventListener('click', (e) => act(e.currentTarget, 'resume'));
         CD.$('#campaign-cancel').addEventListener('click', (e) => act(e.currentTarget, 'cancel'));
+        CD.$('#campaign-cancel-unsent').addEventListener('click', (e) => cancelUnsent(e.currentTarget));
+        CD.$('#campaign-retry-failed').addEventListener('click', (e) => retryFailed(e.currentTarget));
       }
+      CD.$('#campaign-export').addEventListener('click', (e) => exportDetail(e.currentTarget));
+      wireRecipientTable();
       await loadCampaign();
+      await loadItems(false);
       await refreshProgress();
       await loadReconciliation();
     }
@@ -74,6 +83,205 @@
     CD.$('#campaign-pause').hidden = !staff || RUNNING.indexOf(status) < 0;
     CD.$('#campaign-resume').hidden = !staff || ['PAUSED', 'ERROR'].indexOf(status) < 0;
     CD.$('#campaign-cancel').hidden = !staff || ['SCHEDULED', 'ISSUING', 'PAUSED', 'ERROR'].indexOf(status) < 0;
+    showPipelineActions();
+  }
+
+  function itemCount(states) {
+    const items = (state.progress && state.progress.items) || {};
+    return states.reduce((sum, key) => sum + (items[key] || 0), 0);
+  }
+
+  // 미발송분 취소: PAUSED or ERROR once sending began; 실패 건 재시도: a final state with failed items (spec §3.3.3).
+  function showPipelineActions() {
+    const staff = state.me && STAFF.indexOf(state.me.role) >= 0;
+    const status = state.campaign && state.campaign.status;
+    CD.$('#campaign-cancel-unsent').hidden = !staff || ['PAUSED', 'ERROR'].indexOf(status) < 0 || itemCount(STARTED_STATES) === 0;
+    CD.$('#campaign-retry-failed').hidden = !staff || ['COMPLETED', 'PARTIALLY_FAILED', 'FAILED'].indexOf(status) < 0 || itemCount(FAILED_STATES) === 0;
+  }
+
+  async function afterAction(text) {
+    CD.toast(text);
+    await loadCampaign();
+    await refreshProgress();
+    await loadItems(false);
+  }
+
+  function showActionError(e) {
+    if (e.redirected) return;
+    const alertBox = CD.$('#action-alert');
+    CD.alert(alertBox, e.detail, 'danger');
+    alertBox.focus();
+  }
+
+  async function cancelUnsent(button) {
+    CD.alert(CD.$('#action-alert'), null);
+    const c = state.campaign;
+    const reasonInput = CD.h('input', { type: 'text', class: 'form-control', id: 'cancel-unsent-reason', maxlength: '200', 'aria-label': '취소 사유' });
+    const extra = CD.h('div', { class: 'mt-2' }, CD.h('label', { for: 'cancel-unsent-reason', class: 'form-label small', text: '취소 사유' }), reasonInput);
+    const ok = await CD.confirm('[' + c.clientName + '] ' + c.eventName + '\n아직 통신사로 넘어가지 않은 발송 건과 그 쿠폰을 취소합니다. 진행하시겠습니까?', {
+      title: '미발송분 취소',
+      danger: true,
+      extra,
+      validate: async () => {
+        const valid = reasonInput.value.trim().length > 0;
+        reasonInput.classList.toggle('is-invalid', !valid);
+        if (!valid) reasonInput.focus();
+        return valid;
+      }
+    });
+    if (!ok) return;
+    try {
+      const r = await CD.busy(button, null, () => CD.api('POST', base() + '/pipeline/cancel-unsent', { body: { reason: reasonInput.value.trim() } }));
+      let text = '미발송 ' + CD.fmt.number(r.cancelledItems) + '건을 취소했습니다.';
+      if (r.couponCancelsPending) text += ' 쿠폰 취소 ' + CD.fmt.number(r.couponCancelsPending) + '건은 처리 중입니다.';
+      await afterAction(text);
+    } catch (e) {
+      showActionError(e);
+    }
+  }
+
+  async function retryFailed(button) {
+    CD.alert(CD.$('#action-alert'), null);
+    const n = itemCount(FAILED_STATES);
+    const ok = await CD.confirm('실패 ' + CD.fmt.number(n) + '건을 재시도하시겠습니까?', { title: '실패 건 재시도' });
+    if (!ok) return;
+    try {
+      const r = await CD.busy(button, null, () => CD.api('POST', base() + '/pipeline/retry-failed'));
+      await afterAction(CD.fmt.number(r.retried) + '건을 다시 발송합니다.');
+    } catch (e) {
+      showActionError(e);
+    }
+  }
+
+  // Masked for everyone; an ADMIN may tick 마스킹 해제 and must give a reason (spec §3.3.4, P20).
+  async function exportDetail(button) {
+    CD.alert(CD.$('#action-alert'), null);
+    let unmask = null;
+    let reasonInput = null;
+    if (state.me.role === 'ADMIN') {
+      unmask = CD.h('input', { type: 'checkbox', class: 'form-check-input', id: 'export-unmask' });
+      reasonInput = CD.h('input', { type: 'text', class: 'form-control', id: 'export-reason', maxlength: '200', 'aria-label': '마스킹 해제 사유', disabled: 'disabled' });
+      unmask.addEventListener('change', () => {
+        reasonInput.disabled = !unmask.checked;
+        if (unmask.checked) reasonInput.focus();
+      });
+      const extra = CD.h(
+        'div',
+        { class: 'mt-2' },
+        CD.h('div', { class: 'form-check' }, unmask, CD.h('label', { class: 'form-check-label', for: 'export-unmask', text: '마스킹 해제' })),
+        CD.h('label', { for: 'export-reason', class: 'form-label small mt-2', text: '사유 (마스킹 해제 시 필수)' }),
+        reasonInput
+      );
+      const ok = await CD.confirm('발송상세내역을 엑셀로 내려받습니다. 마스킹 해제 파일은 이름에 "(원본)"이 붙고 감사 로그에 기록됩니다.', {
+        title: '엑셀 다운받기',
+        extra,
+        validate: async () => {
+          const valid = !unmask.checked || reasonInput.value.trim().length > 0;
+          reasonInput.classList.toggle('is-invalid', !valid);
+          if (!valid) reasonInput.focus();
+          return valid;
+        }
+      });
+      if (!ok) return;
+    }
+    try {
+      await CD.busy(button, null, async () => {
+        if (unmask && unmask.checked) {
+          const response = await CD.api('POST', base() + '/export/unmasked', { body: { reason: reasonInput.value.trim() }, as: 'response' });
+          await saveFile(response, '발송상세내역(원본).xlsx');
+        } else {
+          await CD.download(base() + '/export', null, '발송상세내역.xlsx');
+        }
+      });
+    } catch (e) {
+      showActionError(e);
+    }
+  }
+
+  async function saveFile(response, fallbackName) {
+    const blob = await response.blob();
+    const disposition = response.headers.get('Content-Disposition') || '';
+    const match = /filename\*=UTF-8''([^;]+)|filename="?([^";]+)"?/i.exec(disposition);
+    const name = match ? decodeURIComponent(match[1] || match[2]) : fallbackName;
+    const url = URL.createObjectURL(blob);
+    const link = CD.h('a', { href: url, download: name, class: 'd-none' });
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    window.setTimeout(() => URL.revokeObjectURL(url), 10000);
+  }
+
+  // Recipient table (spec §3.3.3): filter chips, exact search, "더 보기" by cursor.
+  function wireRecipientTable() {
+    const form = CD.$('#recipient-search');
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      loadItems(false);
+    });
+    form.querySelectorAll('input[name=filter]').forEach((radio) => radio.addEventListener('change', () => loadItems(false)));
+    CD.$('#recipient-more').addEventListener('click', () => loadItems(true));
+  }
+
+  async function loadItems(more) {
+    const form = CD.$('#recipient-search');
+    const alertBox = CD.$('#recipient-alert');
+    CD.alert(alertBox, null);
+    if (!more) {
+      const checked = form.querySelector('input[name=filter]:checked');
+      state.items.filter = checked ? checked.value : 'all';
+      state.items.q = CD.$('#recipient-q').value.trim();
+      state.items.cursor = null;
+    }
+    let page;
+    try {
+      page = await CD.api('GET', base() + '/items', {
+        query: { filter: state.items.filter, q: state.items.q, cursor: more ? state.items.cursor : null, limit: ITEM_PAGE }
+      });
+    } catch (e) {
+      if (!e.redirected) {
+        CD.alert(alertBox, e.detail, 'danger');
+        CD.$('#recipient-q').classList.toggle('is-invalid', e.status === 400);
+      }
+      return;
+    }
+    CD.$('#recipient-q').classList.remove('is-invalid');
+    const body = CD.$('#recipient-table tbody');
+    if (!more) {
+      CD.clear(body);
+      state.items.shown = 0;
+    }
+    page.items.forEach((item) => {
+      body.appendChild(itemRow(item));
+      state.items.shown++;
+    });
+    if (state.items.shown === 0) body.appendChild(CD.emptyRow(9, '조건에 해당하는 수신 건이 없습니다.'));
+    state.items.cursor = page.nextCursor;
+    CD.$('#recipient-more-box').hidden = !page.nextCursor;
+    CD.$('#recipient-count').textContent = '수신자 (표시 ' + CD.fmt.number(state.items.shown) + ' / 전체 ' + CD.fmt.number(page.total) + '건)';
+    CD.$('#campaign-title-count').textContent = '(표시 ' + CD.fmt.number(state.items.shown) + ' / 전체 ' + CD.fmt.number(page.total) + '건)';
+  }
+
+  function deliveryBadge(item) {
+    const kind = item.status === 'SENT' ? 'success' : FAILED_STATES.indexOf(item.status) >= 0 ? 'danger' : item.status === 'CANCELLED' ? 'secondary' : 'info';
+    return CD.badge(item.statusLabel, kind);
+  }
+
+  function itemRow(item) {
+    const h = CD.h;
+    const result = item.resultCode || item.resultReason ? (item.resultCode || '') + (item.resultReason ? ' ' + item.resultReason : '') : '-';
+    return h(
+      'tr',
+      { dataset: { item: String(item.itemId) } },
+      h('td', { text: String(item.no) }),
+      h('td', { class: 'cd-mono', text: item.phone || '-' }),
+      h('td', { class: 'cd-mono', text: item.couponNumber || '-' }),
+      h('td', { class: 'cd-mono', text: item.orderId || '-' }),
+      h('td', { text: item.couponStatusLabel }),
+      h('td', {}, deliveryBadge(item)),
+      h('td', { class: 'cd-truncate', title: result, text: result }),
+      h('td', { text: item.deliveredAt || '-' }),
+      h('td', { text: item.exchangedAt || '-' })
+    );
   }
 
   const questions = {
@@ -137,7 +345,9 @@
       if (!e.redirected) CD.alert(CD.$('#action-alert'), e.detail, 'danger');
       return;
     }
+    state.progress = p;
     drawProgress(p);
+    showPipelineActions();
     if (state.campaign && p.status !== state.campaign.status) {
       state.campaign.status = p.status;
       await loadCampaign();

@@ -1,14 +1,17 @@
 // 발송조회 (spec §3.3.1/§3.3.2): campaigns filtered by send date, client, event and state, newest first, with a link
-// to each campaign's detail. Paging by cursor ("더 보기").
+// to each campaign's detail, sorted by 발송일시 (either direction). Paging by cursor ("더 보기"). ADMIN/OPERATOR get
+// 일시정지 / 재개 on the rows whose state allows it (P8); the server decides in the end.
 (function () {
   'use strict';
   const CD = window.CD;
   const PAGE_SIZE = 50;
-  const state = { cursor: null, shown: 0, filter: {} };
+  const STAFF = ['ADMIN', 'OPERATOR'];
+  const state = { cursor: null, shown: 0, filter: {}, direction: 'desc', me: null };
 
   CD.page({
     id: 'campaigns',
-    async init() {
+    async init(me) {
+      state.me = me;
       const form = CD.$('#campaign-filter');
       const select = CD.$('#status');
       CD.campaignStates.forEach((s) => select.appendChild(CD.h('option', { value: s.code, text: s.label })));
@@ -22,6 +25,12 @@
         search(form, false).catch((e) => CD.forms.showError(form, e));
       });
       CD.$('#campaign-more').addEventListener('click', () => search(form, true).catch((e) => CD.forms.showError(form, e)));
+      CD.$('#sort-sendAt').addEventListener('click', () => {
+        state.direction = state.direction === 'desc' ? 'asc' : 'desc';
+        drawSortHeader();
+        search(form, false).catch((e) => CD.forms.showError(form, e));
+      });
+      CD.$('#campaign-list-export').addEventListener('click', (e) => exportList(e.currentTarget));
       await search(form, false);
     }
   });
@@ -36,6 +45,7 @@
         eventName: form.eventName.value.trim(),
         status: form.status.value
       };
+      state.filter.direction = state.direction;
       state.cursor = null;
     }
     const result = await CD.api('GET', '/api/campaigns', { query: Object.assign({ limit: PAGE_SIZE, cursor: state.cursor }, state.filter) });
@@ -49,6 +59,60 @@
     state.cursor = result.nextCursor;
     CD.$('#campaign-count').textContent = '조회 결과 (' + CD.fmt.number(state.shown) + '건' + (result.nextCursor ? ' 이상' : '') + ')';
     CD.$('#campaign-more-box').hidden = !result.nextCursor;
+  }
+
+  function drawSortHeader() {
+    const asc = state.direction === 'asc';
+    CD.$('#sort-sendAt-header').setAttribute('aria-sort', asc ? 'ascending' : 'descending');
+    const icon = CD.$('#sort-sendAt i');
+    icon.classList.toggle('fa-sort-up', asc);
+    icon.classList.toggle('fa-sort-down', !asc);
+  }
+
+  async function exportList(button) {
+    const alertBox = CD.$('#campaign-list-alert');
+    CD.alert(alertBox, null);
+    try {
+      await CD.busy(button, null, () => CD.download('/api/campaigns/export', state.filter, '발송조회.xlsx'));
+    } catch (e) {
+      if (!e.redirected) CD.alert(alertBox, e.detail, 'danger');
+    }
+  }
+
+  const controls = {
+    pause: { label: '일시정지', states: ['ISSUING', 'SENDING'], text: '발송을 일시정지하시겠습니까? 아직 통신사로 넘어가지 않은 메시지는 보류됩니다.', done: '발송을 일시정지했습니다.' },
+    resume: { label: '재개', states: ['PAUSED', 'ERROR'], text: '발송을 재개하시겠습니까?', done: '발송을 재개했습니다.' }
+  };
+
+  async function control(button, item, action) {
+    const c = controls[action];
+    const alertBox = CD.$('#campaign-list-alert');
+    CD.alert(alertBox, null);
+    if (!(await CD.confirm('[' + item.clientName + '] ' + item.eventName + '\n' + c.text, { title: c.label }))) return;
+    try {
+      await CD.busy(button, null, () => CD.api('POST', '/api/campaigns/' + encodeURIComponent(item.id) + '/pipeline/' + action));
+      CD.toast(c.done);
+      await search(CD.$('#campaign-filter'), false);
+    } catch (e) {
+      if (!e.redirected) {
+        CD.alert(alertBox, e.detail, 'danger');
+        alertBox.focus();
+      }
+    }
+  }
+
+  function actions(item) {
+    const h = CD.h;
+    const cell = h('td', { class: 'text-nowrap' }, h('a', { class: 'btn btn-sm btn-outline-primary', href: 'campaign.html?id=' + encodeURIComponent(item.id), text: '보기' }));
+    if (state.me && STAFF.indexOf(state.me.role) >= 0) {
+      Object.keys(controls).forEach((action) => {
+        if (controls[action].states.indexOf(item.status) < 0) return;
+        const button = h('button', { type: 'button', class: 'btn btn-sm btn-outline-secondary ms-1', dataset: { action }, text: controls[action].label });
+        button.addEventListener('click', () => control(button, item, action));
+        cell.appendChild(button);
+      });
+    }
+    return cell;
   }
 
   function truncated(text) {
@@ -69,7 +133,7 @@
       h('td', { class: 'text-end', text: CD.fmt.won(item.listPrice) }),
       h('td', { class: 'text-end', text: CD.fmt.won(item.total) }),
       h('td', {}, CD.campaignBadge(item.status, item.statusLabel)),
-      h('td', {}, h('a', { class: 'btn btn-sm btn-outline-primary', href: 'campaign.html?id=' + encodeURIComponent(item.id), text: '보기' }))
+      actions(item)
     );
   }
 })();
