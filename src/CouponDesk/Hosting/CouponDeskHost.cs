@@ -5,6 +5,7 @@ using CouponDesk.Features.Alerts;
 using CouponDesk.Features.Auth;
 using CouponDesk.Features.Campaigns;
 using CouponDesk.Features.Coupons;
+using CouponDesk.Features.Dashboard;
 using CouponDesk.Features.Pipeline;
 using CouponDesk.Features.Products;
 using CouponDesk.Features.Recipients;
@@ -88,6 +89,7 @@ public static class CouponDeskHost
         services.AddCampaigns(configuration);
         services.AddWebFrontend(configuration);
         services.AddPipeline(configuration, roles);
+        services.AddDashboard();
         if (roles.Jobs && !forCommand)
         {
             services.AddCouponDeskJobs(configuration);
