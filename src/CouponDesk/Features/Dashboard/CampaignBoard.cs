@@ -60,7 +60,7 @@ public sealed class CampaignBoard(PipelineProgress progress, SendTimeRules sendT
     public async Task<IReadOnlyList<UpcomingCampaign>> UpcomingAsync(MySqlConnection c, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var rows = await c.QueryAsync<(long Id, string ClientName, string EventName, DateTime? ScheduledAt, int RecipientCount, string? ProductStatus, int SenderRegistered)>(new CommandDefinition(
+        var rows = await c.QueryAsync<(long Id, string ClientName, string EventName, DateTime? ScheduledAt, int RecipientCount, string? ProductStatus, long SenderRegistered)>(new CommandDefinition(
             $"""
             SELECT c.id, c.client_name, c.event_name, c.scheduled_at, c.recipient_count, p.status,
                    EXISTS (SELECT 1 FROM sender_numbers s WHERE s.number = c.sender_number AND s.active = 1)

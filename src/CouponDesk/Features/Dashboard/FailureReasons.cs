@@ -27,7 +27,7 @@ public static class FailureReasons
     public static async Task<FailureTabs> ReadAsync(MySqlConnection c, DashboardPeriod period, CancellationToken ct)
     {
         var args = new { period.From, period.To };
-        var send = await c.QueryAsync<(string? Code, string Status, int Count)>(new CommandDefinition(
+        var send = await c.QueryAsync<(string? Code, string Status, long Count)>(new CommandDefinition(
             """
             SELECT done_code, status, CAST(COUNT(*) AS SIGNED) FROM messages
             WHERE req_at >= @From AND req_at < @To AND status IN ('FAILURE', 'RESULT_TIMEOUT')
@@ -36,13 +36,13 @@ public static class FailureReasons
         var issue = await ItemFailuresAsync(c, "ISSUE_FAILED", args, ct);
         var image = await ItemFailuresAsync(c, "RENDER_FAILED", args, ct);
         return new FailureTabs(
-            Ordered(send.Select(r => SendRow(r.Code, r.Status, r.Count))),
-            Ordered(issue.Select(r => IssueRow(r.Code, r.Count))),
-            Ordered(image.Select(r => Row(r.Code ?? "RENDER", "쿠폰 이미지 생성 실패", r.Count, retryable: true))));
+            Ordered(send.Select(r => SendRow(r.Code, r.Status, (int)r.Count))),
+            Ordered(issue.Select(r => IssueRow(r.Code, (int)r.Count))),
+            Ordered(image.Select(r => Row(r.Code ?? "RENDER", "쿠폰 이미지 생성 실패", (int)r.Count, retryable: true))));
     }
 
-    private static Task<IEnumerable<(string? Code, int Count)>> ItemFailuresAsync(MySqlConnection c, string status, object args, CancellationToken ct) =>
-        c.QueryAsync<(string? Code, int Count)>(new CommandDefinition(
+    private static Task<IEnumerable<(string? Code, long Count)>> ItemFailuresAsync(MySqlConnection c, string status, object args, CancellationToken ct) =>
+        c.QueryAsync<(string? Code, long Count)>(new CommandDefinition(
             $"""
             SELECT failure_code, CAST(COUNT(*) AS SIGNED) FROM delivery_items
             WHERE status = '{status}' AND updated_at >= @From AND updated_at < @To

@@ -10,14 +10,14 @@ namespace CouponDesk.Features.Dashboard;
 /// </summary>
 public static class SendingStats
 {
-    private sealed record Counts(int Total, int Succeeded, int Failed, int Pending);
+    private sealed record Counts(long Total, long Succeeded, long Failed, long Pending);
 
     public static async Task<(TodaySending Today, SuccessRates Rates)> ReadAsync(MySqlConnection c, DashboardPeriod today, DashboardPeriod week, CancellationToken ct)
     {
         var todayCounts = await CountAsync(c, today, ct);
         var weekCounts = await CountAsync(c, week, ct);
-        return (new TodaySending(todayCounts.Total, todayCounts.Succeeded, todayCounts.Failed, todayCounts.Pending),
-            new SuccessRates(Rate(todayCounts), Rate(weekCounts), weekCounts.Succeeded, weekCounts.Failed));
+        return (new TodaySending((int)todayCounts.Total, (int)todayCounts.Succeeded, (int)todayCounts.Failed, (int)todayCounts.Pending),
+            new SuccessRates(Rate(todayCounts), Rate(weekCounts), (int)weekCounts.Succeeded, (int)weekCounts.Failed));
     }
 
     private static double? Rate(Counts counts) =>

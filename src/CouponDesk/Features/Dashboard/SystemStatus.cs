@@ -52,13 +52,13 @@ public sealed class SystemStatus(SnapOptions snap, TimeProvider time)
     /// </summary>
     private async Task<AgentState> AgentAsync(MySqlConnection c, CancellationToken ct)
     {
-        var (due, oldest) = await c.QuerySingleAsync<(int Due, int? Oldest)>(new CommandDefinition(
+        var (due, oldest) = await c.QuerySingleAsync<(long Due, long? Oldest)>(new CommandDefinition(
             $"""
             SELECT CAST(COUNT(*) AS SIGNED), CAST(TIMESTAMPDIFF(SECOND, MIN(REQ_DATE), NOW()) AS SIGNED)
             FROM {UmsTableDdl.Quote(snap.SendTable)} WHERE MSG_STATUS = 'ready' AND REQ_DATE < NOW()
             """, cancellationToken: ct));
         var delayed = oldest is { } s && s > AgentDelayThreshold.TotalSeconds;
-        return new AgentState(due, oldest, delayed, delayed ? "에이전트 지연" : "정상");
+        return new AgentState((int)due, (int?)oldest, delayed, delayed ? "에이전트 지연" : "정상");
     }
 
     private static async Task<DateTime?> LatestAsync(MySqlConnection c, string first, string second, CancellationToken ct)
