@@ -81,9 +81,9 @@ public sealed class BrowserSession : IAsyncDisposable
         // The waiter is set up before the click and waits only for the navigation to commit: the click's own
         // navigation can no longer slip past it, and the dashboard's full "load" (every script, style and web font on
         // a loaded machine) is not on the critical path — the page's own ready state below is.
-        await Page.RunAndWaitForNavigationAsync(
-            () => Page.ClickAsync("#login-submit"),
-            new PageRunAndWaitForNavigationOptions { UrlString = "**/index.html", WaitUntil = WaitUntilState.Commit, Timeout = 60_000 });
+        var navigated = Page.WaitForURLAsync("**/index.html", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit, Timeout = 60_000 });
+        await Page.ClickAsync("#login-submit");
+        await navigated;
         await Page.Locator("body:not(.cd-pending) #cd-menu").WaitForAsync(new LocatorWaitForOptions { Timeout = 60_000 });
     }
 

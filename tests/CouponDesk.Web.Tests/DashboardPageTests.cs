@@ -30,28 +30,35 @@ public sealed class DashboardPageTests(WebUiFixture fixture)
         await browser.ReadyAsync();
 
         await page.FillAsync("#clientName", "한빛상사");
+        if (await page.InputValueAsync("#salesManager") == "")
+        {
+            await page.FillAsync("#salesManager", "김영업");
+        }
+
+        await page.FillAsync("#clientRequester", "홍길동");
+        await page.FillAsync("#requesterEmail", "buyer@example.com");
         await page.FillAsync("#eventName", eventName);
         var tomorrow = DateOnly.FromDateTime(Kst.Now(TimeProvider.System)).AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         await page.EvaluateAsync($"document.querySelector('#scheduledAt')._flatpickr.setDate('{tomorrow} 10:00', true)");
         await page.ClickAsync("#product-search-open");
         await page.FillAsync("#picker-q", "아메리카노");
         await page.PressAsync("#picker-q", "Enter");
-        await Assertions.Expect(page.Locator("#picker-table tbody tr").First).ToContainTextAsync("아메리카노");
+        await Assertions.Expect(page.Locator("#picker-table tbody tr").First).ToContainTextAsync("아메리카노", new() { Timeout = 30_000 });
         await page.Locator("#picker-table tbody tr button").First.ClickAsync();
         await Assertions.Expect(page.Locator("#productName")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("아메리카노"));
         await page.FillAsync("#mmsTitle", "감사 쿠폰");
         await page.FillAsync("#mmsBody", "쿠폰을 매장에서 보여 주세요.");
         await page.FillAsync("#recipientList", string.Join('\n', Phones));
         await page.ClickAsync("#quick-register");
-        await Assertions.Expect(page.Locator("#recipient-summary")).ToContainTextAsync("정상 3건");
+        await Assertions.Expect(page.Locator("#recipient-summary")).ToContainTextAsync("정상 3건", new() { Timeout = 30_000 });
 
         await page.ClickAsync("#reg-submit");
-        await Assertions.Expect(page.Locator(".modal.show")).ToContainTextAsync("총 3개의 휴대폰 번호로 발송이 됩니다.");
+        await Assertions.Expect(page.Locator(".modal.show")).ToContainTextAsync("총 3개의 휴대폰 번호로 발송이 됩니다.", new() { Timeout = 30_000 });
         await page.Locator(".modal.show button", new PageLocatorOptions { HasText = "발송" }).Last.ClickAsync();
         await page.WaitForURLAsync("**/index.html");
         await browser.ReadyAsync();
 
-        // The form only accepts a send time at least the preparation lead ahead; bring this one to "in 20 seconds",
+        // The form only accepts a send time at least the preparation lead ahead; bring this one to "in 40 seconds",
         // starting now, so the test watches the whole run: 준비중 with the bars filling, then 발송중, then the results.
         var id = await BringForwardAsync(eventName);
         await WaitForStatusAsync(id, "ISSUING", "SENDING", "COMPLETED");
@@ -59,9 +66,9 @@ public sealed class DashboardPageTests(WebUiFixture fixture)
         var card = page.Locator($"[data-campaign='{id}']");
         if (await StatusAsync(id) != "COMPLETED")
         {
-            await Assertions.Expect(card).ToContainTextAsync(eventName);
+            await Assertions.Expect(card).ToContainTextAsync(eventName, new() { Timeout = 30_000 });
             await Assertions.Expect(card.Locator("[data-stage=queued] .cd-stage-count")).ToHaveTextAsync("3 / 3", new() { Timeout = 90_000 });
-            await Assertions.Expect(card).ToHaveAttributeAsync("data-live", "stream");
+            await Assertions.Expect(card).ToHaveAttributeAsync("data-live", "stream", new() { Timeout = 30_000 });
             await browser.ScreenshotAsync("dashboard-live");
         }
 
@@ -86,7 +93,7 @@ public sealed class DashboardPageTests(WebUiFixture fixture)
 
         await browser.GoAsync($"campaign.html?id={id}");
         await browser.ReadyAsync();
-        await Assertions.Expect(page.Locator("#progress-stats")).ToContainTextAsync("완료");
+        await Assertions.Expect(page.Locator("#progress-stats")).ToContainTextAsync("완료", new() { Timeout = 30_000 });
         browser.AssertNoErrors();
     }
 
@@ -98,7 +105,7 @@ public sealed class DashboardPageTests(WebUiFixture fixture)
         Assert.NotEqual(0, id);
         Assert.Equal(1, await c.ExecuteAsync(
             "UPDATE campaigns SET scheduled_at = @sendAt, start_at = @now WHERE id = @id AND status = 'SCHEDULED'",
-            new { id, sendAt = now.AddSeconds(20), now }));
+            new { id, sendAt = now.AddSeconds(40), now }));
         return id;
     }
 
@@ -111,7 +118,7 @@ public sealed class DashboardPageTests(WebUiFixture fixture)
     /// <summary>Waits (bounded by the test's timeout) until the pipeline moved the campaign on.</summary>
     private async Task WaitForStatusAsync(long id, params string[] states)
     {
-        while (!states.Contains(await StatusAsync(id)))
+        while (Array.IndexOf(states, await StatusAsync(id)) < 0)
         {
             await Task.Delay(200);
         }
