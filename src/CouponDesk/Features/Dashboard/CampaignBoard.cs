@@ -50,11 +50,14 @@ public sealed class CampaignBoard(PipelineProgress progress, SendTimeRules sendT
             Results: N(ItemStatus.Sent) + N(ItemStatus.SendFailed));
         var failed = N(ItemStatus.IssueFailed) + N(ItemStatus.RenderFailed) + N(ItemStatus.SendFailed);
         var running = p.Status is CampaignStatus.Issuing or CampaignStatus.Sending;
-        DateTime? finish = running && p.EtaSeconds is { } eta ? now.AddSeconds(eta) : null;
+        // The pipeline's ETA is for preparing the messages; none is delivered before the send time.
+        DateTime? finish = running && p.EtaSeconds is { } eta ? Later(now.AddSeconds(eta), scheduledAt) : null;
         var reason = p.Status is CampaignStatus.Paused or CampaignStatus.Error ? p.StopReason : null;
         return new RunningCampaign(id, clientName, eventName, scheduledAt, p.Status, p.StatusLabel, reason, p.Total, stages,
             N(ItemStatus.Sent), failed, p.QueuedPerMinute, finish);
     }
+
+    private static DateTime Later(DateTime a, DateTime? b) => b is { } v && v > a ? v : a;
 
     /// <summary>Scheduled campaigns sending within 24 h (or overdue), with what would stop them at start (spec §4.1 C5).</summary>
     public async Task<IReadOnlyList<UpcomingCampaign>> UpcomingAsync(MySqlConnection c, CancellationToken ct)

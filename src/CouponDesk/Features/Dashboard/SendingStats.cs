@@ -1,5 +1,5 @@
-using MySqlConnector;
 using Dapper;
+using MySqlConnector;
 
 namespace CouponDesk.Features.Dashboard;
 

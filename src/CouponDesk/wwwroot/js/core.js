@@ -60,7 +60,9 @@
     }
   };
 
+  // A navigation the page decided on itself (CD.leaving tells an unsaved-changes guard to let it pass).
   CD.go = function (page) {
+    CD.leaving = true;
     window.location.assign(page);
   };
 

@@ -147,7 +147,7 @@
     });
     return h(
       'section',
-      { class: 'border rounded-3 p-3 mb-3', dataset: { campaign: String(c.id) }, 'aria-label': c.eventName },
+      { class: 'border rounded-3 p-3 mb-3', dataset: { campaign: String(c.id), scheduledAt: c.scheduledAt || '' }, 'aria-label': c.eventName },
       h(
         'div',
         { class: 'd-flex flex-wrap justify-content-between align-items-start gap-2 mb-2' },
@@ -211,7 +211,7 @@
               succeeded: s.succeeded,
               failed: s.failed,
               rate: p.queuedPerMinute,
-              finishAt: p.etaSeconds === null || p.etaSeconds === undefined ? null : new Date(Date.now() + p.etaSeconds * 1000)
+              finishAt: p.etaSeconds === null || p.etaSeconds === undefined ? null : finishTime(id, p.etaSeconds)
             });
             const el = CD.$('[data-campaign="' + id + '"]');
             // How this campaign is followed (stream or poll), for the reader and for the browser test.
@@ -226,6 +226,14 @@
         })
       );
     });
+  }
+
+  // The stream's ETA is for preparing the messages; none is delivered before the send time.
+  function finishTime(id, etaSeconds) {
+    const el = CD.$('[data-campaign="' + id + '"]');
+    const prepared = new Date(Date.now() + etaSeconds * 1000);
+    const sendAt = el ? CD.fmt.toDate(el.dataset.scheduledAt) : null;
+    return sendAt && sendAt > prepared ? sendAt : prepared;
   }
 
   const questions = {
