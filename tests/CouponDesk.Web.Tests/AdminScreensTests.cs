@@ -66,16 +66,22 @@ public sealed class AdminScreensTests(WebUiFixture fixture)
         await page.SelectOptionAsync("#edit-role", "OPERATOR");
         await page.ClickAsync("#edit-save");
         await Assertions.Expect(page.Locator("#user-edit [data-role=form-alert], #user-edit .invalid-feedback").First).ToContainTextAsync("본인 계정의 역할과 상태는 변경할 수 없습니다.");
+        await page.Locator("#user-modal[data-cd-state=shown]").WaitForAsync();
         await page.ClickAsync("#user-modal .btn-close");
         await Assertions.Expect(page.Locator("#user-modal")).ToBeHiddenAsync();
 
         // Reset the new user's password: confirmed, then shown once.
+        // Each click waits for its dialog's shown state (the end of Bootstrap's fade-in, data-cd-state=shown): a click
+        // during the transition used to be dropped by Bootstrap's hide(), leaving two dialogs or none.
         await row.Locator("button").ClickAsync();
+        await page.Locator("#user-modal[data-cd-state=shown]").WaitForAsync();
         await page.ClickAsync("#edit-reset");
-        await page.Locator(".modal.show button", new PageLocatorOptions { HasText = "확인" }).ClickAsync();
-        await Assertions.Expect(page.Locator(".modal.show")).ToContainTextAsync("비밀번호가 초기화되었습니다.");
-        await Assertions.Expect(page.Locator(".modal.show #generated-password")).Not.ToBeEmptyAsync();
-        await page.Locator(".modal.show button", new PageLocatorOptions { HasText = "확인" }).ClickAsync();
+        var confirm = page.Locator(".modal[data-cd-state=shown]", new PageLocatorOptions { HasText = "비밀번호를 초기화하시겠습니까?" });
+        await confirm.Locator("button", new LocatorLocatorOptions { HasText = "확인" }).ClickAsync();
+        var shown = page.Locator(".modal[data-cd-state=shown]", new PageLocatorOptions { HasText = "비밀번호가 초기화되었습니다." });
+        await Assertions.Expect(shown.Locator("#generated-password")).Not.ToBeEmptyAsync();
+        await shown.Locator("button", new LocatorLocatorOptions { HasText = "확인" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".modal.show")).ToHaveCountAsync(0);
 
         // Filters.
         await page.SelectOptionAsync("#filter-role", "VIEWER");

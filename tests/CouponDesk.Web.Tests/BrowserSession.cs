@@ -80,9 +80,13 @@ public sealed class BrowserSession : IAsyncDisposable
         await GoAsync("login.html");
         await Page.FillAsync("#username", account.LoginId);
         await Page.FillAsync("#password", account.Password);
+        // The waiter is set up before the click and waits only for the navigation to commit: the click's own
+        // navigation can no longer slip past it, and the dashboard's full "load" (every script, style and web font on
+        // a loaded machine) is not on the critical path — the page's own ready state below is.
+        var navigated = Page.WaitForURLAsync("**/index.html", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit, Timeout = 60_000 });
         await Page.ClickAsync("#login-submit");
-        await Page.WaitForURLAsync("**/index.html");
-        await Page.Locator("body:not(.cd-pending)").WaitForAsync();
+        await navigated;
+        await Page.Locator("body:not(.cd-pending) #cd-menu").WaitForAsync(new LocatorWaitForOptions { Timeout = 60_000 });
     }
 
     /// <summary>Waits until a signed-in page passed its session and role checks and drew itself.</summary>

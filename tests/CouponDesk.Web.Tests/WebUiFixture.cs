@@ -1,3 +1,5 @@
+extern alias snapstandin;
+
 using CouponDesk.Data;
 using CouponDesk.Features.Products;
 using CouponDesk.Features.Users;
@@ -6,12 +8,14 @@ using CouponDesk.TestSupport;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using SnapStandInApp = snapstandin::CouponDesk.SnapStandIn.SnapStandInApp;
 
 namespace CouponDesk.Web.Tests;
 
 /// <summary>
-/// One back office on a real loopback socket (serving the pages from the source <c>wwwroot</c>), the COUFUN stand-in
-/// it syncs its catalog from, and one headless Debian Chromium, shared by every browser test (one collection, so the
+/// One back office on a real loopback socket (serving the pages from the source <c>wwwroot</c>) that also runs the
+/// campaign pipeline (role <c>worker</c>), the COUFUN stand-in it syncs its catalog from and buys coupons at, the SNAP
+/// stand-in polling its <c>UMS_MSG</c>, and one headless Debian Chromium, shared by every browser test (one collection, so the
 /// tests run one after another and the whole project stays well under three minutes).
 /// </summary>
 public sealed class WebUiFixture : IAsyncLifetime
@@ -26,6 +30,8 @@ public sealed class WebUiFixture : IAsyncLifetime
     public CoufunStandInHost StandIn { get; private set; } = null!;
 
     public LoopbackHost BackOffice { get; private set; } = null!;
+
+    public LoopbackHost Snap { get; private set; } = null!;
 
     public IPlaywright Playwright { get; private set; } = null!;
 
@@ -52,13 +58,33 @@ public sealed class WebUiFixture : IAsyncLifetime
             new("environment", "Testing"),
             new("webroot", WebRoot),
             .. TestSettings.BackOffice(Database, ScratchDirectory),
+            new("CouponDesk:Roles", "web,worker"),
             new("Coufun:BaseUrl", StandIn.BaseUrl),
             new("Coufun:RequestTimeoutSeconds", "10"),
+            // The pipeline tests' quick loops, a little calmer: the browser shares the 2 cores.
+            new("Pipeline:PollIntervalMs", "200"),
+            new("Pipeline:ResultSyncIntervalSeconds", "1"),
+            new("Pipeline:IssueBackoffMs:0", "100"),
+            new("Pipeline:IssueBackoffMs:1", "200"),
+            new("Pipeline:LeaseSeconds", "15"),
+            new("Pipeline:TrIdPrefix", "CDW" + Guid.NewGuid().ToString("N")[..6]),
         ]);
         // A real catalog (with images) from the stand-in, as the 04:00 job would fetch it.
         var sync = await BackOffice.Services.GetRequiredService<CatalogSync>().RunAsync(CatalogSync.Scheduled, null, CancellationToken.None);
         Assert.Equal("SUCCEEDED", sync.Outcome);
         await BackOffice.Services.GetRequiredService<Features.Campaigns.SenderNumbers.ISenderNumbers>().AddAsync("16000000", "대표번호", isDefault: true);
+        Snap = await LoopbackHost.StartAsync(SnapStandInApp.Build,
+        [
+            new("environment", "Testing"),
+            new("Agent:ConnectionString", Database.ConnectionString),
+            new("Agent:Home", Path.Combine(ScratchDirectory, "agent")),
+            new("Agent:PollIntervalMs", "200"),
+            new("Agent:Tps", "5000"),
+            new("Agent:DeliveryDelayMinMs", "0"),
+            new("Agent:DeliveryDelayMaxMs", "100"),
+            new("Agent:RegisteredCallbackNumbers:0", "16000000"),
+            new("Serilog:MinimumLevel:Default", "Warning"),
+        ]);
 
         var executable = Environment.GetEnvironmentVariable("COUPONDESK_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
@@ -108,6 +134,11 @@ public sealed class WebUiFixture : IAsyncLifetime
         }
 
         Playwright?.Dispose();
+        if (Snap is not null)
+        {
+            await Snap.DisposeAsync();
+        }
+
         if (BackOffice is not null)
         {
             await BackOffice.DisposeAsync();

@@ -7,6 +7,7 @@ using CouponDesk.Features.Campaigns;
 using CouponDesk.Features.Campaigns.Detail;
 using CouponDesk.Features.Coupons;
 using CouponDesk.Features.Exports;
+using CouponDesk.Features.Dashboard;
 using CouponDesk.Features.Pipeline;
 using CouponDesk.Features.Products;
 using CouponDesk.Features.Recipients;
@@ -94,6 +95,7 @@ public static class CouponDeskHost
         services.AddWebFrontend(configuration);
         services.AddPipeline(configuration, roles);
         services.AddReconciliation(configuration);
+        services.AddDashboard();
         if (roles.Jobs && !forCommand)
         {
             services.AddCouponDeskJobs(configuration);

@@ -60,7 +60,9 @@
     }
   };
 
+  // A navigation the page decided on itself (CD.leaving tells an unsaved-changes guard to let it pass).
   CD.go = function (page) {
+    CD.leaving = true;
     window.location.assign(page);
   };
 
@@ -344,6 +346,30 @@
     window.setTimeout(() => el.remove(), 1500);
   };
 
+  // Every Bootstrap modal carries its phase in data-cd-state (showing, shown, hiding, hidden). Bootstrap ignores hide()
+  // while a modal is still fading in, so code (and browser tests) must know when a dialog is really open.
+  ['show', 'shown', 'hide', 'hidden'].forEach((phase) =>
+    document.addEventListener(phase + '.bs.modal', (event) => {
+      if (event.defaultPrevented) return;
+      event.target.dataset.cdState = { show: 'showing', shown: 'shown', hide: 'hiding', hidden: 'hidden' }[phase];
+    })
+  );
+
+  // Hides a modal and resolves once it is hidden; one still fading in is hidden as soon as it is shown.
+  CD.hideModal = function (el) {
+    return new Promise((resolve) => {
+      const state = el.dataset.cdState;
+      if (!state || state === 'hidden') {
+        resolve();
+        return;
+      }
+      el.addEventListener('hidden.bs.modal', () => resolve(), { once: true });
+      const modal = window.bootstrap.Modal.getOrCreateInstance(el);
+      if (state === 'showing') el.addEventListener('shown.bs.modal', () => modal.hide(), { once: true });
+      else if (state === 'shown') modal.hide();
+    });
+  };
+
   // A Bootstrap modal built from DOM nodes; resolves true on 확인.
   CD.confirm = function (message, options) {
     const opts = options || {};
@@ -376,7 +402,8 @@
       ok.addEventListener('click', async () => {
         if (opts.validate && !(await opts.validate())) return;
         result = true;
-        modal.hide();
+        // A click during the fade-in would be dropped by Bootstrap: CD.hideModal waits for the dialog to be shown.
+        CD.hideModal(dialog);
       });
       dialog.addEventListener('shown.bs.modal', () => ok.focus());
       dialog.addEventListener('hidden.bs.modal', () => {

@@ -29,6 +29,13 @@
       form.addEventListener('input', () => {
         state.dirty = true;
       });
+      // Unsaved changes: the browser asks before the page is left (menu, reload, closing the tab). The page's own
+      // moves (after saving, or to the login page when the session ended) go through CD.go and are not held up.
+      window.addEventListener('beforeunload', (event) => {
+        if (!state.dirty || CD.leaving) return;
+        event.preventDefault();
+        event.returnValue = '';
+      });
       updateSummary();
     }
   });

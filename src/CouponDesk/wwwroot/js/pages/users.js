@@ -155,10 +155,8 @@
     const action = (button, path, confirmText, done) =>
       button.addEventListener('click', async () => {
         const user = editing;
-        await new Promise((resolve) => {
-          CD.$('#user-modal').addEventListener('hidden.bs.modal', resolve, { once: true });
-          modal().hide();
-        });
+        // Waits out a fade-in still running (Bootstrap would ignore the hide and the promise would never settle).
+        await CD.hideModal(CD.$('#user-modal'));
         if (confirmText && !(await CD.confirm(confirmText(user), { title: button.textContent.trim() }))) return;
         try {
           const result = await CD.api('POST', '/api/users/' + user.id + path, { body: path === '/password-reset' ? {} : undefined });

@@ -1,0 +1,88 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using CouponDesk.Features.Users;
+using CouponDesk.Security.Pii;
+using CouponDesk.Tests.Pipeline;
+using CouponDesk.TestSupport;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CouponDesk.Tests.Dashboard;
+
+/// <summary>
+/// The dashboard after a real campaign ran against both stand-ins: its messages are counted as today's, the success
+/// rate follows, COUFUN and the worker are shown alive — and the JSON holds none of the campaign's phone or coupon numbers.
+/// </summary>
+public sealed partial class DashboardPipelineTests
+{
+    private const int Recipients = 12;
+
+    [Fact]
+    public async Task A_finished_campaign_is_counted_and_no_phone_or_coupon_number_is_in_the_answer()
+    {
+        await using var h = await PipelineHarness.StartAsync();
+        var id = await h.ScheduleCampaignAsync(Recipients);
+        Assert.Equal("COMPLETED", await h.WaitForAsync(id, 90, "COMPLETED", "PARTIALLY_FAILED", "FAILED", "ERROR"));
+
+        using var viewer = await SignedInAsync(h, Roles.Viewer);
+        var response = await viewer.GetAsync("/api/dashboard?period=7d");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var text = await response.Content.ReadAsStringAsync();
+        var json = JsonDocument.Parse(text).RootElement;
+
+        var today = json.GetProperty("today");
+        Assert.Equal(Recipients, today.GetProperty("total").GetInt32());
+        Assert.Equal(Recipients, today.GetProperty("succeeded").GetInt32());
+        Assert.Equal(0, today.GetProperty("failed").GetInt32());
+        Assert.Equal(0, today.GetProperty("pending").GetInt32());
+        Assert.Equal(100.0, json.GetProperty("successRate").GetProperty("today").GetDouble());
+        Assert.Equal(100.0, json.GetProperty("successRate").GetProperty("last7Days").GetDouble());
+        Assert.Empty(json.GetProperty("runningCampaigns").EnumerateArray());
+        Assert.Empty(json.GetProperty("failures").GetProperty("send").EnumerateArray());
+
+        var system = json.GetProperty("system");
+        Assert.NotEqual(JsonValueKind.Null, system.GetProperty("coufun").GetProperty("lastSuccessAt").ValueKind);
+        Assert.NotEqual(JsonValueKind.Null, system.GetProperty("lastResultAt").ValueKind);
+        Assert.False(system.GetProperty("agent").GetProperty("delayed").GetBoolean());
+        Assert.Contains(system.GetProperty("workers").EnumerateArray(), w => w.GetProperty("alive").GetBoolean() && w.GetProperty("roles").GetString() == "web,worker");
+
+        // No personal data (P2): none of the phones (in any spelling) and none of the coupon numbers bought for the campaign.
+        foreach (var phone in Enumerable.Range(1, Recipients).Select(i => "0100" + i.ToString("D7", System.Globalization.CultureInfo.InvariantCulture)))
+        {
+            Assert.DoesNotContain(phone, text, StringComparison.Ordinal);
+            Assert.DoesNotContain($"{phone[..3]}-{phone[3..7]}-{phone[7..]}", text, StringComparison.Ordinal);
+        }
+
+        var pii = h.BackOffice.Services.GetRequiredService<PiiProtector>();
+        await using var c = await h.Database.OpenAsync();
+        var coupons = (await c.QueryAsync<byte[]>("SELECT coupon_number_enc FROM coupons")).Select(pii.Decrypt).ToList();
+        Assert.Equal(Recipients, coupons.Count);
+        Assert.All(coupons, number => Assert.DoesNotContain(number, text, StringComparison.Ordinal));
+        Assert.DoesNotMatch(LongDigitRun(), text);
+    }
+
+    /// <summary>Ten or more digits in a row would be a phone or coupon number (ids and counts here are far shorter).</summary>
+    [GeneratedRegex(@"(?<![\d.])\d{10,}(?![\d.])")]
+    private static partial Regex LongDigitRun();
+
+    private static async Task<HttpClient> SignedInAsync(PipelineHarness h, string role)
+    {
+        var loginId = $"d{role[..1].ToLowerInvariant()}{Random.Shared.Next(100000, 999999)}";
+        var password = PasswordGenerator.Generate();
+        await using (var c = await h.Database.OpenAsync())
+        {
+            var now = DateTime.UtcNow;
+            await c.ExecuteAsync(
+                """
+                INSERT INTO users (login_id, login_id_key, password_hash, role, status, must_change_password, failed_login_count, created_at, updated_at)
+                VALUES (@loginId, @loginId, @hash, @role, 'ACTIVE', 0, 0, @now, @now)
+                """, new { loginId, hash = BCrypt.Net.BCrypt.HashPassword(password, 4), role, now });
+        }
+
+        var client = h.BackOffice.CreateClient();
+        var token = await CouponDeskFactory.LoginAsync(client, loginId, password);
+        client.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        return client;
+    }
+}
