@@ -48,4 +48,16 @@ public sealed class AlertThrottle(AlertsOptions options, TimeProvider time)
 
         return true;
     }
+
+    /// <summary>The alert passed but could not be queued: it was not sent, so it must not hold back the next one.</summary>
+    public void Forget(OperationsAlert alert)
+    {
+        if (entries.TryGetValue((alert.Kind, alert.Subject ?? ""), out var entry))
+        {
+            lock (entry)
+            {
+                entry.SentAt = DateTimeOffset.MinValue;
+            }
+        }
+    }
 }

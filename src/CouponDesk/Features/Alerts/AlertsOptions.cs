@@ -33,5 +33,9 @@ public sealed class AlertsOptions
     [Range(1, 100_000)]
     public int QueueCapacity { get; set; } = 500;
 
+    /// <summary>Agent delay (spec §5.9): a ready <c>UMS_MSG</c> row due more than this many minutes ago raises <c>agent.delay</c>.</summary>
+    [Range(1, 1440)]
+    public int AgentDelayMinutes { get; set; } = 5;
+
     public bool WebhookConfigured => !string.IsNullOrWhiteSpace(WebhookUrl);
 }

@@ -1,3 +1,4 @@
+using CouponDesk.Hosting;
 using CouponDesk.Shared.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -20,6 +21,8 @@ public static class AlertsSetup
         // No handler logging: the URL is the webhook's secret.
         services.AddHttpClient(AlertWebhookSender.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan).RemoveAllLoggers();
         services.AddHostedService<AlertWebhookSender>();
+        services.AddSingleton<AgentDelayCheck>();
+        services.AddSingleton<IJobRegistration>(new AgentDelayJob.Registration());
         return services;
     }
 }

@@ -24,6 +24,7 @@ public sealed class OperationsAlerts(
 
             if (!queue.TryEnqueue(new QueuedAlert(alert, suppressed)))
             {
+                throttle.Forget(alert);
                 logger.LogWarning("Alert {AlertKind} {AlertSubject} not sent to the webhook: the queue is full", alert.Kind, alert.Subject);
             }
         }
