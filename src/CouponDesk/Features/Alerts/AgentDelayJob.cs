@@ -1,4 +1,5 @@
 using CouponDesk.Hosting;
+using CouponDesk.Shared.Time;
 using Quartz;
 
 namespace CouponDesk.Features.Alerts;
@@ -13,7 +14,7 @@ public sealed class AgentDelayJob(AgentDelayCheck check) : IJob
     {
         // Missed ticks are not caught up: the next minute checks the same table.
         public void Register(IQuartzBuilder quartz) => quartz.ScheduleJob<AgentDelayJob>(
-            trigger => trigger.WithIdentity("agent-delay-check").WithSimpleSchedule(s => s.WithIntervalInSeconds(60).RepeatForever().WithMisfireHandlingInstructionNextWithRemainingCount()),
+            trigger => trigger.WithIdentity("agent-delay-check").WithCronSchedule("30 * * * * ?", c => c.InTimeZone(Kst.Zone).WithMisfireInstruction(CronTriggerMisfireInstruction.DoNothing)),
             job => job.WithIdentity("agent-delay-check"));
     }
 }
