@@ -43,6 +43,11 @@ public sealed class PipelineAlertsTests
         {
             Assert.Single(alerts, a => a.GetProperty("kind").GetString() == "issuance.in_doubt" && a.GetProperty("text").GetString()!.Contains(trId, StringComparison.Ordinal));
         }
+
+        // Each lost answer is one failed call for the threshold; the same-TR_ID call answered 12 adds none (D-8.7).
+        var lostCalls = await c.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM issuance_orders WHERE campaign_id = @id AND answer_lost = 1", new { id });
+        var window = await c.ExecuteScalarAsync<string>("SELECT recent_calls FROM campaign_runs WHERE campaign_id = @id", new { id });
+        Assert.Equal(lostCalls, window!.Count(ch => ch == '1'));
     }
 
     [Fact]

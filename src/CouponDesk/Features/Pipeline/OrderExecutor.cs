@@ -121,7 +121,9 @@ public sealed class OrderExecutor(
                 break;
             case CoufunOutcome.InDoubt:
             case CoufunOutcome.Duplicate:
-                issueFailed = await InDoubtAsync(c, tx, order, items, now, code, failure);
+                // The same-TR_ID call after a lost answer that COUFUN answers 12/23 is no new failure: the lost call
+                // already counted (or died with a killed worker). Counting it again doubled every timeout (D-8.7).
+                issueFailed = await InDoubtAsync(c, tx, order, items, now, code, failure, countFailure: !(order.AnswerLost && result.Outcome == CoufunOutcome.Duplicate));
                 inDoubt = true;
                 break;
             case CoufunOutcome.Transient when order.TransientFailures + 1 < options.IssueAttempts:
@@ -211,14 +213,18 @@ public sealed class OrderExecutor(
     }
 
     /// <summary>The order keeps its TR_ID as IN_DOUBT for the reconciliation report; its items go back to PENDING (a new order, a fresh TR_ID).</summary>
-    private async Task<int> InDoubtAsync(MySqlConnection c, MySqlTransaction tx, ClaimedOrder order, List<long> items, DateTime now, string? code, string? failure)
+    private async Task<int> InDoubtAsync(MySqlConnection c, MySqlTransaction tx, ClaimedOrder order, List<long> items, DateTime now, string? code, string? failure, bool countFailure)
     {
         await FinishOrderAsync(c, tx, order.Id, OrderStatus.InDoubt, now, code, failure ?? "응답 유실 후 재요청에서 TR_ID 사용됨");
         var exhausted = (await c.QueryAsync<long>(new CommandDefinition(
             "SELECT id FROM delivery_items WHERE id IN @items AND issue_attempts >= @max", new { items, max = options.IssueAttempts }, tx))).ToList();
         await SetItemsAsync(c, tx, [.. items.Except(exhausted)], ItemStatus.Pending, now, "IN_DOUBT", null);
         await SetItemsAsync(c, tx, exhausted, ItemStatus.IssueFailed, now, "IN_DOUBT", "발급 확인 필요 주문이 반복되어 발급을 중단했습니다.");
-        await CountCallAsync(c, tx, order.CampaignId, failed: true, now);
+        if (countFailure)
+        {
+            await CountCallAsync(c, tx, order.CampaignId, failed: true, now);
+        }
+
         logger.LogWarning("Order {OrderId} TR_ID {TrId} is in doubt; {Items} items will be served by a new order", order.Id, order.TrId, items.Count);
         return exhausted.Count;
     }
