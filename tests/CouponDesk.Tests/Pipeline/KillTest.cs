@@ -38,6 +38,9 @@ public sealed class KillTest(ITestOutputHelper output)
                 workers[i] = Start(dll, environment);
             }
 
+            // On a loaded machine a worker takes seconds to start: kills before the campaign started test nothing
+            // (one run had all 12 land while it was still SCHEDULED). Start killing once issuance is under way.
+            await h.WaitForAsync(id, 120, "ISSUING", "SENDING", "COMPLETED", "PARTIALLY_FAILED", "FAILED", "ERROR");
             for (var kill = 0; kill < Kills; kill++)
             {
                 await Task.Delay(random.Next(700, 3000));

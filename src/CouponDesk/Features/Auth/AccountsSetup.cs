@@ -34,7 +34,7 @@ public static class AccountsSetup
         services.AddSingleton<LoginService>();
         services.AddSingleton<PasswordChange>();
         services.AddSingleton<UserAccounts>();
-        services.AddSingleton<ISecurityAlerts, LoggingSecurityAlerts>();
+        services.AddSingleton<ISecurityAlerts, OperationsSecurityAlerts>();
         services.AddSingleton<EncryptionKeyRegistry>();
         services.AddSingleton<KeyRotationService>();
         services.AddSingleton<PiiPurge>();

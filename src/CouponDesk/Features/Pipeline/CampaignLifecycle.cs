@@ -1,4 +1,5 @@
 using CouponDesk.Data;
+using CouponDesk.Features.Alerts;
 using CouponDesk.Features.Campaigns;
 using Dapper;
 using MySqlConnector;
@@ -11,7 +12,7 @@ namespace CouponDesk.Features.Pipeline;
 /// time, and finish a campaign whose items are all final. Each step claims its campaign row with
 /// <c>FOR UPDATE SKIP LOCKED</c>, so any number of workers may run it.
 /// </summary>
-public sealed class CampaignLifecycle(DbConnectionFactory connections, PipelineOptions options, TimeProvider time, ILogger<CampaignLifecycle> logger)
+public sealed class CampaignLifecycle(DbConnectionFactory connections, PipelineOptions options, IOperationsAlerts alerts, TimeProvider time, ILogger<CampaignLifecycle> logger)
 {
     public async Task<int> StepAsync(CancellationToken ct)
     {
@@ -132,6 +133,13 @@ public sealed class CampaignLifecycle(DbConnectionFactory connections, PipelineO
             ON DUPLICATE KEY UPDATE stop_code = @code, stop_reason = @reason, updated_at = @now
             """, new { campaignId, now, code, reason }, tx, cancellationToken: ct));
         logger.LogWarning("Campaign {CampaignId} stopped ({Status}): {Code}", campaignId, status, code);
+        if (status == CampaignStatus.Error)
+        {
+            // Raised inside the caller's transaction: the alert is queued, not sent, so this never waits on the network;
+            // in the rare rollback the alert names a stop that did not happen (spec §5.9, D-8.8).
+            await alerts.RaiseAsync(new OperationsAlert("campaign.error", $"캠페인 #{campaignId}이(가) 오류로 중지되었습니다 ({code}): {reason}",
+                AlertSeverity.Critical, $"campaign:{campaignId}"), CancellationToken.None);
+        }
     }
 
     private static Task<int> SetStatusAsync(MySqlConnection c, MySqlTransaction tx, long id, string status, DateTime now, CancellationToken ct) =>

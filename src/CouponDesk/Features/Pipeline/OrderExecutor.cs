@@ -1,4 +1,5 @@
 using CouponDesk.Data;
+using CouponDesk.Features.Alerts;
 using CouponDesk.Features.Campaigns;
 using CouponDesk.Features.Coupons;
 using CouponDesk.Integrations.Coufun;
@@ -21,6 +22,7 @@ public sealed class OrderExecutor(
     CouponRepository coupons,
     CampaignLifecycle lifecycle,
     PipelineOptions options,
+    IOperationsAlerts alerts,
     TimeProvider time,
     ILogger<OrderExecutor> logger)
 {
@@ -107,17 +109,22 @@ public sealed class OrderExecutor(
             "SELECT item_id FROM issuance_order_items WHERE order_id = @id ORDER BY item_id", new { id = order.Id }, tx))).ToList();
         var code = result.ResultCode;
         var failure = Truncate(result.Failure ?? (code is null ? null : $"{code} {result.ResultMessage}"), 300);
+        var issueFailed = 0; // items of this order that became ISSUE_FAILED: one alert per order, after the commit
+        var inDoubt = false;
         switch (result.Outcome)
         {
             case CoufunOutcome.Success:
-                await StoreSuccessAsync(c, tx, order, items, result.Value!, now);
+                issueFailed = await StoreSuccessAsync(c, tx, order, items, result.Value!, now);
                 break;
             case CoufunOutcome.InDoubt when !order.AnswerLost:
                 await RetryAsync(c, tx, order, now, transient: false, code, failure, answerLost: true);
                 break;
             case CoufunOutcome.InDoubt:
             case CoufunOutcome.Duplicate:
-                await InDoubtAsync(c, tx, order, items, now, code, failure);
+                // The same-TR_ID call after a lost answer that COUFUN answers 12/23 is no new failure: the lost call
+                // already counted (or died with a killed worker). Counting it again doubled every timeout (D-8.7).
+                issueFailed = await InDoubtAsync(c, tx, order, items, now, code, failure, countFailure: !(order.AnswerLost && result.Outcome == CoufunOutcome.Duplicate));
+                inDoubt = true;
                 break;
             case CoufunOutcome.Transient when order.TransientFailures + 1 < options.IssueAttempts:
                 await RetryAsync(c, tx, order, now, transient: true, code, failure, answerLost: order.AnswerLost);
@@ -127,6 +134,7 @@ public sealed class OrderExecutor(
                 await FinishOrderAsync(c, tx, order.Id, OrderStatus.Failed, now, code, failure);
                 await SetItemsAsync(c, tx, items, ItemStatus.IssueFailed, now, code ?? "TRANSIENT", Truncate($"쿠폰 발급 실패: {failure}", 200));
                 await CountCallAsync(c, tx, order.CampaignId, failed: true, now);
+                issueFailed = items.Count;
                 break;
             default:
                 // NeedsPerson / Unknown: nothing bought; stop the campaign, keep the items for after a person's fix.
@@ -137,20 +145,40 @@ public sealed class OrderExecutor(
                 break;
         }
 
-        // Spec §5.2 failure threshold: persisting failures (e.g. 50/99 on every call) stop the campaign instead of burning the list.
-        var streak = await c.ExecuteScalarAsync<int>(new CommandDefinition(
-            "SELECT consecutive_failed_calls FROM campaign_runs WHERE campaign_id = @id", new { id = order.CampaignId }, tx));
-        if (streak >= options.FailureStreakLimit && await c.ExecuteScalarAsync<string?>(new CommandDefinition(
+        // Spec §5.2 failure threshold: persisting failures (e.g. 50/99 on every call) stop the campaign instead of
+        // burning the list — N consecutive failed calls, or more than P % of the last W calls (D-8.7).
+        var (streak, windowFailed) = await c.QuerySingleOrDefaultAsync<(int, int)>(new CommandDefinition(
+            "SELECT consecutive_failed_calls, LENGTH(recent_calls) - LENGTH(REPLACE(recent_calls, '1', '')) FROM campaign_runs WHERE campaign_id = @id",
+            new { id = order.CampaignId }, tx));
+        var windowLimit = options.FailureWindowCalls * options.FailureWindowPercent / 100;
+        if ((streak >= options.FailureStreakLimit || windowFailed > windowLimit) && await c.ExecuteScalarAsync<string?>(new CommandDefinition(
                 "SELECT status FROM campaigns WHERE id = @id FOR UPDATE", new { id = order.CampaignId }, tx)) is CampaignStatus.Issuing or CampaignStatus.Sending)
         {
+            var why = streak >= options.FailureStreakLimit
+                ? $"COUFUN 발급 호출이 연속 {streak}회 실패하여 자동으로 중지했습니다."
+                : $"최근 COUFUN 발급 호출 {options.FailureWindowCalls}회 중 {windowFailed}회가 실패하여(허용 {options.FailureWindowPercent}%) 자동으로 중지했습니다.";
             await lifecycle.StopAsync(c, tx, order.CampaignId, CampaignStatus.Error, "FAILURE_THRESHOLD",
-                Truncate($"COUFUN 발급 호출이 연속 {streak}회 실패하여 자동으로 중지했습니다. 마지막 오류: {failure}", 300)!, CancellationToken.None);
+                Truncate($"{why} 마지막 오류: {failure}", 300)!, CancellationToken.None);
         }
 
         await tx.CommitAsync(CancellationToken.None);
+        if (inDoubt)
+        {
+            await alerts.RaiseAsync(new OperationsAlert("issuance.in_doubt",
+                $"발급 확인 필요: 캠페인 #{order.CampaignId}의 주문 TR_ID {order.TrId} ({order.CreateCnt}매)의 응답이 유실되었습니다. 해당 수신자는 새 주문으로 발급하며, 이 주문은 공급사와 정산이 필요합니다.",
+                AlertSeverity.Warning, $"order:{order.Id}"), CancellationToken.None);
+        }
+
+        if (issueFailed > 0)
+        {
+            await alerts.RaiseAsync(new OperationsAlert("issuance.failed",
+                $"캠페인 #{order.CampaignId}: 쿠폰 {issueFailed}건이 재시도 후에도 발급되지 않았습니다 (발급실패). 사유: {failure ?? "발급 수량 부족"}",
+                AlertSeverity.Warning, $"order:{order.Id}"), CancellationToken.None);
+        }
     }
 
-    private async Task StoreSuccessAsync(MySqlConnection c, MySqlTransaction tx, ClaimedOrder order, List<long> items, CoufunCreatedOrder bought, DateTime now)
+    /// <summary>Returns the items left ISSUE_FAILED because COUFUN returned fewer coupons than asked.</summary>
+    private async Task<int> StoreSuccessAsync(MySqlConnection c, MySqlTransaction tx, ClaimedOrder order, List<long> items, CoufunCreatedOrder bought, DateTime now)
     {
         var campaign = await c.QuerySingleAsync<(string CouponType, int ListPrice, int SupplyPrice)>(new CommandDefinition(
             "SELECT COALESCE(coupon_type, 'BARCODE'), COALESCE(list_price, 0), COALESCE(supply_price, 0) FROM campaigns WHERE id = @id", new { id = order.CampaignId }, tx));
@@ -181,18 +209,24 @@ public sealed class OrderExecutor(
               lease_token = NULL, lease_until = NULL, finished_at = @now, updated_at = @now WHERE id = @id
             """, new { id = order.Id, orderId = bought.OrderId, review = Truncate(review, 200), now }, tx));
         await CountCallAsync(c, tx, order.CampaignId, failed: false, now);
+        return Math.Max(0, items.Count - ids.Count);
     }
 
     /// <summary>The order keeps its TR_ID as IN_DOUBT for the reconciliation report; its items go back to PENDING (a new order, a fresh TR_ID).</summary>
-    private async Task InDoubtAsync(MySqlConnection c, MySqlTransaction tx, ClaimedOrder order, List<long> items, DateTime now, string? code, string? failure)
+    private async Task<int> InDoubtAsync(MySqlConnection c, MySqlTransaction tx, ClaimedOrder order, List<long> items, DateTime now, string? code, string? failure, bool countFailure)
     {
         await FinishOrderAsync(c, tx, order.Id, OrderStatus.InDoubt, now, code, failure ?? "응답 유실 후 재요청에서 TR_ID 사용됨");
         var exhausted = (await c.QueryAsync<long>(new CommandDefinition(
             "SELECT id FROM delivery_items WHERE id IN @items AND issue_attempts >= @max", new { items, max = options.IssueAttempts }, tx))).ToList();
         await SetItemsAsync(c, tx, [.. items.Except(exhausted)], ItemStatus.Pending, now, "IN_DOUBT", null);
         await SetItemsAsync(c, tx, exhausted, ItemStatus.IssueFailed, now, "IN_DOUBT", "발급 확인 필요 주문이 반복되어 발급을 중단했습니다.");
-        await CountCallAsync(c, tx, order.CampaignId, failed: true, now);
+        if (countFailure)
+        {
+            await CountCallAsync(c, tx, order.CampaignId, failed: true, now);
+        }
+
         logger.LogWarning("Order {OrderId} TR_ID {TrId} is in doubt; {Items} items will be served by a new order", order.Id, order.TrId, items.Count);
+        return exhausted.Count;
     }
 
     private async Task RetryAsync(MySqlConnection c, MySqlTransaction tx, ClaimedOrder order, DateTime now, bool transient, string? code, string? failure, bool answerLost)
@@ -243,10 +277,13 @@ public sealed class OrderExecutor(
             new { items, status, code, reason, now }, tx));
     }
 
-    private static Task<int> CountCallAsync(MySqlConnection c, MySqlTransaction tx, long campaignId, bool failed, DateTime now) =>
+    /// <summary>Keeps the failure streak and the window of the last calls' outcomes ('1' = failed, newest last; D-8.7).</summary>
+    private Task<int> CountCallAsync(MySqlConnection c, MySqlTransaction tx, long campaignId, bool failed, DateTime now) =>
         c.ExecuteAsync(new CommandDefinition(
-            "UPDATE campaign_runs SET consecutive_failed_calls = IF(@failed, consecutive_failed_calls + 1, 0), updated_at = @now WHERE campaign_id = @campaignId",
-            new { campaignId, failed, now }, tx));
+            """
+            UPDATE campaign_runs SET consecutive_failed_calls = IF(@failed, consecutive_failed_calls + 1, 0),
+              recent_calls = RIGHT(CONCAT(recent_calls, IF(@failed, '1', '0')), @window), updated_at = @now WHERE campaign_id = @campaignId
+            """, new { campaignId, failed, now, window = options.FailureWindowCalls }, tx));
 
     private async Task<string?> CampaignStatusAsync(long campaignId, CancellationToken ct)
     {

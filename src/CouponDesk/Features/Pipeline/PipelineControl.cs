@@ -43,7 +43,7 @@ public sealed class PipelineControl(DbConnectionFactory connections, SnapMessage
             }
             else
             {
-                await c.ExecuteAsync(new CommandDefinition("UPDATE campaign_runs SET paused_from = NULL, stop_code = NULL, stop_reason = NULL, consecutive_failed_calls = 0, updated_at = @now WHERE campaign_id = @id", new { id, now }, tx, cancellationToken: ct));
+                await c.ExecuteAsync(new CommandDefinition("UPDATE campaign_runs SET paused_from = NULL, stop_code = NULL, stop_reason = NULL, consecutive_failed_calls = 0, recent_calls = '', updated_at = @now WHERE campaign_id = @id", new { id, now }, tx, cancellationToken: ct));
             }
 
             await SetAsync(c, tx, id, next, now, ct);

@@ -38,6 +38,14 @@ public sealed class PipelineOptions
     [Range(1, 10_000)]
     public int FailureStreakLimit { get; set; } = 20;
 
+    /// <summary>Create calls per campaign kept for the failure-rate rule (spec §5.2: the last 200; D-8.7).</summary>
+    [Range(10, 1000)]
+    public int FailureWindowCalls { get; set; } = 200;
+
+    /// <summary>More failed calls than this share of <see cref="FailureWindowCalls"/> stop the campaign (ERROR, spec §5.2: 10 %).</summary>
+    [Range(1, 100)]
+    public int FailureWindowPercent { get; set; } = 10;
+
     /// <summary>How long a claim (an order in flight, a render batch) is held before another worker may take it over.</summary>
     [Range(1, 3600)]
     public int LeaseSeconds { get; set; } = 90;
