@@ -6,6 +6,7 @@ using CouponDesk.Features.Auth;
 using CouponDesk.Features.Campaigns;
 using CouponDesk.Features.Coupons;
 using CouponDesk.Features.Pipeline;
+using CouponDesk.Features.Pipeline.Resends;
 using CouponDesk.Features.Products;
 using CouponDesk.Features.Recipients;
 using CouponDesk.Features.Rendering;
@@ -88,6 +89,7 @@ public static class CouponDeskHost
         services.AddCampaigns(configuration);
         services.AddWebFrontend(configuration);
         services.AddPipeline(configuration, roles);
+        services.AddPipelineAfterSend(configuration, roles);
         if (roles.Jobs && !forCommand)
         {
             services.AddCouponDeskJobs(configuration);
