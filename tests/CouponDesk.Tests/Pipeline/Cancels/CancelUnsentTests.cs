@@ -50,7 +50,9 @@ public sealed class CancelUnsentTests
         var reason = "고객사 요청 <b>중단</b> 010-0000-0001";
         var answer = await (await client.PostAsJsonAsync($"/api/campaigns/{id}/pipeline/cancel-unsent", new { reason })).JsonAsync(HttpStatusCode.OK);
         var cancelledItems = answer.GetProperty("cancelledItems").GetInt32();
-        Assert.True(unsent >= 1, "some items had not reached the agent");
+        var states = string.Join(",", (await AfterSendKit.LedgerAsync(h, id)).Select(i => $"{i.Status}:{i.Types}:{i.Delivered}"));
+        Assert.True(unsent >= 1, "some items had not reached the agent: " + states);
+        Assert.True(unsent == cancelledItems, $"{unsent} unsent, {cancelledItems} cancelled: {states}");
         Assert.Equal(unsent, cancelledItems);
         Assert.Equal(unsent, answer.GetProperty("couponsCancelled").GetInt32());
         Assert.Equal(0, answer.GetProperty("couponCancelsPending").GetInt32());

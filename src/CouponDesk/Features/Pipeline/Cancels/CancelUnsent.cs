@@ -61,9 +61,9 @@ public sealed class CancelUnsent(
                 return Refuse("SENDING_NOT_STARTED", "아직 통신사로 넘어간 메시지가 없습니다. 미발송분 취소 대신 일괄취소를 이용해 주세요.");
             }
 
-            var (withdrawnItems, bestEffortItems) = await WithdrawReadyAsync(c, tx, id, now, ct);
-            cancelled = withdrawnItems;
-            cancelled += await c.ExecuteAsync(new CommandDefinition(
+            // Unsent items first, then the ready rows: a render batch committing in between (it holds the item locks, so the
+            // UPDATE waits for it) has queued its items by then, and the locking read of the withdrawal sees them.
+            cancelled = await c.ExecuteAsync(new CommandDefinition(
                 "UPDATE delivery_items SET status = 'CANCELLED', lease_token = NULL, lease_until = NULL, updated_at = @now WHERE campaign_id = @id AND status IN ('PENDING', 'ISSUED')",
                 new { id, now }, tx, cancellationToken: ct));
             // Orders never called buy nothing: they fail here and their items are cancelled (as C11 does).
@@ -75,6 +75,8 @@ public sealed class CancelUnsent(
             await c.ExecuteAsync(new CommandDefinition(
                 "UPDATE issuance_orders SET status = 'FAILED', failure = 'cancelled before the call', finished_at = @now, updated_at = @now WHERE campaign_id = @id AND status = 'PLANNED'",
                 new { id, now }, tx, cancellationToken: ct));
+            var (withdrawnItems, bestEffortItems) = await WithdrawReadyAsync(c, tx, id, now, ct);
+            cancelled += withdrawnItems;
             var droppedResends = await c.ExecuteAsync(new CommandDefinition(
                 "UPDATE delivery_items SET resend_kind = NULL, resend_due_at = NULL, updated_at = @now WHERE campaign_id = @id AND status = 'SEND_FAILED' AND resend_due_at IS NOT NULL",
                 new { id, now }, tx, cancellationToken: ct));
@@ -126,7 +128,7 @@ public sealed class CancelUnsent(
     private async Task<(int Cancelled, long[] BestEffort)> WithdrawReadyAsync(MySqlConnector.MySqlConnection c, MySqlConnector.MySqlTransaction tx, long id, DateTime now, CancellationToken ct)
     {
         var ready = (await c.QueryAsync<(long Message, long Item)>(new CommandDefinition(
-            "SELECT m.id, d.id FROM delivery_items d JOIN messages m ON m.id = d.message_id WHERE d.campaign_id = @id AND d.status = 'QUEUED' AND m.status = 'READY'",
+            "SELECT m.id, d.id FROM delivery_items d JOIN messages m ON m.id = d.message_id WHERE d.campaign_id = @id AND d.status = 'QUEUED' AND m.status = 'READY' FOR UPDATE",
             new { id }, tx, cancellationToken: ct))).ToList();
         if (ready.Count == 0)
         {
