@@ -1,3 +1,6 @@
+using CouponDesk.Features.Pipeline.Resends;
+using Microsoft.Extensions.DependencyInjection;
+
 namespace CouponDesk.Tests.Pipeline.Resends;
 
 /// <summary>
@@ -16,9 +19,31 @@ public sealed class AutomaticResendTests
         var recovering = await h.ScheduleCampaignAsync(2, firstPhone: 9960001);
         var final = await h.ScheduleCampaignAsync(1, firstPhone: 9930001);
 
+        // A second "worker" competing for the same due resends, polling far more often than the real one: claims are
+        // SKIP LOCKED + lease, so every resend is still queued exactly once (the ledger counts below would show a double).
+        using var stop = new CancellationTokenSource();
+        var resender = h.BackOffice.Services.GetRequiredService<Resender>();
+        var competitor = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    await resender.StepAsync(CancellationToken.None);
+                }
+                catch (MySqlConnector.MySqlException)
+                {
+                    // as the worker loop does: a failed pass is logged and tried again
+                }
+                await Task.Delay(20);
+            }
+        });
+
         Assert.Equal("FAILED", await h.WaitForAsync(failing, 90, "COMPLETED", "PARTIALLY_FAILED", "FAILED", "ERROR"));
         Assert.Equal("COMPLETED", await h.WaitForAsync(recovering, 90, "COMPLETED", "PARTIALLY_FAILED", "FAILED", "ERROR"));
         Assert.Equal("FAILED", await h.WaitForAsync(final, 90, "COMPLETED", "PARTIALLY_FAILED", "FAILED", "ERROR"));
+        await stop.CancelAsync();
+        await competitor;
 
         // Had the campaign finished while a resend was due, the resends (which need a SENDING campaign) would never have run.
         foreach (var item in await AfterSendKit.LedgerAsync(h, failing))

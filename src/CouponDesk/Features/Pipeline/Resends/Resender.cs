@@ -4,6 +4,7 @@ using CouponDesk.Integrations.Snap;
 using CouponDesk.Security.Pii;
 using CouponDesk.Shared.Time;
 using Dapper;
+using MySqlConnector;
 
 namespace CouponDesk.Features.Pipeline.Resends;
 
@@ -74,7 +75,19 @@ public sealed class Resender(
 
         foreach (var group in work.GroupBy(w => w.CampaignId))
         {
-            await ResendCampaignAsync(group.Key, [.. group], token, ct);
+            try
+            {
+                await ResendCampaignAsync(group.Key, [.. group], token, ct);
+            }
+            catch (MySqlException ex) when (ex.ErrorCode is MySqlErrorCode.LockDeadlock or MySqlErrorCode.LockWaitTimeout)
+            {
+                // Rolled back as a whole: release the claim so the next pass tries again at once instead of after the lease.
+                logger.LogWarning("Campaign {CampaignId}: resend batch rolled back ({Error}); released for the next pass", group.Key, ex.ErrorCode);
+                await using var c = await connections.OpenAsync(ct);
+                await c.ExecuteAsync(new CommandDefinition(
+                    "UPDATE delivery_items SET lease_token = NULL, lease_until = NULL WHERE id IN @ids AND lease_token = @token",
+                    new { ids = group.Select(w => w.ItemId).ToArray(), token }, cancellationToken: ct));
+            }
         }
 
         return work.Count;
@@ -99,6 +112,19 @@ public sealed class Resender(
             }
         }
 
+        try
+        {
+            await QueueAsync(campaignId, work, usable, staged, token, today, ct);
+        }
+        catch (MySqlException)
+        {
+            stager.Delete(staged.Values); // nothing was queued: the files belong to no message
+            throw;
+        }
+    }
+
+    private async Task QueueAsync(long campaignId, List<Work> work, List<Work> usable, Dictionary<long, string> staged, string token, DateOnly today, CancellationToken ct)
+    {
         var now = time.GetUtcNow().UtcDateTime;
         await using var c = await connections.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
@@ -165,7 +191,7 @@ public sealed class Resender(
         }
     }
 
-    private static async Task DropAsync(MySqlConnector.MySqlConnection c, long[] ids, string token, DateTime now, CancellationToken ct)
+    private static async Task DropAsync(MySqlConnection c, long[] ids, string token, DateTime now, CancellationToken ct)
     {
         if (ids.Length == 0)
         {
