@@ -54,8 +54,8 @@ public sealed class CancelUnsentTests
         Assert.True(unsent >= 1, "some items had not reached the agent: " + states);
         Assert.True(unsent == cancelledItems, $"{unsent} unsent, {cancelledItems} cancelled: {states}");
         Assert.Equal(unsent, cancelledItems);
-        Assert.Equal(unsent, answer.GetProperty("couponsCancelled").GetInt32());
-        Assert.Equal(0, answer.GetProperty("couponCancelsPending").GetInt32());
+        // Normally all cancelled at once; a worker's cancel loop may have claimed a row first, which then counts as pending.
+        Assert.Equal(unsent, answer.GetProperty("couponsCancelled").GetInt32() + answer.GetProperty("couponCancelsPending").GetInt32());
         using (var snap = h.Snap.CreateClient())
         {
             (await snap.PostAsync("_control/resume", null)).EnsureSuccessStatusCode(); // messages the agent holds get their results
@@ -72,7 +72,7 @@ public sealed class CancelUnsentTests
         // Every coupon of a cancelled item is cancelled — at COUFUN too (its stand-in answers 18 "already cancelled" now).
         var couponsOfCancelled = (await c.QueryAsync<long>(
             "SELECT coupon_id FROM delivery_items WHERE campaign_id = @id AND status = 'CANCELLED' AND coupon_id IS NOT NULL", new { id })).ToList();
-        Assert.Equal(answer.GetProperty("couponsCancelled").GetInt32(), (await c.QueryAsync<long>(
+        Assert.Equal(unsent, (await c.QueryAsync<long>(
             "SELECT coupon_id FROM coupon_cancels WHERE campaign_id = @id AND source = 'PARTIAL_CANCEL' AND state = 'DONE'", new { id })).Count());
         foreach (var coupon in couponsOfCancelled)
         {
