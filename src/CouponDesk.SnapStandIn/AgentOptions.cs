@@ -55,8 +55,9 @@ public sealed class AgentOptions
 
     /// <summary>
     /// Deterministic results by recipient prefix (digits), so a test can aim a result at a chosen recipient. The value is a
-    /// DONE_CODE, or <c>none</c> for a message that never gets a result (stays <c>request</c>). Defaults cover
-    /// 010-0990…010-0995; test numbers are only 010-0000-xxxx … 010-0999-xxxx.
+    /// DONE_CODE, <c>none</c> for a message that never gets a result (stays <c>request</c>), or <c>CODE:N</c> to fail only the
+    /// first N messages to each number (010-0996: 31112 once, then success — a resend that works). Defaults cover
+    /// 010-0990…010-0996; test numbers are only 010-0000-xxxx … 010-0999-xxxx.
     /// </summary>
     public Dictionary<string, string> PhoneRules { get; set; } = new(StringComparer.Ordinal)
     {
@@ -66,6 +67,7 @@ public sealed class AgentOptions
         ["0100993"] = "31101",
         ["0100994"] = "24000",
         ["0100995"] = "none",
+        ["0100996"] = "31112:1",
     };
 
     /// <summary>Which month table a finished row moves to: <c>move</c> (KST month of the move) or <c>req-date</c>.</summary>

@@ -104,14 +104,31 @@ public sealed class OutcomePolicy(AgentOptions options)
 {
     public const string NoResult = "none";
 
-    /// <summary>The DONE_CODE, or <see cref="NoResult"/> for a message that never gets a carrier report.</summary>
+    private readonly Dictionary<string, List<string>> keysByPhone = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The DONE_CODE, or <see cref="NoResult"/> for a message that never gets a carrier report. A rule <c>CODE:N</c> fails
+    /// only the first N messages (distinct CLIENT_KEYs) to each matching number and lets later ones through — "succeeds on
+    /// the next attempt". Counted in memory: a restarted stand-in starts counting again.
+    /// </summary>
     public string Decide(string clientKey, string? phone)
     {
-        foreach (var (prefix, code) in options.PhoneRules.OrderByDescending(r => r.Key.Length))
+        foreach (var (prefix, rule) in options.PhoneRules.OrderByDescending(r => r.Key.Length))
         {
             if (phone is not null && phone.StartsWith(prefix, StringComparison.Ordinal))
             {
-                return code;
+                var colon = rule.IndexOf(':', StringComparison.Ordinal);
+                if (colon < 0)
+                {
+                    return rule;
+                }
+
+                if (Ordinal(phone, clientKey) < int.Parse(rule[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture))
+                {
+                    return rule[..colon];
+                }
+
+                break;
             }
         }
 
@@ -119,6 +136,27 @@ public sealed class OutcomePolicy(AgentOptions options)
         return options.FailureRate > 0 && roll < options.FailureRate && options.FailureCodes.Length > 0
             ? options.FailureCodes[(int)(Unit(clientKey, 2) * options.FailureCodes.Length)]
             : SnapDoneCodes.Success;
+    }
+
+    /// <summary>0 for the first CLIENT_KEY seen for this number, 1 for the second… (stable for a key).</summary>
+    private int Ordinal(string phone, string clientKey)
+    {
+        lock (keysByPhone)
+        {
+            if (!keysByPhone.TryGetValue(phone, out var keys))
+            {
+                keysByPhone[phone] = keys = [];
+            }
+
+            var index = keys.IndexOf(clientKey);
+            if (index >= 0)
+            {
+                return index;
+            }
+
+            keys.Add(clientKey);
+            return keys.Count - 1;
+        }
     }
 
     public TimeSpan DeliveryDelay(string clientKey)

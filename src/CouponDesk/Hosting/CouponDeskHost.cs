@@ -9,6 +9,7 @@ using CouponDesk.Features.Coupons;
 using CouponDesk.Features.Dashboard;
 using CouponDesk.Features.Exports;
 using CouponDesk.Features.Pipeline;
+using CouponDesk.Features.Pipeline.Resends;
 using CouponDesk.Features.Products;
 using CouponDesk.Features.Recipients;
 using CouponDesk.Features.Reconciliation;
@@ -96,6 +97,7 @@ public static class CouponDeskHost
         services.AddPipeline(configuration, roles);
         services.AddReconciliation(configuration);
         services.AddDashboard();
+        services.AddPipelineAfterSend(configuration, roles);
         if (roles.Jobs && !forCommand)
         {
             services.AddCouponDeskJobs(configuration);

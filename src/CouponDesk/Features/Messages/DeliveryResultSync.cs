@@ -88,6 +88,11 @@ public sealed class DeliveryResultSync(
 
                     changes.Add(new Change(message, outcome == DeliveryOutcome.Success ? MessageStatus.Success : MessageStatus.Failure, outcome, row));
                 }
+                else if (!row.IsReady && DateTime.SpecifyKind(message.ReqAt, DateTimeKind.Utc) + timeout <= now)
+                {
+                    // Taken by the agent but still without a result after the grace period (stuck in request): RESULT_TIMEOUT too.
+                    changes.Add(new Change(message, MessageStatus.ResultTimeout, DeliveryOutcome.ResultTimeout, null));
+                }
                 else if (!row.IsReady && message.Status == MessageStatus.Ready)
                 {
                     changes.Add(new Change(message, MessageStatus.InAgent, null, row));

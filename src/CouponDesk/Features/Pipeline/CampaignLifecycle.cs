@@ -90,8 +90,10 @@ public sealed class CampaignLifecycle(DbConnectionFactory connections, PipelineO
             SELECT cp.id FROM campaigns cp
             WHERE cp.status IN ('SENDING', 'CANCELLING')
               AND NOT EXISTS (SELECT 1 FROM delivery_items d WHERE d.campaign_id = cp.id AND d.status NOT IN @final)
+              AND NOT EXISTS (SELECT 1 FROM delivery_items d WHERE d.campaign_id = cp.id AND d.resend_due_at IS NOT NULL)
               AND NOT EXISTS (SELECT 1 FROM delivery_items d JOIN coupons k ON k.id = d.coupon_id
-                              WHERE d.campaign_id = cp.id AND d.status = 'CANCELLED' AND k.status = 'UNUSED')
+                              WHERE d.campaign_id = cp.id AND d.status = 'CANCELLED' AND k.status = 'UNUSED'
+                                AND NOT EXISTS (SELECT 1 FROM coupon_cancels x WHERE x.coupon_id = k.id AND x.state IN ('REFUSED', 'GAVE_UP')))
             """, new { final = ItemStatus.Final }, cancellationToken: ct))).ToList();
         var finished = 0;
         foreach (var id in candidates)
@@ -101,7 +103,10 @@ public sealed class CampaignLifecycle(DbConnectionFactory connections, PipelineO
                 "SELECT status FROM campaigns WHERE id = @id AND status IN ('SENDING', 'CANCELLING') FOR UPDATE SKIP LOCKED", new { id }, tx, cancellationToken: ct));
             var counts = (await c.QueryAsync<(string Status, int Count)>(new CommandDefinition(
                 "SELECT status, COUNT(*) FROM delivery_items WHERE campaign_id = @id GROUP BY status", new { id }, tx, cancellationToken: ct))).ToDictionary(x => x.Status, x => x.Count);
-            if (status is null || counts.Keys.Any(s => !ItemStatus.Final.Contains(s)))
+            // An item with a resend still due (automatic or 실패 건 재시도) is not final (D9).
+            var resendDue = await c.ExecuteScalarAsync<int>(new CommandDefinition(
+                "SELECT COUNT(*) FROM delivery_items WHERE campaign_id = @id AND resend_due_at IS NOT NULL", new { id }, tx, cancellationToken: ct));
+            if (status is null || resendDue > 0 || counts.Keys.Any(s => !ItemStatus.Final.Contains(s)))
             {
                 continue;
             }

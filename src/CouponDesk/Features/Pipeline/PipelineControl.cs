@@ -1,8 +1,7 @@
 using CouponDesk.Data;
 using CouponDesk.Features.Audit;
 using CouponDesk.Features.Campaigns;
-using CouponDesk.Features.Coupons;
-using CouponDesk.Integrations.Coufun;
+using CouponDesk.Features.Pipeline.Cancels;
 using CouponDesk.Integrations.Snap;
 using Dapper;
 using MySqlConnector;
@@ -18,7 +17,7 @@ public sealed record ControlResult(bool Done, string? RefusalCode = null, string
 /// lets <see cref="CancelCouponsAsync"/> cancel every bought, unsent coupon at COUFUN before the campaign is CANCELLED.
 /// Each action is one transaction with its audit row written last.
 /// </summary>
-public sealed class PipelineControl(DbConnectionFactory connections, SnapMessageCanceller canceller, AuditTrail audit, CoufunClient coufun, CouponRepository coupons, TimeProvider time, ILogger<PipelineControl> logger)
+public sealed class PipelineControl(DbConnectionFactory connections, SnapMessageCanceller canceller, AuditTrail audit, CouponCancellations cancellations, TimeProvider time, ILogger<PipelineControl> logger)
 {
     public Task<ControlResult> PauseAsync(long id, AuditActor actor, CancellationToken ct) =>
         ActAsync(id, actor, "campaign.pause", [CampaignStatus.Issuing, CampaignStatus.Sending], async (c, tx, status, now) =>
@@ -77,35 +76,8 @@ public sealed class PipelineControl(DbConnectionFactory connections, SnapMessage
             return withdrawn;
         }, "CAMPAIGN_NOT_CANCELLABLE", "이미 발송이 시작된 건이 있어 일괄취소할 수 없습니다. 일시정지 후 미발송분 취소를 이용해 주세요.", ct);
 
-    /// <summary>CANCELLING campaigns: cancel at COUFUN every bought coupon whose item was cancelled (18 "already cancelled" counts as done).</summary>
-    public async Task<int> CancelCouponsAsync(CancellationToken ct)
-    {
-        var now = time.GetUtcNow().UtcDateTime;
-        await using var c = await connections.OpenAsync(ct);
-        await c.ExecuteAsync(new CommandDefinition(
-            "UPDATE delivery_items d JOIN campaigns cp ON cp.id = d.campaign_id SET d.status = 'CANCELLED', d.updated_at = @now WHERE cp.status = 'CANCELLING' AND d.status IN ('PENDING', 'ISSUED')",
-            new { now }, cancellationToken: ct));
-        var todo = (await c.QueryAsync<(long CouponId, string GoodsId)>(new CommandDefinition(
-            """
-            SELECT k.id, k.goods_id FROM delivery_items d JOIN campaigns cp ON cp.id = d.campaign_id JOIN coupons k ON k.id = d.coupon_id
-            WHERE cp.status = 'CANCELLING' AND d.status = 'CANCELLED' AND k.status = 'UNUSED' LIMIT 50
-            """, cancellationToken: ct))).ToList();
-        foreach (var coupon in todo)
-        {
-            var number = await coupons.RevealNumberAsync(coupon.CouponId, ct);
-            var result = await coufun.CancelAsync(coupon.GoodsId, number!, ct);
-            if (result.Outcome == CoufunOutcome.Success)
-            {
-                await c.ExecuteAsync(new CommandDefinition("UPDATE coupons SET status = 'CANCELLED', updated_at = @now WHERE id = @id", new { id = coupon.CouponId, now }, cancellationToken: ct));
-            }
-            else
-            {
-                logger.LogWarning("Cancelling coupon {CouponId} at COUFUN failed: {Outcome} {Code}", coupon.CouponId, result.Outcome, result.ResultCode);
-            }
-        }
-
-        return todo.Count;
-    }
+    /// <summary>CANCELLING campaigns: cancel at COUFUN every bought coupon whose item was cancelled, with follow-up (<see cref="CouponCancellations"/>).</summary>
+    public Task<int> CancelCouponsAsync(CancellationToken ct) => cancellations.StepAsync(ct);
 
     private async Task<int> WithdrawReadyAsync(MySqlConnection c, MySqlTransaction tx, long id, string itemStatusAfter, DateTime now, CancellationToken ct)
     {

@@ -1,0 +1,147 @@
+using System.Globalization;
+using CouponDesk.Data;
+using CouponDesk.Features.Alerts;
+using CouponDesk.Features.Coupons;
+using CouponDesk.Integrations.Coufun;
+using Dapper;
+
+namespace CouponDesk.Features.Pipeline.Cancels;
+
+/// <summary>
+/// Cancels campaign coupons at COUFUN and follows up the ones that fail (spec §4.1 C13, §5.8 "Cancel follow-up").
+/// Every coupon to cancel gets a <c>coupon_cancels</c> row; a step (a) cancels the items a CANCELLING campaign still
+/// holds unsent (items released by in-flight orders after the cancel), (b) adds a row for every cancelled item whose
+/// coupon is unused, and (c) calls COUFUN for the rows that are due, claimed with <c>SKIP LOCKED</c> + lease so no two
+/// workers call for one coupon at once. A success — or "already cancelled" (18) — is DONE and the coupon CANCELLED; a
+/// refusal (used, expired) is REFUSED; any other failure is retried every <see cref="CouponCancelOptions.RetrySeconds"/>
+/// until <see cref="CouponCancelOptions.GiveUpSeconds"/> after the first attempt, then GAVE_UP: listed for an ADMIN and
+/// alerted. REFUSED and GAVE_UP rows no longer hold the campaign in CANCELLING.
+/// </summary>
+public sealed class CouponCancellations(
+    DbConnectionFactory connections,
+    CoufunClient coufun,
+    CouponRepository coupons,
+    IOperationsAlerts alerts,
+    CouponCancelOptions options,
+    PipelineOptions pipeline,
+    TimeProvider time,
+    ILogger<CouponCancellations> logger)
+{
+    public const string GaveUpAlertKind = "coupon.cancel-failed";
+
+    private sealed record Due(long CouponId, long? CampaignId, string GoodsId, int Attempts, DateTime? FirstAttemptAt);
+
+    /// <summary>One pass of the worker loop: cancel what CANCELLING campaigns still hold, add rows, call the due ones.</summary>
+    public async Task<int> StepAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using (var c = await connections.OpenAsync(ct))
+        {
+            await c.ExecuteAsync(new CommandDefinition(
+                "UPDATE delivery_items d JOIN campaigns cp ON cp.id = d.campaign_id SET d.status = 'CANCELLED', d.updated_at = @now WHERE cp.status = 'CANCELLING' AND d.status IN ('PENDING', 'ISSUED')",
+                new { now }, cancellationToken: ct));
+            await c.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT IGNORE INTO coupon_cancels (coupon_id, campaign_id, item_id, source, state, next_attempt_at, created_at, updated_at)
+                SELECT d.coupon_id, d.campaign_id, d.id, @source, 'PENDING', @now, @now, @now
+                FROM delivery_items d JOIN campaigns cp ON cp.id = d.campaign_id JOIN coupons k ON k.id = d.coupon_id
+                WHERE cp.status = 'CANCELLING' AND d.status = 'CANCELLED' AND k.status = 'UNUSED'
+                  AND NOT EXISTS (SELECT 1 FROM coupon_cancels x WHERE x.coupon_id = d.coupon_id)
+                """, new { now, source = CouponCancelSource.CampaignCancel }, cancellationToken: ct));
+        }
+
+        return await AttemptDueAsync(null, ct);
+    }
+
+    /// <summary>Calls COUFUN for the due rows (of one campaign, or of all); returns how many were called.</summary>
+    public async Task<int> AttemptDueAsync(long? campaignId, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var token = Guid.NewGuid().ToString("N");
+        List<Due> due;
+        await using (var c = await connections.OpenAsync(ct))
+        {
+            await using var tx = await c.BeginTransactionAsync(ct);
+            var ids = (await c.QueryAsync<long>(new CommandDefinition(
+                """
+                SELECT coupon_id FROM coupon_cancels
+                WHERE state IN ('PENDING', 'RETRY') AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until < @now)
+                  AND (@campaignId IS NULL OR campaign_id = @campaignId)
+                ORDER BY next_attempt_at LIMIT @batch FOR UPDATE SKIP LOCKED
+                """, new { now, campaignId, batch = options.BatchSize }, tx, cancellationToken: ct))).ToArray();
+            if (ids.Length == 0)
+            {
+                return 0;
+            }
+
+            await c.ExecuteAsync(new CommandDefinition("UPDATE coupon_cancels SET lease_token = @token, lease_until = @until WHERE coupon_id IN @ids",
+                new { token, until = now.AddSeconds(pipeline.LeaseSeconds), ids }, tx, cancellationToken: ct));
+            due = (await c.QueryAsync<Due>(new CommandDefinition(
+                """
+                SELECT x.coupon_id AS CouponId, x.campaign_id AS CampaignId, k.goods_id AS GoodsId, x.attempts AS Attempts, x.first_attempt_at AS FirstAttemptAt
+                FROM coupon_cancels x JOIN coupons k ON k.id = x.coupon_id WHERE x.coupon_id IN @ids
+                """, new { ids }, tx, cancellationToken: ct))).ToList();
+            await tx.CommitAsync(ct);
+        }
+
+        var gaveUp = new List<Due>();
+        foreach (var row in due)
+        {
+            if (await AttemptAsync(row, token, ct) == CouponCancelState.GaveUp)
+            {
+                gaveUp.Add(row);
+            }
+        }
+
+        foreach (var campaign in gaveUp.GroupBy(g => g.CampaignId))
+        {
+            await alerts.RaiseAsync(new OperationsAlert(GaveUpAlertKind,
+                string.Create(CultureInfo.InvariantCulture,
+                    $"{(campaign.Key is { } id ? $"캠페인 {id}의 " : "")}쿠폰 {campaign.Count()}건을 공급사(COUFUN)에서 취소하지 못했습니다. 재시도 기간이 지나 자동 재시도를 멈췄으니 공급사와 확인해 주세요."),
+                AlertSeverity.Critical, campaign.Key is { } cid ? string.Create(CultureInfo.InvariantCulture, $"campaign:{cid}") : "coupons"), ct);
+        }
+
+        return due.Count;
+    }
+
+    private async Task<string> AttemptAsync(Due row, string token, CancellationToken ct)
+    {
+        var number = await coupons.RevealNumberAsync(row.CouponId, ct);
+        var result = number is null ? null : await coufun.CancelAsync(row.GoodsId, number, ct);
+        var now = time.GetUtcNow().UtcDateTime;
+        var first = row.FirstAttemptAt ?? now;
+        var state = result?.Outcome switch
+        {
+            CoufunOutcome.Success => CouponCancelState.Done,
+            CoufunOutcome.Rejected => CouponCancelState.Refused,
+            _ when now - first >= TimeSpan.FromSeconds(options.GiveUpSeconds) => CouponCancelState.GaveUp,
+            _ => CouponCancelState.Retry,
+        };
+        var error = result is null ? "coupon number not found" : result.Failure ?? (result.ResultCode is null ? null : $"{result.ResultCode} {result.ResultMessage}");
+        await using var c = await connections.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        var mine = await c.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE coupon_cancels SET state = @state, attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, @now), last_attempt_at = @now,
+              next_attempt_at = IF(@state = 'RETRY', DATE_ADD(@now, INTERVAL @retry SECOND), next_attempt_at), last_code = @code, last_error = @error,
+              finished_at = IF(@state = 'RETRY', NULL, @now), lease_token = NULL, lease_until = NULL, updated_at = @now
+            WHERE coupon_id = @id AND lease_token = @token
+            """, new { state, now, retry = options.RetrySeconds, code = result?.ResultCode, error = Truncate(error, 300), id = row.CouponId, token }, tx, cancellationToken: ct));
+        if (mine == 1 && state == CouponCancelState.Done)
+        {
+            await c.ExecuteAsync(new CommandDefinition(
+                "UPDATE coupons SET status = 'CANCELLED', updated_at = @now WHERE id = @id", new { id = row.CouponId, now }, tx, cancellationToken: ct));
+        }
+
+        await tx.CommitAsync(ct);
+        if (state != CouponCancelState.Done)
+        {
+            logger.LogWarning("Cancelling coupon {CouponId} at COUFUN: {State} after {Attempts} attempts ({Outcome} {Code})",
+                row.CouponId, state, row.Attempts + 1, result?.Outcome, result?.ResultCode);
+        }
+
+        return state;
+    }
+
+    private static string? Truncate(string? value, int length) => value is null || value.Length <= length ? value : value[..length];
+}

@@ -1,0 +1,57 @@
+using CouponDesk.Features.Messages;
+using CouponDesk.Shared.Time;
+using Dapper;
+using MySqlConnector;
+
+namespace CouponDesk.Features.Pipeline.Resends;
+
+/// <summary>
+/// D9 (automatic part, spec §4.5, §5.5, snap-agent.md §12.2): when the <b>current</b> message of a delivery item fails
+/// with a resend-recommended code, the item becomes SEND_FAILED with an automatic resend due after the 1st or 2nd delay —
+/// at most <see cref="ResendOptions.MaxAutomatic"/> times, only while its coupon is unused, not cancelled and not expired,
+/// and only while its campaign still sends (a paused or stopped campaign keeps the resend for its resume). Runs in the
+/// result sync's transaction, so the failure and the due resend become visible together and the campaign can never be
+/// finished in between. It sets the failure itself, so it does not depend on running after <see cref="PipelineResultHandler"/>.
+/// </summary>
+public sealed class AutoResendPlanner(ResendOptions options, TimeProvider time) : IDeliveryResultHandler
+{
+    public async Task HandleAsync(IReadOnlyList<DeliveryResult> results, MySqlConnection connection, MySqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        if (options.MaxAutomatic == 0)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var today = DateOnly.FromDateTime(Kst.ToKst(now)).ToDateTime(TimeOnly.MinValue);
+        var resendable = results.Where(r => r is { CampaignId: not null, RecipientId: not null, Outcome: DeliveryOutcome.ResendRecommended });
+        foreach (var group in resendable.GroupBy(r => (r.DoneCode, r.DoneCodeDescription)))
+        {
+            var ids = group.Select(r => r.MessageId).ToArray();
+            var reason = group.Key.DoneCodeDescription ?? "발송 실패";
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE delivery_items d
+                JOIN campaigns cp ON cp.id = d.campaign_id
+                JOIN coupons k ON k.id = d.coupon_id
+                SET d.status = 'SEND_FAILED', d.failure_code = @code, d.failure_reason = @reason, d.resend_kind = 'AUTO_RETRY',
+                    d.resend_due_at = DATE_ADD(@now, INTERVAL IF(d.auto_resends = 0, @first, @second) SECOND), d.updated_at = @now
+                WHERE d.message_id IN @ids AND d.status IN ('QUEUED', 'SEND_FAILED') AND d.auto_resends < @max
+                  AND cp.status IN ('ISSUING', 'SENDING', 'PAUSED', 'ERROR')
+                  AND k.status = 'UNUSED' AND k.valid_until >= @today
+                """,
+                new
+                {
+                    ids,
+                    code = group.Key.DoneCode,
+                    reason = reason.Length > 200 ? reason[..200] : reason,
+                    now,
+                    today,
+                    first = options.FirstDelaySeconds,
+                    second = options.SecondDelaySeconds,
+                    max = options.MaxAutomatic,
+                },
+                transaction, cancellationToken: cancellationToken));
+        }
+    }
+}

@@ -1,0 +1,207 @@
+using CouponDesk.Data;
+using CouponDesk.Features.Messages;
+using CouponDesk.Integrations.Snap;
+using CouponDesk.Security.Pii;
+using CouponDesk.Shared.Time;
+using Dapper;
+using MySqlConnector;
+
+namespace CouponDesk.Features.Pipeline.Resends;
+
+/// <summary>
+/// D9: queues the due resends (automatic or 실패 건 재시도) of SENDING campaigns, each as a NEW message — new CLIENT_KEY,
+/// the next attempt number, its kind as message type, REQ_DATE now — for the same coupon and image. Claimed like every
+/// pipeline step (<c>FOR UPDATE SKIP LOCKED</c> + lease, image work outside any transaction), then ONE transaction
+/// re-checks the lease and that the resend is still due, inserts the messages and moves the items to QUEUED pointing at
+/// them: two workers never resend one item twice, and a killed worker loses only its lease and a staged file.
+/// A resend whose coupon is no longer unused (used, cancelled, expired) is dropped: the item stays SEND_FAILED.
+/// </summary>
+public sealed class Resender(
+    DbConnectionFactory connections,
+    ResendImages images,
+    SnapImageStager stager,
+    SnapMessageWriter writer,
+    PiiProtector pii,
+    ResendOptions options,
+    PipelineOptions pipeline,
+    TimeProvider time,
+    ILogger<Resender> logger)
+{
+    private sealed record Work(long ItemId, long CampaignId, string Kind, long CouponId, byte[] CouponEnc, string? StampDuty, DateTime ValidUntil,
+        string CouponStatus, byte[] PhoneEnc, string? ImageFiles, int ImagesPurged, long NextAttempt);
+
+    private sealed record Texts(string? SenderNumber, string? MmsTitle, string? MmsBody);
+
+    public async Task<int> StepAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var token = Guid.NewGuid().ToString("N");
+        List<Work> work;
+        await using (var c = await connections.OpenAsync(ct))
+        {
+            await using var tx = await c.BeginTransactionAsync(ct);
+            var campaigns = (await c.QueryAsync<long>(new CommandDefinition(
+                "SELECT id FROM campaigns WHERE status = 'SENDING'", transaction: tx, cancellationToken: ct))).ToArray();
+            if (campaigns.Length == 0)
+            {
+                return 0;
+            }
+
+            var ids = (await c.QueryAsync<long>(new CommandDefinition(
+                """
+                SELECT id FROM delivery_items
+                WHERE campaign_id IN @campaigns AND status = 'SEND_FAILED' AND resend_due_at <= @now AND (lease_until IS NULL OR lease_until < @now)
+                ORDER BY resend_due_at LIMIT @batch FOR UPDATE SKIP LOCKED
+                """, new { campaigns, now, batch = options.BatchSize }, tx, cancellationToken: ct))).ToArray();
+            if (ids.Length == 0)
+            {
+                return 0;
+            }
+
+            await c.ExecuteAsync(new CommandDefinition("UPDATE delivery_items SET lease_token = @token, lease_until = @until WHERE id IN @ids",
+                new { token, until = now.AddSeconds(pipeline.LeaseSeconds), ids }, tx, cancellationToken: ct));
+            work = (await c.QueryAsync<Work>(new CommandDefinition(
+                """
+                SELECT d.id AS ItemId, d.campaign_id AS CampaignId, d.resend_kind AS Kind, k.id AS CouponId, k.coupon_number_enc AS CouponEnc,
+                       k.stamp_duty AS StampDuty, k.valid_until AS ValidUntil, k.status AS CouponStatus, r.phone_enc AS PhoneEnc,
+                       m.image_files AS ImageFiles, m.images_purged_at IS NOT NULL AS ImagesPurged,
+                       (SELECT COALESCE(MAX(a.attempt_no), 0) + 1 FROM messages a WHERE a.recipient_id = d.id AND a.campaign_id = d.campaign_id) AS NextAttempt
+                FROM delivery_items d JOIN coupons k ON k.id = d.coupon_id JOIN recipient_list_rows r ON r.list_id = d.list_id AND r.seq = d.seq
+                LEFT JOIN messages m ON m.id = d.message_id
+                WHERE d.id IN @ids
+                """, new { ids }, tx, cancellationToken: ct))).ToList();
+            await tx.CommitAsync(ct);
+        }
+
+        foreach (var group in work.GroupBy(w => w.CampaignId))
+        {
+            try
+            {
+                await ResendCampaignAsync(group.Key, [.. group], token, ct);
+            }
+            catch (MySqlException ex) when (ex.ErrorCode is MySqlErrorCode.LockDeadlock or MySqlErrorCode.LockWaitTimeout)
+            {
+                // Rolled back as a whole: release the claim so the next pass tries again at once instead of after the lease.
+                logger.LogWarning("Campaign {CampaignId}: resend batch rolled back ({Error}); released for the next pass", group.Key, ex.ErrorCode);
+                await using var c = await connections.OpenAsync(ct);
+                await c.ExecuteAsync(new CommandDefinition(
+                    "UPDATE delivery_items SET lease_token = NULL, lease_until = NULL WHERE id IN @ids AND lease_token = @token",
+                    new { ids = group.Select(w => w.ItemId).ToArray(), token }, cancellationToken: ct));
+            }
+        }
+
+        return work.Count;
+    }
+
+    private async Task ResendCampaignAsync(long campaignId, List<Work> work, string token, CancellationToken ct)
+    {
+        var today = DateOnly.FromDateTime(Kst.Now(time));
+        var usable = work.Where(w => w.CouponStatus == "UNUSED" && DateOnly.FromDateTime(w.ValidUntil) >= today).ToList();
+        var staged = new Dictionary<long, string>();
+        foreach (var w in usable)
+        {
+            try
+            {
+                staged[w.ItemId] = await images.CopyAsync(w.ImageFiles, w.ImagesPurged != 0, ct)
+                    ?? await images.RedrawAsync(campaignId, pii.Decrypt(w.CouponEnc), w.StampDuty, w.ValidUntil, ct);
+            }
+            catch (Exception ex) when (ex is IOException or InvalidOperationException or ArgumentException or Rendering.CouponRenderException)
+            {
+                // Not this time: the lease expires and the resend is tried again at the next pass.
+                logger.LogWarning("Staging the resend image of item {ItemId} failed: {Error}", w.ItemId, ex.GetType().Name);
+            }
+        }
+
+        try
+        {
+            await QueueAsync(campaignId, work, usable, staged, token, today, ct);
+        }
+        catch (MySqlException)
+        {
+            stager.Delete(staged.Values); // nothing was queued: the files belong to no message
+            throw;
+        }
+    }
+
+    private async Task QueueAsync(long campaignId, List<Work> work, List<Work> usable, Dictionary<long, string> staged, string token, DateOnly today, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var c = await connections.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        var stillMine = (await c.QueryAsync<long>(new CommandDefinition(
+            """
+            SELECT d.id FROM delivery_items d JOIN coupons k ON k.id = d.coupon_id
+            WHERE d.id IN @ids AND d.lease_token = @token AND d.status = 'SEND_FAILED' AND d.resend_due_at IS NOT NULL AND k.status = 'UNUSED'
+            FOR UPDATE
+            """, new { ids = work.Select(w => w.ItemId).ToArray(), token }, tx, cancellationToken: ct))).ToHashSet();
+        var ready = usable.Where(w => staged.ContainsKey(w.ItemId) && stillMine.Contains(w.ItemId)).ToList();
+        var texts = await c.QuerySingleAsync<Texts>(new CommandDefinition(
+            "SELECT sender_number AS SenderNumber, mms_title AS MmsTitle, mms_body AS MmsBody FROM campaigns WHERE id = @campaignId",
+            new { campaignId }, tx, cancellationToken: ct));
+        var messages = ready.Select(w => new OutgoingMms
+        {
+            Phone = pii.Decrypt(w.PhoneEnc),
+            CallbackNumber = texts.SenderNumber ?? "",
+            Title = texts.MmsTitle ?? "",
+            Body = texts.MmsBody ?? "",
+            ImagePaths = [staged[w.ItemId]],
+            CampaignId = campaignId,
+            RecipientId = w.ItemId,
+            CouponId = w.CouponId,
+            AttemptNo = (int)w.NextAttempt,
+            MessageType = w.Kind == MessageType.BulkRetry ? MessageType.BulkRetry : MessageType.AutoRetry,
+        }).ToList();
+        IReadOnlyList<QueuedMms> queued;
+        try
+        {
+            queued = await writer.QueueAsync(c, tx, messages, ct);
+        }
+        catch (MmsValidationException ex)
+        {
+            // The gateway would refuse these messages again: drop the resends (the items keep their failure) rather than retry for ever.
+            await tx.RollbackAsync(ct);
+            stager.Delete(staged.Values);
+            await DropAsync(c, [.. ready.Select(w => w.ItemId)], token, now, ct);
+            logger.LogWarning("Campaign {CampaignId}: {Count} resends refused by validation ({Error}); dropped", campaignId, ready.Count, ex.GetType().Name);
+            return;
+        }
+
+        for (var i = 0; i < ready.Count; i++)
+        {
+            var auto = messages[i].MessageType == MessageType.AutoRetry ? 1 : 0;
+            await c.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE delivery_items SET status = 'QUEUED', message_id = @message, auto_resends = auto_resends + @auto, resend_count = resend_count + @bulk,
+                  resend_kind = NULL, resend_due_at = NULL, lease_token = NULL, lease_until = NULL, failure_code = NULL, failure_reason = NULL, updated_at = @now
+                WHERE id = @item
+                """, new { item = ready[i].ItemId, message = queued[i].MessageId, auto, bulk = 1 - auto, now }, tx, cancellationToken: ct));
+        }
+
+        // Coupon no longer usable: the resend is dropped and the item stays SEND_FAILED (final again).
+        await c.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE delivery_items d JOIN coupons k ON k.id = d.coupon_id SET d.resend_kind = NULL, d.resend_due_at = NULL, d.lease_token = NULL, d.lease_until = NULL, d.updated_at = @now
+            WHERE d.id IN @ids AND d.lease_token = @token AND d.status = 'SEND_FAILED' AND (k.status <> 'UNUSED' OR k.valid_until < @today)
+            """, new { ids = work.Select(w => w.ItemId).ToArray(), token, now, today = today.ToDateTime(TimeOnly.MinValue) }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        stager.Delete(staged.Where(s => !ready.Any(r => r.ItemId == s.Key)).Select(s => s.Value));
+        if (ready.Count > 0)
+        {
+            logger.LogInformation("Campaign {CampaignId}: {Count} resends queued", campaignId, ready.Count);
+        }
+    }
+
+    private static async Task DropAsync(MySqlConnection c, long[] ids, string token, DateTime now, CancellationToken ct)
+    {
+        if (ids.Length == 0)
+        {
+            return;
+        }
+
+        await c.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE delivery_items SET resend_kind = NULL, resend_due_at = NULL, lease_token = NULL, lease_until = NULL, updated_at = @now
+            WHERE id IN @ids AND lease_token = @token AND status = 'SEND_FAILED'
+            """, new { ids, token, now }, cancellationToken: ct));
+    }
+}

@@ -1,0 +1,34 @@
+using CouponDesk.Features.Messages;
+using CouponDesk.Features.Pipeline.Cancels;
+using CouponDesk.Hosting;
+using CouponDesk.Shared.Hosting;
+
+namespace CouponDesk.Features.Pipeline.Resends;
+
+public static class ResendsSetup
+{
+    /// <summary>
+    /// What happens after messages reach the agent: automatic resends, 실패 건 재시도, result-timeout alerts, 미발송분 취소
+    /// and the COUFUN cancel follow-up. Register after <c>AddPipeline</c> (the result handlers run in registration order).
+    /// </summary>
+    public static IServiceCollection AddPipelineAfterSend(this IServiceCollection services, IConfiguration configuration, AppRoles roles)
+    {
+        services.AddSettings<ResendOptions>(configuration, ResendOptions.Section);
+        services.AddSettings<CouponCancelOptions>(configuration, CouponCancelOptions.Section);
+        services.AddSingleton<IDeliveryResultHandler, AutoResendPlanner>();
+        services.AddSingleton<IDeliveryResultHandler, ResultTimeoutAlerts>();
+        services.AddSingleton<ResendImages>();
+        services.AddSingleton<Resender>();
+        services.AddSingleton<RetryFailed>();
+        services.AddSingleton<CouponCancellations>();
+        services.AddSingleton<CancelUnsent>();
+        services.AddEndpointModule<RetryFailedEndpoint>();
+        services.AddEndpointModule<CancelUnsentEndpoint>();
+        if (roles.Worker)
+        {
+            services.AddHostedService<ResendWorker>();
+        }
+
+        return services;
+    }
+}
