@@ -27,9 +27,14 @@ public sealed class PipelineWorker(
         {
             Loop("lifecycle", async ct => await lifecycle.StepAsync(ct) + await planner.PlanAsync(ct), stoppingToken),
             Loop("cancel-coupons", control.CancelCouponsAsync, stoppingToken),
-            Loop("render-queue", renderQueue.StepAsync, stoppingToken),
             Loop("templates", ForgetTemplatesAsync, stoppingToken, idleMs: 30_000),
         };
+        // Several loops claim disjoint batches (SKIP LOCKED + lease), so one batch renders while another is inserted.
+        for (var i = 0; i < options.RenderQueueLoops; i++)
+        {
+            loops.Add(Loop("render-queue", renderQueue.StepAsync, stoppingToken));
+        }
+
         for (var i = 0; i < options.IssueConcurrency; i++)
         {
             loops.Add(Loop("issue", IssueOneAsync, stoppingToken));
