@@ -25,7 +25,9 @@ public sealed class PipelineWorker(
     {
         var loops = new List<Task>
         {
-            Loop("lifecycle", async ct => await lifecycle.StepAsync(ct) + await planner.PlanAsync(ct), stoppingToken),
+            Loop("lifecycle", lifecycle.StepAsync, stoppingToken),
+            // Planning in its own loop: the next round of orders is planned while the lifecycle's sweeps run (D-8.63).
+            Loop("plan", planner.PlanAsync, stoppingToken),
             Loop("cancel-coupons", control.CancelCouponsAsync, stoppingToken),
             Loop("templates", ForgetTemplatesAsync, stoppingToken, idleMs: 30_000),
         };

@@ -52,24 +52,36 @@ public sealed class PreparationRates(DbConnectionFactory connections, CampaignOp
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var c = await connections.OpenAsync(ct);
-        await c.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE campaign_runs SET all_issued_at = @now, updated_at = @now,
-              issued_per_minute = (SELECT NULLIF(COUNT(coupon_id), 0) FROM delivery_items WHERE campaign_id = @campaignId)
-                                  / (GREATEST(TIMESTAMPDIFF(MICROSECOND, started_at, @now), 1000) / 60000000)
-            WHERE campaign_id = @campaignId AND all_issued_at IS NULL AND stop_code IS NULL
-              AND EXISTS (SELECT 1 FROM delivery_items WHERE campaign_id = @campaignId)
-              AND NOT EXISTS (SELECT 1 FROM delivery_items WHERE campaign_id = @campaignId AND status IN @BeforeIssued)
-            """, new { campaignId, now, BeforeIssued }, cancellationToken: ct));
-        await c.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE campaign_runs SET all_queued_at = @now, updated_at = @now,
-              queued_per_minute = (SELECT NULLIF(COUNT(message_id), 0) FROM delivery_items WHERE campaign_id = @campaignId)
-                                  / (GREATEST(TIMESTAMPDIFF(MICROSECOND, started_at, @now), 1000) / 60000000)
-            WHERE campaign_id = @campaignId AND all_queued_at IS NULL AND stop_code IS NULL
-              AND EXISTS (SELECT 1 FROM delivery_items WHERE campaign_id = @campaignId)
-              AND NOT EXISTS (SELECT 1 FROM delivery_items WHERE campaign_id = @campaignId AND status IN @BeforeQueued)
-            """, new { campaignId, now, BeforeQueued }, cancellationToken: ct));
+        var run = await c.QuerySingleOrDefaultAsync<(DateTime StartedAt, DateTime? IssuedAt, DateTime? QueuedAt, string? StopCode)?>(new CommandDefinition(
+            "SELECT started_at, all_issued_at, all_queued_at, stop_code FROM campaign_runs WHERE campaign_id = @campaignId", new { campaignId }, cancellationToken: ct));
+        if (run is not { QueuedAt: null, StopCode: null } r)
+        {
+            return;
+        }
+
+        // Plain (non-locking) reads first, so the probe never holds locks the workers' claims would wait for.
+        var waiting = (await c.QueryAsync<string>(new CommandDefinition(
+            "SELECT DISTINCT status FROM delivery_items WHERE campaign_id = @campaignId AND status IN @BeforeQueued", new { campaignId, BeforeQueued }, cancellationToken: ct))).ToHashSet();
+        var minutes = Math.Max((now - r.StartedAt).TotalMinutes, 1e-5);
+        if (r.IssuedAt is null && !waiting.Overlaps(BeforeIssued))
+        {
+            var issued = await c.ExecuteScalarAsync<int>(new CommandDefinition(
+                "SELECT COUNT(coupon_id) FROM delivery_items WHERE campaign_id = @campaignId", new { campaignId }, cancellationToken: ct));
+            await c.ExecuteAsync(new CommandDefinition(
+                "UPDATE campaign_runs SET all_issued_at = @now, issued_per_minute = @rate, updated_at = @now WHERE campaign_id = @campaignId AND all_issued_at IS NULL",
+                new { campaignId, now, rate = issued > 0 ? issued / minutes : (double?)null }, cancellationToken: ct));
+        }
+
+        if (waiting.Count == 0)
+        {
+            var queued = await c.ExecuteScalarAsync<int>(new CommandDefinition(
+                "SELECT COUNT(message_id) FROM delivery_items WHERE campaign_id = @campaignId", new { campaignId }, cancellationToken: ct));
+            await c.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE campaign_runs SET all_issued_at = COALESCE(all_issued_at, @now), all_queued_at = @now, queued_per_minute = @rate, updated_at = @now
+                WHERE campaign_id = @campaignId AND all_queued_at IS NULL
+                """, new { campaignId, now, rate = queued > 0 ? queued / minutes : (double?)null }, cancellationToken: ct));
+        }
     }
 
     /// <summary>Records every running campaign whose run is not yet fully queued (the lifecycle loop's sweep).</summary>
