@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using CouponDesk.Features.Rendering;
 using CouponDesk.Features.Pipeline;
+using CouponDesk.Features.Rendering;
 using CouponDesk.Hosting;
 using CouponDesk.Integrations.Snap;
 using CouponDesk.Integrations.Snap.SenderNumbers;
