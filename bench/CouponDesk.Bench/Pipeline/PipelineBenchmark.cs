@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
+using CouponDesk.Features.Pipeline;
 using CouponDesk.Features.Rendering;
 using CouponDesk.Hosting;
+using CouponDesk.Integrations.Snap;
 using CouponDesk.Integrations.Snap.SenderNumbers;
 using CouponDesk.Security.Pii;
 using CouponDesk.TestSupport;
@@ -13,9 +15,13 @@ namespace CouponDesk.Bench.Pipeline;
 /// <summary>
 /// 20,000 recipients from SCHEDULED to all QUEUED (goals: ≤ 60 s, bound ÷ measured ≥ 0.8, worker peak ≤ 400 MB). The
 /// COUFUN stand-in answers after 30 ms; one worker process (the built CouponDesk.dll, roles=worker) does the work; the
-/// send time is in the future, so nothing is sent. Bound = the slowest stage measured on its own: create calls ×
-/// latency ÷ concurrency, renders × ms ÷ cores, and the hand-off inserts (the stages overlap).
-/// Usage: <c>pipeline [--count 20000] [--concurrency 16]</c> with COUPONDESK_TEST_DB set (see scripts/test).
+/// send time is in the future, so nothing is sent. Bound = the slowest stage measured on its own (the stages overlap):
+/// create calls × latency ÷ concurrency; coupons × (decrypt + render + stage the JPEG, ms on one core) ÷ cores; and
+/// the hand-off: the real <see cref="SnapMessageWriter"/> queueing pipeline-sized batches (validation, messages +
+/// UMS_MSG rows, one transaction each), scaled to the count. The measured time runs from the campaign's start
+/// (campaign_runs.started_at, written by the worker) to the last item queued; the time from the worker process's
+/// start (runtime start-up, migrations check, first poll) is printed too.
+/// Usage: <c>pipeline [--count 20000] [--concurrency 16] [--render-loops 2]</c> with COUPONDESK_TEST_DB set (see scripts/test).
 /// </summary>
 public sealed class PipelineBenchmark : IBenchmark
 {
@@ -27,6 +33,7 @@ public sealed class PipelineBenchmark : IBenchmark
     {
         var count = int.Parse(Option(args, "--count") ?? "20000", CultureInfo.InvariantCulture);
         var concurrency = int.Parse(Option(args, "--concurrency") ?? "16", CultureInfo.InvariantCulture);
+        var renderLoops = Option(args, "--render-loops");
         const int latencyMs = 30;
         Console.WriteLine(MachineInfo.Describe());
         await using var coufun = await CoufunStandInHost.StartAsync();
@@ -43,10 +50,12 @@ public sealed class PipelineBenchmark : IBenchmark
                 new("Coufun:CallsPerSecond", "10000"),
                 new("Pipeline:IssueConcurrency", concurrency.ToString(CultureInfo.InvariantCulture)),
                 new("Pipeline:PollIntervalMs", "50"),
+                new("Pipeline:RenderQueueLoops", renderLoops ?? "2"),
                 new("Pipeline:TrIdPrefix", "CDB" + Guid.NewGuid().ToString("N")[..6]),
             ]).ToList();
             long campaignId;
             double renderMs;
+            double insertSeconds;
             await using (var backOffice = await LoopbackHost.StartAsync(a => CouponDeskHost.Build(a), [new("environment", "Testing"), .. settings]))
             {
                 await using (var c = await database.OpenAsync())
@@ -54,14 +63,18 @@ public sealed class PipelineBenchmark : IBenchmark
                     await backOffice.Services.GetRequiredService<SenderNumberRegistry>().EnsureRegisteredAsync(c, PipelineCampaigns.Callback, "bench", CancellationToken.None);
                 }
 
-                renderMs = MeasureRenderMs(backOffice.Services.GetRequiredService<CouponRenderer>());
-                campaignId = await PipelineCampaigns.ScheduleAsync(database.Connections, backOffice.Services.GetRequiredService<PiiProtector>(), count, sendAtUtc: DateTime.UtcNow.AddHours(2));
+                var services = backOffice.Services;
+                var (ms, staged) = await MeasureRenderMsAsync(services.GetRequiredService<CouponRenderer>(), services.GetRequiredService<SnapImageStager>(), services.GetRequiredService<PiiProtector>());
+                renderMs = ms;
+                insertSeconds = await MeasureHandOffSecondsAsync(database, services.GetRequiredService<SnapMessageWriter>(), staged, services.GetRequiredService<PipelineOptions>().QueueBatchSize, count);
+                campaignId = await PipelineCampaigns.ScheduleAsync(database.Connections, services.GetRequiredService<PiiProtector>(), count, sendAtUtc: DateTime.UtcNow.AddHours(2));
             }
 
             var calls = (int)Math.Ceiling(count / 10.0);
             var issueBound = calls * latencyMs / 1000.0 / concurrency;
             var renderBound = count * renderMs / 1000.0 / Environment.ProcessorCount;
-            Console.WriteLine($"render: {renderMs:F1} ms per coupon on one core");
+            Console.WriteLine($"render bound uses {renderMs:F2} ms CPU per coupon (decrypt + render + stage)");
+            Console.WriteLine($"load average before: {LoadAverage()}");
 
             var worker = StartWorker(settings);
             var timer = Stopwatch.StartNew();
@@ -83,17 +96,37 @@ public sealed class PipelineBenchmark : IBenchmark
 
                 timer.Stop();
                 peakKb = Math.Max(peakKb, PeakKb(worker.Id));
+                // The worker records the run's "all queued" moment right after the last batch commits.
+                (DateTime Started, DateTime? Issued, DateTime? Queued) run = default;
+                for (var i = 0; i < 50 && run.Queued is null; i++)
+                {
+                    run = await c.QuerySingleAsync<(DateTime, DateTime?, DateTime?)>(
+                        "SELECT started_at, all_issued_at, all_queued_at FROM campaign_runs WHERE campaign_id = @campaignId", new { campaignId });
+                    await Task.Delay(run.Queued is null ? 100 : 0);
+                }
+
+                var workerCpu = CpuSeconds(worker.Id);
                 worker.Kill();
                 await worker.WaitForExitAsync();
+                Console.WriteLine($"load average after: {LoadAverage()}");
 
-                // The hand-off share: the time the insert transactions took, from the messages' own timestamps is not
-                // recorded, so it is measured here as the elapsed time of one 1,000-row insert scaled to the count.
-                var insertSeconds = await MeasureInsertSecondsAsync(c, count);
                 var bound = Math.Max(issueBound, Math.Max(renderBound, insertSeconds));
-                var measured = timer.Elapsed.TotalSeconds;
-                Console.WriteLine($"queued {queued:N0} of {count:N0} in {measured:F1} s (goal <= 60 s)");
-                Console.WriteLine($"bound: issue {issueBound:F1} s ({calls:N0} calls x {latencyMs} ms / {concurrency}), render {renderBound:F1} s ({count:N0} x {renderMs:F1} ms / {Environment.ProcessorCount} cores), insert {insertSeconds:F1} s -> {bound:F1} s");
+                var fromProcess = timer.Elapsed.TotalSeconds;
+                var measured = run.Queued is { } q ? (q - run.Started).TotalSeconds : fromProcess;
+                Console.WriteLine($"queued {queued:N0} of {count:N0} in {measured:F1} s from the campaign's start (goal <= 60 s); {fromProcess:F1} s from the worker process's start");
+                if (run.Issued is { } issued)
+                {
+                    Console.WriteLine($"all issued after {(issued - run.Started).TotalSeconds:F1} s");
+                }
+
+                Console.WriteLine($"bound: issue {issueBound:F1} s ({calls:N0} calls x {latencyMs} ms / {concurrency}), render {renderBound:F1} s ({count:N0} x {renderMs:F2} ms / {Environment.ProcessorCount} cores), hand-off {insertSeconds:F1} s -> {bound:F1} s");
                 Console.WriteLine($"ratio bound / measured: {bound / measured:F2} (goal >= 0.8)");
+                // For reading the ratio: rendering and the hand-off's MariaDB work share the same cores, so on a small
+                // machine their sum is the realistic floor; the ratio keeps the issue's definition (the slowest stage).
+                Console.WriteLine($"render + hand-off (they share the cores): {renderBound + insertSeconds:F1} s -> ratio {(renderBound + insertSeconds) / measured:F2}");
+                // How much of the machine the worker actually got: a worker that had 30 % of the cores cannot reach a
+                // ratio above ~0.3 against a bound that assumes all of them.
+                Console.WriteLine($"worker CPU: {workerCpu:F1} s in {fromProcess:F1} s = {workerCpu / fromProcess / Environment.ProcessorCount:P0} of {Environment.ProcessorCount} cores");
                 Console.WriteLine($"worker peak memory: {peakKb / 1024.0:F0} MB (goal <= 400 MB)");
                 return queued == count && measured <= 60 && bound / measured >= 0.8 && peakKb <= 400 * 1024 ? 0 : 1;
             }
@@ -108,35 +141,81 @@ public sealed class PipelineBenchmark : IBenchmark
         }
     }
 
-    private static double MeasureRenderMs(CouponRenderer renderer)
+    /// <summary>
+    /// What the worker does per coupon on one core: decrypt the coupon number, draw it on the campaign template and
+    /// stage the JPEG where the agent reads it. Returns ms per coupon and the staged files (reused by the hand-off measure).
+    /// </summary>
+    private static async Task<(double Ms, List<string> Staged)> MeasureRenderMsAsync(CouponRenderer renderer, SnapImageStager stager, PiiProtector pii)
     {
+        const int WarmUp = 100;
+        const int Samples = 400;
         using var template = renderer.CreateTemplate(new CouponTemplateSpec("아메리카노 T", "커피전문점", new DateOnly(2027, 1, 24), CouponType.Barcode, null, null, null));
-        for (var i = 0; i < 20; i++)
+        var numbers = Enumerable.Range(0, WarmUp + Samples).Select(i => pii.Encrypt("8" + i.ToString("D11", CultureInfo.InvariantCulture))).ToArray();
+        var staged = new List<string>();
+        var times = new List<double>(Samples);
+        TimeSpan cpuStart = default;
+        for (var i = 0; i < numbers.Length; i++)
         {
-            template.Render("9" + i.ToString("D11", CultureInfo.InvariantCulture));
+            if (i == WarmUp)
+            {
+                cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
+            }
+
+            var timer = Stopwatch.StartNew();
+            staged.Add(await stager.StageAsync(template.Render(pii.Decrypt(numbers[i])).Jpeg, CancellationToken.None));
+            if (i >= WarmUp)
+            {
+                times.Add(timer.Elapsed.TotalMilliseconds);
+            }
         }
 
-        var timer = Stopwatch.StartNew();
-        for (var i = 0; i < 200; i++)
-        {
-            template.Render("8" + i.ToString("D11", CultureInfo.InvariantCulture));
-        }
-
-        return timer.Elapsed.TotalMilliseconds / 200;
+        // CPU time, not wall time: on a shared machine the wall time of one thread measures the others' load, and the
+        // bound is "what the work costs on these cores". The bench process is otherwise idle while this runs.
+        var cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalMilliseconds / Samples;
+        times.Sort();
+        Console.WriteLine($"render: {cpuMs:F2} ms CPU per coupon; wall mean {times.Average():F2} ms, median {times[Samples / 2]:F2} ms, p90 {times[Samples * 9 / 10]:F2} ms (one thread)");
+        return (cpuMs, staged);
     }
 
-    /// <summary>One multi-row insert of 1,000 rows shaped like UMS_MSG rows into a scratch copy of the table, scaled to the count.</summary>
-    private static async Task<double> MeasureInsertSecondsAsync(MySqlConnector.MySqlConnection c, int count)
+    /// <summary>
+    /// The real hand-off: <see cref="SnapMessageWriter"/> validates and inserts batches of the pipeline's size (messages
+    /// + UMS_MSG rows) in one transaction each — here rolled back — for 1,000 messages, scaled to the count.
+    /// </summary>
+    private static async Task<double> MeasureHandOffSecondsAsync(TestDatabase database, SnapMessageWriter writer, List<string> staged, int batchSize, int count)
     {
-        await c.ExecuteAsync("CREATE TABLE bench_ums LIKE UMS_MSG");
-        await c.ExecuteAsync("INSERT INTO bench_ums SELECT * FROM UMS_MSG LIMIT 1000");
-        var timer = Stopwatch.StartNew();
-        await c.ExecuteAsync("CREATE TEMPORARY TABLE bench_copy AS SELECT * FROM bench_ums");
-        await c.ExecuteAsync("UPDATE bench_copy SET CLIENT_KEY = CONCAT('B', CLIENT_KEY)");
-        await c.ExecuteAsync("INSERT INTO bench_ums SELECT * FROM bench_copy");
-        var seconds = timer.Elapsed.TotalSeconds;
-        return seconds * 2 * count / 1000.0; // messages + UMS_MSG rows
+        const int Sample = 1000;
+        var messages = Enumerable.Range(0, Sample).Select(i => new OutgoingMms
+        {
+            Phone = "0100" + (900_000 + i).ToString("D7", CultureInfo.InvariantCulture),
+            CallbackNumber = PipelineCampaigns.Callback,
+            Title = "[테스트] 쿠폰 도착",
+            Body = "테스트상사에서 보낸 모바일 쿠폰입니다.",
+            ImagePaths = [staged[i % staged.Count]],
+            ReserveAtUtc = DateTime.UtcNow.AddHours(2),
+            CampaignId = 1,
+            RecipientId = i + 1,
+            CouponId = i + 1,
+        }).ToList();
+        await using var c = await database.OpenAsync();
+        var best = double.MaxValue;
+        for (var round = 0; round < 3; round++)
+        {
+            var timer = Stopwatch.StartNew();
+            foreach (var batch in messages.Chunk(batchSize))
+            {
+                await using var tx = await c.BeginTransactionAsync();
+                await writer.QueueAsync(c, tx, batch, CancellationToken.None);
+                await tx.RollbackAsync();
+            }
+
+            best = Math.Min(best, timer.Elapsed.TotalSeconds);
+        }
+
+        Console.WriteLine($"hand-off: {best * 1000 / Sample:F2} ms per message in batches of {batchSize} (best of 3 x {Sample:N0})");
+        return best * count / Sample;
     }
+
+    private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
 
     private static Process StartWorker(IEnumerable<KeyValuePair<string, string?>> settings)
     {
@@ -173,6 +252,21 @@ public sealed class PipelineBenchmark : IBenchmark
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
+    }
+
+    /// <summary>User + system CPU seconds a process has used (/proc/PID/stat, 100 ticks per second); 0 when it is gone.</summary>
+    private static double CpuSeconds(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
     }
 
     /// <summary>VmHWM (peak resident set) of a process, in KB; 0 when it is gone.</summary>

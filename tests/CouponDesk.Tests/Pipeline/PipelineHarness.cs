@@ -87,8 +87,8 @@ public sealed class PipelineHarness : IAsyncDisposable
     }
 
     /// <summary>Inserts a SCHEDULED campaign due now, with <paramref name="recipients"/> phones 010-0000-0001…; returns its id.</summary>
-    public Task<long> ScheduleCampaignAsync(int recipients, int firstPhone = 1, DateTime? sendAtUtc = null) =>
-        PipelineCampaigns.ScheduleAsync(Database.Connections, BackOffice.Services.GetRequiredService<PiiProtector>(), recipients, firstPhone, sendAtUtc);
+    public Task<long> ScheduleCampaignAsync(int recipients, int firstPhone = 1, DateTime? sendAtUtc = null, long? costEstimate = null) =>
+        PipelineCampaigns.ScheduleAsync(Database.Connections, BackOffice.Services.GetRequiredService<PiiProtector>(), recipients, firstPhone, sendAtUtc, costEstimate: costEstimate);
 
     public async Task<string> StatusAsync(long campaignId)
     {

@@ -161,7 +161,8 @@ public sealed class CampaignEndpoints : IEndpointModule
         }
 
         var now = deps.Time.GetUtcNow().UtcDateTime;
-        var start = sendAt - deps.Rules.Lead(record.RecipientCount);
+        // The same calculator the starter uses (measured rate, queue ahead), so the stored start agrees with it.
+        var start = sendAt - (await deps.Rules.LeadAsync(record.RecipientCount, sendAt, ct)).Lead;
         start = start < now ? now : start;
         var cost = CampaignViews.Cost(product!, record.RecipientCount);
         var sendText = Kst.FormatMinute(sendAt);

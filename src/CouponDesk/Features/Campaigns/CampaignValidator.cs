@@ -200,14 +200,14 @@ public sealed partial class CampaignValidator(IProductCatalog catalog, ISenderNu
             errors.Add("recipients", "등록된 수신자 휴대폰 번호가 없습니다.");
         }
 
-        var sendAt = draft.SendMode == SendModes.Now ? sendTime.EarliestUtc(recipients) : draft.ScheduledAtUtc ?? default;
+        var sendAt = draft.SendMode == SendModes.Now ? await sendTime.EarliestUtcAsync(recipients, cancellationToken) : draft.ScheduledAtUtc ?? default;
         if (draft.SendMode is null || (draft.SendMode == SendModes.At && draft.ScheduledAtUtc is null))
         {
             Required(errors, "scheduledAt", null);
         }
         else
         {
-            foreach (var (field, message) in sendTime.Check(sendAt, recipients, draft.NightSendConfirmed, checkLead: true))
+            foreach (var (field, message) in await sendTime.CheckAsync(sendAt, recipients, draft.NightSendConfirmed, cancellationToken))
             {
                 errors.Add(field, message);
             }

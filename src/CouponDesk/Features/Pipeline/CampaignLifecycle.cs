@@ -1,6 +1,7 @@
 using CouponDesk.Data;
 using CouponDesk.Features.Alerts;
 using CouponDesk.Features.Campaigns;
+using CouponDesk.Features.Pipeline.Scheduling;
 using Dapper;
 using MySqlConnector;
 
@@ -8,19 +9,30 @@ namespace CouponDesk.Features.Pipeline;
 
 /// <summary>
 /// The campaign-level transitions the workers make (spec §4.1 C5, C6, C8, C14): start a scheduled campaign at its start
-/// time (one delivery item per accepted recipient, created in the same transaction), move ISSUING → SENDING at the send
-/// time, and finish a campaign whose items are all final. Each step claims its campaign row with
-/// <c>FOR UPDATE SKIP LOCKED</c>, so any number of workers may run it.
+/// time (one delivery item per accepted recipient, created in the same transaction) after the C5 pre-flight, move
+/// ISSUING → SENDING at the send time, and finish a campaign whose items are all final. Each step claims its campaign
+/// row with <c>FOR UPDATE SKIP LOCKED</c>, so any number of workers may run it. Start times come from
+/// <see cref="StartPlanner"/> (measured throughput, Scheduling/).
 /// </summary>
-public sealed class CampaignLifecycle(DbConnectionFactory connections, PipelineOptions options, IOperationsAlerts alerts, TimeProvider time, ILogger<CampaignLifecycle> logger)
+public sealed class CampaignLifecycle(
+    DbConnectionFactory connections,
+    StartPlanner planner,
+    StartPreflight preflight,
+    PreparationRates rates,
+    IOperationsAlerts alerts,
+    PipelineOptions options,
+    TimeProvider time,
+    ILogger<CampaignLifecycle> logger)
 {
     public async Task<int> StepAsync(CancellationToken ct)
     {
-        var done = 0;
+        var done = await planner.ReplanIfDueAsync(ct);
         while (await StartOneAsync(ct))
         {
             done++;
         }
+
+        await rates.RecordRunningAsync(ct);
 
         done += await ToSendingAsync(ct);
         done += await FinishAsync(ct);
@@ -32,10 +44,11 @@ public sealed class CampaignLifecycle(DbConnectionFactory connections, PipelineO
         var now = time.GetUtcNow().UtcDateTime;
         await using var c = await connections.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-        var campaign = await c.QuerySingleOrDefaultAsync<(long Id, DateTime? ScheduledAt, long? ListId)>(new CommandDefinition(
-            """
-            SELECT id, scheduled_at, recipient_list_id FROM campaigns
-            WHERE status = 'SCHEDULED' AND start_at <= @now AND deleted_at IS NULL
+        // A campaign held by a pending cancel request (spec §1.3 item 6) is skipped, so it never blocks the others.
+        var campaign = await c.QuerySingleOrDefaultAsync<(long Id, DateTime? ScheduledAt, long? ListId, string? GoodsId, string? SenderNumber)>(new CommandDefinition(
+            $"""
+            SELECT id, scheduled_at, recipient_list_id, goods_id, sender_number FROM campaigns
+            WHERE status = 'SCHEDULED' AND start_at <= @now AND deleted_at IS NULL AND {CancelApprovals.NotHeldSql}
             ORDER BY start_at LIMIT 1 FOR UPDATE SKIP LOCKED
             """, new { now }, tx, cancellationToken: ct));
         if (campaign.Id == 0)
@@ -44,30 +57,50 @@ public sealed class CampaignLifecycle(DbConnectionFactory connections, PipelineO
         }
 
         var sendAt = campaign.ScheduledAt ?? now;
+        (string Code, string Reason)? stop = null;
         if (campaign.ListId is null)
         {
-            await StopAsync(c, tx, campaign.Id, CampaignStatus.Error, "NO_RECIPIENTS", "수신자 목록이 없어 시작할 수 없습니다.", ct);
+            stop = ("NO_RECIPIENTS", "수신자 목록이 없어 시작할 수 없습니다.");
         }
         else if (now - sendAt > TimeSpan.FromMinutes(options.MissedScheduleMinutes))
         {
-            await StopAsync(c, tx, campaign.Id, CampaignStatus.Error, "MISSED_SCHEDULE", "예약 시각 경과: 발송 시각이 지나 자동으로 시작하지 않았습니다. 재개 또는 취소해 주세요.", ct);
+            stop = ("MISSED_SCHEDULE", "예약 시각 경과: 발송 시각이 지나 자동으로 시작하지 않았습니다. 재개 또는 취소해 주세요.");
         }
         else
         {
-            var items = await c.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT IGNORE INTO delivery_items (campaign_id, list_id, seq, status, created_at, updated_at)
-                SELECT @id, r.list_id, r.seq, 'PENDING', @now, @now FROM recipient_list_rows r WHERE r.list_id = @listId
-                """, new { id = campaign.Id, listId = campaign.ListId, now }, tx, cancellationToken: ct));
-            await c.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO campaign_runs (campaign_id, item_count, started_at, updated_at) VALUES (@id, @items, @now, @now)",
-                new { id = campaign.Id, items, now }, tx, cancellationToken: ct));
-            var next = sendAt <= now ? CampaignStatus.Sending : CampaignStatus.Issuing;
-            await SetStatusAsync(c, tx, campaign.Id, next, now, ct);
-            logger.LogInformation("Campaign {CampaignId} started with {Items} items ({Status})", campaign.Id, items, next);
+            var check = await preflight.CheckAsync(c, tx, campaign.Id, campaign.GoodsId, campaign.SenderNumber, now, ct);
+            if (check.Verdict == PreflightVerdict.Hold)
+            {
+                // Raced with a request filed after the SELECT: leave it SCHEDULED.
+                await tx.RollbackAsync(ct);
+                return true;
+            }
+
+            if (check.Verdict == PreflightVerdict.Stop)
+            {
+                stop = (check.Code!, check.Reason!);
+            }
         }
 
+        if (stop is { } s)
+        {
+            await StopAsync(c, tx, campaign.Id, CampaignStatus.Error, s.Code, s.Reason, ct);
+            await tx.CommitAsync(ct); // StopAsync raised the campaign.error alert
+            return true;
+        }
+
+        var items = await c.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT IGNORE INTO delivery_items (campaign_id, list_id, seq, status, created_at, updated_at)
+            SELECT @id, r.list_id, r.seq, 'PENDING', @now, @now FROM recipient_list_rows r WHERE r.list_id = @listId
+            """, new { id = campaign.Id, listId = campaign.ListId, now }, tx, cancellationToken: ct));
+        await c.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO campaign_runs (campaign_id, item_count, started_at, updated_at) VALUES (@id, @items, @now, @now)",
+            new { id = campaign.Id, items, now }, tx, cancellationToken: ct));
+        var next = sendAt <= now ? CampaignStatus.Sending : CampaignStatus.Issuing;
+        await SetStatusAsync(c, tx, campaign.Id, next, now, ct);
         await tx.CommitAsync(ct);
+        logger.LogInformation("Campaign {CampaignId} started with {Items} items ({Status})", campaign.Id, items, next);
         return true;
     }
 

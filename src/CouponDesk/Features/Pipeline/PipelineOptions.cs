@@ -65,6 +65,14 @@ public sealed class PipelineOptions
     [Range(1, 10_000)]
     public int MissedScheduleMinutes { get; set; } = 120;
 
+    /// <summary>How often the starter re-computes the start times of scheduled campaigns from measured throughput (spec §5.8: 30 s).</summary>
+    [Range(1, 3600)]
+    public int StartReplanSeconds { get; set; } = 30;
+
+    /// <summary>Render-and-queue loops per worker: with 2+, one batch renders while another is being inserted (D-8.63).</summary>
+    [Range(1, 16)]
+    public int RenderQueueLoops { get; set; } = 2;
+
     /// <summary>Prefix of our TR_IDs: letters and digits, including an environment letter (coufun-b2c-api.md §8.1).</summary>
     [Required]
     [RegularExpression("^[A-Za-z0-9]{2,20}$")]

@@ -1,4 +1,5 @@
 using CouponDesk.Features.Messages;
+using CouponDesk.Features.Pipeline.Scheduling;
 using CouponDesk.Hosting;
 using CouponDesk.Shared.Hosting;
 
@@ -10,6 +11,7 @@ public static class PipelineSetup
     public static IServiceCollection AddPipeline(this IServiceCollection services, IConfiguration configuration, AppRoles roles)
     {
         services.AddSettings<PipelineOptions>(configuration, PipelineOptions.Section);
+        services.AddPipelineScheduling();
         services.AddSingleton<CampaignLifecycle>();
         services.AddSingleton<IssuancePlanner>();
         services.AddSingleton<OrderExecutor>();

@@ -25,11 +25,18 @@ public sealed class PipelineWorker(
     {
         var loops = new List<Task>
         {
-            Loop("lifecycle", async ct => await lifecycle.StepAsync(ct) + await planner.PlanAsync(ct), stoppingToken),
+            Loop("lifecycle", lifecycle.StepAsync, stoppingToken),
+            // Planning in its own loop: the next round of orders is planned while the lifecycle's sweeps run (D-8.63).
+            Loop("plan", planner.PlanAsync, stoppingToken),
             Loop("cancel-coupons", control.CancelCouponsAsync, stoppingToken),
-            Loop("render-queue", renderQueue.StepAsync, stoppingToken),
             Loop("templates", ForgetTemplatesAsync, stoppingToken, idleMs: 30_000),
         };
+        // Several loops claim disjoint batches (SKIP LOCKED + lease), so one batch renders while another is inserted.
+        for (var i = 0; i < options.RenderQueueLoops; i++)
+        {
+            loops.Add(Loop("render-queue", renderQueue.StepAsync, stoppingToken));
+        }
+
         for (var i = 0; i < options.IssueConcurrency; i++)
         {
             loops.Add(Loop("issue", IssueOneAsync, stoppingToken));

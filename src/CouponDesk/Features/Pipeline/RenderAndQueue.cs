@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using CouponDesk.Data;
 using CouponDesk.Features.Campaigns;
+using CouponDesk.Features.Pipeline.Scheduling;
 using CouponDesk.Features.Products;
 using CouponDesk.Features.Rendering;
 using CouponDesk.Integrations.Snap;
@@ -23,6 +24,7 @@ public sealed class RenderAndQueue(
     SnapMessageWriter writer,
     PiiProtector pii,
     CampaignLifecycle lifecycle,
+    PreparationRates rates,
     PipelineOptions options,
     TimeProvider time,
     ILogger<RenderAndQueue> logger) : IDisposable
@@ -156,6 +158,7 @@ public sealed class RenderAndQueue(
         }
 
         await tx.CommitAsync(ct);
+        await rates.RecordAsync(campaignId, ct);
     }
 
     private async Task<CouponTemplate> TemplateAsync(CampaignParts campaign, DateOnly validUntil, CancellationToken ct)
