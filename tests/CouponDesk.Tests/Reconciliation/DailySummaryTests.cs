@@ -25,21 +25,6 @@ public sealed class DailySummaryTests(DailySummaryTests.Factory factory) : IClas
         }
     }
 
-    public sealed class RecordingAlerts : IOperationsAlerts
-    {
-        public List<OperationsAlert> Raised { get; } = [];
-
-        public Task RaiseAsync(OperationsAlert alert, CancellationToken cancellationToken = default)
-        {
-            lock (Raised)
-            {
-                Raised.Add(alert);
-            }
-
-            return Task.CompletedTask;
-        }
-    }
-
     [Fact]
     public async Task Counts_open_in_doubt_orders_error_campaigns_and_failed_cancels_in_one_alert_without_personal_data()
     {

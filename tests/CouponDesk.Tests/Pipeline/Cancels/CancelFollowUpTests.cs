@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using CouponDesk.Features.Pipeline.Cancels;
+using CouponDesk.TestSupport;
 using CouponDesk.Tests.Pipeline.Resends;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
@@ -72,7 +73,7 @@ public sealed class CancelFollowUpTests
                 """, new { couponId, id, now, dayAgo = now.AddHours(-24).AddMinutes(-1) });
         }
 
-        var alerts = new CapturedAlerts();
+        var alerts = new RecordingAlerts();
         var cancellations = ActivatorUtilities.CreateInstance<CouponCancellations>(h.BackOffice.Services, (global::CouponDesk.Features.Alerts.IOperationsAlerts)alerts);
         Assert.Equal(1, await cancellations.AttemptDueAsync(null, CancellationToken.None));
 

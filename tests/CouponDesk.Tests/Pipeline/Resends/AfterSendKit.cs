@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using CouponDesk.Features.Alerts;
 using CouponDesk.Features.Users;
 using CouponDesk.TestSupport;
 using Dapper;
@@ -88,20 +87,4 @@ public static class AfterSendKit
 
     public static Task<long> CountAsync(PipelineHarness h, long campaignId, string status) =>
         ScalarAsync<long>(h, "SELECT COUNT(*) FROM delivery_items WHERE campaign_id = @campaignId AND status = @status", new { campaignId, status });
-}
-
-/// <summary>Collects alerts instead of logging them.</summary>
-public sealed class CapturedAlerts : IOperationsAlerts
-{
-    public List<OperationsAlert> Raised { get; } = [];
-
-    public Task RaiseAsync(OperationsAlert alert, CancellationToken cancellationToken = default)
-    {
-        lock (Raised)
-        {
-            Raised.Add(alert);
-        }
-
-        return Task.CompletedTask;
-    }
 }

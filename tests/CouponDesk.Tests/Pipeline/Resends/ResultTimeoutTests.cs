@@ -1,6 +1,7 @@
 using CouponDesk.Features.Messages;
 using CouponDesk.Features.Pipeline;
 using CouponDesk.Features.Pipeline.Resends;
+using CouponDesk.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -21,7 +22,7 @@ public sealed class ResultTimeoutTests
         await AfterSendKit.WaitAsync(async () => await AfterSendKit.ScalarAsync<long>(h,
             "SELECT COUNT(*) FROM messages WHERE campaign_id = @id AND status = 'IN_AGENT'", new { id }) == 1);
 
-        var alerts = new CapturedAlerts();
+        var alerts = new RecordingAlerts();
         var services = h.BackOffice.Services;
         var later = new FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(25));
         IDeliveryResultHandler[] handlers =

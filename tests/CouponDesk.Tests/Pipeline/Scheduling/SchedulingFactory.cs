@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using CouponDesk.Features.Alerts;
 using CouponDesk.Integrations.Snap.SenderNumbers;
 using CouponDesk.Security.Pii;
@@ -16,12 +15,12 @@ namespace CouponDesk.Tests.Pipeline.Scheduling;
 /// </summary>
 public sealed class SchedulingFactory : CouponDeskFactory, IAsyncLifetime
 {
-    public ConcurrentQueue<OperationsAlert> Alerts { get; } = new();
+    public RecordingAlerts Alerts { get; } = new();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.ConfigureTestServices(services => services.AddSingleton<IOperationsAlerts>(new RecordingAlerts(Alerts)));
+        builder.ConfigureTestServices(services => services.AddSingleton<IOperationsAlerts>(Alerts));
     }
 
     public new async Task InitializeAsync()
@@ -72,14 +71,5 @@ public sealed class SchedulingFactory : CouponDeskFactory, IAsyncLifetime
     {
         await using var c = await Database.OpenAsync();
         await c.ExecuteAsync(sql, parameters);
-    }
-
-    private sealed class RecordingAlerts(ConcurrentQueue<OperationsAlert> sink) : IOperationsAlerts
-    {
-        public Task RaiseAsync(OperationsAlert alert, CancellationToken cancellationToken = default)
-        {
-            sink.Enqueue(alert);
-            return Task.CompletedTask;
-        }
     }
 }

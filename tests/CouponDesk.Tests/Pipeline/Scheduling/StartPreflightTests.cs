@@ -64,7 +64,7 @@ public sealed class StartPreflightTests(SchedulingFactory f) : IClassFixture<Sch
         await f.ExecuteAsync("UPDATE approval_requests SET status = 'REJECTED' WHERE target_id = @id", new { id });
         await StepAsync();
         Assert.Equal("SENDING", await StatusAsync(id)); // late: its send time has passed
-        Assert.DoesNotContain(f.Alerts, a => a.Subject == $"campaign:{id}");
+        Assert.DoesNotContain(f.Alerts.Raised, a => a.Subject == $"campaign:{id}");
     }
 
     [Fact]
@@ -104,7 +104,7 @@ public sealed class StartPreflightTests(SchedulingFactory f) : IClassFixture<Sch
         Assert.Equal(code, await f.ScalarAsync<string>("SELECT stop_code FROM campaign_runs WHERE campaign_id = @id", new { id }));
         Assert.Contains(reasonPart, await f.ScalarAsync<string>("SELECT stop_reason FROM campaign_runs WHERE campaign_id = @id", new { id }), StringComparison.Ordinal);
         Assert.Equal(0, await f.ScalarAsync<int>("SELECT COUNT(*) FROM delivery_items WHERE campaign_id = @id", new { id }));
-        var alert = Assert.Single(f.Alerts, a => a.Subject == $"campaign:{id}");
+        var alert = Assert.Single(f.Alerts.Raised, a => a.Subject == $"campaign:{id}");
         Assert.Equal("campaign.error", alert.Kind);
         Assert.Contains(reasonPart, alert.Message, StringComparison.Ordinal);
     }
