@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using CouponDesk.Features.Pipeline.Cancels;
-using CouponDesk.TestSupport;
 using CouponDesk.Tests.Pipeline.Resends;
+using CouponDesk.TestSupport;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
