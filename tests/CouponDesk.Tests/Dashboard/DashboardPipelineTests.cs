@@ -4,7 +4,6 @@ using System.Text.RegularExpressions;
 using CouponDesk.Features.Users;
 using CouponDesk.Security.Pii;
 using CouponDesk.Tests.Pipeline;
-using CouponDesk.TestSupport;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -25,7 +24,7 @@ public sealed partial class DashboardPipelineTests
         var id = await h.ScheduleCampaignAsync(Recipients);
         Assert.Equal("COMPLETED", await h.WaitForAsync(id, 90, "COMPLETED", "PARTIALLY_FAILED", "FAILED", "ERROR"));
 
-        using var viewer = await SignedInAsync(h, Roles.Viewer);
+        using var viewer = await h.SignInAsync(Roles.Viewer);
         var response = await viewer.GetAsync("/api/dashboard?period=7d");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var text = await response.Content.ReadAsStringAsync();
@@ -65,24 +64,4 @@ public sealed partial class DashboardPipelineTests
     /// <summary>Ten or more digits in a row would be a phone or coupon number (ids and counts here are far shorter).</summary>
     [GeneratedRegex(@"(?<![\d.])\d{10,}(?![\d.])")]
     private static partial Regex LongDigitRun();
-
-    private static async Task<HttpClient> SignedInAsync(PipelineHarness h, string role)
-    {
-        var loginId = $"d{role[..1].ToLowerInvariant()}{Random.Shared.Next(100000, 999999)}";
-        var password = PasswordGenerator.Generate();
-        await using (var c = await h.Database.OpenAsync())
-        {
-            var now = DateTime.UtcNow;
-            await c.ExecuteAsync(
-                """
-                INSERT INTO users (login_id, login_id_key, password_hash, role, status, must_change_password, failed_login_count, created_at, updated_at)
-                VALUES (@loginId, @loginId, @hash, @role, 'ACTIVE', 0, 0, @now, @now)
-                """, new { loginId, hash = BCrypt.Net.BCrypt.HashPassword(password, 4), role, now });
-        }
-
-        var client = h.BackOffice.CreateClient();
-        var token = await CouponDeskFactory.LoginAsync(client, loginId, password);
-        client.DefaultRequestHeaders.Authorization = new("Bearer", token);
-        return client;
-    }
 }

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using CouponDesk.Features.Pipeline;
 using CouponDesk.Features.Users;
-using CouponDesk.TestSupport;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -213,27 +212,7 @@ public sealed class PipelineEndToEndTests
         throw new TimeoutException("condition not met in 30 s");
     }
 
-    private static Task<HttpClient> OperatorAsync(PipelineHarness h) => SignedInAsync(h, Roles.Operator);
+    private static Task<HttpClient> OperatorAsync(PipelineHarness h) => h.SignInAsync(Roles.Operator);
 
-    private static Task<HttpClient> ViewerAsync(PipelineHarness h) => SignedInAsync(h, Roles.Viewer);
-
-    private static async Task<HttpClient> SignedInAsync(PipelineHarness h, string role)
-    {
-        var loginId = $"p{role[..1].ToLowerInvariant()}{Random.Shared.Next(100000, 999999)}";
-        var password = PasswordGenerator.Generate();
-        await using (var c = await h.Database.OpenAsync())
-        {
-            var now = DateTime.UtcNow;
-            await c.ExecuteAsync(
-                """
-                INSERT INTO users (login_id, login_id_key, password_hash, role, status, must_change_password, failed_login_count, created_at, updated_at)
-                VALUES (@loginId, @loginId, @hash, @role, 'ACTIVE', 0, 0, @now, @now)
-                """, new { loginId, hash = BCrypt.Net.BCrypt.HashPassword(password, 4), role, now });
-        }
-
-        var client = h.BackOffice.CreateClient();
-        var token = await CouponDeskFactory.LoginAsync(client, loginId, password);
-        client.DefaultRequestHeaders.Authorization = new("Bearer", token);
-        return client;
-    }
+    private static Task<HttpClient> ViewerAsync(PipelineHarness h) => h.SignInAsync(Roles.Viewer);
 }

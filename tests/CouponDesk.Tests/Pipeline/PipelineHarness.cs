@@ -1,6 +1,7 @@
 extern alias snapstandin;
 
 using CouponDesk.Features.Pipeline;
+using CouponDesk.Features.Users;
 using CouponDesk.Hosting;
 using CouponDesk.Integrations.Snap.SenderNumbers;
 using CouponDesk.Security.Pii;
@@ -38,6 +39,26 @@ public sealed class PipelineHarness : IAsyncDisposable
     public LoopbackHost Snap { get; }
 
     public string Scratch { get; }
+
+    /// <summary>A back-office client signed in through the real login, as a new active account of <paramref name="role"/>.</summary>
+    public async Task<HttpClient> SignInAsync(string role)
+    {
+        var loginId = $"h{role[..1].ToLowerInvariant()}{Random.Shared.Next(100000, 999999)}";
+        var password = PasswordGenerator.Generate();
+        await using (var c = await Database.OpenAsync())
+        {
+            var now = DateTime.UtcNow;
+            await c.ExecuteAsync(
+                """
+                INSERT INTO users (login_id, login_id_key, password_hash, role, status, must_change_password, failed_login_count, created_at, updated_at)
+                VALUES (@loginId, @loginId, @hash, @role, 'ACTIVE', 0, 0, @now, @now)
+                """, new { loginId, hash = BCrypt.Net.BCrypt.HashPassword(password, 4), role, now });
+        }
+
+        var client = BackOffice.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", await CouponDeskFactory.LoginAsync(client, loginId, password));
+        return client;
+    }
 
     public static IEnumerable<KeyValuePair<string, string?>> PipelineSettings(string coufunBaseUrl) =>
     [

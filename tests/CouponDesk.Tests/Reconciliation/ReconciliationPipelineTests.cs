@@ -6,7 +6,6 @@ using CouponDesk.Features.Users;
 using CouponDesk.Shared.Time;
 using CouponDesk.Tests.Accounts;
 using CouponDesk.Tests.Pipeline;
-using CouponDesk.TestSupport;
 using Dapper;
 
 namespace CouponDesk.Tests.Reconciliation;
@@ -26,7 +25,7 @@ public sealed class ReconciliationPipelineTests
         var id = await h.ScheduleCampaignAsync(12);
         Assert.Equal("COMPLETED", await h.WaitForAsync(id, 60, "COMPLETED", "PARTIALLY_FAILED", "FAILED", "ERROR"));
 
-        using var admin = await SignedInAsync(h, Roles.Admin);
+        using var admin = await h.SignInAsync(Roles.Admin);
         var campaignReport = await admin.GetFromJsonAsync<ReconciliationReport>($"/api/campaigns/{id}/pipeline/reconciliation");
         var order = campaignReport!.InDoubtOrders[0];
         var day = DateOnly.FromDateTime(Kst.ToKst(order.CreatedAt)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -66,24 +65,5 @@ public sealed class ReconciliationPipelineTests
 
         var after = await admin.GetFromJsonAsync<ReconciliationReport>($"/api/campaigns/{id}/pipeline/reconciliation");
         Assert.Equal("SETTLED_ISSUED", after!.InDoubtOrders.Single(o => o.OrderId == order.OrderId).Status);
-    }
-
-    private static async Task<HttpClient> SignedInAsync(PipelineHarness h, string role)
-    {
-        var loginId = $"r{role[..1].ToLowerInvariant()}{Random.Shared.Next(100000, 999999)}";
-        var password = PasswordGenerator.Generate();
-        await using (var c = await h.Database.OpenAsync())
-        {
-            var now = DateTime.UtcNow;
-            await c.ExecuteAsync(
-                """
-                INSERT INTO users (login_id, login_id_key, password_hash, role, status, must_change_password, failed_login_count, created_at, updated_at)
-                VALUES (@loginId, @loginId, @hash, @role, 'ACTIVE', 0, 0, @now, @now)
-                """, new { loginId, hash = BCrypt.Net.BCrypt.HashPassword(password, 4), role, now });
-        }
-
-        var client = h.BackOffice.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", await CouponDeskFactory.LoginAsync(client, loginId, password));
-        return client;
     }
 }

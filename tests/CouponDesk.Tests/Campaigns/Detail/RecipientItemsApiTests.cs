@@ -5,7 +5,6 @@ using System.Text.RegularExpressions;
 using CouponDesk.Features.Users;
 using CouponDesk.Security.Pii;
 using CouponDesk.Tests.Pipeline;
-using CouponDesk.TestSupport;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -37,24 +36,7 @@ public sealed class FinishedCampaign : IAsyncLifetime
 
     public async Task DisposeAsync() => await Harness.DisposeAsync();
 
-    public async Task<HttpClient> SignedInAsync(string role)
-    {
-        var loginId = $"d{role[..1].ToLowerInvariant()}{Random.Shared.Next(100000, 999999)}";
-        var password = PasswordGenerator.Generate();
-        await using (var c = await Harness.Database.OpenAsync())
-        {
-            var now = DateTime.UtcNow;
-            await c.ExecuteAsync(
-                """
-                INSERT INTO users (login_id, login_id_key, password_hash, role, status, must_change_password, failed_login_count, created_at, updated_at)
-                VALUES (@loginId, @loginId, @hash, @role, 'ACTIVE', 0, 0, @now, @now)
-                """, new { loginId, hash = BCrypt.Net.BCrypt.HashPassword(password, 4), role, now });
-        }
-
-        var client = Harness.BackOffice.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", await CouponDeskFactory.LoginAsync(client, loginId, password));
-        return client;
-    }
+    public Task<HttpClient> SignedInAsync(string role) => Harness.SignInAsync(role);
 
     /// <summary>The clear coupon numbers by item seq (test side only; never printed).</summary>
     public async Task<Dictionary<int, string>> CouponNumbersAsync()

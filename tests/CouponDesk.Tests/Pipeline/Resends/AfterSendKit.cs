@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using CouponDesk.Features.Users;
-using CouponDesk.TestSupport;
 using Dapper;
 
 namespace CouponDesk.Tests.Pipeline.Resends;
@@ -23,25 +22,7 @@ public static class AfterSendKit
 
     public static Task<HttpClient> ViewerAsync(PipelineHarness h) => SignedInAsync(h, Roles.Viewer);
 
-    public static async Task<HttpClient> SignedInAsync(PipelineHarness h, string role)
-    {
-        var loginId = $"a{role[..1].ToLowerInvariant()}{Random.Shared.Next(100000, 999999)}";
-        var password = PasswordGenerator.Generate();
-        await using (var c = await h.Database.OpenAsync())
-        {
-            var now = DateTime.UtcNow;
-            await c.ExecuteAsync(
-                """
-                INSERT INTO users (login_id, login_id_key, password_hash, role, status, must_change_password, failed_login_count, created_at, updated_at)
-                VALUES (@loginId, @loginId, @hash, @role, 'ACTIVE', 0, 0, @now, @now)
-                """, new { loginId, hash = BCrypt.Net.BCrypt.HashPassword(password, 4), role, now });
-        }
-
-        var client = h.BackOffice.CreateClient();
-        var token = await CouponDeskFactory.LoginAsync(client, loginId, password);
-        client.DefaultRequestHeaders.Authorization = new("Bearer", token);
-        return client;
-    }
+    public static Task<HttpClient> SignedInAsync(PipelineHarness h, string role) => h.SignInAsync(role);
 
     public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response, HttpStatusCode expected)
     {
