@@ -247,8 +247,11 @@ public sealed class PipelineBenchmark : IBenchmark
         info.Environment["DOTNET_ENVIRONMENT"] = "Testing";
         info.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        // COUPONDESK_BENCH_WORKER_LOG=path keeps the worker's error lines (deadlocks, lock-wait timeouts) for the analysis.
+        var logPath = Environment.GetEnvironmentVariable("COUPONDESK_BENCH_WORKER_LOG");
+        var log = string.IsNullOrEmpty(logPath) ? null : TextWriter.Synchronized(new StreamWriter(logPath, append: true) { AutoFlush = true });
+        process.OutputDataReceived += (_, e) => { if (e.Data is { } line) { log?.WriteLine(line); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is { } line) { log?.WriteLine(line); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;

@@ -108,9 +108,29 @@ public sealed class CampaignLifecycle(
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var c = await connections.OpenAsync(ct);
-        return await c.ExecuteAsync(new CommandDefinition(
-            "UPDATE campaigns SET status = 'SENDING', updated_at = @now WHERE status = 'ISSUING' AND scheduled_at <= @now",
-            new { now }, cancellationToken: ct));
+        // A plain read first, then a claim by id with SKIP LOCKED — never a locking UPDATE scan: that scan waited on the
+        // campaign row the planner holds FOR UPDATE for its whole round, and its queued lock made the planner's next
+        // SKIP LOCKED pass over the campaign and sleep a poll interval, on every lifecycle step (D-8.80). A campaign
+        // skipped here moves at the next step.
+        var candidates = (await c.QueryAsync<long>(new CommandDefinition(
+            "SELECT id FROM campaigns WHERE status = 'ISSUING' AND scheduled_at <= @now", new { now }, cancellationToken: ct))).ToList();
+        if (candidates.Count == 0)
+        {
+            return 0;
+        }
+
+        await using var tx = await c.BeginTransactionAsync(ct);
+        var due = (await c.QueryAsync<long>(new CommandDefinition(
+            "SELECT id FROM campaigns WHERE id IN @candidates AND status = 'ISSUING' FOR UPDATE SKIP LOCKED", new { candidates }, tx, cancellationToken: ct))).ToList();
+        if (due.Count == 0)
+        {
+            return 0;
+        }
+
+        var moved = await c.ExecuteAsync(new CommandDefinition(
+            "UPDATE campaigns SET status = 'SENDING', updated_at = @now WHERE id IN @due AND status = 'ISSUING'", new { now, due }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return moved;
     }
 
     /// <summary>C14: a SENDING campaign whose items are all final becomes COMPLETED, PARTIALLY_FAILED or FAILED.</summary>

@@ -64,14 +64,27 @@ public sealed class RenderAndQueue(
 
             await c.ExecuteAsync(new CommandDefinition("UPDATE delivery_items SET lease_token = @token, lease_until = @until WHERE id IN @ids",
                 new { token, until = now.AddSeconds(options.LeaseSeconds), ids }, tx, cancellationToken: ct));
+            await tx.CommitAsync(ct);
+
+            // Read the work AFTER the claim's commit, in a fresh snapshot. Inside the claim transaction this plain read used
+            // the REPEATABLE READ snapshot of its first SELECT, taken before the issuers committed the coupons of items the
+            // locking claim already saw as ISSUED: the join dropped them, and they sat leased, unrendered, until the lease
+            // ran out (90 s) — the pipeline benchmark's tail (D-8.80).
             work = (await c.QueryAsync<Work>(new CommandDefinition(
                 """
                 SELECT d.id AS ItemId, d.campaign_id AS CampaignId, d.render_attempts AS RenderAttempts, k.id AS CouponId, k.coupon_number_enc AS CouponEnc,
                        k.stamp_duty AS StampDuty, k.valid_until AS ValidUntil, r.phone_enc AS PhoneEnc
                 FROM delivery_items d JOIN coupons k ON k.id = d.coupon_id JOIN recipient_list_rows r ON r.list_id = d.list_id AND r.seq = d.seq
-                WHERE d.id IN @ids
-                """, new { ids }, tx, cancellationToken: ct))).ToList();
-            await tx.CommitAsync(ct);
+                WHERE d.id IN @ids AND d.lease_token = @token
+                """, new { ids, token }, cancellationToken: ct))).ToList();
+            if (work.Count < ids.Count)
+            {
+                // Never expected now; if it happens, hand the items back at once instead of holding them for a lease.
+                var missing = ids.Except(work.Select(w => w.ItemId)).ToArray();
+                logger.LogWarning("{Count} claimed items had no coupon or recipient row; their lease is released", missing.Length);
+                await c.ExecuteAsync(new CommandDefinition("UPDATE delivery_items SET lease_token = NULL, lease_until = NULL WHERE id IN @missing AND lease_token = @token",
+                    new { missing, token }, cancellationToken: ct));
+            }
         }
 
         foreach (var group in work.GroupBy(w => w.CampaignId))

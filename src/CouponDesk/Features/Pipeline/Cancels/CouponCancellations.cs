@@ -37,6 +37,13 @@ public sealed class CouponCancellations(
         var now = time.GetUtcNow().UtcDateTime;
         await using (var c = await connections.OpenAsync(ct))
         {
+            // A plain read first: the two statements below read campaigns with shared locks, which queued behind the
+            // planner's FOR UPDATE on the running campaign every poll and made its SKIP LOCKED skip it (D-8.80).
+            if (await c.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM campaigns WHERE status = 'CANCELLING'", cancellationToken: ct)) == 0)
+            {
+                return await AttemptDueAsync(null, ct);
+            }
+
             await c.ExecuteAsync(new CommandDefinition(
                 "UPDATE delivery_items d JOIN campaigns cp ON cp.id = d.campaign_id SET d.status = 'CANCELLED', d.updated_at = @now WHERE cp.status = 'CANCELLING' AND d.status IN ('PENDING', 'ISSUED')",
                 new { now }, cancellationToken: ct));
