@@ -28,7 +28,9 @@ public sealed class CancelUnsentTests
     /// </summary>
     public static async Task<long> PausedAfterFirstDeliveryAsync(PipelineHarness h, HttpClient client, int recipients)
     {
-        await h.Coufun.SetFaultsAsync(new { endpoints = new[] { "create" }, latencyMinMs = 400, latencyMaxMs = 400 });
+        // One coupon per call, one call at a time, 2 s each: when the first delivery's result is in (the result sync runs
+        // every second) at most one or two more coupons exist, so most items are still unsent when the agent stops.
+        await h.Coufun.SetFaultsAsync(new { endpoints = new[] { "create" }, latencyMinMs = 2000, latencyMaxMs = 2000 });
         var id = await h.ScheduleCampaignAsync(recipients);
         await AfterSendKit.WaitAsync(async () => await AfterSendKit.CountAsync(h, id, "SENT") >= 1);
         using var snap = h.Snap.CreateClient();
