@@ -65,10 +65,20 @@ public sealed class SpendingAndReservationTests
         var expected = Kst.ToKst(sendAt.AddMilliseconds(600)); // rounded up to the whole second, never earlier
         Assert.All(reqDates, d => Assert.Equal(expected, d));
 
-        // The rates of the run are recorded once everything is queued (spec §5.1's measured R).
+        // The rates of the run are recorded once everything is queued (spec §5.1's measured R) — by the worker's next
+        // step, so the test waits for them (up to 30 s) rather than reading at the moment the last item is queued.
         await using var c = await h.Database.OpenAsync();
-        var run = await c.QuerySingleAsync<(DateTime? Issued, DateTime? Queued, double? IssueRate, double? QueueRate)>(
-            "SELECT all_issued_at, all_queued_at, issued_per_minute, queued_per_minute FROM campaign_runs WHERE campaign_id = @id", new { id });
+        (DateTime? Issued, DateTime? Queued, double? IssueRate, double? QueueRate) run = default;
+        for (var waited = 0; waited < 300 && (run.Issued is null || run.Queued is null); waited++)
+        {
+            run = await c.QuerySingleAsync<(DateTime?, DateTime?, double?, double?)>(
+                "SELECT all_issued_at, all_queued_at, issued_per_minute, queued_per_minute FROM campaign_runs WHERE campaign_id = @id", new { id });
+            if (run.Issued is null || run.Queued is null)
+            {
+                await Task.Delay(100);
+            }
+        }
+
         Assert.NotNull(run.Issued);
         Assert.NotNull(run.Queued);
         Assert.True(run.IssueRate > 0);
