@@ -60,6 +60,10 @@ public sealed class Resender(
 
             await c.ExecuteAsync(new CommandDefinition("UPDATE delivery_items SET lease_token = @token, lease_until = @until WHERE id IN @ids",
                 new { token, until = now.AddSeconds(pipeline.LeaseSeconds), ids }, tx, cancellationToken: ct));
+            await tx.CommitAsync(ct);
+
+            // Read after the claim commits, by our token: a read inside the claim transaction would use its older snapshot
+            // (the same trap RenderAndQueue had, D-8.80).
             work = (await c.QueryAsync<Work>(new CommandDefinition(
                 """
                 SELECT d.id AS ItemId, d.campaign_id AS CampaignId, d.resend_kind AS Kind, k.id AS CouponId, k.coupon_number_enc AS CouponEnc,
@@ -68,9 +72,8 @@ public sealed class Resender(
                        (SELECT COALESCE(MAX(a.attempt_no), 0) + 1 FROM messages a WHERE a.recipient_id = d.id AND a.campaign_id = d.campaign_id) AS NextAttempt
                 FROM delivery_items d JOIN coupons k ON k.id = d.coupon_id JOIN recipient_list_rows r ON r.list_id = d.list_id AND r.seq = d.seq
                 LEFT JOIN messages m ON m.id = d.message_id
-                WHERE d.id IN @ids
-                """, new { ids }, tx, cancellationToken: ct))).ToList();
-            await tx.CommitAsync(ct);
+                WHERE d.id IN @ids AND d.lease_token = @token
+                """, new { ids, token }, cancellationToken: ct))).ToList();
         }
 
         foreach (var group in work.GroupBy(w => w.CampaignId))
