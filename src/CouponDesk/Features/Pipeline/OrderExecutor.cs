@@ -2,6 +2,7 @@ using CouponDesk.Data;
 using CouponDesk.Features.Alerts;
 using CouponDesk.Features.Campaigns;
 using CouponDesk.Features.Coupons;
+using CouponDesk.Features.Pipeline.Failures;
 using CouponDesk.Integrations.Coufun;
 using Dapper;
 using MySqlConnector;
@@ -22,6 +23,7 @@ public sealed class OrderExecutor(
     CouponRepository coupons,
     CampaignLifecycle lifecycle,
     PipelineOptions options,
+    IssuanceFailureRules failureRules,
     IOperationsAlerts alerts,
     TimeProvider time,
     ILogger<OrderExecutor> logger)
@@ -111,6 +113,7 @@ public sealed class OrderExecutor(
         var failure = Truncate(result.Failure ?? (code is null ? null : $"{code} {result.ResultMessage}"), 300);
         var issueFailed = 0; // items of this order that became ISSUE_FAILED: one alert per order, after the commit
         var inDoubt = false;
+        var callFailed = result.Outcome != CoufunOutcome.Success; // for the failure rules, counted after the commit
         switch (result.Outcome)
         {
             case CoufunOutcome.Success:
@@ -123,7 +126,8 @@ public sealed class OrderExecutor(
             case CoufunOutcome.Duplicate:
                 // The same-TR_ID call after a lost answer that COUFUN answers 12/23 is no new failure: the lost call
                 // already counted (or died with a killed worker). Counting it again doubled every timeout (D-8.7).
-                issueFailed = await InDoubtAsync(c, tx, order, items, now, code, failure, countFailure: !(order.AnswerLost && result.Outcome == CoufunOutcome.Duplicate));
+                callFailed = !(order.AnswerLost && result.Outcome == CoufunOutcome.Duplicate);
+                issueFailed = await InDoubtAsync(c, tx, order, items, now, code, failure, callFailed);
                 inDoubt = true;
                 break;
             case CoufunOutcome.Transient when order.TransientFailures + 1 < options.IssueAttempts:
@@ -133,32 +137,17 @@ public sealed class OrderExecutor(
             case CoufunOutcome.Rejected:
                 await FinishOrderAsync(c, tx, order.Id, OrderStatus.Failed, now, code, failure);
                 await SetItemsAsync(c, tx, items, ItemStatus.IssueFailed, now, code ?? "TRANSIENT", Truncate($"쿠폰 발급 실패: {failure}", 200));
-                await CountCallAsync(c, tx, order.CampaignId, failed: true, now);
+                await IssuanceFailureRules.RecordAsync(c, tx, order.CampaignId, order.Id, failed: true, now);
                 issueFailed = items.Count;
                 break;
             default:
                 // NeedsPerson / Unknown: nothing bought; stop the campaign, keep the items for after a person's fix.
                 await FinishOrderAsync(c, tx, order.Id, OrderStatus.Failed, now, code, failure);
                 await SetItemsAsync(c, tx, items, ItemStatus.Pending, now, code, null);
+                callFailed = false; // not counted: the campaign stops for a person right here
                 await lifecycle.StopAsync(c, tx, order.CampaignId, CampaignStatus.Error, code ?? "UNKNOWN",
                     Truncate($"COUFUN 오류 {code}: {result.ResultMessage ?? (code is null ? "응답 없음" : CoufunResultCodes.DescribeKo(CoufunApi.Create, code))} — 확인 후 재개해 주세요.", 300)!, CancellationToken.None);
                 break;
-        }
-
-        // Spec §5.2 failure threshold: persisting failures (e.g. 50/99 on every call) stop the campaign instead of
-        // burning the list — N consecutive failed calls, or more than P % of the last W calls (D-8.7).
-        var (streak, windowFailed) = await c.QuerySingleOrDefaultAsync<(int, int)>(new CommandDefinition(
-            "SELECT consecutive_failed_calls, LENGTH(recent_calls) - LENGTH(REPLACE(recent_calls, '1', '')) FROM campaign_runs WHERE campaign_id = @id",
-            new { id = order.CampaignId }, tx));
-        var windowLimit = options.FailureWindowCalls * options.FailureWindowPercent / 100;
-        if ((streak >= options.FailureStreakLimit || windowFailed > windowLimit) && await c.ExecuteScalarAsync<string?>(new CommandDefinition(
-                "SELECT status FROM campaigns WHERE id = @id FOR UPDATE", new { id = order.CampaignId }, tx)) is CampaignStatus.Issuing or CampaignStatus.Sending)
-        {
-            var why = streak >= options.FailureStreakLimit
-                ? $"COUFUN 발급 호출이 연속 {streak}회 실패하여 자동으로 중지했습니다."
-                : $"최근 COUFUN 발급 호출 {options.FailureWindowCalls}회 중 {windowFailed}회가 실패하여(허용 {options.FailureWindowPercent}%) 자동으로 중지했습니다.";
-            await lifecycle.StopAsync(c, tx, order.CampaignId, CampaignStatus.Error, "FAILURE_THRESHOLD",
-                Truncate($"{why} 마지막 오류: {failure}", 300)!, CancellationToken.None);
         }
 
         await tx.CommitAsync(CancellationToken.None);
@@ -174,6 +163,11 @@ public sealed class OrderExecutor(
             await alerts.RaiseAsync(new OperationsAlert("issuance.failed",
                 $"캠페인 #{order.CampaignId}: 쿠폰 {issueFailed}건이 재시도 후에도 발급되지 않았습니다 (발급실패). 사유: {failure ?? "발급 수량 부족"}",
                 AlertSeverity.Warning, $"order:{order.Id}"), CancellationToken.None);
+        }
+
+        if (callFailed)
+        {
+            await failureRules.CheckAsync(order.CampaignId, failure, CancellationToken.None);
         }
     }
 
@@ -208,7 +202,7 @@ public sealed class OrderExecutor(
             UPDATE issuance_orders SET status = 'SUCCEEDED', result_code = '00', failure = NULL, coufun_order_id = @orderId, needs_review = @review,
               lease_token = NULL, lease_until = NULL, finished_at = @now, updated_at = @now WHERE id = @id
             """, new { id = order.Id, orderId = bought.OrderId, review = Truncate(review, 200), now }, tx));
-        await CountCallAsync(c, tx, order.CampaignId, failed: false, now);
+        await IssuanceFailureRules.RecordAsync(c, tx, order.CampaignId, order.Id, failed: false, now);
         return Math.Max(0, items.Count - ids.Count);
     }
 
@@ -222,7 +216,7 @@ public sealed class OrderExecutor(
         await SetItemsAsync(c, tx, exhausted, ItemStatus.IssueFailed, now, "IN_DOUBT", "발급 확인 필요 주문이 반복되어 발급을 중단했습니다.");
         if (countFailure)
         {
-            await CountCallAsync(c, tx, order.CampaignId, failed: true, now);
+            await IssuanceFailureRules.RecordAsync(c, tx, order.CampaignId, order.Id, failed: true, now);
         }
 
         logger.LogWarning("Order {OrderId} TR_ID {TrId} is in doubt; {Items} items will be served by a new order", order.Id, order.TrId, items.Count);
@@ -238,7 +232,7 @@ public sealed class OrderExecutor(
             UPDATE issuance_orders SET status = 'RETRY_WAIT', transient_failures = transient_failures + @t, answer_lost = @answerLost, result_code = @code,
               failure = @failure, next_attempt_at = @next, lease_token = NULL, lease_until = NULL, updated_at = @now WHERE id = @id
             """, new { id = order.Id, t = transient ? 1 : 0, answerLost, code, failure, next = now.AddMilliseconds(backoff + jitter), now }, tx));
-        await CountCallAsync(c, tx, order.CampaignId, failed: true, now);
+        await IssuanceFailureRules.RecordAsync(c, tx, order.CampaignId, order.Id, failed: true, now);
     }
 
     /// <summary>Never called and the campaign stopped meanwhile: the order fails without a call; its items wait as PENDING (or are cancelled).</summary>
@@ -276,14 +270,6 @@ public sealed class OrderExecutor(
             "UPDATE delivery_items SET status = @status, failure_code = @code, failure_reason = @reason, order_id = IF(@status = 'PENDING', NULL, order_id), updated_at = @now WHERE id IN @items",
             new { items, status, code, reason, now }, tx));
     }
-
-    /// <summary>Keeps the failure streak and the window of the last calls' outcomes ('1' = failed, newest last; D-8.7).</summary>
-    private Task<int> CountCallAsync(MySqlConnection c, MySqlTransaction tx, long campaignId, bool failed, DateTime now) =>
-        c.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE campaign_runs SET consecutive_failed_calls = IF(@failed, consecutive_failed_calls + 1, 0),
-              recent_calls = RIGHT(CONCAT(recent_calls, IF(@failed, '1', '0')), @window), updated_at = @now WHERE campaign_id = @campaignId
-            """, new { campaignId, failed, now, window = options.FailureWindowCalls }, tx));
 
     private async Task<string?> CampaignStatusAsync(long campaignId, CancellationToken ct)
     {

@@ -2,6 +2,7 @@ using CouponDesk.Data;
 using CouponDesk.Features.Audit;
 using CouponDesk.Features.Campaigns;
 using CouponDesk.Features.Pipeline.Cancels;
+using CouponDesk.Features.Pipeline.Failures;
 using CouponDesk.Integrations.Snap;
 using Dapper;
 using MySqlConnector;
@@ -42,7 +43,8 @@ public sealed class PipelineControl(DbConnectionFactory connections, SnapMessage
             }
             else
             {
-                await c.ExecuteAsync(new CommandDefinition("UPDATE campaign_runs SET paused_from = NULL, stop_code = NULL, stop_reason = NULL, consecutive_failed_calls = 0, recent_calls = '', updated_at = @now WHERE campaign_id = @id", new { id, now }, tx, cancellationToken: ct));
+                await c.ExecuteAsync(new CommandDefinition("UPDATE campaign_runs SET paused_from = NULL, stop_code = NULL, stop_reason = NULL, updated_at = @now WHERE campaign_id = @id", new { id, now }, tx, cancellationToken: ct));
+                await IssuanceFailureRules.ResetAsync(c, tx, id, ct);
             }
 
             await SetAsync(c, tx, id, next, now, ct);

@@ -1,4 +1,5 @@
 using CouponDesk.Features.Messages;
+using CouponDesk.Features.Pipeline.Failures;
 using CouponDesk.Features.Pipeline.Scheduling;
 using CouponDesk.Hosting;
 using CouponDesk.Shared.Hosting;
@@ -14,6 +15,7 @@ public static class PipelineSetup
         services.AddPipelineScheduling();
         services.AddSingleton<CampaignLifecycle>();
         services.AddSingleton<IssuancePlanner>();
+        services.AddSingleton<IssuanceFailureRules>();
         services.AddSingleton<OrderExecutor>();
         services.AddSingleton<RenderAndQueue>();
         services.AddSingleton<PipelineProgress>();

@@ -2,6 +2,7 @@ using System.Globalization;
 using CouponDesk.Data;
 using CouponDesk.Features.Audit;
 using CouponDesk.Features.Campaigns;
+using CouponDesk.Features.Pipeline.Failures;
 using CouponDesk.Shared.Snap;
 using CouponDesk.Shared.Time;
 using Dapper;
@@ -90,8 +91,9 @@ public sealed class RetryFailed(DbConnectionFactory connections, AuditTrail audi
         await c.ExecuteAsync(new CommandDefinition(
             "UPDATE campaigns SET status = @next, updated_at = @now, version = version + 1 WHERE id = @id", new { id, next, now }, tx, cancellationToken: ct));
         await c.ExecuteAsync(new CommandDefinition(
-            "UPDATE campaign_runs SET finished_at = NULL, stop_code = NULL, stop_reason = NULL, consecutive_failed_calls = 0, updated_at = @now WHERE campaign_id = @id",
+            "UPDATE campaign_runs SET finished_at = NULL, stop_code = NULL, stop_reason = NULL, updated_at = @now WHERE campaign_id = @id",
             new { id, now }, tx, cancellationToken: ct));
+        await IssuanceFailureRules.ResetAsync(c, tx, id, ct);
         await audit.WriteAsync(actor.Entry("campaign.retry-failed") with
         {
             TargetType = "campaign",
