@@ -60,8 +60,13 @@ public sealed class PreparationRates(DbConnectionFactory connections, CampaignOp
         }
 
         // Plain (non-locking) reads first, so the probe never holds locks the workers' claims would wait for.
+        // One index probe per status (EXISTS), not a DISTINCT that reads every waiting item: this runs after every
+        // render batch, and the DISTINCT grew with the campaign (D-8.91).
         var waiting = (await c.QueryAsync<string>(new CommandDefinition(
-            "SELECT DISTINCT status FROM delivery_items WHERE campaign_id = @campaignId AND status IN @BeforeQueued", new { campaignId, BeforeQueued }, cancellationToken: ct))).ToHashSet();
+            """
+            SELECT s.status FROM (SELECT @s0 AS status UNION ALL SELECT @s1 UNION ALL SELECT @s2) s
+            WHERE EXISTS (SELECT 1 FROM delivery_items d WHERE d.campaign_id = @campaignId AND d.status = s.status)
+            """, new { campaignId, s0 = BeforeQueued[0], s1 = BeforeQueued[1], s2 = BeforeQueued[2] }, cancellationToken: ct))).ToHashSet();
         var minutes = Math.Max((now - r.StartedAt).TotalMinutes, 1e-5);
         if (r.IssuedAt is null && !waiting.Overlaps(BeforeIssued))
         {
