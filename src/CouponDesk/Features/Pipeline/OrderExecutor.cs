@@ -29,7 +29,7 @@ public sealed class OrderExecutor(
     TimeProvider time,
     ILogger<OrderExecutor> logger)
 {
-    public sealed record ClaimedOrder(long Id, long CampaignId, string TrId, string GoodsId, int CreateCnt, int UnitPrice, int Calls, int TransientFailures, bool AnswerLost, string Token);
+    public sealed record ClaimedOrder(long Id, long CampaignId, string TrId, string GoodsId, int CreateCnt, int UnitPrice, int Calls, int TransientFailures, bool AnswerLost, string Token, DateTime ClaimedAt);
 
     /// <summary>Claims up to <paramref name="max"/> orders; returns them for <see cref="ExecuteAsync"/>.</summary>
     public async Task<IReadOnlyList<ClaimedOrder>> ClaimAsync(int max, CancellationToken ct)
@@ -85,7 +85,7 @@ public sealed class OrderExecutor(
                 UPDATE issuance_orders SET status = 'REQUESTED', calls = calls + 1, answer_lost = @lost, lease_token = @token,
                   lease_until = @until, requested_at = COALESCE(requested_at, @now), updated_at = @now WHERE id = @id
                 """, new { id = r.Id, lost, token, until = now.AddSeconds(options.LeaseSeconds), now }, tx, cancellationToken: ct));
-            claimed.Add(new ClaimedOrder(r.Id, r.CampaignId, r.TrId, r.GoodsId, r.CreateCnt, r.UnitPrice, r.Calls + 1, r.TransientFailures, lost, token));
+            claimed.Add(new ClaimedOrder(r.Id, r.CampaignId, r.TrId, r.GoodsId, r.CreateCnt, r.UnitPrice, r.Calls + 1, r.TransientFailures, lost, token, now));
         }
 
         await tx.CommitAsync(ct);
@@ -102,10 +102,34 @@ public sealed class OrderExecutor(
             return;
         }
 
+        if (!await HoldLeaseAsync(order, ct))
+        {
+            logger.LogWarning("Order {OrderId} was claimed {Seconds:F0} s ago and its lease is gone; not calling (its new owner calls with the same TR_ID)", order.Id, (time.GetUtcNow().UtcDateTime - order.ClaimedAt).TotalSeconds);
+            return;
+        }
+
         // Calls carry no cancellation token of the host: a create in flight finishes (the client reports our own
         // shutdown as in doubt anyway); the lease covers a kill.
         var result = await coufun.CreateAsync(order.GoodsId, order.CreateCnt, order.TrId, CancellationToken.None);
         await ApplyAsync(order, result, ct);
+    }
+
+    /// <summary>
+    /// A starved worker can reach the call long after its claim. Past half the lease, the lease is renewed first (only
+    /// while still ours), so another worker never takes the order over while this call is in flight (D-8.92).
+    /// </summary>
+    private async Task<bool> HoldLeaseAsync(ClaimedOrder order, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        if (now - order.ClaimedAt < TimeSpan.FromSeconds(options.LeaseSeconds / 2.0))
+        {
+            return true;
+        }
+
+        await using var c = await connections.OpenAsync(ct);
+        return await c.ExecuteAsync(new CommandDefinition(
+            "UPDATE issuance_orders SET lease_until = @until, updated_at = @now WHERE id = @id AND status = 'REQUESTED' AND lease_token = @token",
+            new { id = order.Id, token = order.Token, until = now.AddSeconds(options.LeaseSeconds), now }, cancellationToken: ct)) == 1;
     }
 
     private async Task ApplyAsync(ClaimedOrder order, CoufunResult<CoufunCreatedOrder> result, CancellationToken ct)
