@@ -13,8 +13,9 @@ namespace CouponDesk.Features.Pipeline;
 /// <summary>
 /// D6–D7: claims ISSUED items of running campaigns with a lease (short transaction), draws their coupons on every core
 /// from the campaign's template (fixed parts drawn once), stages the JPEGs, then in ONE transaction re-checks the lease,
-/// inserts the <c>messages</c> + <c>UMS_MSG</c> rows (multi-row) and marks the items QUEUED. A worker killed between
-/// the two leaves only orphan image files (purged by the staged-image purge) and an expiring lease.
+/// inserts the <c>messages</c> + <c>UMS_MSG</c> rows (multi-row) and marks the items QUEUED — unless the campaign was
+/// stopped meanwhile (<see cref="CampaignRunGate"/>): then the batch is released and nothing queued. A worker killed
+/// between the two leaves only orphan image files (purged by the staged-image purge) and an expiring lease.
 /// </summary>
 public sealed class RenderAndQueue(
     DbConnectionFactory connections,
@@ -35,6 +36,12 @@ public sealed class RenderAndQueue(
 
     private sealed record CampaignParts(long Id, string? GoodsId, string? ProductName, string? ExchangePlace, string? CouponType, int? ListPrice,
         string? SenderNumber, string? MmsTitle, string? MmsBody, bool UseBanner, long? BannerId, DateTime? ScheduledAt);
+
+    /// <summary>Test seam: runs after rendering, before the queue transaction begins.</summary>
+    internal Func<long, CancellationToken, Task>? BeforeQueueTransaction { get; set; }
+
+    /// <summary>Test seam: runs inside the queue transaction, right after the run gate let it through.</summary>
+    internal Func<long, CancellationToken, Task>? InQueueTransaction { get; set; }
 
     public async Task<int> StepAsync(CancellationToken ct)
     {
@@ -115,11 +122,33 @@ public sealed class RenderAndQueue(
             }
         });
 
+        if (BeforeQueueTransaction is { } before)
+        {
+            await before(campaignId, ct);
+        }
+
         var now = time.GetUtcNow().UtcDateTime;
         var reserve = campaign.ScheduledAt is { } at && at > now ? DateTime.SpecifyKind(at, DateTimeKind.Utc) : (DateTime?)null;
         var ready = work.Where(w => staged.ContainsKey(w.ItemId)).ToList();
         await using var c = await connections.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
+        // First statement of the transaction (D-8.100): a pause, cancel or ERROR stop that committed since the claim wins,
+        // and one that comes now waits for this commit.
+        if (!await CampaignRunGate.StillRunningAsync(c, tx, campaignId, ct))
+        {
+            await c.ExecuteAsync(new CommandDefinition("UPDATE delivery_items SET lease_token = NULL, lease_until = NULL WHERE id IN @ids AND lease_token = @token",
+                new { ids = work.Select(w => w.ItemId).ToArray(), token }, tx, cancellationToken: ct));
+            await tx.CommitAsync(ct);
+            stager.Delete(staged.Values);
+            logger.LogInformation("Campaign {CampaignId} stopped while {Count} items were rendered; released, nothing queued", campaignId, work.Count);
+            return;
+        }
+
+        if (InQueueTransaction is { } inside)
+        {
+            await inside(campaignId, ct);
+        }
+
         var stillMine = (await c.QueryAsync<long>(new CommandDefinition(
             "SELECT id FROM delivery_items WHERE id IN @ids AND lease_token = @token AND status = 'ISSUED' FOR UPDATE",
             new { ids = work.Select(w => w.ItemId).ToArray(), token }, tx, cancellationToken: ct))).ToHashSet();
