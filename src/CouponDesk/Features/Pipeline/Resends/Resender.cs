@@ -1,5 +1,6 @@
 using CouponDesk.Data;
 using CouponDesk.Features.Messages;
+using CouponDesk.Features.Pipeline.Leases;
 using CouponDesk.Integrations.Snap;
 using CouponDesk.Security.Pii;
 using CouponDesk.Shared.Time;
@@ -35,36 +36,23 @@ public sealed class Resender(
     public async Task<int> StepAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var token = Guid.NewGuid().ToString("N");
-        List<Work> work;
+        LeaseClaimed<Work> claim;
         await using (var c = await connections.OpenAsync(ct))
         {
-            await using var tx = await c.BeginTransactionAsync(ct);
             var campaigns = (await c.QueryAsync<long>(new CommandDefinition(
-                "SELECT id FROM campaigns WHERE status = 'SENDING'", transaction: tx, cancellationToken: ct))).ToArray();
+                "SELECT id FROM campaigns WHERE status = 'SENDING'", cancellationToken: ct))).ToArray();
             if (campaigns.Length == 0)
             {
                 return 0;
             }
 
-            var ids = (await c.QueryAsync<long>(new CommandDefinition(
+            // Read after the claim commits, by our token (D-8.80, LeaseClaim).
+            claim = await LeaseClaim.ClaimAsync<Work>(c, LeaseTable.DeliveryItems,
                 """
                 SELECT id FROM delivery_items
                 WHERE campaign_id IN @campaigns AND status = 'SEND_FAILED' AND resend_due_at <= @now AND (lease_until IS NULL OR lease_until < @now)
                 ORDER BY resend_due_at LIMIT @batch FOR UPDATE SKIP LOCKED
-                """, new { campaigns, now, batch = options.BatchSize }, tx, cancellationToken: ct))).ToArray();
-            if (ids.Length == 0)
-            {
-                return 0;
-            }
-
-            await c.ExecuteAsync(new CommandDefinition("UPDATE delivery_items SET lease_token = @token, lease_until = @until WHERE id IN @ids",
-                new { token, until = now.AddSeconds(pipeline.LeaseSeconds), ids }, tx, cancellationToken: ct));
-            await tx.CommitAsync(ct);
-
-            // Read after the claim commits, by our token: a read inside the claim transaction would use its older snapshot
-            // (the same trap RenderAndQueue had, D-8.80).
-            work = (await c.QueryAsync<Work>(new CommandDefinition(
+                """, new { campaigns, now, batch = options.BatchSize },
                 """
                 SELECT d.id AS ItemId, d.campaign_id AS CampaignId, d.resend_kind AS Kind, k.id AS CouponId, k.coupon_number_enc AS CouponEnc,
                        k.stamp_duty AS StampDuty, k.valid_until AS ValidUntil, k.status AS CouponStatus, r.phone_enc AS PhoneEnc,
@@ -73,9 +61,11 @@ public sealed class Resender(
                 FROM delivery_items d JOIN coupons k ON k.id = d.coupon_id JOIN recipient_list_rows r ON r.list_id = d.list_id AND r.seq = d.seq
                 LEFT JOIN messages m ON m.id = d.message_id
                 WHERE d.id IN @ids AND d.lease_token = @token
-                """, new { ids, token }, cancellationToken: ct))).ToList();
+                """, now.AddSeconds(pipeline.LeaseSeconds), ct);
         }
 
+        var token = claim.Token;
+        var work = claim.Work;
         foreach (var group in work.GroupBy(w => w.CampaignId))
         {
             try
@@ -87,9 +77,7 @@ public sealed class Resender(
                 // Rolled back as a whole: release the claim so the next pass tries again at once instead of after the lease.
                 logger.LogWarning("Campaign {CampaignId}: resend batch rolled back ({Error}); released for the next pass", group.Key, ex.ErrorCode);
                 await using var c = await connections.OpenAsync(ct);
-                await c.ExecuteAsync(new CommandDefinition(
-                    "UPDATE delivery_items SET lease_token = NULL, lease_until = NULL WHERE id IN @ids AND lease_token = @token",
-                    new { ids = group.Select(w => w.ItemId).ToArray(), token }, cancellationToken: ct));
+                await LeaseClaim.ReleaseAsync(c, null, LeaseTable.DeliveryItems, group.Select(w => w.ItemId), token, ct);
             }
         }
 
