@@ -15,7 +15,8 @@ namespace CouponDesk.Features.Pipeline.Resends;
 /// pipeline step (<c>FOR UPDATE SKIP LOCKED</c> + lease, image work outside any transaction), then ONE transaction
 /// re-checks the lease and that the resend is still due, inserts the messages and moves the items to QUEUED pointing at
 /// them: two workers never resend one item twice, and a killed worker loses only its lease and a staged file.
-/// A resend whose coupon is no longer unused (used, cancelled, expired) is dropped: the item stays SEND_FAILED.
+/// A resend whose coupon is no longer unused (used, cancelled, expired) is dropped: the item stays SEND_FAILED; so is one
+/// whose recipient's phone was purged (D-8.43), with the reason <see cref="PhonePurgedReason"/>.
 /// </summary>
 public sealed class Resender(
     DbConnectionFactory connections,
@@ -29,7 +30,12 @@ public sealed class Resender(
     ILogger<Resender> logger)
 {
     private sealed record Work(long ItemId, long CampaignId, string Kind, long CouponId, byte[] CouponEnc, string? StampDuty, DateTime ValidUntil,
-        string CouponStatus, byte[] PhoneEnc, string? ImageFiles, int ImagesPurged, long NextAttempt);
+        string CouponStatus, byte[]? PhoneEnc, string? ImageFiles, int ImagesPurged, long NextAttempt);
+
+    /// <summary>The item's failure when its resend was dropped because the recipient's phone had been purged.</summary>
+    public const string PhonePurgedCode = "PHONE_PURGED";
+
+    public const string PhonePurgedReason = "수신자 전화번호가 보존 기간 경과로 파기되어 재발송할 수 없습니다.";
 
     private sealed record Texts(string? SenderNumber, string? MmsTitle, string? MmsBody);
 
@@ -87,7 +93,8 @@ public sealed class Resender(
     private async Task ResendCampaignAsync(long campaignId, List<Work> work, string token, CancellationToken ct)
     {
         var today = DateOnly.FromDateTime(Kst.Now(time));
-        var usable = work.Where(w => w.CouponStatus == "UNUSED" && DateOnly.FromDateTime(w.ValidUntil) >= today).ToList();
+        // A NULL phone was destroyed by the personal-data purge (D-8.43): nobody to send to; QueueAsync drops that resend.
+        var usable = work.Where(w => w.PhoneEnc is not null && w.CouponStatus == "UNUSED" && DateOnly.FromDateTime(w.ValidUntil) >= today).ToList();
         var staged = new Dictionary<long, string>();
         foreach (var w in usable)
         {
@@ -131,7 +138,7 @@ public sealed class Resender(
             new { campaignId }, tx, cancellationToken: ct));
         var messages = ready.Select(w => new OutgoingMms
         {
-            Phone = pii.Decrypt(w.PhoneEnc),
+            Phone = pii.Decrypt(w.PhoneEnc!), // usable items only: never purged
             CallbackNumber = texts.SenderNumber ?? "",
             Title = texts.MmsTitle ?? "",
             Body = texts.MmsBody ?? "",
@@ -174,6 +181,20 @@ public sealed class Resender(
             UPDATE delivery_items d JOIN coupons k ON k.id = d.coupon_id SET d.resend_kind = NULL, d.resend_due_at = NULL, d.lease_token = NULL, d.lease_until = NULL, d.updated_at = @now
             WHERE d.id IN @ids AND d.lease_token = @token AND d.status = 'SEND_FAILED' AND (k.status <> 'UNUSED' OR k.valid_until < @today)
             """, new { ids = work.Select(w => w.ItemId).ToArray(), token, now, today = today.ToDateTime(TimeOnly.MinValue) }, tx, cancellationToken: ct));
+        var purged = work.Where(w => w.PhoneEnc is null).Select(w => w.ItemId).ToArray();
+        if (purged.Length > 0)
+        {
+            // The recipient's phone was purged (D-8.43): the resend is not possible. The item stays SEND_FAILED with this
+            // reason (its message keeps the delivery code), and the code is no resend-recommended one, so 실패 건 재시도 skips it (D-8.102).
+            var dropped = await c.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE delivery_items SET resend_kind = NULL, resend_due_at = NULL, lease_token = NULL, lease_until = NULL,
+                  failure_code = @code, failure_reason = @reason, updated_at = @now
+                WHERE id IN @purged AND lease_token = @token AND status = 'SEND_FAILED'
+                """, new { purged, token, now, code = PhonePurgedCode, reason = PhonePurgedReason }, tx, cancellationToken: ct));
+            logger.LogWarning("Campaign {CampaignId}: {Count} resends dropped, the recipients' phone numbers were purged", campaignId, dropped);
+        }
+
         await tx.CommitAsync(ct);
         stager.Delete(staged.Where(s => !ready.Any(r => r.ItemId == s.Key)).Select(s => s.Value));
         if (ready.Count > 0)
