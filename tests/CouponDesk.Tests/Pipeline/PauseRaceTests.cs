@@ -1,5 +1,6 @@
 using CouponDesk.Features.Audit;
 using CouponDesk.Features.Pipeline;
+using CouponDesk.Features.Pipeline.Resends;
 using CouponDesk.Integrations.Snap;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
@@ -94,6 +95,41 @@ public sealed class PauseRaceTests
         Assert.Equal(0, await c.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM messages WHERE campaign_id = @id AND status <> 'WITHDRAWN'", new { id }));
         Assert.Equal(0, await c.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM UMS_MSG WHERE MSG_STATUS = 'ready'"));
         Assert.Equal(6, await c.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM delivery_items WHERE campaign_id = @id AND status = 'ISSUED' AND message_id IS NULL", new { id }));
+    }
+
+    [Fact]
+    public async Task A_resend_prepared_before_a_pause_queues_nothing_and_stays_due()
+    {
+        await using var h = await PipelineHarness.StartAsync(roles: "web");
+        var id = await IssuedCampaignAsync(h, 2);
+        Assert.Equal(2, await h.BackOffice.Services.GetRequiredService<RenderAndQueue>().StepAsync(CancellationToken.None));
+        await using var c = await h.Database.OpenAsync();
+        await c.ExecuteAsync(
+            """
+            UPDATE delivery_items SET status = 'SEND_FAILED', failure_code = '31112', resend_kind = 'AUTO_RETRY', resend_due_at = UTC_TIMESTAMP(6) - INTERVAL 1 MINUTE
+            WHERE campaign_id = @id
+            """, new { id });
+        var resender = h.BackOffice.Services.GetRequiredService<Resender>();
+        var control = h.BackOffice.Services.GetRequiredService<PipelineControl>();
+        resender.BeforeQueueTransaction = async (campaignId, ct) => Assert.True((await control.PauseAsync(campaignId, Actor, ct)).Done);
+        try
+        {
+            Assert.Equal(2, await resender.StepAsync(CancellationToken.None));
+        }
+        finally
+        {
+            resender.BeforeQueueTransaction = null;
+        }
+
+        Assert.Equal("PAUSED", await h.StatusAsync(id));
+        Assert.Equal(2, await c.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM messages WHERE campaign_id = @id", new { id })); // the first sends only
+        Assert.Equal(2, await c.ExecuteScalarAsync<int>(
+            "SELECT COUNT(*) FROM delivery_items WHERE campaign_id = @id AND status = 'SEND_FAILED' AND resend_due_at IS NOT NULL AND lease_token IS NULL", new { id }));
+
+        // Resumed, the resends still due are queued.
+        Assert.True((await control.ResumeAsync(id, Actor, CancellationToken.None)).Done);
+        Assert.Equal(2, await resender.StepAsync(CancellationToken.None));
+        Assert.Equal(2, await c.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM messages WHERE campaign_id = @id AND message_type = 'AUTO_RETRY'", new { id }));
     }
 
     /// <summary>Starts a campaign due now and issues all its coupons, without rendering anything.</summary>

@@ -39,6 +39,9 @@ public sealed class Resender(
 
     private sealed record Texts(string? SenderNumber, string? MmsTitle, string? MmsBody);
 
+    /// <summary>Test seam: runs after the images are staged, before the queue transaction begins.</summary>
+    internal Func<long, CancellationToken, Task>? BeforeQueueTransaction { get; set; }
+
     public async Task<int> StepAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
@@ -123,9 +126,25 @@ public sealed class Resender(
 
     private async Task QueueAsync(long campaignId, List<Work> work, List<Work> usable, Dictionary<long, string> staged, string token, DateOnly today, CancellationToken ct)
     {
+        if (BeforeQueueTransaction is { } before)
+        {
+            await before(campaignId, ct);
+        }
+
         var now = time.GetUtcNow().UtcDateTime;
         await using var c = await connections.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
+        // First statement (D-8.100): a campaign paused or cancelled since the claim gets no resend message; its resends
+        // stay due (leases released) for after a resume.
+        if (!await CampaignRunGate.StillRunningAsync(c, tx, campaignId, ct))
+        {
+            await LeaseClaim.ReleaseAsync(c, tx, LeaseTable.DeliveryItems, work.Select(w => w.ItemId), token, ct);
+            await tx.CommitAsync(ct);
+            stager.Delete(staged.Values);
+            logger.LogInformation("Campaign {CampaignId} stopped while {Count} resends were prepared; released, nothing queued", campaignId, work.Count);
+            return;
+        }
+
         var stillMine = (await c.QueryAsync<long>(new CommandDefinition(
             """
             SELECT d.id FROM delivery_items d JOIN coupons k ON k.id = d.coupon_id
