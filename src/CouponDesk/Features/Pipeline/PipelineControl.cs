@@ -23,6 +23,8 @@ public sealed class PipelineControl(DbConnectionFactory connections, SnapMessage
     public Task<ControlResult> PauseAsync(long id, AuditActor actor, CancellationToken ct) =>
         ActAsync(id, actor, "campaign.pause", [CampaignStatus.Issuing, CampaignStatus.Sending], async (c, tx, status, now) =>
         {
+            // Waits for render batches inside their queue transaction, so the withdrawal below sees their messages (D-8.100).
+            await CampaignRunGate.CloseAsync(c, tx, id, ct);
             var withdrawn = await WithdrawReadyAsync(c, tx, id, ItemStatus.Issued, now, ct);
             await SetAsync(c, tx, id, CampaignStatus.Paused, now, ct);
             await c.ExecuteAsync(new CommandDefinition("UPDATE campaign_runs SET paused_from = @status, updated_at = @now WHERE campaign_id = @id", new { id, status, now }, tx, cancellationToken: ct));
@@ -55,6 +57,7 @@ public sealed class PipelineControl(DbConnectionFactory connections, SnapMessage
     public Task<ControlResult> CancelAsync(long id, AuditActor actor, CancellationToken ct) =>
         ActAsync(id, actor, "campaign.cancel-running", [CampaignStatus.Issuing, CampaignStatus.Paused, CampaignStatus.Error], async (c, tx, status, now) =>
         {
+            await CampaignRunGate.CloseAsync(c, tx, id, ct); // as pause: no render batch queues behind this cancel (D-8.100)
             var taken = await c.ExecuteScalarAsync<int>(new CommandDefinition(
                 "SELECT COUNT(*) FROM messages WHERE campaign_id = @id AND status NOT IN ('READY', 'WITHDRAWN')", new { id }, tx, cancellationToken: ct));
             if (taken > 0)

@@ -65,6 +65,10 @@ public sealed class PipelineOptions
     [Range(1, 10_000)]
     public int MissedScheduleMinutes { get; set; } = 120;
 
+    /// <summary>Items of a running campaign still not queued this many minutes after its send time → warning + <c>campaign.late</c> alert (spec §5.1: 5).</summary>
+    [Range(1, 1440)]
+    public int LateAfterMinutes { get; set; } = 5;
+
     /// <summary>How often the starter re-computes the start times of scheduled campaigns from measured throughput (spec §5.8: 30 s).</summary>
     [Range(1, 3600)]
     public int StartReplanSeconds { get; set; } = 30;

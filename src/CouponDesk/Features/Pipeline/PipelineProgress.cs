@@ -1,11 +1,15 @@
 using CouponDesk.Data;
 using CouponDesk.Features.Campaigns;
+using CouponDesk.Features.Pipeline.Scheduling;
 using CouponDesk.Features.Reconciliation;
 using Dapper;
 
 namespace CouponDesk.Features.Pipeline;
 
 public sealed record FailureReason(string? Code, string? Reason, long Count);
+
+/// <summary>Something about a running campaign a person should look at (stable English <c>Code</c>, Korean <c>Message</c>).</summary>
+public sealed record ProgressWarning(string Code, string Message);
 
 /// <summary>A campaign's progress (spec §3.3.3, issue 8 "Observable"): counts per item state, throughput, ETA, top failure reasons.</summary>
 public sealed record CampaignProgress(
@@ -23,7 +27,8 @@ public sealed record CampaignProgress(
     string? StopCode,
     string? StopReason,
     int InDoubtOrders,
-    IReadOnlyList<FailureReason> TopFailures);
+    IReadOnlyList<FailureReason> TopFailures,
+    IReadOnlyList<ProgressWarning> Warnings);
 
 public sealed record InDoubtOrderView(long OrderId, string? TrId, string GoodsId, int CreateCount, long Value, string Status, string? ResultCode, string? Failure, DateTime CreatedAt, DateTime? RequestedAt);
 
@@ -37,15 +42,16 @@ public sealed record ReconciliationReport(
     long IssuedValue,
     long InDoubtValue);
 
-public sealed class PipelineProgress(DbConnectionFactory connections, TimeProvider time)
+public sealed class PipelineProgress(DbConnectionFactory connections, LateCampaigns late, TimeProvider time)
 {
     private static readonly string[] Prepared = [ItemStatus.Queued, ItemStatus.Sent, ItemStatus.SendFailed];
 
     public async Task<CampaignProgress?> GetAsync(long id, CancellationToken ct)
     {
         await using var c = await connections.OpenAsync(ct);
-        var status = await c.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT status FROM campaigns WHERE id = @id AND deleted_at IS NULL", new { id }, cancellationToken: ct));
-        if (status is null)
+        var campaign = await c.QuerySingleOrDefaultAsync<(string Status, DateTime? SendAt)?>(new CommandDefinition(
+            "SELECT status, scheduled_at FROM campaigns WHERE id = @id AND deleted_at IS NULL", new { id }, cancellationToken: ct));
+        if (campaign is not { Status: var status, SendAt: var sendAt })
         {
             return null;
         }
@@ -68,8 +74,11 @@ public sealed class PipelineProgress(DbConnectionFactory connections, TimeProvid
         var rate = minutes > 0 ? prepared / minutes : 0;
         var remaining = total - prepared - counts.GetValueOrDefault(ItemStatus.IssueFailed) - counts.GetValueOrDefault(ItemStatus.RenderFailed) - counts.GetValueOrDefault(ItemStatus.Cancelled);
         int? eta = remaining <= 0 ? 0 : rate > 0 ? (int)Math.Ceiling(remaining / rate * 60) : null;
+        // Spec §5.1: still missing some minutes after the send time (the alert goes out from LateCampaignsJob).
+        var lateWarning = late.Warning(status, sendAt, LateCampaigns.NotQueued.Sum(s => counts.GetValueOrDefault(s)));
+        ProgressWarning[] warnings = lateWarning is null ? [] : [lateWarning];
         return new CampaignProgress(id, status, CampaignStatus.Label(status), total, counts, prepared, Math.Round(rate, 1), eta,
-            started, run?.AllQueuedAt, run?.FinishedAt, run?.StopCode, run?.StopReason, inDoubt, failures);
+            started, run?.AllQueuedAt, run?.FinishedAt, run?.StopCode, run?.StopReason, inDoubt, failures, warnings);
     }
 
     public async Task<ReconciliationReport?> ReconcileAsync(long id, CancellationToken ct)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using CouponDesk.Data;
 using CouponDesk.Features.Campaigns;
+using CouponDesk.Features.Pipeline.Leases;
 using CouponDesk.Features.Pipeline.Scheduling;
 using CouponDesk.Features.Products;
 using CouponDesk.Features.Rendering;
@@ -13,8 +14,9 @@ namespace CouponDesk.Features.Pipeline;
 /// <summary>
 /// D6–D7: claims ISSUED items of running campaigns with a lease (short transaction), draws their coupons on every core
 /// from the campaign's template (fixed parts drawn once), stages the JPEGs, then in ONE transaction re-checks the lease,
-/// inserts the <c>messages</c> + <c>UMS_MSG</c> rows (multi-row) and marks the items QUEUED. A worker killed between
-/// the two leaves only orphan image files (purged by the staged-image purge) and an expiring lease.
+/// inserts the <c>messages</c> + <c>UMS_MSG</c> rows (multi-row) and marks the items QUEUED — unless the campaign was
+/// stopped meanwhile (<see cref="CampaignRunGate"/>): then the batch is released and nothing queued. A worker killed
+/// between the two leaves only orphan image files (purged by the staged-image purge) and an expiring lease.
 /// </summary>
 public sealed class RenderAndQueue(
     DbConnectionFactory connections,
@@ -36,57 +38,49 @@ public sealed class RenderAndQueue(
     private sealed record CampaignParts(long Id, string? GoodsId, string? ProductName, string? ExchangePlace, string? CouponType, int? ListPrice,
         string? SenderNumber, string? MmsTitle, string? MmsBody, bool UseBanner, long? BannerId, DateTime? ScheduledAt);
 
+    /// <summary>Test seam: runs after rendering, before the queue transaction begins.</summary>
+    internal Func<long, CancellationToken, Task>? BeforeQueueTransaction { get; set; }
+
+    /// <summary>Test seam: runs inside the queue transaction, right after the run gate let it through.</summary>
+    internal Func<long, CancellationToken, Task>? InQueueTransaction { get; set; }
+
     public async Task<int> StepAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var token = Guid.NewGuid().ToString("N");
-        List<Work> work;
+        LeaseClaimed<Work> claim;
         await using (var c = await connections.OpenAsync(ct))
         {
-            await using var tx = await c.BeginTransactionAsync(ct);
             var campaigns = (await c.QueryAsync<long>(new CommandDefinition(
-                "SELECT id FROM campaigns WHERE status IN ('ISSUING', 'SENDING')", transaction: tx, cancellationToken: ct))).ToArray();
+                "SELECT id FROM campaigns WHERE status IN ('ISSUING', 'SENDING')", cancellationToken: ct))).ToArray();
             if (campaigns.Length == 0)
             {
                 return 0;
             }
 
-            var ids = (await c.QueryAsync<long>(new CommandDefinition(
+            // The work (items ⨝ coupons ⨝ recipients) is read after the claim commits, by lease token (D-8.80, LeaseClaim).
+            claim = await LeaseClaim.ClaimAsync<Work>(c, LeaseTable.DeliveryItems,
                 """
                 SELECT id FROM delivery_items
                 WHERE campaign_id IN @campaigns AND status = 'ISSUED' AND (lease_until IS NULL OR lease_until < @now)
                 ORDER BY id LIMIT @batch FOR UPDATE SKIP LOCKED
-                """, new { now, batch = options.QueueBatchSize, campaigns }, tx, cancellationToken: ct))).ToList();
-            if (ids.Count == 0)
-            {
-                return 0;
-            }
-
-            await c.ExecuteAsync(new CommandDefinition("UPDATE delivery_items SET lease_token = @token, lease_until = @until WHERE id IN @ids",
-                new { token, until = now.AddSeconds(options.LeaseSeconds), ids }, tx, cancellationToken: ct));
-            await tx.CommitAsync(ct);
-
-            // Read the work AFTER the claim's commit, in a fresh snapshot. Inside the claim transaction this plain read used
-            // the REPEATABLE READ snapshot of its first SELECT, taken before the issuers committed the coupons of items the
-            // locking claim already saw as ISSUED: the join dropped them, and they sat leased, unrendered, until the lease
-            // ran out (90 s) — the pipeline benchmark's tail (D-8.80).
-            work = (await c.QueryAsync<Work>(new CommandDefinition(
+                """, new { now, batch = options.QueueBatchSize, campaigns },
                 """
                 SELECT d.id AS ItemId, d.campaign_id AS CampaignId, d.render_attempts AS RenderAttempts, k.id AS CouponId, k.coupon_number_enc AS CouponEnc,
                        k.stamp_duty AS StampDuty, k.valid_until AS ValidUntil, r.phone_enc AS PhoneEnc
                 FROM delivery_items d JOIN coupons k ON k.id = d.coupon_id JOIN recipient_list_rows r ON r.list_id = d.list_id AND r.seq = d.seq
                 WHERE d.id IN @ids AND d.lease_token = @token
-                """, new { ids, token }, cancellationToken: ct))).ToList();
-            if (work.Count < ids.Count)
+                """, now.AddSeconds(options.LeaseSeconds), ct);
+            if (claim.Work.Count < claim.Ids.Length)
             {
                 // Never expected now; if it happens, hand the items back at once instead of holding them for a lease.
-                var missing = ids.Except(work.Select(w => w.ItemId)).ToArray();
+                var missing = claim.Ids.Except(claim.Work.Select(w => w.ItemId)).ToArray();
                 logger.LogWarning("{Count} claimed items had no coupon or recipient row; their lease is released", missing.Length);
-                await c.ExecuteAsync(new CommandDefinition("UPDATE delivery_items SET lease_token = NULL, lease_until = NULL WHERE id IN @missing AND lease_token = @token",
-                    new { missing, token }, cancellationToken: ct));
+                await LeaseClaim.ReleaseAsync(c, null, LeaseTable.DeliveryItems, missing, claim.Token, ct);
             }
         }
 
+        var token = claim.Token;
+        var work = claim.Work;
         foreach (var group in work.GroupBy(w => w.CampaignId))
         {
             await RenderAndQueueCampaignAsync(group.Key, [.. group], token, ct);
@@ -115,11 +109,32 @@ public sealed class RenderAndQueue(
             }
         });
 
+        if (BeforeQueueTransaction is { } before)
+        {
+            await before(campaignId, ct);
+        }
+
         var now = time.GetUtcNow().UtcDateTime;
         var reserve = campaign.ScheduledAt is { } at && at > now ? DateTime.SpecifyKind(at, DateTimeKind.Utc) : (DateTime?)null;
         var ready = work.Where(w => staged.ContainsKey(w.ItemId)).ToList();
         await using var c = await connections.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
+        // First statement of the transaction (D-8.100): a pause, cancel or ERROR stop that committed since the claim wins,
+        // and one that comes now waits for this commit.
+        if (!await CampaignRunGate.StillRunningAsync(c, tx, campaignId, ct))
+        {
+            await LeaseClaim.ReleaseAsync(c, tx, LeaseTable.DeliveryItems, work.Select(w => w.ItemId), token, ct);
+            await tx.CommitAsync(ct);
+            stager.Delete(staged.Values);
+            logger.LogInformation("Campaign {CampaignId} stopped while {Count} items were rendered; released, nothing queued", campaignId, work.Count);
+            return;
+        }
+
+        if (InQueueTransaction is { } inside)
+        {
+            await inside(campaignId, ct);
+        }
+
         var stillMine = (await c.QueryAsync<long>(new CommandDefinition(
             "SELECT id FROM delivery_items WHERE id IN @ids AND lease_token = @token AND status = 'ISSUED' FOR UPDATE",
             new { ids = work.Select(w => w.ItemId).ToArray(), token }, tx, cancellationToken: ct))).ToHashSet();

@@ -58,6 +58,8 @@ public sealed class CancelUnsent(
                         return Refuse("CAMPAIGN_NOT_STOPPED", "미발송분 취소는 일시정지 또는 오류 상태에서만 할 수 있습니다. 먼저 발송을 일시정지해 주세요.");
                     }
 
+                    // Only stopped campaigns get here, so no render batch can pass the gate; locked anyway, like every stop (D-8.100).
+                    await CampaignRunGate.CloseAsync(c, tx, id, ct);
                     var taken = await c.ExecuteScalarAsync<int>(new CommandDefinition(
                         "SELECT COUNT(*) FROM messages WHERE campaign_id = @id AND status NOT IN ('READY', 'WITHDRAWN')", new { id }, tx, cancellationToken: ct));
                     if (taken == 0)

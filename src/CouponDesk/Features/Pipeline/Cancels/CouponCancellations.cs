@@ -2,6 +2,7 @@ using System.Globalization;
 using CouponDesk.Data;
 using CouponDesk.Features.Alerts;
 using CouponDesk.Features.Coupons;
+using CouponDesk.Features.Pipeline.Leases;
 using CouponDesk.Integrations.Coufun;
 using Dapper;
 
@@ -64,33 +65,25 @@ public sealed class CouponCancellations(
     public async Task<int> AttemptDueAsync(long? campaignId, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var token = Guid.NewGuid().ToString("N");
-        List<Due> due;
+        LeaseClaimed<Due> claim;
         await using (var c = await connections.OpenAsync(ct))
         {
-            await using var tx = await c.BeginTransactionAsync(ct);
-            var ids = (await c.QueryAsync<long>(new CommandDefinition(
+            // Read after the claim commits, by our token (D-8.80, LeaseClaim).
+            claim = await LeaseClaim.ClaimAsync<Due>(c, LeaseTable.CouponCancels,
                 """
                 SELECT coupon_id FROM coupon_cancels
                 WHERE state IN ('PENDING', 'RETRY') AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until < @now)
                   AND (@campaignId IS NULL OR campaign_id = @campaignId)
                 ORDER BY next_attempt_at LIMIT @batch FOR UPDATE SKIP LOCKED
-                """, new { now, campaignId, batch = options.BatchSize }, tx, cancellationToken: ct))).ToArray();
-            if (ids.Length == 0)
-            {
-                return 0;
-            }
-
-            await c.ExecuteAsync(new CommandDefinition("UPDATE coupon_cancels SET lease_token = @token, lease_until = @until WHERE coupon_id IN @ids",
-                new { token, until = now.AddSeconds(pipeline.LeaseSeconds), ids }, tx, cancellationToken: ct));
-            due = (await c.QueryAsync<Due>(new CommandDefinition(
+                """, new { now, campaignId, batch = options.BatchSize },
                 """
                 SELECT x.coupon_id AS CouponId, x.campaign_id AS CampaignId, k.goods_id AS GoodsId, x.attempts AS Attempts, x.first_attempt_at AS FirstAttemptAt
-                FROM coupon_cancels x JOIN coupons k ON k.id = x.coupon_id WHERE x.coupon_id IN @ids
-                """, new { ids }, tx, cancellationToken: ct))).ToList();
-            await tx.CommitAsync(ct);
+                FROM coupon_cancels x JOIN coupons k ON k.id = x.coupon_id WHERE x.coupon_id IN @ids AND x.lease_token = @token
+                """, now.AddSeconds(pipeline.LeaseSeconds), ct);
         }
 
+        var token = claim.Token;
+        var due = claim.Work;
         var gaveUp = new List<Due>();
         foreach (var row in due)
         {

@@ -1,5 +1,6 @@
 using CouponDesk.Data;
 using CouponDesk.Features.Messages;
+using CouponDesk.Features.Pipeline.Leases;
 using CouponDesk.Integrations.Snap;
 using CouponDesk.Security.Pii;
 using CouponDesk.Shared.Time;
@@ -14,7 +15,8 @@ namespace CouponDesk.Features.Pipeline.Resends;
 /// pipeline step (<c>FOR UPDATE SKIP LOCKED</c> + lease, image work outside any transaction), then ONE transaction
 /// re-checks the lease and that the resend is still due, inserts the messages and moves the items to QUEUED pointing at
 /// them: two workers never resend one item twice, and a killed worker loses only its lease and a staged file.
-/// A resend whose coupon is no longer unused (used, cancelled, expired) is dropped: the item stays SEND_FAILED.
+/// A resend whose coupon is no longer unused (used, cancelled, expired) is dropped: the item stays SEND_FAILED; so is one
+/// whose recipient's phone was purged (D-8.43), with the reason <see cref="PhonePurgedReason"/>.
 /// </summary>
 public sealed class Resender(
     DbConnectionFactory connections,
@@ -28,43 +30,38 @@ public sealed class Resender(
     ILogger<Resender> logger)
 {
     private sealed record Work(long ItemId, long CampaignId, string Kind, long CouponId, byte[] CouponEnc, string? StampDuty, DateTime ValidUntil,
-        string CouponStatus, byte[] PhoneEnc, string? ImageFiles, int ImagesPurged, long NextAttempt);
+        string CouponStatus, byte[]? PhoneEnc, string? ImageFiles, int ImagesPurged, long NextAttempt);
+
+    /// <summary>The item's failure when its resend was dropped because the recipient's phone had been purged.</summary>
+    public const string PhonePurgedCode = "PHONE_PURGED";
+
+    public const string PhonePurgedReason = "수신자 전화번호가 보존 기간 경과로 파기되어 재발송할 수 없습니다.";
 
     private sealed record Texts(string? SenderNumber, string? MmsTitle, string? MmsBody);
+
+    /// <summary>Test seam: runs after the images are staged, before the queue transaction begins.</summary>
+    internal Func<long, CancellationToken, Task>? BeforeQueueTransaction { get; set; }
 
     public async Task<int> StepAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var token = Guid.NewGuid().ToString("N");
-        List<Work> work;
+        LeaseClaimed<Work> claim;
         await using (var c = await connections.OpenAsync(ct))
         {
-            await using var tx = await c.BeginTransactionAsync(ct);
             var campaigns = (await c.QueryAsync<long>(new CommandDefinition(
-                "SELECT id FROM campaigns WHERE status = 'SENDING'", transaction: tx, cancellationToken: ct))).ToArray();
+                "SELECT id FROM campaigns WHERE status = 'SENDING'", cancellationToken: ct))).ToArray();
             if (campaigns.Length == 0)
             {
                 return 0;
             }
 
-            var ids = (await c.QueryAsync<long>(new CommandDefinition(
+            // Read after the claim commits, by our token (D-8.80, LeaseClaim).
+            claim = await LeaseClaim.ClaimAsync<Work>(c, LeaseTable.DeliveryItems,
                 """
                 SELECT id FROM delivery_items
                 WHERE campaign_id IN @campaigns AND status = 'SEND_FAILED' AND resend_due_at <= @now AND (lease_until IS NULL OR lease_until < @now)
                 ORDER BY resend_due_at LIMIT @batch FOR UPDATE SKIP LOCKED
-                """, new { campaigns, now, batch = options.BatchSize }, tx, cancellationToken: ct))).ToArray();
-            if (ids.Length == 0)
-            {
-                return 0;
-            }
-
-            await c.ExecuteAsync(new CommandDefinition("UPDATE delivery_items SET lease_token = @token, lease_until = @until WHERE id IN @ids",
-                new { token, until = now.AddSeconds(pipeline.LeaseSeconds), ids }, tx, cancellationToken: ct));
-            await tx.CommitAsync(ct);
-
-            // Read after the claim commits, by our token: a read inside the claim transaction would use its older snapshot
-            // (the same trap RenderAndQueue had, D-8.80).
-            work = (await c.QueryAsync<Work>(new CommandDefinition(
+                """, new { campaigns, now, batch = options.BatchSize },
                 """
                 SELECT d.id AS ItemId, d.campaign_id AS CampaignId, d.resend_kind AS Kind, k.id AS CouponId, k.coupon_number_enc AS CouponEnc,
                        k.stamp_duty AS StampDuty, k.valid_until AS ValidUntil, k.status AS CouponStatus, r.phone_enc AS PhoneEnc,
@@ -73,9 +70,11 @@ public sealed class Resender(
                 FROM delivery_items d JOIN coupons k ON k.id = d.coupon_id JOIN recipient_list_rows r ON r.list_id = d.list_id AND r.seq = d.seq
                 LEFT JOIN messages m ON m.id = d.message_id
                 WHERE d.id IN @ids AND d.lease_token = @token
-                """, new { ids, token }, cancellationToken: ct))).ToList();
+                """, now.AddSeconds(pipeline.LeaseSeconds), ct);
         }
 
+        var token = claim.Token;
+        var work = claim.Work;
         foreach (var group in work.GroupBy(w => w.CampaignId))
         {
             try
@@ -87,9 +86,7 @@ public sealed class Resender(
                 // Rolled back as a whole: release the claim so the next pass tries again at once instead of after the lease.
                 logger.LogWarning("Campaign {CampaignId}: resend batch rolled back ({Error}); released for the next pass", group.Key, ex.ErrorCode);
                 await using var c = await connections.OpenAsync(ct);
-                await c.ExecuteAsync(new CommandDefinition(
-                    "UPDATE delivery_items SET lease_token = NULL, lease_until = NULL WHERE id IN @ids AND lease_token = @token",
-                    new { ids = group.Select(w => w.ItemId).ToArray(), token }, cancellationToken: ct));
+                await LeaseClaim.ReleaseAsync(c, null, LeaseTable.DeliveryItems, group.Select(w => w.ItemId), token, ct);
             }
         }
 
@@ -99,7 +96,8 @@ public sealed class Resender(
     private async Task ResendCampaignAsync(long campaignId, List<Work> work, string token, CancellationToken ct)
     {
         var today = DateOnly.FromDateTime(Kst.Now(time));
-        var usable = work.Where(w => w.CouponStatus == "UNUSED" && DateOnly.FromDateTime(w.ValidUntil) >= today).ToList();
+        // A NULL phone was destroyed by the personal-data purge (D-8.43): nobody to send to; QueueAsync drops that resend.
+        var usable = work.Where(w => w.PhoneEnc is not null && w.CouponStatus == "UNUSED" && DateOnly.FromDateTime(w.ValidUntil) >= today).ToList();
         var staged = new Dictionary<long, string>();
         foreach (var w in usable)
         {
@@ -128,9 +126,25 @@ public sealed class Resender(
 
     private async Task QueueAsync(long campaignId, List<Work> work, List<Work> usable, Dictionary<long, string> staged, string token, DateOnly today, CancellationToken ct)
     {
+        if (BeforeQueueTransaction is { } before)
+        {
+            await before(campaignId, ct);
+        }
+
         var now = time.GetUtcNow().UtcDateTime;
         await using var c = await connections.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
+        // First statement (D-8.100): a campaign paused or cancelled since the claim gets no resend message; its resends
+        // stay due (leases released) for after a resume.
+        if (!await CampaignRunGate.StillRunningAsync(c, tx, campaignId, ct))
+        {
+            await LeaseClaim.ReleaseAsync(c, tx, LeaseTable.DeliveryItems, work.Select(w => w.ItemId), token, ct);
+            await tx.CommitAsync(ct);
+            stager.Delete(staged.Values);
+            logger.LogInformation("Campaign {CampaignId} stopped while {Count} resends were prepared; released, nothing queued", campaignId, work.Count);
+            return;
+        }
+
         var stillMine = (await c.QueryAsync<long>(new CommandDefinition(
             """
             SELECT d.id FROM delivery_items d JOIN coupons k ON k.id = d.coupon_id
@@ -143,7 +157,7 @@ public sealed class Resender(
             new { campaignId }, tx, cancellationToken: ct));
         var messages = ready.Select(w => new OutgoingMms
         {
-            Phone = pii.Decrypt(w.PhoneEnc),
+            Phone = pii.Decrypt(w.PhoneEnc!), // usable items only: never purged
             CallbackNumber = texts.SenderNumber ?? "",
             Title = texts.MmsTitle ?? "",
             Body = texts.MmsBody ?? "",
@@ -186,6 +200,20 @@ public sealed class Resender(
             UPDATE delivery_items d JOIN coupons k ON k.id = d.coupon_id SET d.resend_kind = NULL, d.resend_due_at = NULL, d.lease_token = NULL, d.lease_until = NULL, d.updated_at = @now
             WHERE d.id IN @ids AND d.lease_token = @token AND d.status = 'SEND_FAILED' AND (k.status <> 'UNUSED' OR k.valid_until < @today)
             """, new { ids = work.Select(w => w.ItemId).ToArray(), token, now, today = today.ToDateTime(TimeOnly.MinValue) }, tx, cancellationToken: ct));
+        var purged = work.Where(w => w.PhoneEnc is null).Select(w => w.ItemId).ToArray();
+        if (purged.Length > 0)
+        {
+            // The recipient's phone was purged (D-8.43): the resend is not possible. The item stays SEND_FAILED with this
+            // reason (its message keeps the delivery code), and the code is no resend-recommended one, so 실패 건 재시도 skips it (D-8.102).
+            var dropped = await c.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE delivery_items SET resend_kind = NULL, resend_due_at = NULL, lease_token = NULL, lease_until = NULL,
+                  failure_code = @code, failure_reason = @reason, updated_at = @now
+                WHERE id IN @purged AND lease_token = @token AND status = 'SEND_FAILED'
+                """, new { purged, token, now, code = PhonePurgedCode, reason = PhonePurgedReason }, tx, cancellationToken: ct));
+            logger.LogWarning("Campaign {CampaignId}: {Count} resends dropped, the recipients' phone numbers were purged", campaignId, dropped);
+        }
+
         await tx.CommitAsync(ct);
         stager.Delete(staged.Where(s => !ready.Any(r => r.ItemId == s.Key)).Select(s => s.Value));
         if (ready.Count > 0)

@@ -398,6 +398,8 @@
     ];
     if (p.stopReason) stats.push(['중단 사유', p.stopReason]);
     if (p.inDoubtOrders) stats.push(['발급 확인 필요', CD.fmt.number(p.inDoubtOrders) + '건']);
+    // Warnings of a running campaign, e.g. items still not queued 5 minutes after the send time (spec §5.1).
+    (p.warnings || []).forEach((w) => stats.push(['경고', h('span', { class: 'text-danger', dataset: { warning: w.code }, text: w.message })]));
     const dl = CD.clear(CD.$('#progress-stats'));
     stats.forEach(([label, value]) => {
       dl.appendChild(h('dt', { class: 'col-5 col-md-3 text-body-secondary', text: label }));

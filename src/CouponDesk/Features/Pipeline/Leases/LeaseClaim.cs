@@ -1,0 +1,54 @@
+using Dapper;
+using MySqlConnector;
+
+namespace CouponDesk.Features.Pipeline.Leases;
+
+/// <summary>A table whose rows workers claim with a lease (<c>lease_token</c> CHAR(32), <c>lease_until</c> DATETIME(6)).</summary>
+public sealed record LeaseTable(string Name, string Key)
+{
+    public static readonly LeaseTable DeliveryItems = new("delivery_items", "id");
+
+    public static readonly LeaseTable CouponCancels = new("coupon_cancels", "coupon_id");
+}
+
+/// <summary>What a claim got: its lease token, the claimed keys and the work read for them (empty when nothing was due).</summary>
+public sealed record LeaseClaimed<TWork>(string Token, long[] Ids, List<TWork> Work);
+
+/// <summary>
+/// The pipeline's claim pattern in one place (D-8.1, D-8.80, D-8.101): a short transaction locks due rows with the
+/// caller's <c>… FOR UPDATE SKIP LOCKED</c> select, stamps them with a fresh lease token and commits; only THEN is the
+/// work read, by key and token, in a fresh snapshot. A read inside the claim transaction would see its REPEATABLE READ
+/// snapshot, which can be older than the rows the locking select just took (rows another worker committed in between
+/// are missing from joins): claimed items then sat leased and unworked until the lease ran out.
+/// </summary>
+public static class LeaseClaim
+{
+    /// <param name="lockSql">Selects the keys to claim, locking them (<c>FOR UPDATE SKIP LOCKED</c>); its parameters are <paramref name="lockArgs"/>.</param>
+    /// <param name="readSql">Reads the work of the claimed rows; gets <c>@ids</c> and <c>@token</c> and must filter on both.</param>
+    public static async Task<LeaseClaimed<TWork>> ClaimAsync<TWork>(
+        MySqlConnection c, LeaseTable table, string lockSql, object lockArgs, string readSql, DateTime leaseUntil, CancellationToken ct)
+    {
+        var token = Guid.NewGuid().ToString("N");
+        long[] ids;
+        await using (var tx = await c.BeginTransactionAsync(ct))
+        {
+            ids = (await c.QueryAsync<long>(new CommandDefinition(lockSql, lockArgs, tx, cancellationToken: ct))).ToArray();
+            if (ids.Length == 0)
+            {
+                return new LeaseClaimed<TWork>(token, [], []);
+            }
+
+            await c.ExecuteAsync(new CommandDefinition($"UPDATE {table.Name} SET lease_token = @token, lease_until = @leaseUntil WHERE {table.Key} IN @ids",
+                new { token, leaseUntil, ids }, tx, cancellationToken: ct));
+            await tx.CommitAsync(ct);
+        }
+
+        var work = (await c.QueryAsync<TWork>(new CommandDefinition(readSql, new { ids, token }, cancellationToken: ct))).ToList();
+        return new LeaseClaimed<TWork>(token, ids, work);
+    }
+
+    /// <summary>Hands claimed rows back at once (instead of after the lease); only rows still under <paramref name="token"/>.</summary>
+    public static Task<int> ReleaseAsync(MySqlConnection c, MySqlTransaction? tx, LeaseTable table, IEnumerable<long> ids, string token, CancellationToken ct) =>
+        c.ExecuteAsync(new CommandDefinition($"UPDATE {table.Name} SET lease_token = NULL, lease_until = NULL WHERE {table.Key} IN @ids AND lease_token = @token",
+            new { ids = ids.ToArray(), token }, tx, cancellationToken: ct));
+}
