@@ -35,6 +35,7 @@ public sealed class CouponCancelPageTests(WebUiFixture fixture)
             var link = page.Locator("#stat-cancels-link");
             await Assertions.Expect(link).ToBeVisibleAsync();
             await Assertions.Expect(link).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^[1-9][0-9]*건$"));
+            await browser.ScreenshotAsync("coupon-cancels-dashboard");
             await link.ClickAsync();
             await page.WaitForURLAsync("**/in-doubt.html#coupon-cancels");
             await browser.ReadyAsync();
@@ -73,6 +74,7 @@ public sealed class CouponCancelPageTests(WebUiFixture fixture)
             await page.SelectOptionAsync("#cancel-state", "all");
             await page.ClickAsync("#cancels-search");
             await Assertions.Expect(gaveUpRow).ToContainTextAsync("취소 완료");
+            await Assertions.Expect(refusedRow).ToContainTextAsync("별도 정산 완료");
             await Assertions.Expect(refusedRow).ToContainTextAsync("사유: 공급사 정산 담당과 환불 처리 완료");
             await Assertions.Expect(refusedRow).ToContainTextAsync(admin.LoginId);
             await browser.ScreenshotAsync("coupon-cancels-all");

@@ -155,6 +155,7 @@ public sealed class CouponCancelTests(InDoubtFactory factory) : IClassFixture<In
         var resolved = await (await admin.PostAsJsonAsync($"/api/reconciliation/coupon-cancels/{couponId}/resolve", new { reason = "공급사 정산 담당과 환불 처리 완료 (고객 010-0000-1234)" })).JsonAsync(HttpStatusCode.OK);
 
         Assert.Equal("DONE", resolved.GetProperty("state").GetString());
+        Assert.Equal("별도 정산 완료", resolved.GetProperty("stateLabel").GetString());
         Assert.False(string.IsNullOrEmpty(resolved.GetProperty("resolvedBy").GetString()));
         Assert.Equal("공급사 정산 담당과 환불 처리 완료 (고객 010-****-1234)", resolved.GetProperty("resolvedReason").GetString());
         var again = await (await admin.PostAsJsonAsync($"/api/reconciliation/coupon-cancels/{couponId}/resolve", new { reason = "다시" })).JsonAsync(HttpStatusCode.Conflict);

@@ -63,7 +63,7 @@ public sealed class CouponCancelQueries(DbConnectionFactory connections)
         int Price, string? ResolvedBy, DateTime? ResolvedAt, string? ResolvedReason)
     {
         public CouponCancelItem ToItem() => new(CouponId, CampaignId, EventName, Source, CouponCancelFilter.SourceLabel(Source), State,
-            CouponCancelFilter.StateLabel(State), Attempts, ManualRetries, CreatedAt, FirstAttemptAt, LastAttemptAt, LastCode, DescribeLast(LastCode, LastError),
+            CouponCancelFilter.StateLabel(State, ResolvedAt is not null), Attempts, ManualRetries, CreatedAt, FirstAttemptAt, LastAttemptAt, LastCode, DescribeLast(LastCode, LastError),
             InDoubtOrderQueries.Mask(Last4), GoodsId, GoodsName, FaceValue, Price, ResolvedBy, ResolvedAt,
             ResolvedReason is null ? null : SensitiveDataMasker.Mask(ResolvedReason));
     }

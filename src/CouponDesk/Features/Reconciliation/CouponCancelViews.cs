@@ -45,8 +45,10 @@ public static class CouponCancelFilter
 
     public static readonly string[] Values = [Open, CouponCancelState.GaveUp, CouponCancelState.Refused, Resolved, All];
 
-    public static string StateLabel(string state) => state switch
+    /// <summary>A DONE row an ADMIN resolved reads differently from one COUFUN cancelled.</summary>
+    public static string StateLabel(string state, bool resolvedByPerson) => state switch
     {
+        CouponCancelState.Done when resolvedByPerson => "별도 정산 완료",
         CouponCancelState.GaveUp => "자동 재시도 중단",
         CouponCancelState.Refused => "공급사 취소 거절",
         CouponCancelState.Retry => "재시도 대기",
