@@ -13,6 +13,7 @@ public sealed record Dashboard(
     IReadOnlyList<RunningCampaign> RunningCampaigns,
     IReadOnlyList<UpcomingCampaign> UpcomingCampaigns,
     int InDoubtOrders,
+    int GaveUpCouponCancels,
     SystemState System);
 
 /// <summary>Messages handed to the agent with a send time today (KST).</summary>

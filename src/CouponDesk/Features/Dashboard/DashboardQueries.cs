@@ -16,7 +16,9 @@ public sealed class DashboardQueries(DbConnectionFactory connections, CampaignBo
         var running = await board.RunningAsync(c, ct);
         var upcoming = await board.UpcomingAsync(c, ct);
         var inDoubt = await c.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM issuance_orders WHERE status = 'IN_DOUBT'", cancellationToken: ct));
+        // Coupons the cancel follow-up gave up on (공급사 취소 실패): money lost unless a person acts.
+        var gaveUp = await c.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM coupon_cancels WHERE state = 'GAVE_UP'", cancellationToken: ct));
         var state = await system.ReadAsync(c, ct);
-        return new Dashboard(time.GetUtcNow().UtcDateTime, period, sending, rates, failures, running, upcoming, inDoubt, state);
+        return new Dashboard(time.GetUtcNow().UtcDateTime, period, sending, rates, failures, running, upcoming, inDoubt, gaveUp, state);
     }
 }

@@ -15,6 +15,9 @@ public static class ReconciliationSetup
         services.AddSingleton<DailyReconciliation>();
         services.AddSingleton<DailySummary>();
         services.AddEndpointModule<InDoubtEndpoints>();
+        services.AddSingleton<CouponCancelQueries>();
+        services.AddSingleton<CouponCancelActions>();
+        services.AddEndpointModule<CouponCancelEndpoints>();
         services.AddSingleton<IJobRegistration>(new DailySummary.Registration());
         services.AddEncryptedColumn("in_doubt_cancels", "coupon_number_enc");
         services.AddPiiPurgeStep<RecipientPiiPurge>();

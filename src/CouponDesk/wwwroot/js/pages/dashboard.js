@@ -86,6 +86,14 @@
     CD.$('#stat-success').textContent = percent(d.successRate.today);
     CD.$('#stat-success-7d').textContent = percent(d.successRate.last7Days);
     CD.$('#stat-indoubt').textContent = CD.fmt.number(d.inDoubtOrders) + '건';
+    // Coupons we could not cancel at COUFUN (공급사 취소 실패): a link to the list for those who may open it.
+    const cancels = CD.fmt.number(d.gaveUpCouponCancels) + '건';
+    const canOpen = CD.can(state.me.role, 'in-doubt');
+    CD.$('#stat-cancels-link').textContent = cancels;
+    CD.$('#stat-cancels-link').hidden = !canOpen;
+    CD.$('#stat-cancels-count').textContent = cancels;
+    CD.$('#stat-cancels-count').hidden = canOpen;
+    CD.$('#stat-cancels').classList.toggle('text-danger', d.gaveUpCouponCancels > 0);
     CD.$('#stat-upcoming').textContent = CD.fmt.number(d.upcomingCampaigns.length) + '건';
     const warned = d.upcomingCampaigns.filter((c) => c.warnings.length > 0).length;
     CD.$('#stat-upcoming-note').textContent = warned ? '준비 경고 ' + warned + '건' : '준비 경고 없음';

@@ -32,7 +32,8 @@
         event.preventDefault();
         loadDaily(daily).catch((e) => CD.forms.showError(daily, e));
       });
-      await Promise.all([search(form, false), loadDaily(daily)]);
+      // 공급사 취소 실패 (coupon-cancels.js) lives on this page too: the other thing an ADMIN settles with the supplier.
+      await Promise.all([search(form, false), loadDaily(daily), CD.couponCancels.init(me)]);
     }
   });
 
