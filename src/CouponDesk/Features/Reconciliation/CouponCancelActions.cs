@@ -35,34 +35,32 @@ public sealed class CouponCancelActions(DbConnectionFactory connections, AuditTr
 
     private sealed record Locked(string State, long? CampaignId, int Attempts, DateTime? FirstAttemptAt, string? LastCode);
 
-    public async Task<CouponCancelActionResult> RetryAsync(long couponId, string reason, AuditActor actor, CancellationToken ct)
-    {
-        var now = time.GetUtcNow().UtcDateTime;
-        await using var c = await connections.OpenAsync(ct);
-        await using var tx = await c.BeginTransactionAsync(ct);
-        var row = await LockAsync(c, tx, couponId, ct);
-        if (row is null)
-        {
-            return new CouponCancelActionResult(CouponCancelOutcome.NotFound);
-        }
-
-        if (row.State != CouponCancelState.GaveUp)
-        {
-            return new CouponCancelActionResult(CouponCancelOutcome.WrongState, await queries.GetAsync(couponId, ct));
-        }
-
-        await c.ExecuteAsync(new CommandDefinition(
+    public Task<CouponCancelActionResult> RetryAsync(long couponId, string reason, AuditActor actor, CancellationToken ct) =>
+        ActAsync(couponId, reason, actor, RetriedAction, [CouponCancelState.GaveUp], (c, tx, now) => c.ExecuteAsync(new CommandDefinition(
             """
             UPDATE coupon_cancels SET state = 'RETRY', next_attempt_at = @now, first_attempt_at = @now, finished_at = NULL, lease_token = NULL, lease_until = NULL,
               manual_retries = manual_retries + 1, updated_at = @now
             WHERE coupon_id = @couponId AND state = 'GAVE_UP'
-            """, new { couponId, now }, tx, cancellationToken: ct));
-        await audit.WriteAsync(Entry(actor, RetriedAction, couponId, reason, row), c, tx, ct);
-        await tx.CommitAsync(ct);
-        return new CouponCancelActionResult(CouponCancelOutcome.Done, await queries.GetAsync(couponId, ct));
-    }
+            """, new { couponId, now }, tx, cancellationToken: ct)), ct);
 
-    public async Task<CouponCancelActionResult> ResolveAsync(long couponId, string reason, AuditActor actor, CancellationToken ct)
+    public Task<CouponCancelActionResult> ResolveAsync(long couponId, string reason, AuditActor actor, CancellationToken ct) =>
+        ActAsync(couponId, reason, actor, ResolvedAction, [CouponCancelState.GaveUp, CouponCancelState.Refused], async (c, tx, now) =>
+        {
+            await c.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE coupon_cancels SET state = 'DONE', resolved_by = @by, resolved_at = @now, resolved_reason = @reason, finished_at = @now,
+                  lease_token = NULL, lease_until = NULL, updated_at = @now
+                WHERE coupon_id = @couponId AND state IN ('GAVE_UP', 'REFUSED')
+                """, new { couponId, now, by = actor.UserId, reason }, tx, cancellationToken: ct));
+            return await c.ExecuteAsync(new CommandDefinition(
+                "UPDATE coupons SET status = @cancelled, updated_at = @now WHERE id = @couponId AND status = @unused",
+                new { couponId, now, cancelled = CouponStatus.Cancelled, unused = CouponStatus.Unused }, tx, cancellationToken: ct));
+        }, ct);
+
+    /// <summary>One transaction: lock the row, check its state, change it, write the audit row; a refusal changes nothing.</summary>
+    private async Task<CouponCancelActionResult> ActAsync(
+        long couponId, string reason, AuditActor actor, string action, string[] allowedStates,
+        Func<MySqlConnector.MySqlConnection, MySqlConnector.MySqlTransaction, DateTime, Task<int>> change, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var c = await connections.OpenAsync(ct);
@@ -73,21 +71,13 @@ public sealed class CouponCancelActions(DbConnectionFactory connections, AuditTr
             return new CouponCancelActionResult(CouponCancelOutcome.NotFound);
         }
 
-        if (row.State is not (CouponCancelState.GaveUp or CouponCancelState.Refused))
+        if (!allowedStates.Contains(row.State))
         {
             return new CouponCancelActionResult(CouponCancelOutcome.WrongState, await queries.GetAsync(couponId, ct));
         }
 
-        await c.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE coupon_cancels SET state = 'DONE', resolved_by = @by, resolved_at = @now, resolved_reason = @reason, finished_at = @now,
-              lease_token = NULL, lease_until = NULL, updated_at = @now
-            WHERE coupon_id = @couponId AND state IN ('GAVE_UP', 'REFUSED')
-            """, new { couponId, now, by = actor.UserId, reason }, tx, cancellationToken: ct));
-        await c.ExecuteAsync(new CommandDefinition(
-            "UPDATE coupons SET status = @cancelled, updated_at = @now WHERE id = @couponId AND status = @unused",
-            new { couponId, now, cancelled = CouponStatus.Cancelled, unused = CouponStatus.Unused }, tx, cancellationToken: ct));
-        await audit.WriteAsync(Entry(actor, ResolvedAction, couponId, reason, row), c, tx, ct);
+        await change(c, tx, now);
+        await audit.WriteAsync(Entry(actor, action, couponId, reason, row), c, tx, ct);
         await tx.CommitAsync(ct);
         return new CouponCancelActionResult(CouponCancelOutcome.Done, await queries.GetAsync(couponId, ct));
     }

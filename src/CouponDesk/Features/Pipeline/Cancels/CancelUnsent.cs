@@ -37,92 +37,85 @@ public sealed class CancelUnsent(
     public async Task<CancelUnsentResult> CancelAsync(long id, string reason, AuditActor actor, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        int cancelled;
-        long[] couponIds;
-        for (var attempt = 1; ; attempt++)
+        var cancelled = 0;
+        long[] couponIds = [];
+        // A worker claiming the same items can make this transaction a deadlock victim; it is then run again whole.
+        var refusal = await DeadlockRetry.RunAsync<CancelUnsentResult?>(async () =>
         {
-            try
+            await using var c = await connections.OpenAsync(ct);
+            await using var tx = await c.BeginTransactionAsync(ct);
+            var status = await c.ExecuteScalarAsync<string?>(new CommandDefinition(
+                "SELECT status FROM campaigns WHERE id = @id AND deleted_at IS NULL FOR UPDATE", new { id }, tx, cancellationToken: ct));
+            if (status is null)
             {
-                await using (var c = await connections.OpenAsync(ct))
+                return new CancelUnsentResult(0, 0, 0) { NotFound = true };
+            }
+
+            if (status is not (CampaignStatus.Paused or CampaignStatus.Error))
+            {
+                return Refuse("CAMPAIGN_NOT_STOPPED", "미발송분 취소는 일시정지 또는 오류 상태에서만 할 수 있습니다. 먼저 발송을 일시정지해 주세요.");
+            }
+
+            // Only stopped campaigns get here, so no render batch can pass the gate; locked anyway, like every stop (D-8.100).
+            await CampaignRunGate.CloseAsync(c, tx, id, ct);
+            var taken = await c.ExecuteScalarAsync<int>(new CommandDefinition(
+                "SELECT COUNT(*) FROM messages WHERE campaign_id = @id AND status NOT IN ('READY', 'WITHDRAWN')", new { id }, tx, cancellationToken: ct));
+            if (taken == 0)
+            {
+                return Refuse("SENDING_NOT_STARTED", "아직 통신사로 넘어간 메시지가 없습니다. 미발송분 취소 대신 일괄취소를 이용해 주세요.");
+            }
+
+            // Unsent items first, then the ready rows: a render batch committing in between (it holds the item locks, so the
+            // UPDATE waits for it) has queued its items by then, and the locking read of the withdrawal sees them.
+            cancelled = await c.ExecuteAsync(new CommandDefinition(
+                "UPDATE delivery_items SET status = 'CANCELLED', lease_token = NULL, lease_until = NULL, updated_at = @now WHERE campaign_id = @id AND status IN ('PENDING', 'ISSUED')",
+                new { id, now }, tx, cancellationToken: ct));
+            // Orders never called buy nothing: they fail here and their items are cancelled (as C11 does).
+            cancelled += await c.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE delivery_items SET status = 'CANCELLED', updated_at = @now
+                WHERE campaign_id = @id AND status = 'ISSUING' AND order_id IN (SELECT o.id FROM issuance_orders o WHERE o.campaign_id = @id AND o.status = 'PLANNED')
+                """, new { id, now }, tx, cancellationToken: ct));
+            await c.ExecuteAsync(new CommandDefinition(
+                "UPDATE issuance_orders SET status = 'FAILED', failure = 'cancelled before the call', finished_at = @now, updated_at = @now WHERE campaign_id = @id AND status = 'PLANNED'",
+                new { id, now }, tx, cancellationToken: ct));
+            var (withdrawnItems, bestEffortItems) = await WithdrawReadyAsync(c, tx, id, now, ct);
+            cancelled += withdrawnItems;
+            var droppedResends = await c.ExecuteAsync(new CommandDefinition(
+                "UPDATE delivery_items SET resend_kind = NULL, resend_due_at = NULL, updated_at = @now WHERE campaign_id = @id AND status = 'SEND_FAILED' AND resend_due_at IS NOT NULL",
+                new { id, now }, tx, cancellationToken: ct));
+            await c.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT IGNORE INTO coupon_cancels (coupon_id, campaign_id, item_id, source, state, next_attempt_at, created_at, updated_at)
+                SELECT d.coupon_id, d.campaign_id, d.id, @source, 'PENDING', IF(d.id IN @bestEffort, @later, @now), @now, @now
+                FROM delivery_items d JOIN coupons k ON k.id = d.coupon_id
+                WHERE d.campaign_id = @id AND d.status = 'CANCELLED' AND k.status = 'UNUSED'
+                """, new { id, now, later = now.AddSeconds(options.BestEffortGraceSeconds), bestEffort = bestEffortItems.DefaultIfEmpty(0).ToArray(), source = CouponCancelSource.PartialCancel },
+                tx, cancellationToken: ct));
+            couponIds = (await c.QueryAsync<long>(new CommandDefinition(
+                "SELECT coupon_id FROM coupon_cancels WHERE campaign_id = @id AND state IN ('PENDING', 'RETRY')", new { id }, tx, cancellationToken: ct))).ToArray();
+            await c.ExecuteAsync(new CommandDefinition(
+                "UPDATE campaigns SET status = 'CANCELLING', cancel_reason = @reason, cancelled_by = @user, cancelled_at = @now, updated_at = @now, version = version + 1 WHERE id = @id",
+                new { id, reason, user = actor.UserId, now }, tx, cancellationToken: ct));
+            await audit.WriteAsync(actor.Entry("campaign.cancel-unsent") with
+            {
+                TargetType = "campaign",
+                TargetId = id.ToString(CultureInfo.InvariantCulture),
+                Reason = reason,
+                Details = new Dictionary<string, string?>
                 {
-                    await using var tx = await c.BeginTransactionAsync(ct);
-                    var status = await c.ExecuteScalarAsync<string?>(new CommandDefinition(
-                        "SELECT status FROM campaigns WHERE id = @id AND deleted_at IS NULL FOR UPDATE", new { id }, tx, cancellationToken: ct));
-                    if (status is null)
-                    {
-                        return new CancelUnsentResult(0, 0, 0) { NotFound = true };
-                    }
-
-                    if (status is not (CampaignStatus.Paused or CampaignStatus.Error))
-                    {
-                        return Refuse("CAMPAIGN_NOT_STOPPED", "미발송분 취소는 일시정지 또는 오류 상태에서만 할 수 있습니다. 먼저 발송을 일시정지해 주세요.");
-                    }
-
-                    // Only stopped campaigns get here, so no render batch can pass the gate; locked anyway, like every stop (D-8.100).
-                    await CampaignRunGate.CloseAsync(c, tx, id, ct);
-                    var taken = await c.ExecuteScalarAsync<int>(new CommandDefinition(
-                        "SELECT COUNT(*) FROM messages WHERE campaign_id = @id AND status NOT IN ('READY', 'WITHDRAWN')", new { id }, tx, cancellationToken: ct));
-                    if (taken == 0)
-                    {
-                        return Refuse("SENDING_NOT_STARTED", "아직 통신사로 넘어간 메시지가 없습니다. 미발송분 취소 대신 일괄취소를 이용해 주세요.");
-                    }
-
-                    // Unsent items first, then the ready rows: a render batch committing in between (it holds the item locks, so the
-                    // UPDATE waits for it) has queued its items by then, and the locking read of the withdrawal sees them.
-                    cancelled = await c.ExecuteAsync(new CommandDefinition(
-                        "UPDATE delivery_items SET status = 'CANCELLED', lease_token = NULL, lease_until = NULL, updated_at = @now WHERE campaign_id = @id AND status IN ('PENDING', 'ISSUED')",
-                        new { id, now }, tx, cancellationToken: ct));
-                    // Orders never called buy nothing: they fail here and their items are cancelled (as C11 does).
-                    cancelled += await c.ExecuteAsync(new CommandDefinition(
-                        """
-                        UPDATE delivery_items SET status = 'CANCELLED', updated_at = @now
-                        WHERE campaign_id = @id AND status = 'ISSUING' AND order_id IN (SELECT o.id FROM issuance_orders o WHERE o.campaign_id = @id AND o.status = 'PLANNED')
-                        """, new { id, now }, tx, cancellationToken: ct));
-                    await c.ExecuteAsync(new CommandDefinition(
-                        "UPDATE issuance_orders SET status = 'FAILED', failure = 'cancelled before the call', finished_at = @now, updated_at = @now WHERE campaign_id = @id AND status = 'PLANNED'",
-                        new { id, now }, tx, cancellationToken: ct));
-                    var (withdrawnItems, bestEffortItems) = await WithdrawReadyAsync(c, tx, id, now, ct);
-                    cancelled += withdrawnItems;
-                    var droppedResends = await c.ExecuteAsync(new CommandDefinition(
-                        "UPDATE delivery_items SET resend_kind = NULL, resend_due_at = NULL, updated_at = @now WHERE campaign_id = @id AND status = 'SEND_FAILED' AND resend_due_at IS NOT NULL",
-                        new { id, now }, tx, cancellationToken: ct));
-                    await c.ExecuteAsync(new CommandDefinition(
-                        """
-                        INSERT IGNORE INTO coupon_cancels (coupon_id, campaign_id, item_id, source, state, next_attempt_at, created_at, updated_at)
-                        SELECT d.coupon_id, d.campaign_id, d.id, @source, 'PENDING', IF(d.id IN @bestEffort, @later, @now), @now, @now
-                        FROM delivery_items d JOIN coupons k ON k.id = d.coupon_id
-                        WHERE d.campaign_id = @id AND d.status = 'CANCELLED' AND k.status = 'UNUSED'
-                        """, new { id, now, later = now.AddSeconds(options.BestEffortGraceSeconds), bestEffort = bestEffortItems.DefaultIfEmpty(0).ToArray(), source = CouponCancelSource.PartialCancel },
-                        tx, cancellationToken: ct));
-                    couponIds = (await c.QueryAsync<long>(new CommandDefinition(
-                        "SELECT coupon_id FROM coupon_cancels WHERE campaign_id = @id AND state IN ('PENDING', 'RETRY')", new { id }, tx, cancellationToken: ct))).ToArray();
-                    await c.ExecuteAsync(new CommandDefinition(
-                        "UPDATE campaigns SET status = 'CANCELLING', cancel_reason = @reason, cancelled_by = @user, cancelled_at = @now, updated_at = @now, version = version + 1 WHERE id = @id",
-                        new { id, reason, user = actor.UserId, now }, tx, cancellationToken: ct));
-                    await audit.WriteAsync(actor.Entry("campaign.cancel-unsent") with
-                    {
-                        TargetType = "campaign",
-                        TargetId = id.ToString(CultureInfo.InvariantCulture),
-                        Reason = reason,
-                        Details = new Dictionary<string, string?>
-                        {
-                            ["from"] = status,
-                            ["cancelledItems"] = cancelled.ToString(CultureInfo.InvariantCulture),
-                            ["droppedAutoResends"] = droppedResends.ToString(CultureInfo.InvariantCulture),
-                            ["couponsToCancel"] = couponIds.Length.ToString(CultureInfo.InvariantCulture),
-                        },
-                    }, c, tx, ct);
-                    await tx.CommitAsync(ct);
-                }
-
-                break;
-            }
-            catch (MySqlConnector.MySqlException e) when (e.ErrorCode == MySqlConnector.MySqlErrorCode.LockDeadlock && attempt < 3)
-            {
-                // InnoDB chose this transaction as the deadlock victim (a worker was claiming the same items) and rolled it
-                // back whole; nothing was written, so running it again is safe.
-                logger.LogWarning("Campaign {CampaignId}: cancel-unsent hit a deadlock (attempt {Attempt}); retrying", id, attempt);
-            }
+                    ["from"] = status,
+                    ["cancelledItems"] = cancelled.ToString(CultureInfo.InvariantCulture),
+                    ["droppedAutoResends"] = droppedResends.ToString(CultureInfo.InvariantCulture),
+                    ["couponsToCancel"] = couponIds.Length.ToString(CultureInfo.InvariantCulture),
+                },
+            }, c, tx, ct);
+            await tx.CommitAsync(ct);
+            return null;
+        }, logger, "cancel-unsent");
+        if (refusal is not null)
+        {
+            return refusal;
         }
 
         // Cancel the coupons now, so the answer can say how it went; whatever fails is followed up by the worker.

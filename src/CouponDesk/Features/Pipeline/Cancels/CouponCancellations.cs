@@ -118,36 +118,28 @@ public sealed class CouponCancellations(
             _ => CouponCancelState.Retry,
         };
         var error = result is null ? "coupon number not found" : result.Failure ?? (result.ResultCode is null ? null : $"{result.ResultCode} {result.ResultMessage}");
-        // The outcome is written in a short transaction guarded by our lease token. InnoDB may pick it as a deadlock
-        // victim (another worker claiming the campaign's rows at the same moment); it was rolled back whole, so it is run
-        // again rather than losing what COUFUN answered.
-        for (var attempt = 1; ; attempt++)
+        // The outcome is written in a short transaction guarded by our lease token; a deadlock victim is run again
+        // rather than losing what COUFUN answered.
+        await DeadlockRetry.RunAsync(async () =>
         {
-            try
+            await using var c = await connections.OpenAsync(ct);
+            await using var tx = await c.BeginTransactionAsync(ct);
+            var mine = await c.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE coupon_cancels SET state = @state, attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, @now), last_attempt_at = @now,
+                  next_attempt_at = IF(@state = 'RETRY', DATE_ADD(@now, INTERVAL @retry SECOND), next_attempt_at), last_code = @code, last_error = @error,
+                  finished_at = IF(@state = 'RETRY', NULL, @now), lease_token = NULL, lease_until = NULL, updated_at = @now
+                WHERE coupon_id = @id AND lease_token = @token
+                """, new { state, now, retry = options.RetrySeconds, code = result?.ResultCode, error = Truncate(error, 300), id = row.CouponId, token }, tx, cancellationToken: ct));
+            if (mine == 1 && state == CouponCancelState.Done)
             {
-                await using var c = await connections.OpenAsync(ct);
-                await using var tx = await c.BeginTransactionAsync(ct);
-                var mine = await c.ExecuteAsync(new CommandDefinition(
-                    """
-                    UPDATE coupon_cancels SET state = @state, attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, @now), last_attempt_at = @now,
-                      next_attempt_at = IF(@state = 'RETRY', DATE_ADD(@now, INTERVAL @retry SECOND), next_attempt_at), last_code = @code, last_error = @error,
-                      finished_at = IF(@state = 'RETRY', NULL, @now), lease_token = NULL, lease_until = NULL, updated_at = @now
-                    WHERE coupon_id = @id AND lease_token = @token
-                    """, new { state, now, retry = options.RetrySeconds, code = result?.ResultCode, error = Truncate(error, 300), id = row.CouponId, token }, tx, cancellationToken: ct));
-                if (mine == 1 && state == CouponCancelState.Done)
-                {
-                    await c.ExecuteAsync(new CommandDefinition(
-                        "UPDATE coupons SET status = 'CANCELLED', updated_at = @now WHERE id = @id", new { id = row.CouponId, now }, tx, cancellationToken: ct));
-                }
+                await c.ExecuteAsync(new CommandDefinition(
+                    "UPDATE coupons SET status = 'CANCELLED', updated_at = @now WHERE id = @id", new { id = row.CouponId, now }, tx, cancellationToken: ct));
+            }
 
-                await tx.CommitAsync(ct);
-                break;
-            }
-            catch (MySqlConnector.MySqlException e) when (e.ErrorCode == MySqlConnector.MySqlErrorCode.LockDeadlock && attempt < 3)
-            {
-                logger.LogWarning("Cancelling coupon {CouponId}: storing the outcome hit a deadlock (attempt {Attempt}); retrying", row.CouponId, attempt);
-            }
-        }
+            await tx.CommitAsync(ct);
+            return 0;
+        }, logger, "coupon cancel outcome");
 
         if (state != CouponCancelState.Done)
         {
