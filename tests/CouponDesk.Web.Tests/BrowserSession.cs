@@ -4,7 +4,7 @@ namespace CouponDesk.Web.Tests;
 
 /// <summary>
 /// One browser context (a fresh profile: its own sessionStorage) with one page, recording every console error,
-/// uncaught exception and failed request so that a test can assert there were none.
+/// uncaught exception, 5xx answer and failed request so that a test can assert there were none.
 /// </summary>
 public sealed class BrowserSession : IAsyncDisposable
 {
@@ -26,13 +26,31 @@ public sealed class BrowserSession : IAsyncDisposable
                 }
             }
         };
-        page.PageError += (_, error) =>
+        page.PageError += (_, error) => Record($"page error: {error}");
+        page.Response += (_, response) =>
         {
-            lock (errors)
+            if (response.Status >= 500)
             {
-                errors.Add($"page error: {error}");
+                Record($"{response.Status} {response.Request.Method} {response.Url}");
             }
         };
+        // A request the browser gave up on (connection refused, reset, blocked); a fetch the page itself aborted —
+        // leaving the page, or stopping a progress stream — is not a failure.
+        page.RequestFailed += (_, request) =>
+        {
+            if (request.Failure is { } failure && !failure.Contains("ERR_ABORTED", StringComparison.Ordinal))
+            {
+                Record($"request failed: {request.Method} {request.Url} ({failure})");
+            }
+        };
+    }
+
+    private void Record(string error)
+    {
+        lock (errors)
+        {
+            errors.Add(error);
+        }
     }
 
     public IBrowserContext Context { get; }
