@@ -74,7 +74,8 @@ public sealed class BrowserSession : IAsyncDisposable
         }
     }
 
-    public static async Task<BrowserSession> OpenAsync(WebUiFixture fixture, int width = 1280, int height = 800)
+    /// <summary>A fresh browser context on the fixture's back office, or on <paramref name="baseAddress"/> (a test's own host).</summary>
+    public static async Task<BrowserSession> OpenAsync(WebUiFixture fixture, int width = 1280, int height = 800, Uri? baseAddress = null)
     {
         var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -87,7 +88,7 @@ public sealed class BrowserSession : IAsyncDisposable
         // Expect(...) assertions have their own default (5 s), which a filtered list reload under load has outrun.
         Assertions.SetDefaultExpectTimeout(25_000);
         var page = await context.NewPageAsync();
-        return new BrowserSession(context, page, fixture.BaseAddress);
+        return new BrowserSession(context, page, baseAddress ?? fixture.BaseAddress);
     }
 
     public Task<IResponse?> GoAsync(string path) => Page.GotoAsync(new Uri(BaseAddress, path).ToString());

@@ -100,12 +100,15 @@ public sealed class WebUiFixture : IAsyncLifetime
     public sealed record Account(long Id, string LoginId, string Password, string Role);
 
     /// <summary>Inserts an ACTIVE account with a known password (a required change when asked).</summary>
-    public async Task<Account> CreateAccountAsync(string role, bool mustChangePassword = false)
+    public Task<Account> CreateAccountAsync(string role, bool mustChangePassword = false) => CreateAccountAsync(BackOffice.Services, role, mustChangePassword);
+
+    /// <summary>The same in the database of another back office (a test's own host).</summary>
+    public static async Task<Account> CreateAccountAsync(IServiceProvider backOffice, string role, bool mustChangePassword = false)
     {
         var loginId = $"w{role[..1].ToLowerInvariant()}{Interlocked.Increment(ref accountCounter):D4}{Random.Shared.Next(1000, 9999)}";
         var password = PasswordGenerator.Generate();
-        var workFactor = BackOffice.Services.GetRequiredService<PasswordHashingOptions>().WorkFactor;
-        await using var connection = await BackOffice.Services.GetRequiredService<DbConnectionFactory>().OpenAsync();
+        var workFactor = backOffice.GetRequiredService<PasswordHashingOptions>().WorkFactor;
+        await using var connection = await backOffice.GetRequiredService<DbConnectionFactory>().OpenAsync();
         var now = DateTime.UtcNow;
         var id = await connection.ExecuteScalarAsync<long>(
             """

@@ -24,7 +24,8 @@ public sealed class CatalogSync(DbConnectionFactory connections, CoufunClient co
     public const string Scheduled = "SCHEDULED";
     public const string Manual = "MANUAL";
     // Named locks are server-wide: the database name keeps two CouponDesk databases on one server apart.
-    private string LockName => $"coupondesk.catalog-sync.{connections.DatabaseName}";
+    /// <summary>The named lock a run holds (per database): a second run, scheduled or manual, is refused while it is taken.</summary>
+    public string LockName => $"coupondesk.catalog-sync.{connections.DatabaseName}";
     private const int Batch = 500;
 
     /// <summary>The 04:30 / 05:00 retries run only when today's scheduled run has not succeeded (and no 09 was seen).</summary>

@@ -99,7 +99,8 @@
 
   /**
    * Calls the API. options: { body (JSON), form (FormData), query (object), as: 'json'|'blob'|'response',
-   * anonymous (no token, no 401 redirect) }. Throws ApiError with the problem details' Korean detail.
+   * anonymous (no token, no 401 redirect), cache (fetch cache mode; 'no-store' unless the answer is made to be kept,
+   * e.g. a product image at its content-hash address) }. Throws ApiError with the problem details' Korean detail.
    */
   CD.api = async function (method, path, options) {
     const opts = options || {};
@@ -127,7 +128,7 @@
 
     let response;
     try {
-      response = await fetch(url, { method, headers, body, cache: 'no-store', credentials: 'omit' });
+      response = await fetch(url, { method, headers, body, cache: opts.cache || 'no-store', credentials: 'omit' });
     } catch (e) {
       throw new ApiError(0, { detail: CD.messages.offline, code: 'offline' });
     }
@@ -444,13 +445,14 @@
     window.setTimeout(() => URL.revokeObjectURL(url), 10000);
   };
 
-  // Product images need the token: fetch them and show an object URL; a missing image shows the placeholder.
+  // Product images need the token: fetch them and show an object URL; a missing image shows the placeholder. Their
+  // addresses carry a content hash and the server lets the browser keep them, so the HTTP cache may answer.
   const imageCache = new Map();
   CD.authImage = function (img, path) {
     img.classList.add('cd-img-loading');
     let pending = imageCache.get(path);
     if (!pending) {
-      pending = CD.api('GET', path, { as: 'blob' })
+      pending = CD.api('GET', path, { as: 'blob', cache: 'default' })
         .then((blob) => URL.createObjectURL(blob))
         .catch(() => null);
       imageCache.set(path, pending);
