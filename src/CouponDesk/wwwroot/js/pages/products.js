@@ -9,6 +9,13 @@
   // ends the list is read again. Bounded, so a run that never reports its end does not poll forever.
   const FOLLOW_MS = 3000;
   const FOLLOW_MAX = 200;
+  // COUFUN's own SEND_TYPE (how the supplier would send it; informational — we always send our own MMS) and image sizes.
+  const SEND_TYPES = { M: 'MMS', L: 'LMS', N: 'SMS', Z: '발송 안 함' };
+  const IMAGE_SIZES = { Small: '작은 이미지', Medium: '중간 이미지', Large: '큰 이미지' };
+
+  function sendType(code) {
+    return code ? CD.h('span', { title: 'SEND_TYPE ' + code, text: SEND_TYPES[code] || code }) : '-';
+  }
 
   CD.page({
     id: 'products',
@@ -124,7 +131,7 @@
       h('td', { class: 'text-end', text: CD.fmt.won(item.oriPrice) }),
       h('td', { class: 'text-end', text: CD.fmt.won(item.price) }),
       h('td', { text: item.validity || '-' }),
-      h('td', { text: item.sendType || '-' }),
+      h('td', {}, sendType(item.sendType)),
       h('td', {}, statusBadge(item.status)),
       h('td', { text: CD.fmt.dateTime(item.changedAt) })
     );
@@ -150,18 +157,18 @@
         h(
           'figure',
           { class: 'text-center mb-0' },
-          image.cached ? CD.authImage(h('img', { class: 'cd-thumb-lg', alt: image.size + ' 이미지' }), image.imageUrl) : h('div', { class: 'cd-thumb-lg d-flex align-items-center justify-content-center text-body-tertiary' }, CD.icon('fa-image')),
-          h('figcaption', { class: 'small text-body-secondary mt-1', text: image.size + (image.width ? ' · ' + image.width + '×' + image.height : '') })
+          image.cached ? CD.authImage(h('img', { class: 'cd-thumb-lg', alt: IMAGE_SIZES[image.size] || image.size }), image.imageUrl) : h('div', { class: 'cd-thumb-lg d-flex align-items-center justify-content-center text-body-tertiary' }, CD.icon('fa-image')),
+          h('figcaption', { class: 'small text-body-secondary mt-1', text: (IMAGE_SIZES[image.size] || image.size) + (image.width ? ' · ' + image.width + '×' + image.height + 'px' : '') })
         )
       )
     );
     const facts = h('dl', { class: 'row mb-3' });
     [
-      ['GOODS_ID', p.goodsId],
+      ['상품코드', p.goodsId],
       ['교환처', p.exchangeBranch],
       ['정가 / 공급가', CD.fmt.won(p.oriPrice) + ' / ' + CD.fmt.won(p.price)],
       ['유효기간', p.validity],
-      ['발송타입', p.sendType],
+      ['발송타입 (공급사)', p.sendType ? SEND_TYPES[p.sendType] || p.sendType : null],
       ['상태', p.status === 'ON_SALE' ? '판매중' : '판매중지']
     ].forEach(([label, value]) => {
       facts.appendChild(h('dt', { class: 'col-sm-3 text-body-secondary fw-normal', text: label }));

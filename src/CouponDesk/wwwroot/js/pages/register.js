@@ -63,7 +63,7 @@
         hint.textContent = '';
         return;
       }
-      const ok = /^[^@\s]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(value);
+      const ok = CD.isEmail(value, 100);
       hint.textContent = ok ? '유효한 이메일 형식입니다.' : '유효하지 않은 이메일 형식입니다.';
       hint.className = 'small mt-1 ' + (ok ? 'text-success' : 'text-danger');
     });
@@ -145,10 +145,10 @@
   async function loadSenderNumbers() {
     const numbers = await CD.api('GET', '/api/sender-numbers');
     const select = CD.clear(form.senderNumber);
-    (numbers || []).forEach((n) => select.appendChild(h('option', { value: n.number, selected: n.isDefault, text: n.number + (n.description ? ' (' + n.description + ')' : '') })));
+    (numbers || []).forEach((n) => select.appendChild(h('option', { value: n.number, selected: n.isDefault, text: CD.fmt.phone(n.number) + (n.description ? ' · ' + n.description : '') })));
     if (!numbers || !numbers.length) select.appendChild(h('option', { value: '', text: '등록된 발신번호가 없습니다' }));
     const update = () => {
-      CD.$('#phone-sender').textContent = form.senderNumber.value || '발신번호';
+      CD.$('#phone-sender').textContent = form.senderNumber.value ? CD.fmt.phone(form.senderNumber.value) : '발신번호';
     };
     select.addEventListener('change', update);
     update();
