@@ -154,8 +154,10 @@
 
     if (!opts.anonymous && response.status === 401) {
       // Expired, ended elsewhere or revoked: back to login with the server's own sentence, keeping no form data.
+      // The other tabs sharing this session (js/tabs.js) go with it.
       CD.session.clear();
       CD.flash.set(error.detail || CD.messages.expired, 'warning');
+      if (CD.tabs && session) CD.tabs.ended(session.token, error.detail || CD.messages.expired, 'warning');
       CD.go('login.html');
       error.redirected = true;
     } else if (response.status === 403 && error.code === 'password_change_required') {
