@@ -304,6 +304,19 @@
       if (field.closest('.input-group')) field.closest('.input-group').classList.add('has-validation');
       return field;
     },
+    // Removes one field's error (the message sits after the field, or after its input group).
+    clearField(form, name) {
+      const field = findField(form, name);
+      if (!field) return;
+      field.classList.remove('is-invalid');
+      const anchor = field.closest('.input-group') || field;
+      let next = anchor.nextElementSibling;
+      while (next && next.matches('.invalid-feedback[data-generated]')) {
+        const after = next.nextElementSibling;
+        next.remove();
+        next = after;
+      }
+    },
     // Shows a problem next to the fields it names (camelCase keys), the rest in the form's alert box.
     showError(form, error) {
       CD.forms.clearErrors(form);
