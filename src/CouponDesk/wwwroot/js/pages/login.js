@@ -9,12 +9,6 @@
     const alertBox = CD.$('#login-alert');
     const flash = CD.flash.take();
     if (flash) CD.alert(alertBox, flash.text, flash.kind);
-    // A login page opened while this browser is signed in (this tab or another one) goes straight to the dashboard.
-    const existing = flash ? null : await CD.tabs.obtain();
-    if (existing && existing.token) {
-      CD.go(existing.mustChangePassword ? 'password.html' : 'index.html');
-      return;
-    }
 
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
@@ -55,5 +49,10 @@
         }
       });
     });
+
+    // A login page opened while this browser is signed in (this tab or another one) goes straight to the dashboard.
+    // Asked only after the form is wired: a submit while the other tabs answer must never fall through to the browser.
+    const existing = flash ? null : await CD.tabs.obtain();
+    if (existing && existing.token && !CD.leaving) CD.go(existing.mustChangePassword ? 'password.html' : 'index.html');
   });
 })();
