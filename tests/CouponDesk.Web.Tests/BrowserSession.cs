@@ -119,13 +119,13 @@ public sealed class BrowserSession : IAsyncDisposable
     /// <summary>Waits until a signed-in page passed its session and role checks and drew itself.</summary>
     public Task ReadyAsync() => Page.Locator("body:not(.cd-pending) #cd-menu").WaitForAsync();
 
-    public async Task ScreenshotAsync(string name, bool fullPage = false)
+    public async Task ScreenshotAsync(string name)
     {
         var size = Page.ViewportSize!;
         await Page.ScreenshotAsync(new PageScreenshotOptions
         {
             Path = Path.Combine(WebUiFixture.ScreenshotDirectory, $"{name}-{size.Width}x{size.Height}.png"),
-            FullPage = fullPage,
+            FullPage = false,
         });
     }
 

@@ -41,7 +41,9 @@ public sealed partial class RegisterFormTests(WebUiFixture fixture)
         await Assertions.Expect(page.Locator(".invalid-feedback:visible", new PageLocatorOptions { HasText = "필수 항목인 '상품명'" })).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator("#recipient-summary")).ToContainTextAsync("간편등록에 수신자 휴대폰 번호를 입력해주세요.");
         await Assertions.Expect(page.Locator("#clientName")).ToBeFocusedAsync();
-        await browser.ScreenshotAsync("register-errors", fullPage: true);
+        // Tall enough for the whole form and its action bar (a full-page capture would float the sticky bar mid-page).
+        await page.SetViewportSizeAsync(1920, 1640);
+        await browser.ScreenshotAsync("register-errors");
 
         // Fixing one field clears its own error at once and leaves the others.
         await page.FillAsync("#clientName", "한빛상사");
@@ -207,6 +209,7 @@ public sealed partial class RegisterFormTests(WebUiFixture fixture)
         await Assertions.Expect(page.Locator("#progress-stats")).Not.ToContainTextAsync("처리 속도");
         var html = await page.ContentAsync();
         Assert.DoesNotContain("0100000410", html, StringComparison.Ordinal);
+        await page.SetViewportSizeAsync(1920, 1300);
         await browser.ScreenshotAsync("campaign-scheduled");
 
         // 일괄취소 names its action: "캠페인 취소" / "닫기"; closing changes nothing.

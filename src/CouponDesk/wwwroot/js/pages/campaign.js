@@ -417,7 +417,10 @@
       state.campaign.status = p.status;
       await loadCampaign();
       // The run began: the accepted list gives way to the delivery items.
-      if (wasPlanned !== isPlanned()) await loadItems(false);
+      if (wasPlanned !== isPlanned()) {
+        await loadItems(false);
+        await loadReconciliation();
+      }
     }
     if (FINAL.indexOf(p.status) < 0 && p.status !== 'DRAFT') state.timer = window.setTimeout(refreshProgress, POLL_MS);
   }
@@ -464,6 +467,9 @@
       dl.appendChild(h('dt', { class: 'col-5 col-md-3 text-body-secondary', text: label }));
       dl.appendChild(h('dd', { class: 'col-7 col-md-3' }, value));
     });
+    // Nothing has run yet: no failure reasons to show.
+    CD.$('#failure-table').hidden = planned;
+    CD.$('#failure-title').hidden = planned;
     const tbody = CD.clear(CD.$('#failure-table tbody'));
     (p.topFailures || []).forEach((f) =>
       tbody.appendChild(h('tr', {}, h('td', { class: 'cd-mono', text: f.code || '-' }), h('td', { text: f.reason || '-' }), h('td', { class: 'text-end', text: CD.fmt.number(f.count) })))
@@ -509,7 +515,8 @@
 
   // The reconciliation report is for ADMIN/OPERATOR (P23); a VIEWER does not ask for it.
   async function loadReconciliation() {
-    if (STAFF.indexOf(state.me.role) < 0) return;
+    // Nothing is issued before the start: the report would be all zeros. It appears once the run began.
+    if (STAFF.indexOf(state.me.role) < 0 || isPlanned()) return;
     const r = await CD.api('GET', base() + '/pipeline/reconciliation');
     const h = CD.h;
     CD.$('#reconciliation-card').hidden = false;

@@ -456,6 +456,8 @@
       fields.push(field);
       showRecipientMessage(recipientProblem, 'danger');
     }
+    // The live e-mail hint would say the same as the field's message: one is enough.
+    if (form.requesterEmail.classList.contains('is-invalid')) CD.$('#email-hint').textContent = '';
     if (!fields.length) return true;
     fields.sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
     if (fields[0] === form.scheduledAt) sendTime.focus();
