@@ -4,7 +4,7 @@ namespace CouponDesk.Web.Tests;
 
 /// <summary>
 /// One browser context (a fresh profile: its own sessionStorage) with one page, recording every console error,
-/// uncaught exception and failed request so that a test can assert there were none.
+/// uncaught exception, 5xx answer and failed request so that a test can assert there were none.
 /// </summary>
 public sealed class BrowserSession : IAsyncDisposable
 {
