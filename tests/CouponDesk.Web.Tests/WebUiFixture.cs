@@ -5,12 +5,11 @@ using Microsoft.Playwright;
 namespace CouponDesk.Web.Tests;
 
 /// <summary>
-/// One <see cref="WebStack"/> (back office with the campaign pipeline — role <c>worker</c> — and the real periodic jobs —
-/// role <c>jobs</c>, Quartz —, the COUFUN and SNAP stand-ins) and one headless Debian Chromium, shared by every browser
-/// test (one collection, so the tests run one after another and the whole project stays within a few minutes).
-/// Delivery results reach the back office only through the real <c>snap-result-sync</c> Quartz job (every 5 s here, the
-/// shortest the setting allows; 180 s in production), so every page a test opens sees what an operator sees once the
-/// jobs have fired.
+/// One <see cref="WebStack"/> (back office with the campaign pipeline — role <c>worker</c> —, the COUFUN and SNAP
+/// stand-ins) and one headless Debian Chromium, shared by every browser test (one collection, so the tests run one after
+/// another and the whole project stays within a few minutes). Tests that need the real periodic jobs (Quartz, role
+/// <c>jobs</c>) start their own: <see cref="OperatorDayTests"/> with <see cref="RealJobs"/>, DashboardJobsTests with a
+/// jobs process on this database.
 /// </summary>
 public sealed class WebUiFixture : IAsyncLifetime
 {
@@ -36,7 +35,11 @@ public sealed class WebUiFixture : IAsyncLifetime
 
     public Uri BaseAddress => Stack.BaseAddress;
 
-    /// <summary>The stack's settings for the real jobs: results only through the Quartz job, on a short interval.</summary>
+    /// <summary>
+    /// Settings for a stack with the real jobs: delivery results reach the back office only through the
+    /// <c>snap-result-sync</c> Quartz job (every 5 s, the shortest the setting allows; 180 s in production), not the
+    /// worker's own quick loop.
+    /// </summary>
     public static readonly KeyValuePair<string, string?>[] RealJobs =
     [
         new("Pipeline:ResultSyncIntervalSeconds", "0"),
@@ -46,7 +49,7 @@ public sealed class WebUiFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(ScreenshotDirectory);
-        Stack = await WebStack.StartAsync("web,worker,jobs", syncCatalog: true, RealJobs);
+        Stack = await WebStack.StartAsync("web,worker", syncCatalog: true);
         var executable = Environment.GetEnvironmentVariable("COUPONDESK_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
