@@ -18,6 +18,8 @@ public sealed class WebUiFixture : IAsyncLifetime
 
     public WebStack Stack { get; private set; } = null!;
 
+    public TestDatabase Database => Stack.Database;
+
     public CoufunStandInHost StandIn => Stack.StandIn;
 
     public LoopbackHost BackOffice => Stack.BackOffice;
