@@ -42,7 +42,7 @@ public sealed partial class RegisterFormTests(WebUiFixture fixture)
         await Assertions.Expect(page.Locator("#recipient-summary")).ToContainTextAsync("간편등록에 수신자 휴대폰 번호를 입력해주세요.");
         await Assertions.Expect(page.Locator("#clientName")).ToBeFocusedAsync();
         // Tall enough for the whole form and its action bar (a full-page capture would float the sticky bar mid-page).
-        await page.SetViewportSizeAsync(1920, 1640);
+        await page.SetViewportSizeAsync(1920, 1780);
         await browser.ScreenshotAsync("register-errors");
 
         // Fixing one field clears its own error at once and leaves the others.
@@ -207,6 +207,7 @@ public sealed partial class RegisterFormTests(WebUiFixture fixture)
         await Assertions.Expect(page.Locator("#progress-stats")).ToContainTextAsync("발송 예정");
         await Assertions.Expect(page.Locator("#progress-stats")).ToContainTextAsync("예상 합계");
         await Assertions.Expect(page.Locator("#progress-stats")).Not.ToContainTextAsync("처리 속도");
+        await Assertions.Expect(page.Locator("#recipient-search")).ToBeHiddenAsync();
         var html = await page.ContentAsync();
         Assert.DoesNotContain("0100000410", html, StringComparison.Ordinal);
         await page.SetViewportSizeAsync(1920, 1300);

@@ -236,7 +236,8 @@
   async function loadPlanned(more) {
     const alertBox = CD.$('#recipient-alert');
     CD.alert(alertBox, null);
-    CD.$('#recipient-search').hidden = true;
+    // Filters and search work on delivery items, which do not exist yet (d-none: the form's d-flex beats [hidden]).
+    CD.$('#recipient-search').classList.add('d-none');
     let page;
     try {
       page = await CD.api('GET', base() + '/recipients', { query: { after: more ? state.planned.after : null, limit: ITEM_PAGE } });
@@ -283,7 +284,7 @@
       return;
     }
     const form = CD.$('#recipient-search');
-    form.hidden = false;
+    form.classList.remove('d-none');
     const alertBox = CD.$('#recipient-alert');
     CD.alert(alertBox, null);
     if (!more) {
