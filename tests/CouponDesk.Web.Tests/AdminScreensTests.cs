@@ -20,7 +20,7 @@ public sealed class AdminScreensTests(WebUiFixture fixture)
         // Invalid characters are removed as typed, with the field's message.
         await page.Locator("#loginId").PressSequentiallyAsync("kim-01");
         Assert.Equal("kim01", await page.InputValueAsync("#loginId"));
-        await Assertions.Expect(page.Locator("#loginId + .invalid-feedback")).ToHaveTextAsync("로그인 ID는 영문/숫자 조합 15자 이내여야 합니다.");
+        await Assertions.Expect(page.Locator("#loginId + .invalid-feedback")).ToContainTextAsync("로그인 ID는 영문/숫자 조합 15자 이내여야 합니다.");
 
         var newLogin = "op" + Random.Shared.Next(100000, 999999);
         await page.FillAsync("#loginId", newLogin);

@@ -107,7 +107,12 @@ public static class CouponDeskHost
     private static void ConfigurePipeline(WebApplication app, AppRoles roles)
     {
         app.UseMiddleware<CorrelationIdMiddleware>();
-        app.UseSerilogRequestLogging(options => options.GetLevel = RequestLogLevel.For);
+        app.UseSerilogRequestLogging(options =>
+        {
+            options.GetLevel = RequestLogLevel.For;
+            // This host's own logger: the static Log.Logger is not set (LoggingSetup preserves it).
+            options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
+        });
         app.UseCouponDeskProblemDetails();
         app.UseWebFrontendHeaders();
         if (roles.Web)

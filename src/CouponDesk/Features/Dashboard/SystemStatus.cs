@@ -29,7 +29,7 @@ public sealed class SystemStatus(SnapOptions snap, TimeProvider time)
             "SELECT MAX(finished_at) FROM catalog_sync_runs WHERE outcome = 'FAILED' AND called_coufun = 1", ct);
         var catalog = await c.QuerySingleOrDefaultAsync<CatalogSyncState>(new CommandDefinition(
             "SELECT started_at AS StartedAt, finished_at AS FinishedAt, outcome AS Outcome FROM catalog_sync_runs ORDER BY id DESC LIMIT 1", cancellationToken: ct));
-        var resultJobMs = await c.ExecuteScalarAsync<long?>(new CommandDefinition(
+        var resultJobTicks = await c.ExecuteScalarAsync<long?>(new CommandDefinition(
             "SELECT MAX(PREV_FIRE_TIME) FROM QRTZ_TRIGGERS WHERE JOB_NAME = 'snap-result-sync' AND PREV_FIRE_TIME > 0", cancellationToken: ct));
         var lastResult = await c.ExecuteScalarAsync<DateTime?>(new CommandDefinition(
             "SELECT MAX(result_at) FROM messages WHERE req_at >= @since", new { since = now.AddDays(-7) }, cancellationToken: ct));
@@ -41,10 +41,17 @@ public sealed class SystemStatus(SnapOptions snap, TimeProvider time)
             new CoufunState(lastSuccess, lastError),
             await AgentAsync(c, ct),
             catalog,
-            resultJobMs is { } ms ? DateTime.UnixEpoch.AddMilliseconds(ms) : null,
+            FromQuartzTime(resultJobTicks),
             lastResult,
             workers);
     }
+
+    /// <summary>
+    /// Quartz's ADO store keeps fire times as .NET ticks of the UTC instant (<c>DateTimeOffset.UtcTicks</c>), not Unix
+    /// milliseconds; a value outside DateTime's range is not a fire time and reads as none.
+    /// </summary>
+    public static DateTime? FromQuartzTime(long? ticks) =>
+        ticks is { } t && t > 0 && t <= DateTime.MaxValue.Ticks ? new DateTime(t, DateTimeKind.Utc) : null;
 
     /// <summary>
     /// Compared in the database with its own <c>NOW()</c>: REQ_DATE is KST wall-clock written for the agent, which reads it
