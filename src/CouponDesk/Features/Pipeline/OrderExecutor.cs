@@ -4,6 +4,7 @@ using CouponDesk.Features.Alerts;
 using CouponDesk.Features.Campaigns;
 using CouponDesk.Features.Coupons;
 using CouponDesk.Features.Pipeline.Failures;
+using CouponDesk.Hosting.Liveness;
 using CouponDesk.Integrations.Coufun;
 using Dapper;
 using MySqlConnector;
@@ -26,6 +27,7 @@ public sealed class OrderExecutor(
     PipelineOptions options,
     IssuanceFailureRules failureRules,
     IOperationsAlerts alerts,
+    ProcessIdentity identity,
     TimeProvider time,
     ILogger<OrderExecutor> logger)
 {
@@ -79,7 +81,7 @@ public sealed class OrderExecutor(
         {
             // A REQUESTED order whose lease ran out: its worker died during the call, so the answer is lost.
             var lost = r.AnswerLost || r.Status == OrderStatus.Requested;
-            var token = Guid.NewGuid().ToString("N");
+            var token = identity.NewLeaseToken();
             await c.ExecuteAsync(new CommandDefinition(
                 """
                 UPDATE issuance_orders SET status = 'REQUESTED', calls = calls + 1, answer_lost = @lost, lease_token = @token,

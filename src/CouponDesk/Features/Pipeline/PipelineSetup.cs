@@ -1,7 +1,9 @@
 using CouponDesk.Features.Messages;
 using CouponDesk.Features.Pipeline.Failures;
+using CouponDesk.Features.Pipeline.Leases;
 using CouponDesk.Features.Pipeline.Scheduling;
 using CouponDesk.Hosting;
+using CouponDesk.Hosting.Liveness;
 using CouponDesk.Shared.Hosting;
 
 namespace CouponDesk.Features.Pipeline;
@@ -20,6 +22,7 @@ public static class PipelineSetup
         services.AddSingleton<RenderAndQueue>();
         services.AddSingleton<PipelineProgress>();
         services.AddSingleton<PipelineControl>();
+        services.AddSingleton<ILeaseRelease, DeadOwnerLeases>();
         services.AddSingleton<IDeliveryResultHandler, PipelineResultHandler>();
         services.AddEndpointModule<PipelineEndpoints>();
         if (roles.Worker)
