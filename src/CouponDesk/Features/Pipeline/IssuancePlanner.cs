@@ -1,6 +1,7 @@
 using System.Globalization;
 using CouponDesk.Data;
 using CouponDesk.Features.Campaigns;
+using CouponDesk.Features.Pipeline.OrderSize;
 using CouponDesk.Shared.Time;
 using Dapper;
 
@@ -11,7 +12,7 @@ namespace CouponDesk.Features.Pipeline;
 /// The order, its deterministic TR_ID and its items are committed <b>before</b> any call is made (spec §4.4 PLANNED).
 /// The spending guard refuses to plan coupons whose value would pass the approved estimate.
 /// </summary>
-public sealed class IssuancePlanner(DbConnectionFactory connections, PipelineOptions options, CampaignLifecycle lifecycle, TimeProvider time)
+public sealed class IssuancePlanner(DbConnectionFactory connections, PipelineOptions options, CampaignLifecycle lifecycle, OrderSizeRule orderSize, TimeProvider time)
 {
     public async Task<int> PlanAsync(CancellationToken ct)
     {
@@ -59,7 +60,9 @@ public sealed class IssuancePlanner(DbConnectionFactory connections, PipelineOpt
         }
 
         var datePart = Kst.ToKst(now).ToString("yyMMdd", CultureInfo.InvariantCulture);
-        foreach (var chunk in items.Chunk(options.CouponsPerOrder))
+        // CREATE_CNT: the adaptive order size (D-23.2) — one coupon per call while answers are being lost.
+        var size = await orderSize.CouponsPerCallAsync(ct);
+        foreach (var chunk in items.Chunk(size))
         {
             var orderId = await c.ExecuteScalarAsync<long>(new CommandDefinition(
                 """

@@ -1,6 +1,7 @@
 using CouponDesk.Features.Messages;
 using CouponDesk.Features.Pipeline.Failures;
 using CouponDesk.Features.Pipeline.Leases;
+using CouponDesk.Features.Pipeline.OrderSize;
 using CouponDesk.Features.Pipeline.Scheduling;
 using CouponDesk.Hosting;
 using CouponDesk.Hosting.Liveness;
@@ -18,6 +19,7 @@ public static class PipelineSetup
         services.AddSingleton<CampaignLifecycle>();
         services.AddSingleton<IssuancePlanner>();
         services.AddSingleton<IssuanceFailureRules>();
+        services.AddSingleton<OrderSizeRule>();
         services.AddSingleton<OrderExecutor>();
         services.AddSingleton<RenderAndQueue>();
         services.AddSingleton<PipelineProgress>();
