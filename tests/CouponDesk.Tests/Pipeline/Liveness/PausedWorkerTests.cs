@@ -60,7 +60,9 @@ public sealed class PausedWorkerTests(ITestOutputHelper output)
         {
             var owner = await OwnerInFlightAsync(h, "pause-a");
             await WorkerProcesses.Pause(a);
-            // What COUFUN had seen of A's orders when A stopped: nothing more may come from A.
+            // What COUFUN had seen of A's orders when A stopped (after the stand-in's latency, so requests already on
+            // the wire are counted): nothing more may come from A.
+            await Task.Delay(TimeSpan.FromSeconds(1.5));
             var callsAtPause = await CallsOfOwnerAsync(h, owner);
             output.WriteLine($"A held {callsAtPause.Count} order(s) in flight");
             b = WorkerProcesses.Start(env, ("Liveness:InstanceName", "pause-b"));
