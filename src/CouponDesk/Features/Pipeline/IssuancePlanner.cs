@@ -17,21 +17,28 @@ public sealed class IssuancePlanner(DbConnectionFactory connections, PipelineOpt
     public async Task<int> PlanAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
+        // CREATE_CNT: the adaptive order size (D-23.2). While cautious (one coupon per call), single orders are planned
+        // only a little ahead of the calls, so the items still unplanned when the supplier recovers get full orders again.
+        var size = await orderSize.CouponsPerCallAsync(ct);
+        var cautious = size < options.CouponsPerOrder;
+        var horizon = options.IssueConcurrency * 2;
+        var withinHorizon = cautious ? "AND (SELECT COUNT(*) FROM issuance_orders o WHERE o.campaign_id = cp.id AND o.status = 'PLANNED') < @horizon" : "";
         await using var c = await connections.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var campaign = await c.QuerySingleOrDefaultAsync<(long Id, string GoodsId, int ListPrice, long? CostEstimate)>(new CommandDefinition(
-            """
+            $"""
             SELECT cp.id, cp.goods_id, COALESCE(cp.list_price, 0), cp.cost_estimate FROM campaigns cp
             WHERE cp.status IN ('ISSUING', 'SENDING')
               AND EXISTS (SELECT 1 FROM delivery_items d WHERE d.campaign_id = cp.id AND d.status = 'PENDING')
+              {withinHorizon}
             ORDER BY cp.start_at LIMIT 1 FOR UPDATE SKIP LOCKED
-            """, transaction: tx, cancellationToken: ct));
+            """, new { horizon }, tx, cancellationToken: ct));
         if (campaign.Id == 0)
         {
             return 0;
         }
 
-        var batch = options.CouponsPerOrder * options.IssueConcurrency * 2;
+        var batch = cautious ? horizon : options.CouponsPerOrder * options.IssueConcurrency * 2;
         var items = (await c.QueryAsync<long>(new CommandDefinition(
             "SELECT id FROM delivery_items WHERE campaign_id = @id AND status = 'PENDING' ORDER BY id LIMIT @batch FOR UPDATE SKIP LOCKED",
             new { id = campaign.Id, batch }, tx, cancellationToken: ct))).ToList();
@@ -60,8 +67,6 @@ public sealed class IssuancePlanner(DbConnectionFactory connections, PipelineOpt
         }
 
         var datePart = Kst.ToKst(now).ToString("yyMMdd", CultureInfo.InvariantCulture);
-        // CREATE_CNT: the adaptive order size (D-23.2) — one coupon per call while answers are being lost.
-        var size = await orderSize.CouponsPerCallAsync(ct);
         foreach (var chunk in items.Chunk(size))
         {
             var orderId = await c.ExecuteScalarAsync<long>(new CommandDefinition(

@@ -114,11 +114,14 @@ public sealed class LeaseReleaseTests
         return again;
     }
 
+    /// <summary>The dead process's row once its release is recorded (right after the leases themselves).</summary>
     private static async Task<(string? Reason, bool Released)> RowAsync(PipelineHarness h, string instanceId)
     {
         await using var c = await h.Database.OpenAsync();
-        return await c.QuerySingleAsync<(string?, bool)>(
-            "SELECT fence_reason, leases_released_at IS NOT NULL FROM worker_heartbeats WHERE instance_id = @instanceId", new { instanceId });
+        (string? Reason, bool Released) row = default;
+        await WaitAsync(async () => (row = await c.QuerySingleAsync<(string?, bool)>(
+            "SELECT fence_reason, leases_released_at IS NOT NULL FROM worker_heartbeats WHERE instance_id = @instanceId", new { instanceId })).Released, "the release recorded");
+        return row;
     }
 
     private static async Task AssertNoLiveLeaseAsync(PipelineHarness h, string instanceId)
