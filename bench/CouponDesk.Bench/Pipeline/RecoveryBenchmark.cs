@@ -28,6 +28,8 @@ namespace CouponDesk.Bench.Pipeline;
 /// </summary>
 public sealed class RecoveryBenchmark(bool kill) : IBenchmark
 {
+    private static readonly string[] CreateOnly = ["create"];
+
     public string Description => kill
         ? "SIGKILL the worker mid-campaign and restart it: time until back at 80 % of its rate (goal <= 15 s)"
         : "fault mix 2 % 5xx, 2 % dropped, 1 % malformed: surplus coupons per in-doubt order (goal <= 1.5)";
@@ -143,7 +145,7 @@ public sealed class RecoveryBenchmark(bool kill) : IBenchmark
 
     private static async Task<int> FaultsAsync(TestDatabase database, CoufunStandInHost coufun, List<KeyValuePair<string, string?>> settings, long campaignId, int count)
     {
-        await coufun.SetFaultsAsync(new { endpoints = new[] { "create" }, latencyMinMs = 30, latencyMaxMs = 30, serverErrorRate = 0.02, dropAfterCreateRate = 0.02, malformedRate = 0.01 });
+        await coufun.SetFaultsAsync(new { endpoints = CreateOnly, latencyMinMs = 30, latencyMaxMs = 30, serverErrorRate = 0.02, dropAfterCreateRate = 0.02, malformedRate = 0.01 });
         var worker = PipelineBenchmark.StartWorker(settings);
         var clock = Stopwatch.StartNew();
         await using var c = await database.OpenAsync();

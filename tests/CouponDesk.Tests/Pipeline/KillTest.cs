@@ -13,9 +13,9 @@ namespace CouponDesk.Tests.Pipeline;
 /// with roles=worker, each in its own slot <c>kill-w0</c>/<c>kill-w1</c>) that are SIGKILLed at random moments 12 times
 /// and restarted under the same instance name. The COUFUN call gate is shared through a Redis of the test's own.
 /// Afterwards the witnesses must agree: no recipient with two coupons outside the in-doubt report, no recipient with
-/// two deliveries, none lost, and the campaign finished. Order leases (5 minutes) and call slots (2 minutes, 8 slots for
-/// the two workers' 8 loops) are far longer than the test may take: the campaign can only finish because every restart
-/// fences its predecessor and frees its claims and slots at once (D-23.1), which the end checks confirm per incarnation.
+/// two deliveries, none lost, and the campaign finished. Leases (60 s) and call slots (2 minutes, 8 slots for the two
+/// workers' 8 loops) are far longer than a restart: every restart fences its predecessor and frees its claims and slots
+/// at once (D-23.1), which the end checks confirm per incarnation.
 /// </summary>
 public sealed class KillTest(ITestOutputHelper output)
 {
@@ -35,7 +35,7 @@ public sealed class KillTest(ITestOutputHelper output)
             ("Redis:Configuration", redis.Configuration),
             ("Coufun:MaxConcurrency", "8"),
             ("Coufun:RequestTimeoutSeconds", "30"), // slot lease = 30 s x 3 + 30 s: a fixed timeout could not free them in time
-            ("Pipeline:LeaseSeconds", "300"),
+            ("Pipeline:LeaseSeconds", "60"),
             ("Liveness:SelfFenceSeconds", "4"),
             // Kills mid-call make in-doubt orders on purpose; the spending guard must not stop the run for them.
             ("Pipeline:SpendingMarginPercent", "100"),

@@ -8,8 +8,9 @@ namespace CouponDesk.Tests.Pipeline.Liveness;
 /// <summary>
 /// Issue 23: a slow but alive process never loses its claims to another, and one paused so long that the others
 /// declared it dead never acts on them after it resumes. Two real worker processes share a campaign; one is paused with
-/// SIGSTOP while it has create calls in flight, then continued with SIGCONT. Leases (5 minutes) are far longer than
-/// the test: only the liveness rules (D-23.1) decide who holds what.
+/// SIGSTOP while it has create calls in flight, then continued with SIGCONT. Leases (60 s) are far longer than the
+/// pauses: only the liveness rules (D-23.1) decide who holds what during them. A paused process also keeps its open
+/// transactions (and their row locks) until it runs again, so the long-pause test resumes it once its claims were taken.
 /// </summary>
 public sealed class PausedWorkerTests(ITestOutputHelper output)
 {
@@ -66,8 +67,8 @@ public sealed class PausedWorkerTests(ITestOutputHelper output)
             var callsAtPause = await CallsOfOwnerAsync(h, owner);
             output.WriteLine($"A held {callsAtPause.Count} order(s) in flight");
             b = WorkerProcesses.Start(env, ("Liveness:InstanceName", "pause-b"));
-
-            Assert.Equal("COMPLETED", await h.WaitForAsync(id, 180, "COMPLETED", "PARTIALLY_FAILED", "FAILED", "ERROR"));
+            // B declares A dead, releases its claims and calls A's orders itself, all while A is still paused.
+            await WaitAsync(async () => (await CallsOfOwnerAsync(h, owner, requireAny: false)).Count == 0, "A's orders taken over", 180);
             await using (var c = await h.Database.OpenAsync())
             {
                 var row = await c.QuerySingleAsync<(string? Reason, bool Released)>(
@@ -77,10 +78,12 @@ public sealed class PausedWorkerTests(ITestOutputHelper output)
             }
 
             await WorkerProcesses.Resume(a);
-            using (var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+            using (var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(90)))
             {
                 await a.WaitForExitAsync(bounded.Token); // it finds itself fenced at its first beat and stops
             }
+
+            Assert.Equal("COMPLETED", await h.WaitForAsync(id, 180, "COMPLETED", "PARTIALLY_FAILED", "FAILED", "ERROR"));
 
             // B called each of A's orders once more with the same TR_ID (it could not know whether A's call went out);
             // A, resumed, called none of them again.
@@ -107,7 +110,7 @@ public sealed class PausedWorkerTests(ITestOutputHelper output)
         await h.Coufun.SetFaultsAsync(new { endpoints = new[] { "create" }, latencyMinMs = 400, latencyMaxMs = 800 });
         var env = WorkerProcesses.Environment(h,
             ("Coufun:RequestTimeoutSeconds", "60"),
-            ("Pipeline:LeaseSeconds", "300"),
+            ("Pipeline:LeaseSeconds", "60"),
             ("Pipeline:CouponsPerOrder", "2"),
             ("Pipeline:SpendingMarginPercent", "100"),
             ("Liveness:SelfFenceSeconds", "3"),
@@ -139,12 +142,28 @@ public sealed class PausedWorkerTests(ITestOutputHelper output)
         throw new TimeoutException($"{instanceName} never had an order in flight");
     }
 
-    private static async Task<Dictionary<string, int>> CallsOfOwnerAsync(PipelineHarness h, string owner)
+    /// <summary>Stand-in call counts of the orders still REQUESTED under <paramref name="owner"/>'s leases.</summary>
+    private static async Task<Dictionary<string, int>> CallsOfOwnerAsync(PipelineHarness h, string owner, bool requireAny = true)
     {
         await using var c = await h.Database.OpenAsync();
         var trIds = (await c.QueryAsync<string>("SELECT tr_id FROM issuance_orders WHERE status = 'REQUESTED' AND lease_token LIKE @p", new { p = owner + "%" })).ToList();
-        Assert.NotEmpty(trIds);
+        Assert.True(!requireAny || trIds.Count > 0, "the paused worker held no order in flight");
         return await StandInCallsAsync(h, trIds);
+    }
+
+    private static async Task WaitAsync(Func<Task<bool>> condition, string what, int seconds)
+    {
+        for (var i = 0; i < seconds * 4; i++)
+        {
+            if (await condition())
+            {
+                return;
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException($"never saw {what}");
     }
 
     private static async Task<Dictionary<string, int>> StandInCallsAsync(PipelineHarness h, IEnumerable<string> trIds)
