@@ -15,6 +15,7 @@ using CouponDesk.Features.Recipients;
 using CouponDesk.Features.Reconciliation;
 using CouponDesk.Features.Rendering;
 using CouponDesk.Features.Users;
+using CouponDesk.Hosting.Liveness;
 using CouponDesk.Integrations.Coufun;
 using CouponDesk.Integrations.Snap;
 using CouponDesk.Security;
@@ -77,6 +78,9 @@ public static class CouponDeskHost
             // Registered first: hosted services start in order, so the schema is current before any worker or job runs.
             services.AddHostedService<MigrateOnStartService>();
         }
+
+        // Next: the heartbeat row exists before any worker loop claims work (D-23.1).
+        services.AddProcessLiveness(configuration, hosted: !forCommand);
 
         services.AddCouponDeskProblemDetails();
         services.AddCouponDeskHealth();

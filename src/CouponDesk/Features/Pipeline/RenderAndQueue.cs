@@ -5,6 +5,7 @@ using CouponDesk.Features.Pipeline.Leases;
 using CouponDesk.Features.Pipeline.Scheduling;
 using CouponDesk.Features.Products;
 using CouponDesk.Features.Rendering;
+using CouponDesk.Hosting.Liveness;
 using CouponDesk.Integrations.Snap;
 using CouponDesk.Security.Pii;
 using Dapper;
@@ -28,6 +29,7 @@ public sealed class RenderAndQueue(
     CampaignTransitions transitions,
     PreparationRates rates,
     PipelineOptions options,
+    ProcessIdentity identity,
     TimeProvider time,
     ILogger<RenderAndQueue> logger) : IDisposable
 {
@@ -58,7 +60,7 @@ public sealed class RenderAndQueue(
             }
 
             // The work (items ⨝ coupons ⨝ recipients) is read after the claim commits, by lease token (D-8.80, LeaseClaim).
-            claim = await LeaseClaim.ClaimAsync<Work>(c, LeaseTable.DeliveryItems,
+            claim = await LeaseClaim.ClaimAsync<Work>(c, identity, LeaseTable.DeliveryItems,
                 """
                 SELECT id FROM delivery_items
                 WHERE campaign_id IN @campaigns AND status = 'ISSUED' AND (lease_until IS NULL OR lease_until < @now)

@@ -3,6 +3,7 @@ using CouponDesk.Data;
 using CouponDesk.Features.Alerts;
 using CouponDesk.Features.Coupons;
 using CouponDesk.Features.Pipeline.Leases;
+using CouponDesk.Hosting.Liveness;
 using CouponDesk.Integrations.Coufun;
 using Dapper;
 
@@ -25,6 +26,7 @@ public sealed class CouponCancellations(
     IOperationsAlerts alerts,
     CouponCancelOptions options,
     PipelineOptions pipeline,
+    ProcessIdentity identity,
     TimeProvider time,
     ILogger<CouponCancellations> logger)
 {
@@ -67,7 +69,7 @@ public sealed class CouponCancellations(
         await using (var c = await connections.OpenAsync(ct))
         {
             // Read after the claim commits, by our token (D-8.80, LeaseClaim).
-            claim = await LeaseClaim.ClaimAsync<Due>(c, LeaseTable.CouponCancels,
+            claim = await LeaseClaim.ClaimAsync<Due>(c, identity, LeaseTable.CouponCancels,
                 """
                 SELECT coupon_id FROM coupon_cancels
                 WHERE state IN ('PENDING', 'RETRY') AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until < @now)

@@ -1,3 +1,4 @@
+using CouponDesk.Hosting.Liveness;
 using Dapper;
 using MySqlConnector;
 
@@ -25,10 +26,11 @@ public static class LeaseClaim
 {
     /// <param name="lockSql">Selects the keys to claim, locking them (<c>FOR UPDATE SKIP LOCKED</c>); its parameters are <paramref name="lockArgs"/>.</param>
     /// <param name="readSql">Reads the work of the claimed rows; gets <c>@ids</c> and <c>@token</c> and must filter on both.</param>
+    /// <param name="owner">This process: the lease token starts with its owner prefix, so a dead process's claims can be released (D-23.1).</param>
     public static async Task<LeaseClaimed<TWork>> ClaimAsync<TWork>(
-        MySqlConnection c, LeaseTable table, string lockSql, object lockArgs, string readSql, DateTime leaseUntil, CancellationToken ct)
+        MySqlConnection c, ProcessIdentity owner, LeaseTable table, string lockSql, object lockArgs, string readSql, DateTime leaseUntil, CancellationToken ct)
     {
-        var token = Guid.NewGuid().ToString("N");
+        var token = owner.NewLeaseToken();
         long[] ids;
         await using (var tx = await c.BeginTransactionAsync(ct))
         {

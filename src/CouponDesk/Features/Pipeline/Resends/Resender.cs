@@ -1,6 +1,7 @@
 using CouponDesk.Data;
 using CouponDesk.Features.Messages;
 using CouponDesk.Features.Pipeline.Leases;
+using CouponDesk.Hosting.Liveness;
 using CouponDesk.Integrations.Snap;
 using CouponDesk.Security.Pii;
 using CouponDesk.Shared.Time;
@@ -26,6 +27,7 @@ public sealed class Resender(
     PiiProtector pii,
     ResendOptions options,
     PipelineOptions pipeline,
+    ProcessIdentity identity,
     TimeProvider time,
     ILogger<Resender> logger)
 {
@@ -56,7 +58,7 @@ public sealed class Resender(
             }
 
             // Read after the claim commits, by our token (D-8.80, LeaseClaim).
-            claim = await LeaseClaim.ClaimAsync<Work>(c, LeaseTable.DeliveryItems,
+            claim = await LeaseClaim.ClaimAsync<Work>(c, identity, LeaseTable.DeliveryItems,
                 """
                 SELECT id FROM delivery_items
                 WHERE campaign_id IN @campaigns AND status = 'SEND_FAILED' AND resend_due_at <= @now AND (lease_until IS NULL OR lease_until < @now)
