@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using MySqlConnector;
 
 namespace CouponDesk.Data;
@@ -43,6 +44,12 @@ public static class DeadlockRetry
 
     public static Task RunAsync(Func<Task> transaction, ILogger logger, string what) =>
         RunAsync(async () => { await transaction(); return true; }, logger, what);
+
+    /// <summary>For classes without a logger: the retry is counted (<see cref="DatabaseMetrics"/>), not logged.</summary>
+    public static Task<T> RunAsync<T>(Func<Task<T>> transaction, string what) => RunAsync(transaction, NullLogger.Instance, what);
+
+    /// <inheritdoc cref="RunAsync{T}(Func{Task{T}}, string)"/>
+    public static Task RunAsync(Func<Task> transaction, string what) => RunAsync(transaction, NullLogger.Instance, what);
 
     /// <summary>Error 1213: deadlock victim, or a Galera certification failure / brute-force abort (same code).</summary>
     public static bool IsConflict(MySqlException e) => e.ErrorCode == MySqlErrorCode.LockDeadlock;

@@ -95,6 +95,18 @@ public sealed class NamedLeases(DbConnectionFactory connections, ILogger<NamedLe
         }, logger, $"lease {name}: release");
     }
 
+    /// <summary>
+    /// Orders transactions that decide from many rows and then write elsewhere (write skew: "is this the last active
+    /// ADMIN?" in two transactions that each demote a different one). On one server their <c>FOR UPDATE</c> locks
+    /// already serialise them; on a Galera cluster locks are local to a node, so each also writes this name's row: two
+    /// such transactions on two nodes are then certified in one order and the later one fails with 1213 and is run
+    /// again (by its <see cref="DeadlockRetry"/>), seeing the first one's change.
+    /// </summary>
+    public static Task SerializeAsync(MySqlConnection c, MySqlTransaction tx, string name, CancellationToken ct) =>
+        c.ExecuteAsync(new CommandDefinition(
+            $"INSERT INTO {Table} (name, holder, acquired_at) VALUES (@name, 'serialization point', UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE acquired_at = UTC_TIMESTAMP(6)",
+            new { name }, tx, cancellationToken: ct));
+
     /// <summary>Creates the table when it is missing (checked first: a no-op DDL would still be replicated cluster-wide).</summary>
     public static async Task EnsureTableAsync(MySqlConnection c, CancellationToken ct)
     {

@@ -115,7 +115,7 @@ public sealed class Resender(
 
         try
         {
-            await QueueAsync(campaignId, work, usable, staged, token, today, ct);
+            await DeadlockRetry.RunAsync(() => QueueAsync(campaignId, work, usable, staged, token, today, ct), logger, "resend queue");
         }
         catch (MySqlException)
         {
