@@ -1,5 +1,6 @@
 using CouponDesk.Commands;
 using CouponDesk.Data;
+using CouponDesk.Data.Leases;
 using CouponDesk.Data.Redis;
 using CouponDesk.Features.Alerts;
 using CouponDesk.Features.Auth;
@@ -70,6 +71,7 @@ public static class CouponDeskHost
         services.AddSingleton<PiiProtector>();
         services.AddSingleton<DbConnectionFactory>();
         services.AddSingleton<DatabaseMigrator>();
+        services.AddSingleton<NamedLeases>();
         services.AddSingleton<RedisConnection>();
         services.AddSingleton<AdminBootstrap>();
 

@@ -153,7 +153,7 @@ public sealed class OrderExecutor(
         return await IssuanceOrderTransitions.RenewLeaseAsync(c, order.Id, order.Token, now.AddSeconds(options.LeaseSeconds), now, ct);
     }
 
-    private async Task ApplyAsync(ClaimedOrder order, CoufunResult<CoufunCreatedOrder> result, CancellationToken ct)
+    private async Task<Outcome?> StoreOutcomeAsync(ClaimedOrder order, CoufunResult<CoufunCreatedOrder> result)
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var c = await connections.OpenAsync(CancellationToken.None);
@@ -164,7 +164,7 @@ public sealed class OrderExecutor(
         if (mine == 0)
         {
             logger.LogWarning("Order {OrderId} lease lost before its answer was stored; another worker repeats the TR_ID", order.Id);
-            return;
+            return null;
         }
 
         var items = (await c.QueryAsync<long>(new CommandDefinition(
@@ -218,6 +218,23 @@ public sealed class OrderExecutor(
             orderSize.NoteLostAnswer();
         }
 
+        return new Outcome(inDoubt, issueFailed, callFailed, failure);
+    }
+
+    /// <summary>What the outcome transaction decided, for the alerts and checks that follow its commit.</summary>
+    private sealed record Outcome(bool InDoubt, int IssueFailed, bool CallFailed, string? Failure);
+
+    private async Task ApplyAsync(ClaimedOrder order, CoufunResult<CoufunCreatedOrder> result, CancellationToken ct)
+    {
+        // The answer is stored by one transaction, run again whole when it loses a deadlock or a cluster certification
+        // conflict: losing it would leave the order REQUESTED and turn the coupons just bought into an in-doubt order.
+        var outcome = await DeadlockRetry.RunAsync(() => StoreOutcomeAsync(order, result), logger, "issuance outcome");
+        if (outcome is null)
+        {
+            return;
+        }
+
+        var (inDoubt, issueFailed, callFailed, failure) = outcome;
         if (inDoubt)
         {
             await alerts.RaiseAsync(new OperationsAlert("issuance.in_doubt",

@@ -78,7 +78,9 @@ public sealed class PipelineWorker(
             int done;
             try
             {
-                done = await step(ct);
+                // Every step is a unit that may be run again (claims, leases): one that loses a deadlock or a cluster
+                // certification conflict runs again at once, counted, instead of waiting a poll interval.
+                done = await DeadlockRetry.RunAsync(() => step(ct), logger, $"pipeline step {name}");
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {

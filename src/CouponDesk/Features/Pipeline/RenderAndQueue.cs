@@ -116,6 +116,15 @@ public sealed class RenderAndQueue(
             await before(campaignId, ct);
         }
 
+        // The queue transaction runs again whole when it loses a deadlock or a cluster certification conflict (the
+        // images stay staged), instead of leaving the batch leased and drawn again after the lease.
+        await DeadlockRetry.RunAsync(() => QueueAsync(campaign, work, staged, failed, token, ct), logger, "render-queue: queue");
+        await rates.RecordAsync(campaignId, ct);
+    }
+
+    private async Task QueueAsync(CampaignParts campaign, List<Work> work, ConcurrentDictionary<long, string> staged, ConcurrentDictionary<long, string> failed, string token, CancellationToken ct)
+    {
+        var campaignId = campaign.Id;
         var now = time.GetUtcNow().UtcDateTime;
         var reserve = campaign.ScheduledAt is { } at && at > now ? DateTime.SpecifyKind(at, DateTimeKind.Utc) : (DateTime?)null;
         var ready = work.Where(w => staged.ContainsKey(w.ItemId)).ToList();
@@ -176,7 +185,6 @@ public sealed class RenderAndQueue(
         }
 
         await tx.CommitAsync(ct);
-        await rates.RecordAsync(campaignId, ct);
     }
 
     private async Task<CouponTemplate> TemplateAsync(CampaignParts campaign, DateOnly validUntil, CancellationToken ct)

@@ -117,7 +117,7 @@ public sealed class Resender(
 
         try
         {
-            await QueueAsync(campaignId, work, usable, staged, token, today, ct);
+            await DeadlockRetry.RunAsync(() => QueueAsync(campaignId, work, usable, staged, token, today, ct), logger, "resend queue");
         }
         catch (MySqlException)
         {
