@@ -1,3 +1,4 @@
+using CouponDesk.Data;
 using CouponDesk.Web.Proxy;
 
 namespace CouponDesk.Hosting;
@@ -11,6 +12,7 @@ public static class OperationsSetup
     public static WebApplicationBuilder AddCouponDeskOperations(this WebApplicationBuilder builder, AppRoles roles, bool forCommand)
     {
         builder.Services.AddCouponDeskForwardedHeaders(builder.Configuration, builder.Environment);
+        builder.Services.AddSingleton<DatabaseOutage>();
         return builder;
     }
 }

@@ -9,7 +9,7 @@ namespace CouponDesk.Features.Dashboard;
 /// processes). Rows silent for a day are removed by whichever process beats, so restarts do not pile up.
 /// A failed beat is logged and retried at the next tick: the dashboard shows the silence, which is the point.
 /// </summary>
-public sealed class WorkerHeartbeat(DbConnectionFactory connections, AppRoles roles, TimeProvider time, ILogger<WorkerHeartbeat> logger) : BackgroundService
+public sealed class WorkerHeartbeat(DbConnectionFactory connections, AppRoles roles, TimeProvider time, DatabaseOutage outage, ILogger<WorkerHeartbeat> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(15);
 
@@ -24,6 +24,11 @@ public sealed class WorkerHeartbeat(DbConnectionFactory connections, AppRoles ro
             try
             {
                 await BeatAsync(started, stoppingToken);
+                outage.Succeeded();
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && DatabaseOutage.IsOutage(ex))
+            {
+                outage.Failed(ex);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
