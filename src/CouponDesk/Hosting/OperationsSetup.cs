@@ -13,6 +13,8 @@ public static class OperationsSetup
     {
         builder.Services.AddCouponDeskForwardedHeaders(builder.Configuration, builder.Environment);
         builder.Services.AddSingleton<DatabaseOutage>();
+        // Type=notify units (deploy/systemd): READY=1 once started, STOPPING=1 on SIGTERM. A no-op outside systemd.
+        builder.Services.AddSystemd();
         return builder;
     }
 }
