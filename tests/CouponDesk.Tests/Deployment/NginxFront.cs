@@ -54,8 +54,8 @@ public sealed class NginxFront : IAsyncLifetime
             .ContinueWith(t => t.Result.EnsureSuccess("openssl req"));
         certificate = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(directory, "fullchain.pem"));
 
-        var httpPort = FreePort();
-        var httpsPort = FreePort();
+        var httpPort = FreePorts.Next();
+        var httpsPort = FreePorts.Next();
         HttpBase = new Uri($"http://127.0.0.1:{httpPort}/");
         HttpsBase = new Uri($"https://127.0.0.1:{httpsPort}/");
         await File.WriteAllTextAsync(Path.Combine(directory, "coufun-push-allow.conf"), $"allow {CoufunAddress};\nallow {NginxOnlyAddress};\n");
@@ -159,12 +159,6 @@ public sealed class NginxFront : IAsyncLifetime
         }
         """;
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static async Task<bool> AcceptsAsync(int port)
     {
