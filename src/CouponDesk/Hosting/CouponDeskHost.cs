@@ -27,6 +27,7 @@ using CouponDesk.Web.Correlation;
 using CouponDesk.Web.Errors;
 using CouponDesk.Web.Frontend;
 using CouponDesk.Web.Health;
+using CouponDesk.Web.Proxy;
 using Scalar.AspNetCore;
 using Serilog;
 
@@ -54,6 +55,7 @@ public static class CouponDeskHost
         builder.AddMaskedJsonLogging("CouponDesk");
         var roles = AppRoles.Parse(builder.Configuration["CouponDesk:Roles"]);
         ConfigureServices(builder.Services, builder.Configuration, roles, forCommand);
+        builder.AddCouponDeskOperations(roles, forCommand);
 
         var app = builder.Build();
         ConfigurePipeline(app, roles);
@@ -112,6 +114,7 @@ public static class CouponDeskHost
 
     private static void ConfigurePipeline(WebApplication app, AppRoles roles)
     {
+        app.UseCouponDeskForwardedHeaders();
         app.UseMiddleware<CorrelationIdMiddleware>();
         app.UseSerilogRequestLogging(options =>
         {

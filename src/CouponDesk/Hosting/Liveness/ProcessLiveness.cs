@@ -24,6 +24,7 @@ public sealed class ProcessLiveness(
     IEnumerable<ILeaseRelease> releases,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
+    DatabaseOutage outage,
     ILogger<ProcessLiveness> logger) : IHostedService, ISlotOwners, IDisposable
 {
     private readonly Stopwatch clock = Stopwatch.StartNew();
@@ -131,6 +132,12 @@ public sealed class ProcessLiveness(
             try
             {
                 Beat();
+                outage.Succeeded();
+            }
+            catch (Exception ex) when (DatabaseOutage.IsOutage(ex))
+            {
+                // The beat keeps its pace during an outage (it is what fences the dead), but only DatabaseOutage speaks.
+                outage.Failed(ex);
             }
             catch (Exception ex) when (ex is MySqlException or InvalidOperationException or TimeoutException)
             {
