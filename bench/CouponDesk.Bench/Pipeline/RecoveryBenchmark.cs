@@ -64,7 +64,8 @@ public sealed class RecoveryBenchmark(bool kill) : IBenchmark
             {
                 await using var c = await database.OpenAsync();
                 await backOffice.Services.GetRequiredService<SenderNumberRegistry>().EnsureRegisteredAsync(c, PipelineCampaigns.Callback, "bench", CancellationToken.None);
-                campaignId = await PipelineCampaigns.ScheduleAsync(database.Connections, backOffice.Services.GetRequiredService<PiiProtector>(), count, sendAtUtc: DateTime.UtcNow.AddHours(2));
+                // Twice the list value: in-doubt orders are re-ordered on purpose here, and the spending guard must not stop the run.
+                campaignId = await PipelineCampaigns.ScheduleAsync(database.Connections, backOffice.Services.GetRequiredService<PiiProtector>(), count, sendAtUtc: DateTime.UtcNow.AddHours(2), costEstimate: count * 4500L * 2);
             }
 
             return kill

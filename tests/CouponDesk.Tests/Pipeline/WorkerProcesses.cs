@@ -54,8 +54,12 @@ public static class WorkerProcesses
         }
 
         var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        // COUPONDESK_TEST_WORKER_LOG=path keeps the workers' log lines (errors only by default) for a failure's analysis.
+        var path = System.Environment.GetEnvironmentVariable("COUPONDESK_TEST_WORKER_LOG");
+        var log = string.IsNullOrEmpty(path) ? null : TextWriter.Synchronized(new StreamWriter(path, append: true) { AutoFlush = true });
+        var pid = process.Id;
+        process.OutputDataReceived += (_, e) => log?.WriteLine($"{pid}: {e.Data}");
+        process.ErrorDataReceived += (_, e) => log?.WriteLine($"{pid}: {e.Data}");
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
