@@ -26,9 +26,9 @@ using CouponDesk.Shared.Logging;
 using CouponDesk.Web.Correlation;
 using CouponDesk.Web.Errors;
 using CouponDesk.Web.Frontend;
+using CouponDesk.Web.ApiReference;
 using CouponDesk.Web.Health;
 using CouponDesk.Web.Proxy;
-using Scalar.AspNetCore;
 using Serilog;
 
 namespace CouponDesk.Hosting;
@@ -134,8 +134,7 @@ public static class CouponDeskHost
         app.MapCouponDeskHealth();
         if (roles.Web)
         {
-            app.MapOpenApi("/openapi/{documentName}.json");
-            app.MapScalarApiReference("/docs");
+            app.MapCouponDeskApiReference();
             foreach (var module in app.Services.GetServices<IEndpointModule>())
             {
                 module.Map(app);

@@ -1,4 +1,5 @@
 using CouponDesk.Data;
+using CouponDesk.Web.ApiReference;
 using CouponDesk.Web.Proxy;
 
 namespace CouponDesk.Hosting;
@@ -15,6 +16,7 @@ public static class OperationsSetup
         builder.Services.AddSingleton<DatabaseOutage>();
         // Type=notify units (deploy/systemd): READY=1 once started, STOPPING=1 on SIGTERM. A no-op outside systemd.
         builder.Services.AddSystemd();
+        builder.Services.AddCouponDeskApiReference();
         return builder;
     }
 }
