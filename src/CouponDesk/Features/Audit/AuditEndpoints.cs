@@ -88,11 +88,11 @@ public sealed class AuditEndpoints : IEndpointModule
             text.Append(CsvWriter.Line([
                 Kst.ToKst(row.OccurredAt).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), row.ActorLogin,
                 row.ActorUserId?.ToString(CultureInfo.InvariantCulture), row.Action, row.TargetType, row.TargetId, row.Subject,
-                row.SourceIp, row.Outcome, row.Reason, row.Details, row.UserAgent, row.CorrelationId,
+                row.SourceIp, row.Outcome, row.Reason, AuditDetails.ForReading(row.Details), row.UserAgent, row.CorrelationId,
             ]));
         }
 
-        var fileName = $"audit-{Kst.Now(time):yyyyMMdd-HHmmss}.csv";
+        var fileName = Exports.ExportFileNames.AuditLog(time.GetUtcNow().UtcDateTime);
         return Results.File(CsvWriter.Encoding.GetPreamble().Concat(CsvWriter.Encoding.GetBytes(text.ToString())).ToArray(), "text/csv; charset=utf-8", fileName);
     }
 

@@ -430,13 +430,27 @@
     });
   };
 
+  // The file name a Content-Disposition header gives: the UTF-8 `filename*` (RFC 6266/5987) wherever it stands, the
+  // plain `filename` (the server's ASCII fallback, Korean turned into "_") only when there is none.
+  CD.downloadName = function (disposition, fallbackName) {
+    const text = String(disposition || '');
+    const extended = /filename\*\s*=\s*UTF-8'[^']*'([^;\s]+)/i.exec(text);
+    if (extended) {
+      try {
+        return decodeURIComponent(extended[1]);
+      } catch (e) {
+        // malformed percent-encoding: use the plain name
+      }
+    }
+    const plain = /filename\s*=\s*(?:"([^"]*)"|([^;\s]+))/i.exec(text);
+    return (plain && (plain[1] || plain[2])) || fallbackName;
+  };
+
   // Downloads an authenticated file (fetch with the token, then a temporary object URL).
   CD.download = async function (path, query, fallbackName) {
     const response = await CD.api('GET', path, { query, as: 'response' });
     const blob = await response.blob();
-    const disposition = response.headers.get('Content-Disposition') || '';
-    const match = /filename\*=UTF-8''([^;]+)|filename="?([^";]+)"?/i.exec(disposition);
-    const name = match ? decodeURIComponent(match[1] || match[2]) : fallbackName;
+    const name = CD.downloadName(response.headers.get('Content-Disposition'), fallbackName);
     const url = URL.createObjectURL(blob);
     const link = CD.h('a', { href: url, download: name, class: 'd-none' });
     document.body.appendChild(link);

@@ -204,9 +204,7 @@
 
   async function saveFile(response, fallbackName) {
     const blob = await response.blob();
-    const disposition = response.headers.get('Content-Disposition') || '';
-    const match = /filename\*=UTF-8''([^;]+)|filename="?([^";]+)"?/i.exec(disposition);
-    const name = match ? decodeURIComponent(match[1] || match[2]) : fallbackName;
+    const name = CD.downloadName(response.headers.get('Content-Disposition'), fallbackName);
     const url = URL.createObjectURL(blob);
     const link = CD.h('a', { href: url, download: name, class: 'd-none' });
     document.body.appendChild(link);
