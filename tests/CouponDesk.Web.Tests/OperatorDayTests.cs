@@ -2,8 +2,8 @@ using System.Text;
 using System.Text.RegularExpressions;
 using CouponDesk.Features.Users;
 using Dapper;
-using MiniExcelLibs;
 using Microsoft.Playwright;
+using MiniExcelLibs;
 
 namespace CouponDesk.Web.Tests;
 

@@ -8,6 +8,17 @@ namespace CouponDesk.Web.Tests;
 /// <summary>The steps of 발송등록 (spec §3.2) the browser tests share: what an operator types, picks and clicks.</summary>
 public static class RegisterForm
 {
+    /// <summary>A new account of <paramref name="role"/>, signed in, on an empty 발송등록 page.</summary>
+    public static async Task<BrowserSession> OpenAsync(WebUiFixture fixture, string role)
+    {
+        var account = await fixture.CreateAccountAsync(role);
+        var browser = await BrowserSession.OpenAsync(fixture, 1920, 1080);
+        await browser.LoginAsync(account);
+        await browser.GoAsync("register.html");
+        await browser.ReadyAsync();
+        return browser;
+    }
+
     /// <summary>Tomorrow at <paramref name="time"/> KST as the form writes it: always past the preparation lead.</summary>
     public static string Tomorrow(string time) =>
         DateOnly.FromDateTime(Kst.Now(TimeProvider.System)).AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + " " + time;

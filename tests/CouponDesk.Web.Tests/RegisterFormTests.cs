@@ -17,12 +17,8 @@ public sealed partial class RegisterFormTests(WebUiFixture fixture)
     [Fact(Timeout = 90_000)]
     public async Task Every_invalid_field_is_marked_at_once_the_first_focused_and_a_fixed_field_clears()
     {
-        var account = await fixture.CreateAccountAsync(Roles.Operator);
-        await using var browser = await BrowserSession.OpenAsync(fixture, 1920, 1080);
+        await using var browser = await RegisterForm.OpenAsync(fixture, Roles.Operator);
         var page = browser.Page;
-        await browser.LoginAsync(account);
-        await browser.GoAsync("register.html");
-        await browser.ReadyAsync();
 
         // What a hurried operator leaves: no client, no requester, a broken e-mail, no send time, no product, no title.
         await page.FillAsync("#requesterEmail", "buyer@@example");
@@ -58,12 +54,8 @@ public sealed partial class RegisterFormTests(WebUiFixture fixture)
     [Fact(Timeout = 90_000)]
     public async Task The_send_time_picker_offers_only_allowed_times_and_explains_a_wrong_one_at_once()
     {
-        var account = await fixture.CreateAccountAsync(Roles.Operator);
-        await using var browser = await BrowserSession.OpenAsync(fixture, 1920, 1080);
+        await using var browser = await RegisterForm.OpenAsync(fixture, Roles.Operator);
         var page = browser.Page;
-        await browser.LoginAsync(account);
-        await browser.GoAsync("register.html");
-        await browser.ReadyAsync();
 
         // The earliest allowed time (now + the preparation lead, on a 5-minute step) is what the picker starts from.
         var earliest = await page.EvaluateAsync<string>("() => CD.api('GET', '/api/campaigns/send-time').then(r => r.earliest)");
@@ -120,12 +112,8 @@ public sealed partial class RegisterFormTests(WebUiFixture fixture)
     [Fact(Timeout = 90_000)]
     public async Task Quick_entry_keeps_each_line_and_says_beside_it_why_it_is_invalid()
     {
-        var account = await fixture.CreateAccountAsync(Roles.Operator);
-        await using var browser = await BrowserSession.OpenAsync(fixture, 1920, 1080);
+        await using var browser = await RegisterForm.OpenAsync(fixture, Roles.Operator);
         var page = browser.Page;
-        await browser.LoginAsync(account);
-        await browser.GoAsync("register.html");
-        await browser.ReadyAsync();
 
         // The case: a wrong number, Enter, then more digits — they must not merge into the line above.
         await page.ClickAsync("#recipientList");
@@ -165,13 +153,9 @@ public sealed partial class RegisterFormTests(WebUiFixture fixture)
     [Fact(Timeout = 150_000)]
     public async Task Submitting_confirms_the_campaigns_facts_and_opens_it_with_its_planned_recipients_and_cost()
     {
-        var account = await fixture.CreateAccountAsync(Roles.Operator);
         var eventName = "예약 확인 이벤트 " + Guid.NewGuid().ToString("N")[..6];
-        await using var browser = await BrowserSession.OpenAsync(fixture, 1920, 1080);
+        await using var browser = await RegisterForm.OpenAsync(fixture, Roles.Operator);
         var page = browser.Page;
-        await browser.LoginAsync(account);
-        await browser.GoAsync("register.html");
-        await browser.ReadyAsync();
 
         await RegisterForm.FillClientAsync(page, eventName, RegisterForm.Tomorrow("10:00"));
         await RegisterForm.PickProductAsync(page, "글레이즈드 6개");

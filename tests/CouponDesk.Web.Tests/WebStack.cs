@@ -2,7 +2,6 @@ extern alias snapstandin;
 
 using CouponDesk.Data;
 using CouponDesk.Features.Products;
-using CouponDesk.Features.Users;
 using CouponDesk.Hosting;
 using CouponDesk.TestSupport;
 using Dapper;
@@ -104,19 +103,8 @@ public sealed class WebStack : IAsyncDisposable
     /// <summary>Inserts an ACTIVE account with a known password (a required change when asked).</summary>
     public async Task<WebUiFixture.Account> CreateAccountAsync(string role, bool mustChangePassword = false)
     {
-        var loginId = $"w{role[..1].ToLowerInvariant()}{Interlocked.Increment(ref accountCounter):D4}{Random.Shared.Next(1000, 9999)}";
-        var password = PasswordGenerator.Generate();
-        var workFactor = BackOffice.Services.GetRequiredService<PasswordHashingOptions>().WorkFactor;
-        await using var connection = await OpenAsync();
-        var now = DateTime.UtcNow;
-        var id = await connection.ExecuteScalarAsync<long>(
-            """
-            INSERT INTO users (login_id, login_id_key, password_hash, role, status, must_change_password, failed_login_count, created_at, updated_at)
-            VALUES (@loginId, @loginId, @hash, @role, 'ACTIVE', @mustChangePassword, 0, @now, @now);
-            SELECT LAST_INSERT_ID();
-            """,
-            new { loginId, hash = BCrypt.Net.BCrypt.HashPassword(password, workFactor), role, mustChangePassword, now });
-        return new WebUiFixture.Account(id, loginId, password, role);
+        var created = await TestAccounts.InsertAsync(BackOffice.Services, "w", Interlocked.Increment(ref accountCounter), 4, role, mustChangePassword);
+        return new WebUiFixture.Account(created.Id, created.LoginId, created.Password, role);
     }
 
     /// <summary>A connection to the back office's database, for a test's own checks and time shortcuts.</summary>
