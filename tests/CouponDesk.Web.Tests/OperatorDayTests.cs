@@ -113,6 +113,7 @@ public sealed partial class OperatorDayTests(WebUiFixture fixture)
         await Assertions.Expect(page.Locator("#progress-stats")).ToContainTextAsync("완료");
         await Assertions.Expect(page.Locator("#recipient-table tbody tr[data-item]")).ToHaveCountAsync(QuickPhones.Length);
         await Assertions.Expect(page.Locator("#progress-stats")).Not.ToContainTextAsync("처리 속도");
+        await Assertions.Expect(page.Locator("#reconciliation-card")).ToContainTextAsync(QuickPhones.Length + "건");
         var number = await page.Locator("#campaign-panel dd").First.InnerTextAsync();
         await page.ClickAsync("#campaign-export");
         var exportDialog = page.Locator(".modal.show", new PageLocatorOptions { HasText = "엑셀 다운받기" });
