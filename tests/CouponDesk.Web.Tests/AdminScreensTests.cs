@@ -147,7 +147,7 @@ public sealed class AdminScreensTests(WebUiFixture fixture)
 
         await Assertions.Expect(page.Locator("#audit-table tbody tr").First).ToBeVisibleAsync();
         await page.FillAsync("#actor", admin.LoginId);
-        await page.FillAsync("#action", "auth.login");
+        await page.SelectOptionAsync("#action", "auth.login"); // 행위 유형 is a select of the known actions (issue 14 point 10)
         await page.ClickAsync("#audit-search");
         var first = page.Locator("#audit-table tbody tr:not([hidden])").First;
         await Assertions.Expect(first).ToContainTextAsync("로그인");
