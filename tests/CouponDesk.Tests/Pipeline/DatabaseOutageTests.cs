@@ -49,14 +49,16 @@ public sealed class DatabaseOutageTests
         try
         {
             await WaitForAsync(async () => await HeartbeatsAsync(database) > 0, "the worker's first heartbeat");
+            // Started, not starting: an outage during start-up stops the process (its service manager restarts it).
+            await WaitForAsync(() => Task.FromResult(lines.Any(l => l.Contains("Application started"))), "the worker's start", () => string.Join('\n', lines.TakeLast(15)));
             var before = lines.Count;
 
             relay.Cut();
-            await WaitForAsync(() => Task.FromResult(lines.Any(l => l.Contains("Database unreachable"))), "the outage line");
+            await WaitForAsync(() => Task.FromResult(lines.Any(l => l.Contains("Database unreachable"))), "the outage line", () => string.Join('\n', lines.TakeLast(15)));
             // Long enough for the old loops (24 of them, 100 ms poll) to have logged hundreds of errors.
             await Task.Delay(TimeSpan.FromSeconds(6));
             relay.Restore();
-            await WaitForAsync(() => Task.FromResult(lines.Any(l => l.Contains("Database reachable again"))), "the recovery line");
+            await WaitForAsync(() => Task.FromResult(lines.Any(l => l.Contains("Database reachable again"))), "the recovery line", () => string.Join('\n', lines.TakeLast(15)));
 
             var during = lines.Skip(before).Where(l => Level(l) is "Warning" or "Error" or "Fatal").Select(Message).ToList();
             Assert.True(during.Count == 2, "expected exactly two lines, got:\n" + string.Join('\n', during));
@@ -114,7 +116,7 @@ public sealed class DatabaseOutageTests
         return await c.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM worker_heartbeats");
     }
 
-    private static async Task WaitForAsync(Func<Task<bool>> condition, string what)
+    private static async Task WaitForAsync(Func<Task<bool>> condition, string what, Func<string>? lastLines = null)
     {
         for (var i = 0; i < 600; i++)
         {
@@ -126,6 +128,6 @@ public sealed class DatabaseOutageTests
             await Task.Delay(100);
         }
 
-        throw new TimeoutException("waited in vain for " + what);
+        throw new TimeoutException("waited in vain for " + what + (lastLines is null ? "" : "; the worker's last lines:\n" + lastLines()));
     }
 }

@@ -21,7 +21,7 @@ public static class WorkerProcesses
         }
 
         settings["CouponDesk__Roles"] = "worker";
-        settings["Serilog__MinimumLevel__Default"] = "Error";
+        settings["Serilog__MinimumLevel__Default"] = System.Environment.GetEnvironmentVariable("COUPONDESK_TEST_WORKER_LOG_LEVEL") is { Length: > 0 } level ? level : "Error";
         settings["DOTNET_ENVIRONMENT"] = "Testing";
         settings["ASPNETCORE_ENVIRONMENT"] = "Testing";
         settings["ASPNETCORE_URLS"] = "http://127.0.0.1:0";

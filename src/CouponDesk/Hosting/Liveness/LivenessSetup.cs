@@ -11,6 +11,7 @@ public static class LivenessSetup
         services.AddSingleton<ProcessIdentity>();
         services.AddSingleton<ProcessLiveness>();
         services.AddSingleton<ISlotOwners>(sp => sp.GetRequiredService<ProcessLiveness>());
+        services.AddSingleton<ICreateCallPermit>(sp => sp.GetRequiredService<ProcessLiveness>());
         if (hosted)
         {
             services.AddHostedService(sp => sp.GetRequiredService<ProcessLiveness>());

@@ -8,7 +8,7 @@ namespace CouponDesk.Hosting.Liveness;
 /// <summary>
 /// This process's heartbeat and the cluster's undertaker (D-23.1). Registered before every other hosted service but the
 /// migration, it writes this process's <c>worker_heartbeats</c> row before any claim is made, then beats on its own
-/// thread (not the thread pool, which a busy pipeline can starve). Each beat also:
+/// thread (not the thread pool, which a busy pipeline can starve). A second thread, the reaper, every beat interval:
 /// fences processes that went silent for <see cref="LivenessOptions.DeadAfterSeconds"/>, and releases the leases
 /// (through every <see cref="ILeaseRelease"/>) and the COUFUN call slots (<see cref="ReleasedOwners"/>) of fenced
 /// processes whose last beat is older than the self-fence time plus a margin. Starting under an
@@ -25,16 +25,22 @@ public sealed class ProcessLiveness(
     IHostApplicationLifetime lifetime,
     TimeProvider time,
     DatabaseOutage outage,
-    ILogger<ProcessLiveness> logger) : IHostedService, ISlotOwners, IDisposable
+    ILogger<ProcessLiveness> logger) : IHostedService, ISlotOwners, ICreateCallPermit, IDisposable
 {
+    /// <summary>How long the reaper waits for a row lock before leaving that row for its next round.</summary>
+    private const int ReaperLockWaitSeconds = 2;
+
     private readonly Stopwatch clock = Stopwatch.StartNew();
     private readonly CancellationTokenSource stopping = new();
     private readonly ILeaseRelease[] releasers = [.. releases];
     private long lastConfirmedTicks = long.MinValue / 2;
     private volatile bool fenced;
+    private volatile bool registered;
+    private bool beatFailing;
     private volatile string[] releasedOwners = [];
     private Thread? thread;
-    private int beats;
+    private Thread? reaper;
+    private int reaps;
 
     /// <summary>This process's owner prefix (of its lease tokens and COUFUN call slots).</summary>
     public string Owner => identity.Owner;
@@ -67,33 +73,48 @@ public sealed class ProcessLiveness(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var sent = clock.ElapsedTicks;
-        await using (var c = await connections.OpenAsync(cancellationToken))
+        try
         {
-            await c.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO worker_heartbeats (instance_id, instance_name, host_name, process_id, roles, started_at, beat_at)
-                VALUES (@id, @name, @host, @pid, @roles, @started, UTC_TIMESTAMP(6))
-                """,
-                new { id = identity.InstanceId, name = identity.InstanceName, host = Truncate(Environment.MachineName, 100), pid = Environment.ProcessId, roles = roles.ToString(), started = time.GetUtcNow().UtcDateTime },
-                cancellationToken: cancellationToken));
-            Interlocked.Exchange(ref lastConfirmedTicks, sent);
-            if (identity.InstanceName is { } name)
-            {
-                // A restart under the same name: the predecessor is gone (or must stop). Its claims are released once its
-                // last beat is older than the self-fence time plus the margin — at once after a crash and a normal start-up.
-                var superseded = await c.ExecuteAsync(new CommandDefinition(
-                    "UPDATE worker_heartbeats SET fenced_at = UTC_TIMESTAMP(6), fence_reason = 'successor' WHERE instance_name = @name AND instance_id <> @id AND fenced_at IS NULL",
-                    new { name, id = identity.InstanceId }, cancellationToken: cancellationToken));
-                if (superseded > 0)
-                {
-                    logger.LogWarning("Started as {InstanceName}: fenced the previous process of that name", name);
-                }
-            }
+            await using var c = await connections.OpenAsync(cancellationToken);
+            Register(c);
+        }
+        catch (Exception ex) when (ex is MySqlException or InvalidOperationException or IOException or TimeoutException)
+        {
+            // No schema yet (migrations run as a separate step) or no database: the process still starts, so /health/ready
+            // can say why; the beat thread registers it once it can. Until then MayCall is false and no create leaves.
+            logger.LogWarning("Heartbeat not registered at start ({Reason}); retrying on every beat", ex.Message);
         }
 
         thread = new Thread(Run) { IsBackground = true, Name = "liveness" };
         thread.Start();
+        reaper = new Thread(RunReaper) { IsBackground = true, Name = "liveness-reaper" };
+        reaper.Start();
+    }
+
+    /// <summary>Writes this process's heartbeat row; the first confirmed beat.</summary>
+    private void Register(MySqlConnection c)
+    {
+        var sent = clock.ElapsedTicks;
+        c.Execute(
+            """
+            INSERT INTO worker_heartbeats (instance_id, instance_name, host_name, process_id, roles, started_at, beat_at)
+            VALUES (@id, @name, @host, @pid, @roles, @started, UTC_TIMESTAMP(6))
+            """,
+            new { id = identity.InstanceId, name = identity.InstanceName, host = Truncate(Environment.MachineName, 100), pid = Environment.ProcessId, roles = roles.ToString(), started = time.GetUtcNow().UtcDateTime });
+        registered = true;
+        Interlocked.Exchange(ref lastConfirmedTicks, sent);
+        if (identity.InstanceName is { } name)
+        {
+            // A restart under the same name: the predecessor is gone (or must stop). Its claims are released once its
+            // last beat is older than the self-fence time plus the margin — at once after a crash and a normal start-up.
+            var superseded = c.Execute(
+                "UPDATE worker_heartbeats SET fenced_at = UTC_TIMESTAMP(6), fence_reason = 'successor' WHERE instance_name = @name AND instance_id <> @id AND fenced_at IS NULL",
+                new { name, id = identity.InstanceId });
+            if (superseded > 0)
+            {
+                logger.LogWarning("Started as {InstanceName}: fenced the previous process of that name", name);
+            }
+        }
     }
 
     /// <summary>
@@ -104,6 +125,7 @@ public sealed class ProcessLiveness(
     {
         await stopping.CancelAsync();
         thread?.Join(TimeSpan.FromSeconds(5));
+        reaper?.Join(TimeSpan.FromSeconds(5));
         if (fenced)
         {
             return;
@@ -133,15 +155,22 @@ public sealed class ProcessLiveness(
             {
                 Beat();
                 outage.Succeeded();
+                beatFailing = false;
             }
             catch (Exception ex) when (DatabaseOutage.IsOutage(ex))
             {
-                // The beat keeps its pace during an outage (it is what fences the dead), but only DatabaseOutage speaks.
+                // The beat keeps its pace during an outage, but only DatabaseOutage speaks.
                 outage.Failed(ex);
             }
             catch (Exception ex) when (ex is MySqlException or InvalidOperationException or TimeoutException)
             {
-                logger.LogWarning(ex, "Heartbeat not written");
+                // Once per failing spell (e.g. a schema not migrated yet), not once per beat.
+                if (!beatFailing)
+                {
+                    logger.LogWarning(ex, "Heartbeat not written");
+                }
+
+                beatFailing = true;
             }
 
             if (fenced)
@@ -153,11 +182,60 @@ public sealed class ProcessLiveness(
         }
     }
 
+    /// <summary>
+    /// The undertaker, on a thread of its own: releasing a dead process's leases can wait on row locks that process still
+    /// holds (a paused process keeps its open transaction), and that wait must never delay this process's own beat —
+    /// a late beat would make the others declare this process dead too.
+    /// </summary>
+    private void RunReaper()
+    {
+        var interval = TimeSpan.FromMilliseconds(options.BeatMilliseconds);
+        var failing = false;
+        while (!stopping.IsCancellationRequested && !fenced)
+        {
+            try
+            {
+                if (MayCall)
+                {
+                    using var c = new MySqlConnection(connections.ConnectionString);
+                    c.Open();
+                    // Only the rows a statement changes are locked (no gap or next-key locks on the rows it merely scans),
+                    // and a row still locked by the dead process is left for the next round.
+                    c.Execute($"SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED; SET SESSION innodb_lock_wait_timeout = {ReaperLockWaitSeconds}");
+                    Reap(c);
+                }
+
+                failing = false;
+            }
+            catch (Exception ex) when (DatabaseOutage.IsOutage(ex))
+            {
+                // The beat thread reports outages; the reaper just tries again.
+            }
+            catch (Exception ex) when (ex is MySqlException or InvalidOperationException or TimeoutException)
+            {
+                if (!failing)
+                {
+                    logger.LogWarning(ex, "Dead processes' claims not released this round; retrying");
+                }
+
+                failing = true;
+            }
+
+            stopping.Token.WaitHandle.WaitOne(interval);
+        }
+    }
+
     private void Beat()
     {
         var sent = clock.ElapsedTicks;
         using var c = new MySqlConnection(connections.ConnectionString);
         c.Open();
+        if (!registered)
+        {
+            Register(c);
+            return;
+        }
+
         var mine = c.Execute("UPDATE worker_heartbeats SET beat_at = UTC_TIMESTAMP(6) WHERE instance_id = @id AND fenced_at IS NULL", new { id = identity.InstanceId });
         if (mine == 0)
         {
@@ -170,16 +248,16 @@ public sealed class ProcessLiveness(
         }
 
         Interlocked.Exchange(ref lastConfirmedTicks, sent);
-        Reap(c);
-        if (++beats % 600 == 1)
-        {
-            // Rows silent for a day are removed, so restarts do not pile up.
-            c.Execute("DELETE FROM worker_heartbeats WHERE beat_at < UTC_TIMESTAMP(6) - INTERVAL 1 DAY");
-        }
     }
 
     private void Reap(MySqlConnection c)
     {
+        if (++reaps % 600 == 1)
+        {
+            // Rows silent for a day are removed, so restarts do not pile up.
+            c.Execute("DELETE FROM worker_heartbeats WHERE beat_at < UTC_TIMESTAMP(6) - INTERVAL 1 DAY");
+        }
+
         var silent = c.Execute(
             "UPDATE worker_heartbeats SET fenced_at = UTC_TIMESTAMP(6), fence_reason = 'silent' WHERE fenced_at IS NULL AND beat_at < UTC_TIMESTAMP(6) - INTERVAL @us MICROSECOND",
             new { us = options.DeadAfterSeconds * 1_000_000L });

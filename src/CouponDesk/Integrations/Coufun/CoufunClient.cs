@@ -12,7 +12,7 @@ namespace CouponDesk.Integrations.Coufun;
 /// does. <see cref="CreateAsync"/> is never retried here: an answer lost after the request may have left is
 /// <see cref="CoufunOutcome.InDoubt"/> with its TR_ID, for the pipeline to record (spec §8.1).
 /// </summary>
-public sealed partial class CoufunClient(IHttpClientFactory httpClients, CoufunOptions options, CoufunCallGate gate, ProcessLiveness liveness, ILogger<CoufunClient> logger)
+public sealed partial class CoufunClient(IHttpClientFactory httpClients, CoufunOptions options, CoufunCallGate gate, ICreateCallPermit liveness, ILogger<CoufunClient> logger)
 {
     /// <summary>Product list, status, cancel: safe to repeat, so the pipeline retries transport failures.</summary>
     public const string SafeClientName = "Coufun.Safe";

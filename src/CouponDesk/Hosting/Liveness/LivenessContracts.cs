@@ -23,3 +23,10 @@ public interface ISlotOwners
 
     IReadOnlyList<string> ReleasedOwners { get; }
 }
+
+/// <summary>Whether a COUFUN create call may leave this process now (its last beat is fresh and it is not fenced).</summary>
+public interface ICreateCallPermit
+{
+    /// <summary>Waits until a create may start; throws <see cref="ProcessFencedException"/> once this process is fenced.</summary>
+    Task WaitUntilMayCallAsync(CancellationToken ct);
+}
