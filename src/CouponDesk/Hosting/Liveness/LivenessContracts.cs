@@ -5,12 +5,19 @@ namespace CouponDesk.Hosting.Liveness;
 /// <summary>
 /// A feature whose tables hold leases: releases every lease of a dead process at once (its token starts with the
 /// process's owner prefix), so the work is claimed again now instead of when the lease would have run out.
-/// Called on the liveness thread; must be idempotent (several processes may release the same owner).
+/// Called on the liveness reaper thread; must be idempotent (several processes may release the same owner). Rows the dead
+/// process still has locked (a paused process keeps its open transaction) are skipped, not waited for, and counted in
+/// <see cref="LeaseRelease.StillLocked"/>: the reaper tries them again next round.
 /// </summary>
 public interface ILeaseRelease
 {
-    /// <summary>Returns how many claims were released.</summary>
-    int ReleaseOwner(MySqlConnection connection, string owner);
+    LeaseRelease ReleaseOwner(MySqlConnection connection, string owner);
+}
+
+/// <summary>Claims released now, and claims of the dead owner left for the next round because a transaction holds them.</summary>
+public readonly record struct LeaseRelease(int Released, int StillLocked)
+{
+    public static LeaseRelease operator +(LeaseRelease a, LeaseRelease b) => new(a.Released + b.Released, a.StillLocked + b.StillLocked);
 }
 
 /// <summary>A fenced process's claims will not be used by it again (it has stopped itself or is gone).</summary>

@@ -48,7 +48,7 @@ public sealed class ProcessLiveness(
     /// <summary>Declared dead by the others (or stopping): no create call may start any more.</summary>
     public bool IsFenced => fenced;
 
-    /// <summary>Owners (lease-token prefixes) of fenced processes whose claims were released in the last hour.</summary>
+    /// <summary>Owners (lease-token prefixes) of fenced processes past their self-fence, dead within the last hour.</summary>
     public IReadOnlyList<string> ReleasedOwners => releasedOwners;
 
     /// <summary>
@@ -274,16 +274,30 @@ public sealed class ProcessLiveness(
             Release(c, instanceId);
         }
 
+        // Call slots hold no row lock: a dead process's slots are freed once it is past its self-fence, even while some of
+        // its rows wait for its open transaction.
         releasedOwners = [.. c.Query<string>(
-            "SELECT LEFT(instance_id, @n) FROM worker_heartbeats WHERE leases_released_at >= UTC_TIMESTAMP(6) - INTERVAL 1 HOUR", new { n = ProcessIdentity.OwnerLength })];
+            """
+            SELECT LEFT(instance_id, @n) FROM worker_heartbeats
+            WHERE fenced_at IS NOT NULL AND beat_at < UTC_TIMESTAMP(6) - INTERVAL @us MICROSECOND AND beat_at >= UTC_TIMESTAMP(6) - INTERVAL 1 HOUR
+            """,
+            new { n = ProcessIdentity.OwnerLength, us = (options.SelfFenceSeconds + options.ReleaseMarginSeconds) * 1_000_000L })];
     }
 
     private void Release(MySqlConnection c, string instanceId)
     {
         var owner = instanceId[..ProcessIdentity.OwnerLength];
-        var released = releasers.Sum(r => r.ReleaseOwner(c, owner));
+        var result = releasers.Aggregate(default(LeaseRelease), (sum, r) => sum + r.ReleaseOwner(c, owner));
+        if (result.StillLocked > 0)
+        {
+            // Held by a transaction the (paused) process left open: those rows are released on a later round, once its
+            // transaction ends; until then nobody else could use them anyway.
+            logger.LogWarning("Released {Count} claim(s) of process {Owner}; {Locked} still locked by its open transaction", result.Released, owner, result.StillLocked);
+            return;
+        }
+
         c.Execute("UPDATE worker_heartbeats SET leases_released_at = UTC_TIMESTAMP(6) WHERE instance_id = @instanceId", new { instanceId });
-        logger.LogWarning("Released {Count} claim(s) of process {Owner}", released, owner);
+        logger.LogWarning("Released {Count} claim(s) of process {Owner}", result.Released, owner);
     }
 
     private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];

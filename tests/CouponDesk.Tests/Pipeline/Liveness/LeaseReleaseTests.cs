@@ -54,6 +54,32 @@ public sealed class LeaseReleaseTests
     }
 
     [Fact]
+    public async Task A_row_the_dead_process_still_holds_in_a_transaction_is_skipped_and_released_once_that_transaction_ends()
+    {
+        await using var h = await PipelineHarness.StartAsync(roles: "web");
+        var (order, executor) = await ClaimOneAsync(h);
+        var dead = Guid.NewGuid().ToString("N");
+        await HandToDeadProcessAsync(h, order.Id, dead, instanceName: null, beatSecondsAgo: 60);
+
+        // A paused process's open transaction: it holds one of its own item rows.
+        await using var paused = await h.Database.OpenAsync();
+        await using var open = await paused.BeginTransactionAsync();
+        var held = await paused.ExecuteScalarAsync<long>("SELECT id FROM delivery_items WHERE order_id = @id ORDER BY id LIMIT 1 FOR UPDATE", new { id = order.Id }, open);
+
+        // The order itself is released (and claimable) although the item row is locked, and the reaper's beat goes on.
+        var again = await ReclaimAsync(executor, order.Id);
+        Assert.Equal(order.TrId, again.TrId);
+        Assert.Equal("silent", (await RowNowAsync(h, dead)).Reason);
+        Assert.False((await RowNowAsync(h, dead)).Released);
+        Assert.True(h.BackOffice.Services.GetRequiredService<ProcessLiveness>().MayCall);
+
+        await open.RollbackAsync();
+        Assert.True((await RowAsync(h, dead)).Released);
+        await using var c = await h.Database.OpenAsync();
+        Assert.True(await c.ExecuteScalarAsync<DateTime>("SELECT lease_until FROM delivery_items WHERE id = @held", new { held }) < DateTime.UtcNow);
+    }
+
+    [Fact]
     public async Task A_process_its_peers_declared_dead_makes_no_more_create_calls_and_stops()
     {
         await using var h = await PipelineHarness.StartAsync(roles: "web");
@@ -122,6 +148,13 @@ public sealed class LeaseReleaseTests
         await WaitAsync(async () => (row = await c.QuerySingleAsync<(string?, bool)>(
             "SELECT fence_reason, leases_released_at IS NOT NULL FROM worker_heartbeats WHERE instance_id = @instanceId", new { instanceId })).Released, "the release recorded");
         return row;
+    }
+
+    private static async Task<(string? Reason, bool Released)> RowNowAsync(PipelineHarness h, string instanceId)
+    {
+        await using var c = await h.Database.OpenAsync();
+        return await c.QuerySingleAsync<(string?, bool)>(
+            "SELECT fence_reason, leases_released_at IS NOT NULL FROM worker_heartbeats WHERE instance_id = @instanceId", new { instanceId });
     }
 
     private static async Task AssertNoLiveLeaseAsync(PipelineHarness h, string instanceId)

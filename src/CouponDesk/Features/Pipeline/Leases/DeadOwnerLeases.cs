@@ -15,15 +15,26 @@ public sealed class DeadOwnerLeases : ILeaseRelease
     /// <summary>Any time before every real lease: the claims' <c>lease_until &lt; now</c> conditions take the row.</summary>
     private static readonly DateTime Expired = new(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
-    public int ReleaseOwner(MySqlConnection connection, string owner)
+    public LeaseRelease ReleaseOwner(MySqlConnection connection, string owner)
     {
         var prefix = owner + "%";
-        return connection.Execute(
-                "UPDATE issuance_orders SET lease_until = @Expired WHERE status = 'REQUESTED' AND lease_token LIKE @prefix AND lease_until > @Expired",
-                new { prefix, Expired })
-            + connection.Execute(
-                "UPDATE delivery_items SET lease_until = @Expired WHERE lease_token LIKE @prefix AND lease_until > @Expired", new { prefix, Expired })
-            + connection.Execute(
-                "UPDATE coupon_cancels SET lease_until = @Expired WHERE lease_token LIKE @prefix AND lease_until > @Expired", new { prefix, Expired });
+        return Release(connection, "issuance_orders", "id", "status = 'REQUESTED' AND lease_token LIKE @prefix AND lease_until > @Expired", prefix)
+            + Release(connection, "delivery_items", "id", "lease_token LIKE @prefix AND lease_until > @Expired", prefix)
+            + Release(connection, "coupon_cancels", "coupon_id", "lease_token LIKE @prefix AND lease_until > @Expired", prefix);
+    }
+
+    /// <summary>Expires the owner's leases in one table, skipping rows a transaction holds (counted, for the next round).</summary>
+    private static LeaseRelease Release(MySqlConnection connection, string table, string key, string owned, string prefix)
+    {
+        using var transaction = connection.BeginTransaction();
+        var free = connection.Query<long>($"SELECT {key} FROM {table} WHERE {owned} FOR UPDATE SKIP LOCKED", new { prefix, Expired }, transaction).ToList();
+        if (free.Count > 0)
+        {
+            connection.Execute($"UPDATE {table} SET lease_until = @Expired WHERE {key} IN @free", new { Expired, free }, transaction);
+        }
+
+        transaction.Commit();
+        var locked = connection.ExecuteScalar<int>($"SELECT COUNT(*) FROM {table} WHERE {owned}", new { prefix, Expired });
+        return new LeaseRelease(free.Count, locked);
     }
 }
