@@ -15,15 +15,19 @@ public sealed class BrowserSession : IAsyncDisposable
         Context = context;
         Page = page;
         BaseAddress = baseAddress;
+        Watch(page);
+        // Tabs the test opens (Ctrl+click, NewPageAsync) are held to the same standard as the first one.
+        context.Page += (_, opened) => Watch(opened);
+    }
+
+    private void Watch(IPage page)
+    {
         page.Console += (_, message) =>
         {
             // An API refusal (4xx) is an answer the page shows to the user, not a fault; Chromium still logs it.
             if (message.Type == "error" && !IsApiRefusal(message))
             {
-                lock (errors)
-                {
-                    errors.Add($"console: {message.Text}");
-                }
+                Record($"console: {message.Text}");
             }
         };
         page.PageError += (_, error) => Record($"page error: {error}");
@@ -31,16 +35,15 @@ public sealed class BrowserSession : IAsyncDisposable
         {
             if (response.Status >= 500)
             {
-                Record($"{response.Status} {response.Request.Method} {response.Url}");
+                Record($"HTTP {response.Status}: {response.Request.Method} {new Uri(response.Url).AbsolutePath}");
             }
         };
-        // A request the browser gave up on (connection refused, reset, blocked); a fetch the page itself aborted —
-        // leaving the page, or stopping a progress stream — is not a failure.
+        // A request the page itself abandoned (it navigated away, a stream it closed) is no fault of the server.
         page.RequestFailed += (_, request) =>
         {
             if (request.Failure is { } failure && !failure.Contains("ERR_ABORTED", StringComparison.Ordinal))
             {
-                Record($"request failed: {request.Method} {request.Url} ({failure})");
+                Record($"request failed: {request.Method} {new Uri(request.Url).AbsolutePath}: {failure}");
             }
         };
     }
@@ -74,21 +77,26 @@ public sealed class BrowserSession : IAsyncDisposable
         }
     }
 
-    /// <summary>A fresh browser context on the fixture's back office, or on <paramref name="baseAddress"/> (a test's own host).</summary>
-    public static async Task<BrowserSession> OpenAsync(WebUiFixture fixture, int width = 1280, int height = 800, Uri? baseAddress = null)
+    public static Task<BrowserSession> OpenAsync(WebUiFixture fixture, int width = 1280, int height = 800) =>
+        OpenAsync(fixture.Browser, fixture.BaseAddress, width, height);
+
+    /// <summary>A session on another back office than the shared one (a test's own <see cref="WebStack"/>).</summary>
+    public static async Task<BrowserSession> OpenAsync(IBrowser browser, Uri baseAddress, int width = 1280, int height = 800)
     {
-        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = width, Height = height },
             Locale = "ko-KR",
             TimezoneId = "Asia/Seoul",
+            // Downloads are kept so that a test can open the files the pages hand out.
+            AcceptDownloads = true,
         });
         // Generous: on a loaded 2-core machine a login (bcrypt + page load) can take seconds; tests are bounded by their own timeouts.
         context.SetDefaultTimeout(25_000);
         // Expect(...) assertions have their own default (5 s), which a filtered list reload under load has outrun.
         Assertions.SetDefaultExpectTimeout(25_000);
         var page = await context.NewPageAsync();
-        return new BrowserSession(context, page, baseAddress ?? fixture.BaseAddress);
+        return new BrowserSession(context, page, baseAddress);
     }
 
     public Task<IResponse?> GoAsync(string path) => Page.GotoAsync(new Uri(BaseAddress, path).ToString());

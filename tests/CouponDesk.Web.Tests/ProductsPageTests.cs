@@ -2,10 +2,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using CouponDesk.Data.Leases;
 using CouponDesk.Features.Products;
 using CouponDesk.Features.Users;
-using CouponDesk.Hosting;
-using CouponDesk.TestSupport;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -23,70 +22,52 @@ public sealed class ProductsPageTests(WebUiFixture fixture)
     public async Task An_empty_catalog_offers_the_sync_and_a_running_sync_refreshes_the_list_when_it_ends()
     {
         // A back office of its own: the shared one has a catalog already.
-        var database = new TestDatabase();
-        var scratch = TestSettings.NewScratchDirectory();
-        try
+        await using var stack = await WebStack.StartAsync("web", syncCatalog: false);
+        var host = stack.BackOffice;
+        var admin = await stack.CreateAccountAsync(Roles.Admin);
+        var viewer = await stack.CreateAccountAsync(Roles.Viewer);
+
+        await using (var viewerBrowser = await BrowserSession.OpenAsync(fixture.Browser, stack.BaseAddress, 1600, 1000))
         {
-            await database.MigrateAsync();
-            await using var host = await LoopbackHost.StartAsync(args => CouponDeskHost.Build(args),
-            [
-                new("environment", "Testing"),
-                new("webroot", WebUiFixture.WebRoot),
-                .. TestSettings.BackOffice(database, scratch),
-                new("Coufun:BaseUrl", fixture.StandIn.BaseUrl),
-            ]);
-            var admin = await WebUiFixture.CreateAccountAsync(host.Services, Roles.Admin);
-            var viewer = await WebUiFixture.CreateAccountAsync(host.Services, Roles.Viewer);
-
-            await using (var viewerBrowser = await BrowserSession.OpenAsync(fixture, 1600, 1000, host.BaseAddress))
-            {
-                await viewerBrowser.LoginAsync(viewer);
-                await viewerBrowser.GoAsync("products.html");
-                await viewerBrowser.ReadyAsync();
-                await Assertions.Expect(viewerBrowser.Page.Locator("#catalog-empty")).ToContainTextAsync("관리자에게 동기화를 요청하세요");
-                await Assertions.Expect(viewerBrowser.Page.Locator("#catalog-empty-sync")).ToHaveCountAsync(0);
-                viewerBrowser.AssertNoErrors();
-            }
-
-            await using var browser = await BrowserSession.OpenAsync(fixture, 1600, 1000, host.BaseAddress);
-            var page = browser.Page;
-            await browser.LoginAsync(admin);
-            await browser.GoAsync("products.html");
-            await browser.ReadyAsync();
-            await Assertions.Expect(page.Locator("#catalog-empty")).ToContainTextAsync("아직 동기화된 상품이 없습니다.");
-            await browser.ScreenshotAsync("products-empty");
-
-            // The 04:00 job is running (it holds the sync lock and its run row says RUNNING): the ADMIN's sync is refused.
-            var sync = host.Services.GetRequiredService<CatalogSync>();
-            await using var job = await database.OpenAsync();
-            Assert.Equal(1, await job.ExecuteScalarAsync<int>("SELECT GET_LOCK(@name, 0)", new { name = sync.LockName }));
-            var fakeRun = await job.ExecuteScalarAsync<long>(
-                """
-                INSERT INTO catalog_sync_runs (trigger_kind, day_kst, started_at, outcome, called_coufun) VALUES ('SCHEDULED', @day, @now, 'RUNNING', 0);
-                SELECT LAST_INSERT_ID();
-                """, new { day = DateTime.UtcNow.AddHours(9).Date, now = DateTime.UtcNow });
-            await page.ClickAsync("#catalog-empty-sync");
-            await page.Locator(".modal.show button", new() { HasText = "확인" }).ClickAsync();
-            await Assertions.Expect(page.Locator("#sync-alert")).ToContainTextAsync("상품 동기화가 이미 진행 중입니다.");
-            await Assertions.Expect(page.Locator("#sync-alert")).ToContainTextAsync("끝나면 목록을 자동으로 새로 고칩니다.");
-
-            // That run ends (here: the real sync runs once the lock is free); the page shows its products by itself.
-            await job.ExecuteScalarAsync<int>("SELECT RELEASE_LOCK(@name)", new { name = sync.LockName });
-            Assert.Equal("SUCCEEDED", (await sync.RunAsync(CatalogSync.Scheduled, null, CancellationToken.None)).Outcome);
-            await job.ExecuteAsync("UPDATE catalog_sync_runs SET outcome = 'FAILED', finished_at = @now WHERE id = @fakeRun", new { fakeRun, now = DateTime.UtcNow });
-            await Assertions.Expect(page.Locator("#product-table tbody tr:not(.cd-empty)").First).ToBeVisibleAsync(new() { Timeout = 60_000 });
-            await Assertions.Expect(page.Locator("#catalog-empty")).ToHaveCountAsync(0);
-            await Assertions.Expect(page.Locator("#sync-alert")).ToBeHiddenAsync();
-            browser.AssertNoErrors();
+            await viewerBrowser.LoginAsync(viewer);
+            await viewerBrowser.GoAsync("products.html");
+            await viewerBrowser.ReadyAsync();
+            await Assertions.Expect(viewerBrowser.Page.Locator("#catalog-empty")).ToContainTextAsync("관리자에게 동기화를 요청하세요");
+            await Assertions.Expect(viewerBrowser.Page.Locator("#catalog-empty-sync")).ToHaveCountAsync(0);
+            viewerBrowser.AssertNoErrors();
         }
-        finally
-        {
-            await database.DisposeAsync();
-            if (Directory.Exists(scratch))
-            {
-                Directory.Delete(scratch, recursive: true);
-            }
-        }
+
+        await using var browser = await BrowserSession.OpenAsync(fixture.Browser, stack.BaseAddress, 1600, 1000);
+        var page = browser.Page;
+        await browser.LoginAsync(admin);
+        await browser.GoAsync("products.html");
+        await browser.ReadyAsync();
+        await Assertions.Expect(page.Locator("#catalog-empty")).ToContainTextAsync("아직 동기화된 상품이 없습니다.");
+        await browser.ScreenshotAsync("products-empty");
+
+        // The 04:00 job is running (it holds the sync lease and its run row says RUNNING): the ADMIN's sync is refused.
+        var sync = host.Services.GetRequiredService<CatalogSync>();
+        await using var job = await stack.OpenAsync();
+        var running = await host.Services.GetRequiredService<NamedLeases>().TryAcquireAsync(CatalogSync.LeaseName, TimeSpan.FromMinutes(5), CancellationToken.None);
+        Assert.NotNull(running);
+        var fakeRun = await job.ExecuteScalarAsync<long>(
+            """
+            INSERT INTO catalog_sync_runs (trigger_kind, day_kst, started_at, outcome, called_coufun) VALUES ('SCHEDULED', @day, @now, 'RUNNING', 0);
+            SELECT LAST_INSERT_ID();
+            """, new { day = DateTime.UtcNow.AddHours(9).Date, now = DateTime.UtcNow });
+        await page.ClickAsync("#catalog-empty-sync");
+        await page.Locator(".modal.show button", new() { HasText = "확인" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#sync-alert")).ToContainTextAsync("상품 동기화가 이미 진행 중입니다.");
+        await Assertions.Expect(page.Locator("#sync-alert")).ToContainTextAsync("끝나면 목록을 자동으로 새로 고칩니다.");
+
+        // That run ends (here: the real sync runs once the lease is free); the page shows its products by itself.
+        await running.DisposeAsync();
+        Assert.Equal("SUCCEEDED", (await sync.RunAsync(CatalogSync.Scheduled, null, CancellationToken.None)).Outcome);
+        await job.ExecuteAsync("UPDATE catalog_sync_runs SET outcome = 'FAILED', finished_at = @now WHERE id = @fakeRun", new { fakeRun, now = DateTime.UtcNow });
+        await Assertions.Expect(page.Locator("#product-table tbody tr:not(.cd-empty)").First).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await Assertions.Expect(page.Locator("#catalog-empty")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("#sync-alert")).ToBeHiddenAsync();
+        browser.AssertNoErrors();
     }
 
     [Fact(Timeout = 120_000)]

@@ -246,9 +246,9 @@ public sealed class PipelineBenchmark : IBenchmark
         return best * count / Sample;
     }
 
-    private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
+    internal static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
 
-    private static Process StartWorker(IEnumerable<KeyValuePair<string, string?>> settings)
+    internal static Process StartWorker(IEnumerable<KeyValuePair<string, string?>> settings)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "CouponDesk.dll");
         var root = new DirectoryInfo(AppContext.BaseDirectory);
@@ -325,7 +325,7 @@ public sealed class PipelineBenchmark : IBenchmark
         }
     }
 
-    private static string? Option(string[] args, string name)
+    internal static string? Option(string[] args, string name)
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;

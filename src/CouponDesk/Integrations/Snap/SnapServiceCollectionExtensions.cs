@@ -10,7 +10,7 @@ public static class SnapServiceCollectionExtensions
 {
     /// <summary>
     /// The SNAP Agent hand-off and our <c>messages</c>: writer, validator, image staging, withdrawal, result reading,
-    /// the result-sync and image-purge jobs, sender numbers. Must run before the jobs are set up (it adds job registrations).
+    /// the result-sync, image-purge and month-table jobs, sender numbers. Must run before the jobs are set up (it adds job registrations).
     /// </summary>
     public static IServiceCollection AddSnapMessaging(this IServiceCollection services, IConfiguration configuration)
     {
@@ -29,10 +29,13 @@ public static class SnapServiceCollectionExtensions
         services.AddSingleton<SnapResultReader>();
         services.AddSingleton<DeliveryResultSync>();
         services.AddSingleton<StagedImagePurge>();
+        services.AddSingleton<AgentLogTables>();
+        services.AddTransient<AgentLogTables.Job>();
         services.AddTransient<DeliveryResultSyncJob>();
         services.AddTransient<StagedImagePurge.Job>();
         services.AddSingleton<IJobRegistration>(new DeliveryResultSyncJob.Registration(settings));
         services.AddSingleton<IJobRegistration>(new StagedImagePurge.Registration());
+        services.AddSingleton<IJobRegistration>(new AgentLogTables.Registration());
         return services;
     }
 }

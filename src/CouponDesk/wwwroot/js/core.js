@@ -155,8 +155,10 @@
 
     if (!opts.anonymous && response.status === 401) {
       // Expired, ended elsewhere or revoked: back to login with the server's own sentence, keeping no form data.
+      // The other tabs sharing this session (js/tabs.js) go with it.
       CD.session.clear();
       CD.flash.set(error.detail || CD.messages.expired, 'warning');
+      if (CD.tabs && session) CD.tabs.ended(session.token, error.detail || CD.messages.expired, 'warning');
       CD.go('login.html');
       error.redirected = true;
     } else if (response.status === 403 && error.code === 'password_change_required') {
@@ -328,6 +330,19 @@
       group.insertAdjacentElement('afterend', feedback);
       if (field.closest('.input-group')) field.closest('.input-group').classList.add('has-validation');
       return field;
+    },
+    // Removes one field's error (the message sits after the field, or after its input group).
+    clearField(form, name) {
+      const field = findField(form, name);
+      if (!field) return;
+      field.classList.remove('is-invalid');
+      const anchor = field.closest('.input-group') || field;
+      let next = anchor.nextElementSibling;
+      while (next && next.matches('.invalid-feedback[data-generated]')) {
+        const after = next.nextElementSibling;
+        next.remove();
+        next = after;
+      }
     },
     // Shows a problem next to the fields it names (camelCase keys), the rest in the form's alert box.
     showError(form, error) {

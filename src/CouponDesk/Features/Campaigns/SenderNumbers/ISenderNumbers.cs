@@ -47,7 +47,10 @@ public sealed class TableSenderNumbers(DbConnectionFactory connections, TimeProv
         return rows.Select(r => new SenderNumber(r.Id, r.Number, r.Description, r.IsDefault)).ToList();
     }
 
-    public async Task<SenderNumberChange> AddAsync(string number, string description, bool isDefault, CancellationToken cancellationToken = default)
+    public Task<SenderNumberChange> AddAsync(string number, string description, bool isDefault, CancellationToken cancellationToken = default) =>
+        DeadlockRetry.RunAsync(() => AddOnceAsync(number, description, isDefault, cancellationToken), "sender number");
+
+    private async Task<SenderNumberChange> AddOnceAsync(string number, string description, bool isDefault, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var connection = await connections.OpenAsync(cancellationToken);
@@ -75,7 +78,10 @@ public sealed class TableSenderNumbers(DbConnectionFactory connections, TimeProv
         return SenderNumberChange.Done;
     }
 
-    public async Task<SenderNumberChange> RemoveAsync(long id, CancellationToken cancellationToken = default)
+    public Task<SenderNumberChange> RemoveAsync(long id, CancellationToken cancellationToken = default) =>
+        DeadlockRetry.RunAsync(() => RemoveOnceAsync(id, cancellationToken), "sender number");
+
+    private async Task<SenderNumberChange> RemoveOnceAsync(long id, CancellationToken cancellationToken = default)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
@@ -99,7 +105,10 @@ public sealed class TableSenderNumbers(DbConnectionFactory connections, TimeProv
         return SenderNumberChange.Done;
     }
 
-    public async Task<SenderNumberChange> MakeDefaultAsync(long id, CancellationToken cancellationToken = default)
+    public Task<SenderNumberChange> MakeDefaultAsync(long id, CancellationToken cancellationToken = default) =>
+        DeadlockRetry.RunAsync(() => MakeDefaultOnceAsync(id, cancellationToken), "sender number");
+
+    private async Task<SenderNumberChange> MakeDefaultOnceAsync(long id, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var connection = await connections.OpenAsync(cancellationToken);

@@ -1,3 +1,4 @@
+using CouponDesk.Data;
 using CouponDesk.Hosting;
 using CouponDesk.Shared.Time;
 using Quartz;
@@ -8,7 +9,8 @@ namespace CouponDesk.Features.Pipeline.Scheduling;
 [DisallowConcurrentExecution]
 public sealed class LateCampaignsJob(LateCampaigns late) : IJob
 {
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) => await late.CheckAsync(cancellationToken);
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
+        await DeadlockRetry.RunAsync(() => late.CheckAsync(cancellationToken), "late campaigns");
 
     public sealed class Registration : IJobRegistration
     {
