@@ -11,10 +11,14 @@ namespace CouponDesk.TestSupport;
 /// </summary>
 public sealed class TestDatabase : IAsyncLifetime
 {
-    public TestDatabase()
+    private readonly string server;
+
+    /// <param name="serverConnectionString">The server (no database) to create it on; default the test MariaDB.</param>
+    public TestDatabase(string? serverConnectionString = null)
     {
+        server = serverConnectionString ?? TestEnvironment.ServerConnectionString;
         Name = $"cdt_{DateTime.UtcNow:MMdd}_{Guid.NewGuid().ToString("N")[..10]}";
-        var builder = new MySqlConnectionStringBuilder(TestEnvironment.ServerConnectionString) { Database = Name };
+        var builder = new MySqlConnectionStringBuilder(server) { Database = Name };
         ConnectionString = DbConnectionFactory.Normalize(builder.ConnectionString);
         Connections = new DbConnectionFactory(new DatabaseOptions { ConnectionString = ConnectionString });
     }
@@ -47,9 +51,13 @@ public sealed class TestDatabase : IAsyncLifetime
         await server.ExecuteAsync($"DROP DATABASE IF EXISTS `{Name}`");
     }
 
-    private static async Task<MySqlConnection> OpenServerAsync()
+    /// <summary>The same database through another server of a cluster (another Galera node).</summary>
+    public string ConnectionStringOn(string serverConnectionString) =>
+        DbConnectionFactory.Normalize(new MySqlConnectionStringBuilder(serverConnectionString) { Database = Name }.ConnectionString);
+
+    private async Task<MySqlConnection> OpenServerAsync()
     {
-        var connection = new MySqlConnection(TestEnvironment.ServerConnectionString);
+        var connection = new MySqlConnection(server);
         await connection.OpenAsync();
         return connection;
     }

@@ -73,10 +73,13 @@ public sealed class PipelineHarness : IAsyncDisposable
         new("Pipeline:TrIdPrefix", "CDT" + Guid.NewGuid().ToString("N")[..6]),
     ];
 
-    public static async Task<PipelineHarness> StartAsync(string roles = "web,worker", params KeyValuePair<string, string?>[] extra)
+    public static Task<PipelineHarness> StartAsync(string roles = "web,worker", params KeyValuePair<string, string?>[] extra) =>
+        StartOnAsync(new TestDatabase(), roles, extra);
+
+    /// <summary>As <see cref="StartAsync"/>, on a database of the caller's (e.g. on a Galera node); the harness drops it at the end.</summary>
+    public static async Task<PipelineHarness> StartOnAsync(TestDatabase database, string roles, params KeyValuePair<string, string?>[] extra)
     {
         var coufun = await CoufunStandInHost.StartAsync();
-        var database = new TestDatabase();
         await database.MigrateAsync();
         var scratch = TestSettings.NewScratchDirectory();
         var backOffice = await LoopbackHost.StartAsync(args => CouponDeskHost.Build(args),
