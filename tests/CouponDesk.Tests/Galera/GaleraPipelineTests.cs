@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using CouponDesk.Features.Audit;
 using CouponDesk.Features.Pipeline;
@@ -34,7 +35,9 @@ public sealed class GaleraPipelineTests(ITestOutputHelper output)
         await h.Coufun.SetFaultsAsync(new { endpoints = new[] { "create" }, latencyMinMs = 20, latencyMaxMs = 80 });
         var id = await h.ScheduleCampaignAsync(recipients);
         var started = DateTime.UtcNow;
-        var workers = new[] { StartWorker(h, cluster, node: 2), StartWorker(h, cluster, node: 3) };
+        // The workers' warnings and errors (retries, a node that went away), printed at the end to explain a slow tail.
+        var log = new ConcurrentQueue<string>();
+        var workers = new[] { StartWorker(h, cluster, node: 2, log), StartWorker(h, cluster, node: 3, log) };
         try
         {
             await Task.WhenAll(workers.Select(w => w.WaitUntilLiveAsync(TimeSpan.FromMinutes(3))));
@@ -100,15 +103,21 @@ public sealed class GaleraPipelineTests(ITestOutputHelper output)
             {
                 await worker.DisposeAsync();
             }
+
+            output.WriteLine($"worker log (warnings and errors, last 80 of {log.Count}):");
+            foreach (var line in log.TakeLast(80))
+            {
+                output.WriteLine(line.Length <= 600 ? line : line[..600]);
+            }
         }
     }
 
-    private static BackOfficeProcess StartWorker(PipelineHarness h, GaleraCluster cluster, int node) => BackOfficeProcess.Start(
+    private static BackOfficeProcess StartWorker(PipelineHarness h, GaleraCluster cluster, int node, ConcurrentQueue<string> log) => BackOfficeProcess.Start(
     [
         .. TestSettings.BackOffice(h.Database, h.Scratch),
         .. PipelineHarness.PipelineSettings(h.Coufun.BaseUrl),
         new("Database:ConnectionString", h.Database.ConnectionStringOn(cluster.Node(node))),
-        new("Serilog:MinimumLevel:Default", "Error"),
+        new("Serilog:MinimumLevel:Default", "Warning"),
         // Node 3's claims are taken over after the lease when it dies; the call timeout stays below it.
         new("Coufun:RequestTimeoutSeconds", "4"),
         new("Pipeline:LeaseSeconds", "10"),
@@ -119,7 +128,7 @@ public sealed class GaleraPipelineTests(ITestOutputHelper output)
         new("Pipeline:IssueConcurrency", "3"),
         // The clustered result-sync job fires every 5 s in both jobs processes' shared schedule.
         new("Snap:ResultSyncSeconds", "5"),
-    ], "worker,jobs");
+    ], "worker,jobs", output: line => log.Enqueue($"node {node}: {line}"));
 
     private static async Task WaitForQueuedAsync(PipelineHarness h, long id, int queued, TimeSpan timeout)
     {
