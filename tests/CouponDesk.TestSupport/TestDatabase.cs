@@ -11,14 +11,14 @@ namespace CouponDesk.TestSupport;
 /// </summary>
 public sealed class TestDatabase : IAsyncLifetime
 {
-    private readonly string server;
+    private readonly string serverConnectionString;
 
-    /// <param name="serverConnectionString">The server (no database) to create it on; default the test MariaDB.</param>
+    /// <param name="serverConnectionString">Another MariaDB server than the test run's (e.g. one with binary logs); default: <see cref="TestEnvironment.ServerConnectionString"/>.</param>
     public TestDatabase(string? serverConnectionString = null)
     {
-        server = serverConnectionString ?? TestEnvironment.ServerConnectionString;
+        this.serverConnectionString = serverConnectionString ?? TestEnvironment.ServerConnectionString;
         Name = $"cdt_{DateTime.UtcNow:MMdd}_{Guid.NewGuid().ToString("N")[..10]}";
-        var builder = new MySqlConnectionStringBuilder(server) { Database = Name };
+        var builder = new MySqlConnectionStringBuilder(this.serverConnectionString) { Database = Name };
         ConnectionString = DbConnectionFactory.Normalize(builder.ConnectionString);
         Connections = new DbConnectionFactory(new DatabaseOptions { ConnectionString = ConnectionString });
     }
@@ -57,7 +57,7 @@ public sealed class TestDatabase : IAsyncLifetime
 
     private async Task<MySqlConnection> OpenServerAsync()
     {
-        var connection = new MySqlConnection(server);
+        var connection = new MySqlConnection(serverConnectionString);
         await connection.OpenAsync();
         return connection;
     }

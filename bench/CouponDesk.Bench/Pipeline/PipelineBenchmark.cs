@@ -246,7 +246,7 @@ public sealed class PipelineBenchmark : IBenchmark
         return best * count / Sample;
     }
 
-    private static Process StartWorker(IEnumerable<KeyValuePair<string, string?>> settings)
+    internal static Process StartWorker(IEnumerable<KeyValuePair<string, string?>> settings)
     {
         // COUPONDESK_BENCH_WORKER_LOG=path keeps the worker's error lines (deadlocks, lock-wait timeouts) for the analysis.
         var logPath = Environment.GetEnvironmentVariable("COUPONDESK_BENCH_WORKER_LOG");

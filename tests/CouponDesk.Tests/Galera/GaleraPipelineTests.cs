@@ -31,7 +31,20 @@ public sealed class GaleraPipelineTests(ITestOutputHelper output)
     {
         var cluster = GaleraCluster.FromEnvironment()!;
         var recipients = int.Parse(Environment.GetEnvironmentVariable("COUPONDESK_TEST_GALERA_RECIPIENTS") ?? "1000", CultureInfo.InvariantCulture);
-        await using var h = await PipelineHarness.StartOnAsync(new TestDatabase(cluster.Node(1)), "web");
+        var database = new TestDatabase(cluster.Node(1));
+        try
+        {
+            await RunAsync(cluster, database, recipients);
+        }
+        finally
+        {
+            await database.DisposeAsync();
+        }
+    }
+
+    private async Task RunAsync(GaleraCluster cluster, TestDatabase database, int recipients)
+    {
+        await using var h = await PipelineHarness.StartAsync(database, "web");
         await h.Coufun.SetFaultsAsync(new { endpoints = new[] { "create" }, latencyMinMs = 20, latencyMaxMs = 80 });
         var id = await h.ScheduleCampaignAsync(recipients);
         var started = DateTime.UtcNow;

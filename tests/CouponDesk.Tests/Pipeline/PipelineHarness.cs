@@ -40,6 +40,8 @@ public sealed class PipelineHarness : IAsyncDisposable
 
     public string Scratch { get; }
 
+    private bool ownsDatabase = true;
+
     /// <summary>A back-office client signed in through the real login, as a new active account of <paramref name="role"/>.</summary>
     public async Task<HttpClient> SignInAsync(string role)
     {
@@ -74,12 +76,13 @@ public sealed class PipelineHarness : IAsyncDisposable
     ];
 
     public static Task<PipelineHarness> StartAsync(string roles = "web,worker", params KeyValuePair<string, string?>[] extra) =>
-        StartOnAsync(new TestDatabase(), roles, extra);
+        StartAsync(null, roles, extra);
 
-    /// <summary>As <see cref="StartAsync"/>, on a database of the caller's (e.g. on a Galera node); the harness drops it at the end.</summary>
-    public static async Task<PipelineHarness> StartOnAsync(TestDatabase database, string roles, params KeyValuePair<string, string?>[] extra)
+    /// <summary>On <paramref name="ownDatabase"/> when given (created and migrated here, left to the caller to drop), else on a fresh one.</summary>
+    public static async Task<PipelineHarness> StartAsync(TestDatabase? ownDatabase, string roles = "web,worker", params KeyValuePair<string, string?>[] extra)
     {
         var coufun = await CoufunStandInHost.StartAsync();
+        var database = ownDatabase ?? new TestDatabase();
         await database.MigrateAsync();
         var scratch = TestSettings.NewScratchDirectory();
         var backOffice = await LoopbackHost.StartAsync(args => CouponDeskHost.Build(args),
@@ -107,7 +110,7 @@ public sealed class PipelineHarness : IAsyncDisposable
             new("Agent:RegisteredCallbackNumbers:0", Callback),
             new("Serilog:MinimumLevel:Default", "Warning"),
         ]);
-        return new PipelineHarness(coufun, database, backOffice, snap, scratch);
+        return new PipelineHarness(coufun, database, backOffice, snap, scratch) { ownsDatabase = ownDatabase is null };
     }
 
     /// <summary>Inserts a SCHEDULED campaign due now, with <paramref name="recipients"/> phones 010-0000-0001…; returns its id.</summary>
@@ -144,7 +147,11 @@ public sealed class PipelineHarness : IAsyncDisposable
         await Snap.DisposeAsync();
         await BackOffice.DisposeAsync();
         await Coufun.DisposeAsync();
-        await Database.DisposeAsync();
+        if (ownsDatabase)
+        {
+            await Database.DisposeAsync();
+        }
+
         if (Directory.Exists(Scratch))
         {
             Directory.Delete(Scratch, recursive: true);

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CouponDesk.Data;
 using CouponDesk.Shared.Logging;
 using Dapper;
@@ -81,7 +80,7 @@ public sealed class AuditTrail(DbConnectionFactory connections, AuditChain chain
         Subject = Clean(entry.Subject, 128),
         Outcome = Fit(entry.Outcome, 16)!,
         Reason = Clean(entry.Reason, 256),
-        Details = entry.Details is null ? null : JsonSerializer.Serialize(entry.Details.ToDictionary(d => d.Key, d => d.Value is null ? null : SensitiveDataMasker.Mask(d.Value))),
+        Details = entry.Details is null ? null : AuditDetails.Serialize(entry.Details.ToDictionary(d => d.Key, d => d.Value is null ? null : SensitiveDataMasker.Mask(d.Value))),
     };
 
     private static string? Clean(string? value, int max) => Fit(value is null ? null : SensitiveDataMasker.Mask(value), max);

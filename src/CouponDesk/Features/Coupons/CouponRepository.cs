@@ -41,7 +41,7 @@ public sealed class CouponRepository(DbConnectionFactory connections, PiiProtect
             var parameters = new DynamicParameters();
             parameters.Add("now", now);
             parameters.Add("kv", pii.ActiveKeyVersion);
-            parameters.Add("unused", CouponStatus.Unused);
+            parameters.Add("unused", CouponTransitions.IssuedStatus);
             for (var i = 0; i < batch.Count; i++)
             {
                 var c = batch[i];
@@ -128,13 +128,7 @@ public sealed class CouponRepository(DbConnectionFactory connections, PiiProtect
         if (newest)
         {
             var (status, used, balance) = ExchangeRules.Apply(coupon.CouponType, coupon.FaceValue, coupon.Balance, e);
-            await c.ExecuteAsync(
-                """
-                UPDATE coupons SET status = @status, supplier_status = @supplierStatus, used_amount = @used, balance = @balance,
-                  last_exchange_at = @at, status_check_due_at = @now, updated_at = @now
-                WHERE id = @id
-                """,
-                new { id = coupon.Id, status, supplierStatus = e.Status, used, balance, at = e.ExchangedAtUtc, now }, tx);
+            await CouponTransitions.ExchangedAsync(c, tx, coupon.Id, status, e.Status, used, balance, e.ExchangedAtUtc, now);
         }
         else
         {
@@ -150,13 +144,7 @@ public sealed class CouponRepository(DbConnectionFactory connections, PiiProtect
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var c = await connections.OpenAsync(cancellationToken);
-        await c.ExecuteAsync(
-            """
-            UPDATE coupons SET status = @status, supplier_status = COALESCE(@supplierStatus, supplier_status), used_amount = @usedAmount, balance = @balance,
-              status_check_due_at = NULL, status_checked_at = @now, updated_at = @now
-            WHERE id = @id
-            """,
-            new { id, status, supplierStatus, usedAmount, balance, now });
+        await CouponTransitions.ReadFromSupplierAsync(c, id, status, supplierStatus, usedAmount, balance, now);
     }
 
     /// <summary>Coupons whose status read is due (after a push), oldest first.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using CouponDesk.Data;
 using CouponDesk.Features.Campaigns;
+using CouponDesk.Features.Pipeline.OrderSize;
 using CouponDesk.Shared.Time;
 using Dapper;
 
@@ -11,26 +12,33 @@ namespace CouponDesk.Features.Pipeline;
 /// The order, its deterministic TR_ID and its items are committed <b>before</b> any call is made (spec §4.4 PLANNED).
 /// The spending guard refuses to plan coupons whose value would pass the approved estimate.
 /// </summary>
-public sealed class IssuancePlanner(DbConnectionFactory connections, PipelineOptions options, CampaignLifecycle lifecycle, TimeProvider time)
+public sealed class IssuancePlanner(DbConnectionFactory connections, PipelineOptions options, CampaignTransitions transitions, OrderSizeRule orderSize, TimeProvider time)
 {
     public async Task<int> PlanAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
+        // CREATE_CNT: the adaptive order size (D-23.2). While cautious (one coupon per call), single orders are planned
+        // only a little ahead of the calls, so the items still unplanned when the supplier recovers get full orders again.
+        var size = await orderSize.CouponsPerCallAsync(ct);
+        var cautious = size < options.CouponsPerOrder;
+        var horizon = options.IssueConcurrency * 2;
+        var withinHorizon = cautious ? "AND (SELECT COUNT(*) FROM issuance_orders o WHERE o.campaign_id = cp.id AND o.status = 'PLANNED') < @horizon" : "";
         await using var c = await connections.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var campaign = await c.QuerySingleOrDefaultAsync<(long Id, string GoodsId, int ListPrice, long? CostEstimate)>(new CommandDefinition(
-            """
+            $"""
             SELECT cp.id, cp.goods_id, COALESCE(cp.list_price, 0), cp.cost_estimate FROM campaigns cp
             WHERE cp.status IN ('ISSUING', 'SENDING')
               AND EXISTS (SELECT 1 FROM delivery_items d WHERE d.campaign_id = cp.id AND d.status = 'PENDING')
+              {withinHorizon}
             ORDER BY cp.start_at LIMIT 1 FOR UPDATE SKIP LOCKED
-            """, transaction: tx, cancellationToken: ct));
+            """, new { horizon }, tx, cancellationToken: ct));
         if (campaign.Id == 0)
         {
             return 0;
         }
 
-        var batch = options.CouponsPerOrder * options.IssueConcurrency * 2;
+        var batch = cautious ? horizon : options.CouponsPerOrder * options.IssueConcurrency * 2;
         var items = (await c.QueryAsync<long>(new CommandDefinition(
             "SELECT id FROM delivery_items WHERE campaign_id = @id AND status = 'PENDING' ORDER BY id LIMIT @batch FOR UPDATE SKIP LOCKED",
             new { id = campaign.Id, batch }, tx, cancellationToken: ct))).ToList();
@@ -51,7 +59,7 @@ public sealed class IssuancePlanner(DbConnectionFactory connections, PipelineOpt
             var doubtBudget = Math.Max(estimate * options.SpendingMarginPercent / 100.0, (double)options.CouponsPerOrder * campaign.ListPrice);
             if (committed.Sure + ((long)items.Count * campaign.ListPrice) > estimate || committed.Doubt > doubtBudget)
             {
-                await lifecycle.StopAsync(c, tx, campaign.Id, CampaignStatus.Error, "SPENDING_GUARD",
+                await transitions.StopAsync(c, tx, campaign.Id, "SPENDING_GUARD",
                     string.Create(CultureInfo.InvariantCulture, $"발급 금액이 승인된 예상 금액({estimate:N0}원)을 넘게 되어 중지했습니다. 발급 확인 필요 목록을 확인해 주세요."), ct);
                 await tx.CommitAsync(ct);
                 return 0;
@@ -59,23 +67,15 @@ public sealed class IssuancePlanner(DbConnectionFactory connections, PipelineOpt
         }
 
         var datePart = Kst.ToKst(now).ToString("yyMMdd", CultureInfo.InvariantCulture);
-        foreach (var chunk in items.Chunk(options.CouponsPerOrder))
+        foreach (var chunk in items.Chunk(size))
         {
-            var orderId = await c.ExecuteScalarAsync<long>(new CommandDefinition(
-                """
-                INSERT INTO issuance_orders (campaign_id, goods_id, create_cnt, unit_price, status, next_attempt_at, created_at, updated_at)
-                VALUES (@campaignId, @goodsId, @count, @price, 'PLANNED', @now, @now, @now);
-                SELECT LAST_INSERT_ID();
-                """, new { campaignId = campaign.Id, goodsId = campaign.GoodsId, count = chunk.Length, price = campaign.ListPrice, now }, tx, cancellationToken: ct));
-            // Deterministic from our own order row (coufun-b2c-api.md §8.1): prefix (with the environment) + KST date + id.
-            var trId = string.Create(CultureInfo.InvariantCulture, $"{options.TrIdPrefix}{datePart}{orderId:D12}");
-            await c.ExecuteAsync(new CommandDefinition("UPDATE issuance_orders SET tr_id = @trId WHERE id = @orderId", new { trId, orderId }, tx, cancellationToken: ct));
+            // TR_ID deterministic from our own order row (coufun-b2c-api.md §8.1): prefix (with the environment) + KST date + id.
+            var orderId = await IssuanceOrderTransitions.PlanAsync(c, tx, campaign.Id, campaign.GoodsId, chunk.Length, campaign.ListPrice,
+                id => string.Create(CultureInfo.InvariantCulture, $"{options.TrIdPrefix}{datePart}{id:D12}"), now, ct);
             await c.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO issuance_order_items (order_id, item_id) VALUES " + string.Join(',', chunk.Select(i => string.Create(CultureInfo.InvariantCulture, $"({orderId},{i})"))),
                 transaction: tx, cancellationToken: ct));
-            await c.ExecuteAsync(new CommandDefinition(
-                "UPDATE delivery_items SET status = 'ISSUING', order_id = @orderId, issue_attempts = issue_attempts + 1, updated_at = @now WHERE id IN @chunk",
-                new { orderId, chunk, now }, tx, cancellationToken: ct));
+            await DeliveryItemTransitions.StartIssuingAsync(c, tx, orderId, chunk, now, ct);
         }
 
         await tx.CommitAsync(ct);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
+using CouponDesk.Hosting.Liveness;
 using Polly.Timeout;
 
 namespace CouponDesk.Integrations.Coufun;
@@ -11,7 +12,7 @@ namespace CouponDesk.Integrations.Coufun;
 /// does. <see cref="CreateAsync"/> is never retried here: an answer lost after the request may have left is
 /// <see cref="CoufunOutcome.InDoubt"/> with its TR_ID, for the pipeline to record (spec §8.1).
 /// </summary>
-public sealed partial class CoufunClient(IHttpClientFactory httpClients, CoufunOptions options, CoufunCallGate gate, ILogger<CoufunClient> logger)
+public sealed partial class CoufunClient(IHttpClientFactory httpClients, CoufunOptions options, CoufunCallGate gate, ProcessLiveness liveness, ILogger<CoufunClient> logger)
 {
     /// <summary>Product list, status, cancel: safe to repeat, so the pipeline retries transport failures.</summary>
     public const string SafeClientName = "Coufun.Safe";
@@ -75,6 +76,13 @@ public sealed partial class CoufunClient(IHttpClientFactory httpClients, CoufunO
     {
         parameters.Insert(0, new("POC_ID", options.PocId));
         await using var slot = await gate.EnterAsync(ct);
+        if (api == CoufunApi.Create)
+        {
+            // Last moment before a purchase leaves: a process the others may already count as dead (its beat is late, it
+            // was paused) waits for its next beat, and one they fenced never calls — its order is someone else's (D-23.1).
+            await liveness.WaitUntilMayCallAsync(ct);
+        }
+
         var client = httpClients.CreateClient(clientName);
         HttpResponseMessage response;
         try

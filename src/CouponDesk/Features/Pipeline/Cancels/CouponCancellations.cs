@@ -3,6 +3,7 @@ using CouponDesk.Data;
 using CouponDesk.Features.Alerts;
 using CouponDesk.Features.Coupons;
 using CouponDesk.Features.Pipeline.Leases;
+using CouponDesk.Hosting.Liveness;
 using CouponDesk.Integrations.Coufun;
 using Dapper;
 
@@ -25,6 +26,7 @@ public sealed class CouponCancellations(
     IOperationsAlerts alerts,
     CouponCancelOptions options,
     PipelineOptions pipeline,
+    ProcessIdentity identity,
     TimeProvider time,
     ILogger<CouponCancellations> logger)
 {
@@ -45,9 +47,7 @@ public sealed class CouponCancellations(
                 return await AttemptDueAsync(null, ct);
             }
 
-            await c.ExecuteAsync(new CommandDefinition(
-                "UPDATE delivery_items d JOIN campaigns cp ON cp.id = d.campaign_id SET d.status = 'CANCELLED', d.updated_at = @now WHERE cp.status = 'CANCELLING' AND d.status IN ('PENDING', 'ISSUED')",
-                new { now }, cancellationToken: ct));
+            await DeliveryItemTransitions.CancelLeftOfCancellingAsync(c, now, ct);
             await c.ExecuteAsync(new CommandDefinition(
                 """
                 INSERT IGNORE INTO coupon_cancels (coupon_id, campaign_id, item_id, source, state, next_attempt_at, created_at, updated_at)
@@ -69,7 +69,7 @@ public sealed class CouponCancellations(
         await using (var c = await connections.OpenAsync(ct))
         {
             // Read after the claim commits, by our token (D-8.80, LeaseClaim).
-            claim = await LeaseClaim.ClaimAsync<Due>(c, LeaseTable.CouponCancels,
+            claim = await LeaseClaim.ClaimAsync<Due>(c, identity, LeaseTable.CouponCancels,
                 """
                 SELECT coupon_id FROM coupon_cancels
                 WHERE state IN ('PENDING', 'RETRY') AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until < @now)
@@ -133,8 +133,7 @@ public sealed class CouponCancellations(
                 """, new { state, now, retry = options.RetrySeconds, code = result?.ResultCode, error = Truncate(error, 300), id = row.CouponId, token }, tx, cancellationToken: ct));
             if (mine == 1 && state == CouponCancelState.Done)
             {
-                await c.ExecuteAsync(new CommandDefinition(
-                    "UPDATE coupons SET status = 'CANCELLED', updated_at = @now WHERE id = @id", new { id = row.CouponId, now }, tx, cancellationToken: ct));
+                await CouponTransitions.CancelledAtSupplierAsync(c, tx, row.CouponId, now, ct);
             }
 
             await tx.CommitAsync(ct);

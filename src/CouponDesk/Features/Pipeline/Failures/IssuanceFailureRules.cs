@@ -11,15 +11,15 @@ namespace CouponDesk.Features.Pipeline.Failures;
 /// in the order's outcome transaction; the rules are counted after that commit, only when the call failed (a success
 /// can push no rule over its limit), with a fresh view that sees every committed call (D-8.90).
 /// </summary>
-public sealed class IssuanceFailureRules(DbConnectionFactory connections, CampaignLifecycle lifecycle, PipelineOptions options)
+public sealed class IssuanceFailureRules(DbConnectionFactory connections, CampaignTransitions transitions, PipelineOptions options)
 {
     public sealed record Counts(long Streak, long WindowFailed);
 
-    /// <summary>Logs one counted create call in the caller's transaction.</summary>
-    public static Task RecordAsync(MySqlConnection c, MySqlTransaction tx, long campaignId, long orderId, bool failed, DateTime now) =>
+    /// <summary>Logs one counted create call in the caller's transaction; <paramref name="lost"/>: its answer was lost (D-23.2).</summary>
+    public static Task RecordAsync(MySqlConnection c, MySqlTransaction tx, long campaignId, long orderId, bool failed, DateTime now, bool lost = false) =>
         c.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO issuance_calls (campaign_id, order_id, failed, called_at) VALUES (@campaignId, @orderId, @failed, @now)",
-            new { campaignId, orderId, failed, now }, tx));
+            "INSERT INTO issuance_calls (campaign_id, order_id, failed, lost, called_at) VALUES (@campaignId, @orderId, @failed, @lost, @now)",
+            new { campaignId, orderId, failed, lost, now }, tx));
 
     /// <summary>After a person resumes or retries: only calls from now on count (the caller's transaction).</summary>
     public static Task ResetAsync(MySqlConnection c, MySqlTransaction tx, long campaignId, CancellationToken ct) =>
@@ -68,7 +68,7 @@ public sealed class IssuanceFailureRules(DbConnectionFactory connections, Campai
             ? $"COUFUN 발급 호출이 연속 {counts.Streak}회 실패하여 자동으로 중지했습니다."
             : $"최근 COUFUN 발급 호출 {options.FailureWindowCalls}회 중 {counts.WindowFailed}회가 실패하여(허용 {options.FailureWindowPercent}%) 자동으로 중지했습니다.";
         var reason = $"{why} 마지막 오류: {lastFailure}";
-        await lifecycle.StopAsync(c, tx, campaignId, CampaignStatus.Error, "FAILURE_THRESHOLD", reason.Length <= 300 ? reason : reason[..300], ct);
+        await transitions.StopAsync(c, tx, campaignId, "FAILURE_THRESHOLD", reason.Length <= 300 ? reason : reason[..300], ct);
         await tx.CommitAsync(ct);
     }
 }

@@ -1,4 +1,5 @@
 using CouponDesk.Data;
+using CouponDesk.Hosting.Liveness;
 using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
 using MySqlConnector;
@@ -27,15 +28,16 @@ public static class LeaseClaim
 {
     /// <param name="lockSql">Selects the keys to claim, locking them (<c>FOR UPDATE SKIP LOCKED</c>); its parameters are <paramref name="lockArgs"/>.</param>
     /// <param name="readSql">Reads the work of the claimed rows; gets <c>@ids</c> and <c>@token</c> and must filter on both.</param>
+    /// <param name="owner">This process: the lease token starts with its owner prefix, so a dead process's claims can be released (D-23.1).</param>
     /// <remarks>
     /// On a Galera cluster the <c>SKIP LOCKED</c> select only sees this node's locks: two workers on two nodes may select
     /// the same rows; the lease UPDATE makes both write them, so certification lets one commit and the other gets 1213 —
     /// then the claim runs again whole (<see cref="DeadlockRetry"/>) and finds those rows taken.
     /// </remarks>
     public static async Task<LeaseClaimed<TWork>> ClaimAsync<TWork>(
-        MySqlConnection c, LeaseTable table, string lockSql, object lockArgs, string readSql, DateTime leaseUntil, CancellationToken ct)
+        MySqlConnection c, ProcessIdentity owner, LeaseTable table, string lockSql, object lockArgs, string readSql, DateTime leaseUntil, CancellationToken ct)
     {
-        var token = Guid.NewGuid().ToString("N");
+        var token = owner.NewLeaseToken();
         var ids = await DeadlockRetry.RunAsync(async () =>
         {
             await using var tx = await c.BeginTransactionAsync(ct);
