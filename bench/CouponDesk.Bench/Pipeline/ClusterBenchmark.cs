@@ -78,16 +78,7 @@ public sealed class ClusterBenchmark : IBenchmark
         var workers = new List<BackOfficeProcess>();
         try
         {
-            var settings = TestSettings.BackOffice(database, scratch).Concat(
-            [
-                new("Coufun:BaseUrl", coufun.BaseUrl),
-                new("Coufun:MaxConcurrency", concurrency.ToString(CultureInfo.InvariantCulture)),
-                new("Coufun:CallsPerSecond", "10000"),
-                new("Pipeline:IssueConcurrency", concurrency.ToString(CultureInfo.InvariantCulture)),
-                new("Pipeline:PollIntervalMs", "50"),
-                new("Pipeline:TrIdPrefix", "CDC" + Guid.NewGuid().ToString("N")[..6]),
-                new("Serilog:MinimumLevel:Default", "Error"),
-            ]).ToList();
+            var settings = PipelineBenchmark.Settings(database, scratch, coufun, concurrency, [new("Serilog:MinimumLevel:Default", "Error")]);
             long campaignId;
             await using (var backOffice = await LoopbackHost.StartAsync(a => CouponDeskHost.Build(a), [new("environment", "Testing"), .. settings]))
             {

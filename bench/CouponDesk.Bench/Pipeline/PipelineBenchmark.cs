@@ -43,16 +43,7 @@ public sealed class PipelineBenchmark : IBenchmark
         var scratch = TestSettings.NewScratchDirectory();
         try
         {
-            var settings = TestSettings.BackOffice(database, scratch).Concat(
-            [
-                new("Coufun:BaseUrl", coufun.BaseUrl),
-                new("Coufun:MaxConcurrency", concurrency.ToString(CultureInfo.InvariantCulture)),
-                new("Coufun:CallsPerSecond", "10000"),
-                new("Pipeline:IssueConcurrency", concurrency.ToString(CultureInfo.InvariantCulture)),
-                new("Pipeline:PollIntervalMs", "50"),
-                new("Pipeline:RenderQueueLoops", renderLoops ?? "2"),
-                new("Pipeline:TrIdPrefix", "CDB" + Guid.NewGuid().ToString("N")[..6]),
-            ]).ToList();
+            var settings = Settings(database, scratch, coufun, concurrency, [new("Pipeline:RenderQueueLoops", renderLoops ?? "2")]);
             long campaignId;
             double renderMs;
             double insertSeconds;
@@ -245,6 +236,19 @@ public sealed class PipelineBenchmark : IBenchmark
         Console.WriteLine($"hand-off: {best * 1000 / Sample:F2} ms per message in batches of {batchSize} (best of 3 x {Sample:N0})");
         return best * count / Sample;
     }
+
+    /// <summary>The back office's settings for a benchmark campaign: the stand-in, no call limits of ours, fast polling.</summary>
+    internal static List<KeyValuePair<string, string?>> Settings(TestDatabase database, string scratch, CoufunStandInHost coufun, int concurrency, IEnumerable<KeyValuePair<string, string?>> extra) =>
+        TestSettings.BackOffice(database, scratch).Concat(
+        [
+            new("Coufun:BaseUrl", coufun.BaseUrl),
+            new("Coufun:MaxConcurrency", concurrency.ToString(CultureInfo.InvariantCulture)),
+            new("Coufun:CallsPerSecond", "10000"),
+            new("Pipeline:IssueConcurrency", concurrency.ToString(CultureInfo.InvariantCulture)),
+            new("Pipeline:PollIntervalMs", "50"),
+            new("Pipeline:TrIdPrefix", "CDB" + Guid.NewGuid().ToString("N")[..6]),
+            .. extra,
+        ]).ToList();
 
     internal static Process StartWorker(IEnumerable<KeyValuePair<string, string?>> settings)
     {
