@@ -51,6 +51,10 @@ public sealed class TestDatabase : IAsyncLifetime
         await server.ExecuteAsync($"DROP DATABASE IF EXISTS `{Name}`");
     }
 
+    /// <summary>The same database through another server of a cluster (another Galera node).</summary>
+    public string ConnectionStringOn(string serverConnectionString) =>
+        DbConnectionFactory.Normalize(new MySqlConnectionStringBuilder(serverConnectionString) { Database = Name }.ConnectionString);
+
     private async Task<MySqlConnection> OpenServerAsync()
     {
         var connection = new MySqlConnection(serverConnectionString);

@@ -38,7 +38,7 @@ public sealed class RecoveryBenchmark(bool kill) : IBenchmark
     {
         var count = int.Parse(PipelineBenchmark.Option(args, "--count") ?? (kill ? "20000" : "5000"), CultureInfo.InvariantCulture);
         Console.WriteLine(MachineInfo.Describe());
-        Console.WriteLine($"load average before: {PipelineBenchmark.LoadAverage()}");
+        Console.WriteLine($"load average before: {ProcessStats.LoadAverage()}");
         await using var coufun = await CoufunStandInHost.StartAsync();
         var database = new TestDatabase();
         await database.MigrateAsync();
@@ -74,7 +74,7 @@ public sealed class RecoveryBenchmark(bool kill) : IBenchmark
         }
         finally
         {
-            Console.WriteLine($"load average after: {PipelineBenchmark.LoadAverage()}");
+            Console.WriteLine($"load average after: {ProcessStats.LoadAverage()}");
             await database.DisposeAsync();
             if (Directory.Exists(scratch))
             {

@@ -10,7 +10,7 @@ namespace CouponDesk.Data;
 /// Either way the server rolled the whole transaction back and nothing of it was written, so running the unit again
 /// is safe; a unit must therefore open its own transaction each time and do nothing outside the database before its
 /// commit that it would not repeat (calls, alerts and files belong after the retried part). Bounded by
-/// <see cref="Attempts"/>, with a short random pause so two losers do not collide again in step; every retry and
+/// <see cref="Attempts"/>, with a random pause that grows, so two losers do not collide again in step; every retry and
 /// every give-up is counted (<see cref="DatabaseMetrics"/>).
 /// </summary>
 public static class DeadlockRetry
@@ -36,8 +36,9 @@ public static class DeadlockRetry
 
                 DatabaseMetrics.Retried(what);
                 logger.LogWarning("{Transaction} lost a deadlock or certification conflict (attempt {Attempt}); running it again", what, attempt);
-                // Not cancellable: a few milliseconds, and the unit's own token stops the next attempt.
-                await Task.Delay(Random.Shared.Next(5, 20 * attempt), CancellationToken.None);
+                // Random and growing (up to 50, 100, 200, 400, 800 ms): two units that keep meeting on the same rows on two
+                // cluster nodes drift apart. Not cancellable: short, and the unit's own token stops the next attempt.
+                await Task.Delay(Random.Shared.Next(5, 25 << attempt), CancellationToken.None);
             }
         }
     }

@@ -80,7 +80,7 @@ public sealed class AuditRetention(DbConnectionFactory connections, AuditTrail a
     {
         public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
         {
-            var deleted = await DeadlockRetry.RunAsync(() => retention.PurgeAsync(cancellationToken), logger, "audit retention");
+            var deleted = await retention.PurgeAsync(cancellationToken);
             logger.LogInformation("Audit retention removed {Count} rows", deleted);
         }
     }

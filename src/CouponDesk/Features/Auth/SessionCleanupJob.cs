@@ -1,4 +1,3 @@
-using CouponDesk.Data;
 using CouponDesk.Hosting;
 using CouponDesk.Shared.Time;
 using Quartz;
@@ -10,7 +9,7 @@ public sealed class SessionCleanupJob(SessionStore sessions, ILogger<SessionClea
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
-        var (expired, deleted) = await DeadlockRetry.RunAsync(() => sessions.CleanupAsync(cancellationToken), logger, "session cleanup");
+        var (expired, deleted) = await sessions.CleanupAsync(cancellationToken);
         logger.LogInformation("Session cleanup: {Expired} expired, {Deleted} old rows removed", expired, deleted);
     }
 

@@ -85,7 +85,11 @@ public sealed class RenderAndQueue(
         var work = claim.Work;
         foreach (var group in work.GroupBy(w => w.CampaignId))
         {
-            await RenderAndQueueCampaignAsync(group.Key, [.. group], token, ct);
+            // A deadlock victim (the hand-off's inserts against the result sync) hands its batch back at once instead of
+            // holding it for the whole lease; its staged files are purged as orphans.
+            await LeaseClaim.ReleaseOnRollbackAsync(connections, LeaseTable.DeliveryItems, group.Select(w => w.ItemId), token,
+                () => RenderAndQueueCampaignAsync(group.Key, [.. group], token, ct),
+                error => logger.LogWarning("Campaign {CampaignId}: render-and-queue batch rolled back ({Error}); released for the next pass", group.Key, error), ct);
         }
 
         return work.Count;

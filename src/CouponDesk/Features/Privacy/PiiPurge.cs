@@ -1,4 +1,3 @@
-using CouponDesk.Data;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using CouponDesk.Features.Audit;
@@ -85,8 +84,7 @@ public sealed class PiiPurge(IEnumerable<IPiiPurgeStep> steps, PrivacyOptions op
     /// <summary>Daily at 03:00 KST (spec §5.8); a missed run fires once when a node is back.</summary>
     public sealed class Job(PiiPurge purge) : IJob
     {
-        public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
-            await DeadlockRetry.RunAsync(() => purge.RunAsync(cancellationToken), "personal data purge");
+        public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) => await purge.RunAsync(cancellationToken);
     }
 
     public sealed class Registration : IJobRegistration

@@ -45,7 +45,7 @@ public sealed class StagedImagePurge(DbConnectionFactory connections, SnapImageS
     public sealed class Job(StagedImagePurge purge) : IJob
     {
         public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
-            await DeadlockRetry.RunAsync(() => purge.RunOnceAsync(cancellationToken), "staged image purge");
+            await purge.RunOnceAsync(cancellationToken);
     }
 
     /// <summary>Daily at 02:30 KST; a missed run is done once at the next opportunity.</summary>

@@ -1,4 +1,5 @@
 using CouponDesk.Data;
+using CouponDesk.Data.Leases;
 using Dapper;
 using MySqlConnector;
 
@@ -55,7 +56,9 @@ public sealed class TableSenderNumbers(DbConnectionFactory connections, TimeProv
         var now = time.GetUtcNow().UtcDateTime;
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-        // The first number becomes the default: a form always has one to pre-select (spec §9 #51).
+        // The first number becomes the default: a form always has one to pre-select (spec §9 #51). Two adds on two
+        // cluster nodes must not both see "none yet": see NamedLeases.SerializeAsync.
+        await NamedLeases.SerializeAsync(connection, tx, "sender-numbers", cancellationToken);
         var count = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM sender_numbers FOR UPDATE", transaction: tx);
         isDefault |= count == 0;
         if (isDefault)

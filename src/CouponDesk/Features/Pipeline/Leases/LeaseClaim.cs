@@ -60,6 +60,25 @@ public static class LeaseClaim
         return new LeaseClaimed<TWork>(token, ids, work);
     }
 
+    /// <summary>
+    /// Runs a claimed batch's work; when its transaction is rolled back as a deadlock victim or after a lock-wait timeout,
+    /// the claim is handed back at once, so the next pass (of any worker) tries again instead of waiting out the lease.
+    /// </summary>
+    public static async Task ReleaseOnRollbackAsync(
+        DbConnectionFactory connections, LeaseTable table, IEnumerable<long> ids, string token, Func<Task> work, Action<MySqlErrorCode> rolledBack, CancellationToken ct)
+    {
+        try
+        {
+            await work();
+        }
+        catch (MySqlException ex) when (ex.ErrorCode is MySqlErrorCode.LockDeadlock or MySqlErrorCode.LockWaitTimeout)
+        {
+            rolledBack(ex.ErrorCode);
+            await using var c = await connections.OpenAsync(ct);
+            await ReleaseAsync(c, null, table, ids, token, ct);
+        }
+    }
+
     /// <summary>Hands claimed rows back at once (instead of after the lease); only rows still under <paramref name="token"/>.</summary>
     public static Task<int> ReleaseAsync(MySqlConnection c, MySqlTransaction? tx, LeaseTable table, IEnumerable<long> ids, string token, CancellationToken ct) =>
         c.ExecuteAsync(new CommandDefinition($"UPDATE {table.Name} SET lease_token = NULL, lease_until = NULL WHERE {table.Key} IN @ids AND lease_token = @token",

@@ -79,17 +79,10 @@ public sealed class Resender(
         var work = claim.Work;
         foreach (var group in work.GroupBy(w => w.CampaignId))
         {
-            try
-            {
-                await ResendCampaignAsync(group.Key, [.. group], token, ct);
-            }
-            catch (MySqlException ex) when (ex.ErrorCode is MySqlErrorCode.LockDeadlock or MySqlErrorCode.LockWaitTimeout)
-            {
-                // Rolled back as a whole: release the claim so the next pass tries again at once instead of after the lease.
-                logger.LogWarning("Campaign {CampaignId}: resend batch rolled back ({Error}); released for the next pass", group.Key, ex.ErrorCode);
-                await using var c = await connections.OpenAsync(ct);
-                await LeaseClaim.ReleaseAsync(c, null, LeaseTable.DeliveryItems, group.Select(w => w.ItemId), token, ct);
-            }
+            // Rolled back as a whole: released so the next pass tries again at once instead of after the lease.
+            await LeaseClaim.ReleaseOnRollbackAsync(connections, LeaseTable.DeliveryItems, group.Select(w => w.ItemId), token,
+                () => ResendCampaignAsync(group.Key, [.. group], token, ct),
+                error => logger.LogWarning("Campaign {CampaignId}: resend batch rolled back ({Error}); released for the next pass", group.Key, error), ct);
         }
 
         return work.Count;

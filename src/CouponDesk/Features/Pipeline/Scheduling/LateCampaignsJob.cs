@@ -1,4 +1,3 @@
-using CouponDesk.Data;
 using CouponDesk.Hosting;
 using CouponDesk.Shared.Time;
 using Quartz;
@@ -9,8 +8,7 @@ namespace CouponDesk.Features.Pipeline.Scheduling;
 [DisallowConcurrentExecution]
 public sealed class LateCampaignsJob(LateCampaigns late) : IJob
 {
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
-        await DeadlockRetry.RunAsync(() => late.CheckAsync(cancellationToken), "late campaigns");
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) => await late.CheckAsync(cancellationToken);
 
     public sealed class Registration : IJobRegistration
     {
