@@ -164,6 +164,7 @@ public sealed class InDoubtOrderTests(InDoubtFactory factory) : IClassFixture<In
         { "{\"outcome\":\"NOT_ISSUED\",\"memo\":\"   \"}", "memo" },
         { "{\"outcome\":\"NOT_ISSUED\",\"memo\":\"" + new string('가', 501) + "\"}", "memo" },
         { "{\"outcome\":\"NOT_ISSUED\",\"memo\":\"a\\u0000b\"}", "memo" },
+        { "{\"outcome\":\"NOT_ISSUED\",\"memo\":\"\\u202Ememo\"}", "memo" },
         { "{\"outcome\":\"MAYBE\",\"memo\":\"m\"}", "outcome" },
         { "{\"outcome\":\"not_issued' OR 1=1 --\",\"memo\":\"m\"}", "outcome" },
         { "{\"outcome\":\"NOT_ISSUED\",\"memo\":\"m\",\"couponNumbers\":[\"900000000001\"]}", "couponNumbers" },
