@@ -36,8 +36,10 @@ public sealed class LockoutAlertTests(LockoutAlertTests.Factory factory) : IClas
             await client.LoginRaw(account.LoginId, $"Wrong#Pass{i}x");
         }
 
-        var alerts = await factory.Receiver.WaitForAsync(a => a.Any(x => x.GetProperty("kind").GetString() == "account.locked"), "account.locked");
-        var alert = Assert.Single(alerts, a => a.GetProperty("kind").GetString() == "account.locked");
+        // The receiver is shared by the class: this account's alert, exactly one of it.
+        var subject = $"user:{account.Id}";
+        var alerts = await factory.Receiver.WaitForAsync(a => a.Any(x => x.GetProperty("subject").GetString() == subject), "account.locked");
+        var alert = Assert.Single(alerts, a => a.GetProperty("kind").GetString() == "account.locked" && a.GetProperty("subject").GetString() == subject);
         Assert.Equal($"user:{account.Id}", alert.GetProperty("subject").GetString());
         Assert.Contains($"사용자 #{account.Id}", alert.GetProperty("text").GetString());
         Assert.DoesNotContain(account.LoginId, string.Join('\n', factory.Receiver.Bodies), StringComparison.OrdinalIgnoreCase);
