@@ -45,6 +45,7 @@ public sealed class KoreanLabelsTests(WebUiFixture fixture)
         Assert.Equal(["수신번호 에러", "CPS 초과, 재시도 필요"], labels.Data);
         Assert.Equal(["수신번호 에러", "CPS 초과, 재시도 필요"], labels.Ticks);
         Assert.Equal(["코드 31101", "코드 29002"], labels.Tooltips);
+        await page.Locator("#failure-table").ScrollIntoViewIfNeededAsync();
         await browser.ScreenshotAsync("dashboard-failure-reasons");
 
         // 발송등록: the sender number list and the phone preview.
@@ -69,6 +70,7 @@ public sealed class KoreanLabelsTests(WebUiFixture fixture)
         Assert.NotEmpty(sendTypes);
         Assert.All(sendTypes, text => Assert.Contains(text.Trim(), new[] { "MMS", "LMS", "SMS", "발송 안 함" }));
         await Assertions.Expect(page.Locator("#q")).ToHaveAttributeAsync("placeholder", "상품명, 상품코드 또는 교환처");
+        await browser.ScreenshotAsync("products-list");
         await page.Locator("#product-table tbody tr a").First.ClickAsync();
         var dialog = page.Locator(".modal.show");
         await Assertions.Expect(dialog.Locator("figcaption").First).ToContainTextAsync("이미지");
@@ -82,8 +84,9 @@ public sealed class KoreanLabelsTests(WebUiFixture fixture)
         await browser.ReadyAsync();
         await Assertions.Expect(page.Locator("#in-doubt-table thead th", new() { HasTextString = "요청번호" })).ToHaveAttributeAsync("title", new System.Text.RegularExpressions.Regex("^TR_ID"));
         await Assertions.Expect(page.Locator("#daily-table thead")).ToContainTextAsync("상품코드");
-        await Assertions.Expect(page.Locator("main thead")).Not.ToContainTextAsync("TR_ID");
-        await Assertions.Expect(page.Locator("main thead")).Not.ToContainTextAsync("GOODS_ID");
+        var headers = string.Join(" | ", await page.Locator("main thead").AllInnerTextsAsync());
+        Assert.DoesNotContain("TR_ID", headers, StringComparison.Ordinal);
+        Assert.DoesNotContain("GOODS_ID", headers, StringComparison.Ordinal);
         browser.AssertNoErrors();
     }
 

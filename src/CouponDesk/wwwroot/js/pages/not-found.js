@@ -1,4 +1,5 @@
-// 404 (issue 14): the layout for a signed-in user (menu, who is signed in), otherwise only the way to the login page.
+// 404 (issue 14): the layout for a signed-in user (menu, who is signed in — also when the session is shared by another
+// tab, js/tabs.js), otherwise only the way to the login page.
 (function () {
   'use strict';
   const CD = window.CD;
@@ -10,16 +11,16 @@
     back.addEventListener('click', () => window.history.back());
   }
 
-  const session = CD.session.get();
-  if (session && session.token) {
-    CD.page({ id: 'not-found', allowPasswordChange: true, init: wireBack });
-    return;
-  }
-  document.addEventListener('DOMContentLoaded', () => {
-    const home = CD.$('#not-found-home');
-    home.href = 'login.html';
-    CD.clear(home).append(CD.icon('fa-right-to-bracket', 'me-1'), '로그인 페이지로 이동');
-    wireBack();
-    document.body.classList.remove('cd-pending');
+  CD.page({
+    id: 'not-found',
+    allowPasswordChange: true,
+    init: wireBack,
+    signedOut() {
+      const home = CD.$('#not-found-home');
+      home.href = 'login.html';
+      CD.clear(home).append(CD.icon('fa-right-to-bracket', 'me-1'), '로그인 페이지로 이동');
+      wireBack();
+      document.body.classList.remove('cd-pending');
+    }
   });
 })();
