@@ -44,7 +44,10 @@ public sealed class PasswordChange(DbConnectionFactory connections, SessionStore
         {
             var attempt = actor.Entry(AuditActions.PasswordChanged, AuditOutcome.Failure) with
             {
-                TargetType = "user", TargetId = user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), Subject = user.LoginId, Reason = "wrong_current_password",
+                TargetType = "user",
+                TargetId = user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Subject = user.LoginId,
+                Reason = "wrong_current_password",
             };
             var locked = await wrongPasswords.RecordAsync(connection, transaction, user, attempt, time.GetUtcNow().UtcDateTime, ct);
             await transaction.CommitAsync(ct);

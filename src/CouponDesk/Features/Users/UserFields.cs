@@ -20,7 +20,6 @@ public static partial class UserFields
     [GeneratedRegex(@"^[\p{IsHangulSyllables}A-Za-z]+( [\p{IsHangulSyllables}A-Za-z]+)*$")]
     public static partial Regex Name();
 
-
     [GeneratedRegex("^[0-9]{9,11}$")]
     public static partial Regex Mobile();
 
