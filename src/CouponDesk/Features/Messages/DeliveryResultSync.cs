@@ -136,6 +136,10 @@ public sealed class DeliveryResultSync(
         }
 
         await transaction.CommitAsync(cancellationToken);
+        foreach (var change in applicable.Where(c => c.Outcome is not null))
+        {
+            Web.Metrics.CouponDeskMetrics.Result(change.Outcome!.Value.ToString());
+        }
     }
 
     private static async Task UpdateAsync(MySqlConnection connection, MySqlTransaction transaction, List<Change> changes, DateTime now, CancellationToken cancellationToken)

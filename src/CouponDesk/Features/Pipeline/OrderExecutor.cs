@@ -190,6 +190,7 @@ public sealed class OrderExecutor(
         }
 
         await tx.CommitAsync(CancellationToken.None);
+        Web.Metrics.CouponDeskMetrics.OrderFinished(result.Outcome == CoufunOutcome.Success ? items.Count - issueFailed : 0, issueFailed);
         if (inDoubt)
         {
             await alerts.RaiseAsync(new OperationsAlert("issuance.in_doubt",
