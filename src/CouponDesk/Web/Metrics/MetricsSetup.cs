@@ -1,7 +1,6 @@
 using CouponDesk.Hosting;
 using CouponDesk.Shared.Hosting;
 using CouponDesk.Web.Proxy;
-using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 
 namespace CouponDesk.Web.Metrics;
@@ -13,7 +12,7 @@ public sealed class MetricsOptions : ISelfValidatingSettings
 
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Who may scrape: addresses or CIDR ranges (after forwarded headers). Default: this host only.</summary>
+    /// <summary>Who may scrape, besides this host (loopback, always): addresses or CIDR ranges, as seen after forwarded headers.</summary>
     public List<string> AllowedSources { get; set; } = ["127.0.0.1", "::1"];
 
     public IEnumerable<string> Validate() =>
@@ -49,7 +48,8 @@ public static class MetricsSetup
 
     public static void UseCouponDeskMetrics(this WebApplication app)
     {
-        var options = app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value;
+        // Read without validating: an invalid section is reported at start with every other one, not alone here.
+        var options = app.Configuration.GetSection(MetricsOptions.Section).Get<MetricsOptions>() ?? new();
         if (!options.Enabled)
         {
             return;
@@ -60,7 +60,7 @@ public static class MetricsSetup
             CouponDeskMetrics.ObserveGauges(gauges);
         }
 
-        var allowed = options.AllowedSources.Select(AddressRanges.Parse).ToList();
+        var allowed = options.AllowedSources.Where(AddressRanges.IsValid).Select(AddressRanges.Parse).ToList();
         app.UseOpenTelemetryPrometheusScrapingEndpoint(context =>
             context.Request.Path == "/metrics" && AddressRanges.Contains(allowed, context.Connection.RemoteIpAddress));
     }
