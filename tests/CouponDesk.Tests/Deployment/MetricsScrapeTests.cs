@@ -35,7 +35,8 @@ public sealed class MetricsScrapeTests
                 await socket.ConnectAsync(context.DnsEndPoint, ct);
                 return new NetworkStream(socket, ownsSocket: true);
             },
-        }) { BaseAddress = h.BackOffice.BaseAddress };
+        })
+        { BaseAddress = h.BackOffice.BaseAddress };
         Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync("/metrics")).StatusCode);
     }
 }
