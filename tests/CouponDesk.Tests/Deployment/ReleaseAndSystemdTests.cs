@@ -71,11 +71,17 @@ public sealed class ReleaseAndSystemdTests : IAsyncLifetime
 
         (await ExternalCommand.RunAsync(hook, ["coupondesk-web.service"], new Dictionary<string, string>
         {
-            ["Alerts__WebhookUrl"] = receiver.Url, ["SERVICE_RESULT"] = "success", ["EXIT_CODE"] = "exited", ["EXIT_STATUS"] = "0",
+            ["Alerts__WebhookUrl"] = receiver.Url,
+            ["SERVICE_RESULT"] = "success",
+            ["EXIT_CODE"] = "exited",
+            ["EXIT_STATUS"] = "0",
         })).EnsureSuccess("alert hook, clean stop");
         (await ExternalCommand.RunAsync(hook, ["coupondesk-worker@2.service"], new Dictionary<string, string>
         {
-            ["Alerts__WebhookUrl"] = receiver.Url, ["SERVICE_RESULT"] = "signal", ["EXIT_CODE"] = "killed", ["EXIT_STATUS"] = "KILL",
+            ["Alerts__WebhookUrl"] = receiver.Url,
+            ["SERVICE_RESULT"] = "signal",
+            ["EXIT_CODE"] = "killed",
+            ["EXIT_STATUS"] = "KILL",
         })).EnsureSuccess("alert hook, crash");
 
         var alert = Assert.Single(receiver.Alerts).GetProperty("text").GetString()!;
