@@ -145,6 +145,7 @@ public sealed class DeliveryResultSync(
         {
             Web.Metrics.CouponDeskMetrics.Result(change.Outcome!.Value.ToString());
         }
+
         return (final, taken);
     }
 
