@@ -28,6 +28,7 @@ using CouponDesk.Web.Correlation;
 using CouponDesk.Web.Errors;
 using CouponDesk.Web.Frontend;
 using CouponDesk.Web.Health;
+using CouponDesk.Web.Metrics;
 using CouponDesk.Web.Proxy;
 using Serilog;
 
@@ -116,6 +117,7 @@ public static class CouponDeskHost
     {
         app.UseCouponDeskForwardedHeaders();
         app.UseMiddleware<CorrelationIdMiddleware>();
+        app.UseCouponDeskMetrics();
         app.UseSerilogRequestLogging(options =>
         {
             options.GetLevel = RequestLogLevel.For;

@@ -1,5 +1,6 @@
 using CouponDesk.Data;
 using CouponDesk.Web.ApiReference;
+using CouponDesk.Web.Metrics;
 using CouponDesk.Web.Proxy;
 
 namespace CouponDesk.Hosting;
@@ -17,6 +18,7 @@ public static class OperationsSetup
         // Type=notify units (deploy/systemd): READY=1 once started, STOPPING=1 on SIGTERM. A no-op outside systemd.
         builder.Services.AddSystemd();
         builder.Services.AddCouponDeskApiReference();
+        builder.Services.AddCouponDeskMetrics(builder.Configuration, roles);
         return builder;
     }
 }

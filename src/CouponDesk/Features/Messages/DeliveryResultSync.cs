@@ -141,6 +141,11 @@ public sealed class DeliveryResultSync(
         }
 
         await transaction.CommitAsync(cancellationToken);
+        foreach (var change in applicable.Where(c => c.Outcome is not null))
+        {
+            Web.Metrics.CouponDeskMetrics.Result(change.Outcome!.Value.ToString());
+        }
+
         return (final, taken);
     }
 

@@ -213,6 +213,8 @@ public sealed class OrderExecutor(
         }
 
         await tx.CommitAsync(CancellationToken.None);
+        Web.Metrics.CouponDeskMetrics.OrderFinished(result.Outcome == CoufunOutcome.Success ? items.Count - issueFailed : 0, issueFailed);
+
         if (lost)
         {
             orderSize.NoteLostAnswer();

@@ -105,13 +105,16 @@ public sealed class RenderAndQueue(
             try
             {
                 var template = await TemplateAsync(campaign, DateOnly.FromDateTime(w.ValidUntil), token2);
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 var jpeg = template.Render(pii.Decrypt(w.CouponEnc), w.StampDuty).Jpeg;
                 staged[w.ItemId] = await stager.StageAsync(jpeg, token2);
+                Web.Metrics.CouponDeskMetrics.ImageRendered(started);
             }
             catch (Exception ex) when (ex is CouponRenderException or IOException or ArgumentException or InvalidOperationException)
             {
                 logger.LogWarning("Rendering item {ItemId} failed: {Error}", w.ItemId, ex.GetType().Name);
                 failed[w.ItemId] = ex.GetType().Name;
+                Web.Metrics.CouponDeskMetrics.ImageFailed();
             }
         });
 
@@ -189,6 +192,7 @@ public sealed class RenderAndQueue(
         }
 
         await tx.CommitAsync(ct);
+        Web.Metrics.CouponDeskMetrics.Queued(messages.Count);
     }
 
     private async Task<CouponTemplate> TemplateAsync(CampaignParts campaign, DateOnly validUntil, CancellationToken ct)

@@ -70,9 +70,19 @@ public sealed partial class CoufunClient(IHttpClientFactory httpClients, CoufunO
         return Finish<CoufunCancelled>(call, root => new CoufunCancelled(CoufunXml.Text(root, "BARCODE_NUM"), call.Code == "18"), trId: null);
     }
 
-    private sealed record Call(CoufunApi Api, XElement? Root, string? Code, string? Message, string? Failure, string? MaskedRaw, bool MaybeSent);
+    private sealed record Call(CoufunApi Api, XElement? Root, string? Code, string? Message, string? Failure, string? MaskedRaw, bool MaybeSent)
+    {
+        public TimeSpan Elapsed { get; init; }
+    }
 
     private async Task<Call> SendAsync(CoufunApi api, string root, List<KeyValuePair<string, string>> parameters, string clientName, CancellationToken ct)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var call = await SendOnceAsync(api, root, parameters, clientName, ct);
+        return call with { Elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started) };
+    }
+
+    private async Task<Call> SendOnceAsync(CoufunApi api, string root, List<KeyValuePair<string, string>> parameters, string clientName, CancellationToken ct)
     {
         parameters.Insert(0, new("POC_ID", options.PocId));
         await using var slot = await gate.EnterAsync(ct);
@@ -132,7 +142,16 @@ public sealed partial class CoufunClient(IHttpClientFactory httpClients, CoufunO
         }
     }
 
+    /// <summary>The call's result, counted in the COUFUN latency histogram by API and outcome.</summary>
     private CoufunResult<T> Finish<T>(Call call, Func<XElement, T> parse, string? trId)
+        where T : class
+    {
+        var result = Interpret(call, parse, trId);
+        Web.Metrics.CouponDeskMetrics.CoufunCall(CoufunResultCodes.ApiName(call.Api), result.Outcome.ToString(), call.Elapsed);
+        return result;
+    }
+
+    private CoufunResult<T> Interpret<T>(Call call, Func<XElement, T> parse, string? trId)
         where T : class
     {
         CoufunResult<T> result;

@@ -33,8 +33,9 @@ public static class ForwardedHeadersSetup
     /// <summary>First in the pipeline: every later component (logs, audit, throttles, allowlists) sees the client's address.</summary>
     public static WebApplication UseCouponDeskForwardedHeaders(this WebApplication app)
     {
-        var proxy = app.Services.GetRequiredService<IOptions<ProxySettings>>().Value;
-        if (proxy.IsEnabled)
+        // Read without validating: an invalid section is reported at start with every other one, not alone here.
+        var proxy = app.Configuration.GetSection(ProxySettings.Section).Get<ProxySettings>() ?? new();
+        if (proxy.Enabled ?? app.Environment.IsProduction())
         {
             app.UseForwardedHeaders();
         }
