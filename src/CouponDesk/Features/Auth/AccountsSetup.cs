@@ -31,6 +31,7 @@ public static class AccountsSetup
         services.AddSingleton<AuditSearch>();
         services.AddSingleton<AuditRetention>();
         services.AddSingleton<SessionStore>();
+        services.AddSingleton<WrongPasswords>();
         services.AddSingleton<LoginService>();
         services.AddSingleton<PasswordChange>();
         services.AddSingleton<UserAccounts>();

@@ -204,6 +204,11 @@ public sealed class CampaignEndpoints : IEndpointModule
             return ApiProblem.Validation("reason", "취소 사유는 200자까지 입력할 수 있습니다.").ToResult();
         }
 
+        if (Web.Validation.FreeText.Check(reason, "취소 사유") is { } badReason)
+        {
+            return ApiProblem.Validation("reason", badReason).ToResult();
+        }
+
         var actor = AuditActor.From(http);
         var outcome = await store.CancelScheduledAsync(id, reason, actor.UserId, ct);
         if (outcome != ChangeOutcome.Done)

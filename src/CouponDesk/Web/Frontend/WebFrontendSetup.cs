@@ -45,5 +45,6 @@ public static class WebFrontendSetup
                 context.Context.Response.Headers.CacheControl = "no-cache";
             },
         });
+        app.UseMiddleware<NotFoundPageMiddleware>();
     }
 }

@@ -203,13 +203,18 @@
 
   /**
    * Boots a signed-in page: checks the session (GET /api/auth/me), enforces a required password change and the
-   * page's roles, draws the header and runs init(me). options: { id, roles, deniedMessage, allowPasswordChange }.
+   * page's roles, draws the header and runs init(me). options: { id, roles, deniedMessage, allowPasswordChange,
+   * signedOut (a page that also serves visitors without a session, e.g. the 404 page: called instead of the redirect) }.
    */
   CD.page = function (options) {
     document.addEventListener('DOMContentLoaded', async () => {
       // A tab opened from a signed-in one (Ctrl+click, a typed address) shares its session.
       const session = await CD.tabs.obtain();
       if (!session || !session.token) {
+        if (options.signedOut) {
+          options.signedOut();
+          return;
+        }
         CD.flash.set('로그인이 필요합니다. 로그인해 주세요.', 'info');
         CD.go('login.html');
         return;
