@@ -25,13 +25,15 @@ public sealed class ReleaseAndSystemdTests : IAsyncLifetime
         var release = Path.Combine(work, "coupondesk-t19.1");
         Assert.True(File.Exists(Path.Combine(work, "coupondesk-t19.1.tar.gz")));
         Assert.True(File.Exists(Path.Combine(work, "coupondesk-standins-t19.1.tar.gz")));
-        foreach (var file in new[] { "CouponDesk.dll", "appsettings.json", "wwwroot/index.html", "VERSION", "docs/operations.md", "scripts/backup", "scripts/restore",
+        foreach (var file in new[] { "CouponDesk.dll", "appsettings.json", "wwwroot/index.html", "VERSION", "docs/operations.md", "scripts/backup", "scripts/restore", "scripts/run-command",
             "deploy/systemd/coupondesk-web.service", "deploy/systemd/coupondesk-worker@.service", "deploy/systemd/coupondesk-alert", "deploy/nginx/coupondesk.conf" })
         {
             Assert.True(File.Exists(Path.Combine(release, file)), "missing in the release: " + file);
         }
 
         Assert.False(File.Exists(Path.Combine(release, "appsettings.Development.json")), "development settings shipped");
+        Assert.True(File.Exists(Path.Combine(release, "runtimes", "linux-x64", "native", "libSkiaSharp.so")), "the Linux image library is missing");
+        Assert.Empty(Directory.EnumerateDirectories(Path.Combine(release, "runtimes"), "win-*"));
         Assert.Empty(Directory.EnumerateFiles(release, "CouponDesk.*StandIn.dll", SearchOption.AllDirectories));
         Assert.True(File.Exists(Path.Combine(work, "coupondesk-standins-t19.1", "CouponDesk.SnapStandIn", "CouponDesk.SnapStandIn.dll")));
 
