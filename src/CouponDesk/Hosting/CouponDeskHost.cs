@@ -6,6 +6,7 @@ using CouponDesk.Features.Auth;
 using CouponDesk.Features.Campaigns;
 using CouponDesk.Features.Campaigns.Detail;
 using CouponDesk.Features.Coupons;
+using CouponDesk.Features.CustomerService;
 using CouponDesk.Features.Dashboard;
 using CouponDesk.Features.Exports;
 using CouponDesk.Features.Pipeline;
@@ -98,6 +99,7 @@ public static class CouponDeskHost
         services.AddReconciliation(configuration);
         services.AddDashboard();
         services.AddPipelineAfterSend(configuration, roles);
+        services.AddCustomerService(configuration, roles);
         if (roles.Jobs && !forCommand)
         {
             services.AddCouponDeskJobs(configuration);

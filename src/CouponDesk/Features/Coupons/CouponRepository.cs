@@ -89,6 +89,20 @@ public sealed class CouponRepository(DbConnectionFactory connections, PiiProtect
         return enc is null ? null : pii.Decrypt(enc);
     }
 
+    /// <summary>The masked numbers (<c>**** **** 1234</c>, true length) of the given coupons, for screens that show a page of them.</summary>
+    public async Task<IReadOnlyDictionary<long, string>> MaskedNumbersAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken = default)
+    {
+        if (ids.Count == 0)
+        {
+            return new Dictionary<long, string>();
+        }
+
+        await using var c = await connections.OpenAsync(cancellationToken);
+        var rows = await c.QueryAsync<(long Id, byte[] Enc)>(new CommandDefinition(
+            "SELECT id, coupon_number_enc FROM coupons WHERE id IN @ids", new { ids }, cancellationToken: cancellationToken));
+        return rows.ToDictionary(r => r.Id, r => SensitiveDataMasker.MaskCouponNumber(pii.Decrypt(r.Enc)));
+    }
+
     /// <summary>
     /// Records a push once per event key and applies it to the coupon unless a newer event was applied already
     /// (pushes are retried every 10 minutes and can arrive out of order). Asks for a status read either way.
@@ -154,6 +168,48 @@ public sealed class CouponRepository(DbConnectionFactory connections, PiiProtect
             WHERE id = @id
             """,
             new { id, status, supplierStatus, usedAmount, balance, now });
+    }
+
+    /// <summary>The coupon locked in the caller's transaction (<c>FOR UPDATE</c>), for a change that depends on its state.</summary>
+    public async Task<CouponRecord?> LockAsync(MySqlConnection c, MySqlTransaction tx, long id, CancellationToken cancellationToken = default)
+    {
+        var row = await c.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(Columns + " WHERE id = @id FOR UPDATE", new { id }, tx, cancellationToken: cancellationToken));
+        return row?.ToRecord();
+    }
+
+    /// <summary>
+    /// K5 (spec §4.3): our cancel call succeeded (or COUFUN said "already cancelled"): the coupon is CANCELLED, and the
+    /// change goes to its status history with <paramref name="source"/>. Caller's transaction.
+    /// </summary>
+    public async Task MarkCancelledAsync(MySqlConnection c, MySqlTransaction tx, CouponRecord before, string source, string note, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await c.ExecuteAsync(new CommandDefinition(
+            "UPDATE coupons SET status = @cancelled, supplier_status = '100', updated_at = @now WHERE id = @id",
+            new { id = before.Id, cancelled = CouponStatus.Cancelled, now }, tx, cancellationToken: cancellationToken));
+        await CouponStatusHistory.RecordAsync(c, tx,
+            new CouponStatusChange(before.Id, source, before.Status, CouponStatus.Cancelled, before.Balance, before.Balance, "100", note), now, cancellationToken);
+    }
+
+    /// <summary>
+    /// What a status read said, applied in the caller's transaction and kept in the status history (also when nothing
+    /// changed: a manual read is part of the coupon's story). The supplier's word wins; an answer that brings back a
+    /// coupon we hold as cancelled is applied and flagged for a person (spec §4.3).
+    /// </summary>
+    public async Task ApplySupplierStateAsync(
+        MySqlConnection c, MySqlTransaction tx, CouponRecord before, string status, string? supplierStatus, int usedAmount, int balance, string source, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await c.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE coupons SET status = @status, supplier_status = COALESCE(@supplierStatus, supplier_status), used_amount = @usedAmount, balance = @balance,
+              status_check_due_at = NULL, status_checked_at = @now, updated_at = @now
+            WHERE id = @id
+            """, new { id = before.Id, status, supplierStatus, usedAmount, balance, now }, tx, cancellationToken: cancellationToken));
+        var contradicts = before.Status == CouponStatus.Cancelled && status != CouponStatus.Cancelled;
+        await CouponStatusHistory.RecordAsync(c, tx,
+            new CouponStatusChange(before.Id, source, before.Status, status, before.Balance, balance, supplierStatus,
+                contradicts ? "공급사 상태가 우리 기록(폐기)과 다름" : null, contradicts), now, cancellationToken);
     }
 
     /// <summary>Coupons whose status read is due (after a push), oldest first.</summary>

@@ -9,7 +9,8 @@ namespace CouponDesk.Features.Pipeline;
 /// <summary>
 /// D2: claims PENDING items of running campaigns and groups them into issuance orders of up to CREATE_CNT coupons.
 /// The order, its deterministic TR_ID and its items are committed <b>before</b> any call is made (spec §4.4 PLANNED).
-/// The spending guard refuses to plan coupons whose value would pass the approved estimate.
+/// The spending guard refuses to plan coupons whose value would pass the approved estimate. Replacement items of a C/S
+/// 번호변경 (<c>parent_item_id</c> set) are not the campaign's: C/S orders them itself (<c>origin</c> CS).
 /// </summary>
 public sealed class IssuancePlanner(DbConnectionFactory connections, PipelineOptions options, CampaignLifecycle lifecycle, TimeProvider time)
 {
@@ -22,7 +23,7 @@ public sealed class IssuancePlanner(DbConnectionFactory connections, PipelineOpt
             """
             SELECT cp.id, cp.goods_id, COALESCE(cp.list_price, 0), cp.cost_estimate FROM campaigns cp
             WHERE cp.status IN ('ISSUING', 'SENDING')
-              AND EXISTS (SELECT 1 FROM delivery_items d WHERE d.campaign_id = cp.id AND d.status = 'PENDING')
+              AND EXISTS (SELECT 1 FROM delivery_items d WHERE d.campaign_id = cp.id AND d.status = 'PENDING' AND d.parent_item_id IS NULL)
             ORDER BY cp.start_at LIMIT 1 FOR UPDATE SKIP LOCKED
             """, transaction: tx, cancellationToken: ct));
         if (campaign.Id == 0)
@@ -32,7 +33,7 @@ public sealed class IssuancePlanner(DbConnectionFactory connections, PipelineOpt
 
         var batch = options.CouponsPerOrder * options.IssueConcurrency * 2;
         var items = (await c.QueryAsync<long>(new CommandDefinition(
-            "SELECT id FROM delivery_items WHERE campaign_id = @id AND status = 'PENDING' ORDER BY id LIMIT @batch FOR UPDATE SKIP LOCKED",
+            "SELECT id FROM delivery_items WHERE campaign_id = @id AND status = 'PENDING' AND parent_item_id IS NULL ORDER BY id LIMIT @batch FOR UPDATE SKIP LOCKED",
             new { id = campaign.Id, batch }, tx, cancellationToken: ct))).ToList();
         if (items.Count == 0)
         {
@@ -58,27 +59,38 @@ public sealed class IssuancePlanner(DbConnectionFactory connections, PipelineOpt
             }
         }
 
-        var datePart = Kst.ToKst(now).ToString("yyMMdd", CultureInfo.InvariantCulture);
         foreach (var chunk in items.Chunk(options.CouponsPerOrder))
         {
-            var orderId = await c.ExecuteScalarAsync<long>(new CommandDefinition(
-                """
-                INSERT INTO issuance_orders (campaign_id, goods_id, create_cnt, unit_price, status, next_attempt_at, created_at, updated_at)
-                VALUES (@campaignId, @goodsId, @count, @price, 'PLANNED', @now, @now, @now);
-                SELECT LAST_INSERT_ID();
-                """, new { campaignId = campaign.Id, goodsId = campaign.GoodsId, count = chunk.Length, price = campaign.ListPrice, now }, tx, cancellationToken: ct));
-            // Deterministic from our own order row (coufun-b2c-api.md §8.1): prefix (with the environment) + KST date + id.
-            var trId = string.Create(CultureInfo.InvariantCulture, $"{options.TrIdPrefix}{datePart}{orderId:D12}");
-            await c.ExecuteAsync(new CommandDefinition("UPDATE issuance_orders SET tr_id = @trId WHERE id = @orderId", new { trId, orderId }, tx, cancellationToken: ct));
-            await c.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO issuance_order_items (order_id, item_id) VALUES " + string.Join(',', chunk.Select(i => string.Create(CultureInfo.InvariantCulture, $"({orderId},{i})"))),
-                transaction: tx, cancellationToken: ct));
-            await c.ExecuteAsync(new CommandDefinition(
-                "UPDATE delivery_items SET status = 'ISSUING', order_id = @orderId, issue_attempts = issue_attempts + 1, updated_at = @now WHERE id IN @chunk",
-                new { orderId, chunk, now }, tx, cancellationToken: ct));
+            await CreateOrderAsync(c, tx, campaign.Id, campaign.GoodsId, campaign.ListPrice, chunk, OrderOrigin.Campaign, now, ct);
         }
 
         await tx.CommitAsync(ct);
         return items.Count;
+    }
+
+    /// <summary>
+    /// D2 for one order, in the caller's transaction: the PLANNED order with its deterministic TR_ID and items, the items
+    /// ISSUING. Committed before any call is made (spec §4.4). Also used by C/S for a 번호변경 replacement coupon.
+    /// </summary>
+    public async Task<long> CreateOrderAsync(
+        MySqlConnector.MySqlConnection c, MySqlConnector.MySqlTransaction tx, long campaignId, string goodsId, int unitPrice, IReadOnlyCollection<long> items, string origin, DateTime now, CancellationToken ct)
+    {
+        var orderId = await c.ExecuteScalarAsync<long>(new CommandDefinition(
+            """
+            INSERT INTO issuance_orders (campaign_id, goods_id, create_cnt, unit_price, status, origin, next_attempt_at, created_at, updated_at)
+            VALUES (@campaignId, @goodsId, @count, @price, 'PLANNED', @origin, @now, @now, @now);
+            SELECT LAST_INSERT_ID();
+            """, new { campaignId, goodsId, count = items.Count, price = unitPrice, origin, now }, tx, cancellationToken: ct));
+        // Deterministic from our own order row (coufun-b2c-api.md §8.1): prefix (with the environment) + KST date + id.
+        var datePart = Kst.ToKst(now).ToString("yyMMdd", CultureInfo.InvariantCulture);
+        var trId = string.Create(CultureInfo.InvariantCulture, $"{options.TrIdPrefix}{datePart}{orderId:D12}");
+        await c.ExecuteAsync(new CommandDefinition("UPDATE issuance_orders SET tr_id = @trId WHERE id = @orderId", new { trId, orderId }, tx, cancellationToken: ct));
+        await c.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO issuance_order_items (order_id, item_id) VALUES " + string.Join(',', items.Select(i => string.Create(CultureInfo.InvariantCulture, $"({orderId},{i})"))),
+            transaction: tx, cancellationToken: ct));
+        await c.ExecuteAsync(new CommandDefinition(
+            "UPDATE delivery_items SET status = 'ISSUING', order_id = @orderId, issue_attempts = issue_attempts + 1, updated_at = @now WHERE id IN @items",
+            new { orderId, items, now }, tx, cancellationToken: ct));
+        return orderId;
     }
 }

@@ -16,7 +16,8 @@ namespace CouponDesk.Features.Pipeline;
 /// from the campaign's template (fixed parts drawn once), stages the JPEGs, then in ONE transaction re-checks the lease,
 /// inserts the <c>messages</c> + <c>UMS_MSG</c> rows (multi-row) and marks the items QUEUED — unless the campaign was
 /// stopped meanwhile (<see cref="CampaignRunGate"/>): then the batch is released and nothing queued. A worker killed
-/// between the two leaves only orphan image files (purged by the staged-image purge) and an expiring lease.
+/// between the two leaves only orphan image files (purged by the staged-image purge) and an expiring lease. A C/S
+/// 번호변경 replacement (<c>parent_item_id</c> set) is sent by C/S as an AFTER_PHONE_CHANGE message, not here.
 /// </summary>
 public sealed class RenderAndQueue(
     DbConnectionFactory connections,
@@ -61,7 +62,7 @@ public sealed class RenderAndQueue(
             claim = await LeaseClaim.ClaimAsync<Work>(c, LeaseTable.DeliveryItems,
                 """
                 SELECT id FROM delivery_items
-                WHERE campaign_id IN @campaigns AND status = 'ISSUED' AND (lease_until IS NULL OR lease_until < @now)
+                WHERE campaign_id IN @campaigns AND status = 'ISSUED' AND parent_item_id IS NULL AND (lease_until IS NULL OR lease_until < @now)
                 ORDER BY id LIMIT @batch FOR UPDATE SKIP LOCKED
                 """, new { now, batch = options.QueueBatchSize, campaigns },
                 """

@@ -25,7 +25,7 @@ public static class ItemLabels
     {
         null => "발급 전",
         "UNUSED" => "미교환",
-        "PARTIALLY_USED" => "부분교환",
+        "PARTIALLY_USED" => "부분사용",
         "USED" => "교환",
         "CANCELLED" => "폐기",
         "EXPIRED" => "만료",
