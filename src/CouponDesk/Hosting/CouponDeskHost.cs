@@ -26,6 +26,7 @@ using CouponDesk.Web.Correlation;
 using CouponDesk.Web.Errors;
 using CouponDesk.Web.Frontend;
 using CouponDesk.Web.Health;
+using CouponDesk.Web.Idempotency;
 using Scalar.AspNetCore;
 using Serilog;
 
@@ -80,6 +81,7 @@ public static class CouponDeskHost
         }
 
         services.AddCouponDeskProblemDetails();
+        services.AddSingleton<IdempotencyStore>();
         services.AddCouponDeskHealth();
         services.AddCouponDeskAuthorization();
         services.AddOperationsAlerts(configuration);
@@ -119,6 +121,7 @@ public static class CouponDeskHost
 
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<IdempotencyMiddleware>();
         app.MapCouponDeskHealth();
         if (roles.Web)
         {

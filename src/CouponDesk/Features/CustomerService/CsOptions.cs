@@ -37,6 +37,10 @@ public sealed class CsOptions
     [Range(1, 3600)]
     public int FollowUpPollSeconds { get; set; } = 10;
 
+    /// <summary>How long a 번호변경 request waits for a worker that took its replacement's order or item before answering "자동으로 재시도합니다".</summary>
+    [Range(0, 60)]
+    public int InlineWaitSeconds { get; set; } = 10;
+
     public bool IsNight(DateTime kstWallClock)
     {
         var hour = kstWallClock.Hour;

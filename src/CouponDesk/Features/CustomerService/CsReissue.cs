@@ -25,12 +25,16 @@ public sealed class CsReissue(
     CsSender sender,
     PiiProtector pii,
     PipelineOptions pipeline,
+    CsOptions options,
     TimeProvider time,
     ILogger<CsReissue> logger)
 {
     private sealed record Work(long ItemId, long CampaignId, long CouponId, byte[]? PhoneEnc, string CampaignStatus);
 
-    /// <summary>Runs the order now and sends the coupon; true when its message is queued.</summary>
+    /// <summary>
+    /// Runs the order now and sends the coupon; true when its message is queued. A worker may have claimed the order or
+    /// the item first: then this waits (a few seconds at most) for the worker to get as far.
+    /// </summary>
     public async Task<bool> CompleteAsync(long itemId, long orderId, CancellationToken ct)
     {
         try
@@ -40,7 +44,28 @@ public sealed class CsReissue(
                 await executor.ExecuteAsync(order, ct);
             }
 
-            return await DispatchAsync(itemId, ct) > 0;
+            var deadline = time.GetUtcNow() + TimeSpan.FromSeconds(options.InlineWaitSeconds);
+            while (true)
+            {
+                if (await DispatchAsync(itemId, ct) > 0)
+                {
+                    return true;
+                }
+
+                await using var c = await connections.OpenAsync(ct);
+                var status = await c.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT status FROM delivery_items WHERE id = @itemId", new { itemId }, cancellationToken: ct));
+                if (status is ItemStatus.Queued or ItemStatus.Sent or ItemStatus.SendFailed)
+                {
+                    return true;
+                }
+
+                if (status is not (ItemStatus.Issuing or ItemStatus.Issued or ItemStatus.Pending) || time.GetUtcNow() >= deadline)
+                {
+                    return false;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(200), time, ct);
+            }
         }
         catch (Exception ex) when (ex is MySqlException or IOException or InvalidOperationException)
         {

@@ -12,7 +12,8 @@ public sealed record CsAvailability(bool Enabled, string? Reason)
     public static CsAvailability No(string reason) => new(false, reason);
 }
 
-/// <summary>Which 번호변경 applies (spec D14 / D13).</summary>
+/// <summary>Which 번호변경 applies (spec D14 / D13); written by name in JSON.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<PhoneChangeMode>))]
 public enum PhoneChangeMode
 {
     /// <summary>No message reached the agent: only the number changes (D14).</summary>
