@@ -68,6 +68,11 @@ public sealed class WebUiFixture : IAsyncLifetime
             new("Pipeline:IssueBackoffMs:1", "200"),
             new("Pipeline:LeaseSeconds", "15"),
             new("Pipeline:TrIdPrefix", "CDW" + Guid.NewGuid().ToString("N")[..6]),
+            // C/S replacements within seconds; the C/S night confirmation off, so a browser test does not depend on
+            // the time of day (its API test switches it on).
+            new("CustomerService:FollowUpPollSeconds", "1"),
+            new("CustomerService:NightStartHour", "0"),
+            new("CustomerService:NightEndHour", "0"),
         ]);
         // A real catalog (with images) from the stand-in, as the 04:00 job would fetch it.
         var sync = await BackOffice.Services.GetRequiredService<CatalogSync>().RunAsync(CatalogSync.Scheduled, null, CancellationToken.None);

@@ -32,7 +32,7 @@ public sealed class CsActionEndpoints : IEndpointModule
         var version = CsInput.Version(request?.Version, errors);
         var memo = CsInput.Memo(request?.Memo, required: false, errors);
         return errors.Count > 0
-            ? await AnswerAsync(id, CsResult.Refused(ApiProblem.Validation(errors)), detail, ct)
+            ? await AnswerAsync(id, Invalid(errors), detail, ct)
             : await AnswerAsync(id, await resend.ResendAsync(id, version, request!.ConfirmNight ?? false, memo, AuditActor.From(http), ct), detail, ct);
     }
 
@@ -47,7 +47,7 @@ public sealed class CsActionEndpoints : IEndpointModule
         }
 
         return errors.Count > 0
-            ? await AnswerAsync(id, CsResult.Refused(ApiProblem.Validation(errors)), detail, ct)
+            ? await AnswerAsync(id, Invalid(errors), detail, ct)
             : await AnswerAsync(id, await change.ChangeAsync(id, version, request!.NewPhone!.Trim(), memo, AuditActor.From(http), ct), detail, ct);
     }
 
@@ -66,7 +66,7 @@ public sealed class CsActionEndpoints : IEndpointModule
         }
 
         return errors.Count > 0
-            ? await AnswerAsync(id, CsResult.Refused(ApiProblem.Validation(errors)), detail, ct)
+            ? await AnswerAsync(id, Invalid(errors), detail, ct)
             : await AnswerAsync(id, await discard.DiscardAsync(id, version, request!.Reason!, memo, AuditActor.From(http), ct), detail, ct);
     }
 
@@ -75,12 +75,15 @@ public sealed class CsActionEndpoints : IEndpointModule
         var errors = new Dictionary<string, string[]>();
         var memo = CsInput.Memo(request?.Memo, required: true, errors);
         return errors.Count > 0
-            ? await AnswerAsync(id, CsResult.Refused(ApiProblem.Validation(errors)), detail, ct)
+            ? await AnswerAsync(id, Invalid(errors), detail, ct)
             : await AnswerAsync(id, await memos.MemoAsync(id, memo!, AuditActor.From(http), ct), detail, ct);
     }
 
     private static async Task<IResult> RefreshAsync(long id, HttpContext http, CsMemoAndRefresh memos, CsDetail detail, CancellationToken ct) =>
         await AnswerAsync(id, await memos.RefreshAsync(id, AuditActor.From(http), ct), detail, ct);
+
+    /// <summary>400 with every field's message; the first one is the detail an alert box shows.</summary>
+    private static CsResult Invalid(Dictionary<string, string[]> errors) => CsResult.Refused(ApiProblem.Validation(errors, errors.First().Value[0]));
 
     /// <summary>The answer with the item's row as it is now (after the change, or unchanged after a refusal).</summary>
     private static async Task<IResult> AnswerAsync(long id, CsResult result, CsDetail detail, CancellationToken ct)

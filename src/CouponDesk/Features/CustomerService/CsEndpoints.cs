@@ -126,7 +126,7 @@ public sealed class CsEndpoints : IEndpointModule
         var reason = CsInput.RevealReason(request, errors);
         if (errors.Count > 0)
         {
-            return ApiProblem.Validation(errors).ToResult();
+            return ApiProblem.Validation(errors, errors.First().Value[0]).ToResult();
         }
 
         var revealed = await read(id, ct);
