@@ -20,6 +20,7 @@ public static class BenchmarkRegistry
         ["snap-reconcile"] = new Snap.ReconcileBenchmark(),
         ["recipients-upload"] = new Recipients.RecipientUploadBenchmark(),
         ["pipeline"] = new Pipeline.PipelineBenchmark(),
+        ["cs-search"] = new CustomerService.CsSearchBenchmark(),
     };
 }
 

@@ -141,10 +141,12 @@ public sealed class CsPageTests(WebUiFixture fixture)
         browser.AssertNoErrors();
 
         // 390 px: each result is a card; the panel still opens.
-        await using var narrow = await BrowserSession.OpenAsync(fixture, 390, 844);
-        await narrow.LoginAsync(operatorAccount);
+        await using var narrow = await BrowserSession.OpenAsync(fixture, 1280, 800);
+        await narrow.LoginAsync(operatorAccount); // the login helper waits for the full menu, which 390 px folds away
+        await narrow.Page.SetViewportSizeAsync(390, 844);
         await narrow.GoAsync("cs.html");
-        await narrow.ReadyAsync();
+        await narrow.Page.Locator("body:not(.cd-pending) #cs-search-form").WaitForAsync();
+        await Assertions.Expect(narrow.Page.Locator(".navbar-toggler")).ToBeVisibleAsync();
         await SearchAsync(narrow.Page, "01000000940", "");
         var card = Row(narrow.Page, first);
         await Assertions.Expect(card).ToBeVisibleAsync();

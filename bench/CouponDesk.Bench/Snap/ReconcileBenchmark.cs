@@ -9,7 +9,6 @@ using CouponDesk.Shared.Snap;
 using Dapper;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 using MySqlConnector;
 
@@ -146,16 +145,5 @@ public sealed class ReconcileBenchmark : IBenchmark
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
-
-    private sealed class BenchEnvironment : IHostEnvironment
-    {
-        public string EnvironmentName { get; set; } = "Benchmark";
-
-        public string ApplicationName { get; set; } = "CouponDesk.Bench";
-
-        public string ContentRootPath { get; set; } = AppContext.BaseDirectory;
-
-        public IFileProvider ContentRootFileProvider { get; set; } = new NullFileProvider();
     }
 }

@@ -9,8 +9,9 @@ using Dapper;
 namespace CouponDesk.Features.Campaigns;
 
 /// <summary>
-/// Campaign rows. Every state change is one conditional UPDATE (<c>WHERE status = …</c>, and the version for edits),
-/// so two people acting at once can never both win, and a refused change leaves the row as it was.
+/// Campaign rows of registration. Every change is one conditional UPDATE (<c>WHERE status = …</c>, and the version for
+/// edits; status changes through <see cref="CampaignTransitions"/>), so two people acting at once can never both win, and
+/// a refused change leaves the row as it was.
 /// </summary>
 public sealed class CampaignStore(DbConnectionFactory connections, PiiProtector pii, TimeProvider time)
 {
@@ -25,13 +26,13 @@ public sealed class CampaignStore(DbConnectionFactory connections, PiiProtector 
               requester_email_enc, event_name, send_mode, scheduled_at, night_send_confirmed, goods_id, product_name, exchange_place,
               supply_price, list_price, validity_type, validity_value, coupon_type, product_image_ref, product_snapshot_at,
               sender_number, mms_title, mms_body, use_banner, created_by, created_at, updated_by, updated_at)
-            VALUES ('DRAFT', @ClientName, @SalesManager, @ClientRequesterEnc, @RequesterPhoneEnc, @RequesterPhoneBidx,
+            VALUES (@NewStatus, @ClientName, @SalesManager, @ClientRequesterEnc, @RequesterPhoneEnc, @RequesterPhoneBidx,
               @RequesterEmailEnc, @EventName, @SendMode, @ScheduledAt, @NightSendConfirmed, @GoodsId, @ProductName, @ExchangePlace,
               @SupplyPrice, @ListPrice, @ValidityType, @ValidityValue, @CouponType, @ProductImageRef, @ProductSnapshotAt,
               @SenderNumber, @MmsTitle, @MmsBody, @UseBanner, @UserId, @Now, @UserId, @Now);
             SELECT LAST_INSERT_ID();
             """,
-            Parameters(draft, product, userId, now),
+            WithNewStatus(Parameters(draft, product, userId, now)),
             tx);
         // The campaign number shown to people (spec §9 #18): KST date + sequence, no company name inside.
         var number = $"C{Kst.ToKst(now):yyMMdd}{id.ToString("D6", CultureInfo.InvariantCulture)}";
@@ -46,6 +47,7 @@ public sealed class CampaignStore(DbConnectionFactory connections, PiiProtector 
         var parameters = Parameters(draft, product, userId, now);
         parameters.Add("Id", id);
         parameters.Add("ExpectedVersion", expectedVersion);
+        parameters.Add("Draft", CampaignStatus.Draft);
         await using var connection = await connections.OpenAsync(cancellationToken);
         var changed = await connection.ExecuteAsync(
             """
@@ -57,7 +59,7 @@ public sealed class CampaignStore(DbConnectionFactory connections, PiiProtector 
               product_image_ref = @ProductImageRef, product_snapshot_at = @ProductSnapshotAt, sender_number = @SenderNumber,
               mms_title = @MmsTitle, mms_body = @MmsBody, use_banner = @UseBanner, updated_by = @UserId, updated_at = @Now,
               version = version + 1
-            WHERE id = @Id AND deleted_at IS NULL AND status = 'DRAFT' AND (@ExpectedVersion IS NULL OR version = @ExpectedVersion)
+            WHERE id = @Id AND deleted_at IS NULL AND status = @Draft AND (@ExpectedVersion IS NULL OR version = @ExpectedVersion)
             """,
             parameters);
         return changed == 1 ? ChangeOutcome.Done : await ExplainAsync(id, CampaignStatus.Draft, expectedVersion, cancellationToken);
@@ -76,34 +78,7 @@ public sealed class CampaignStore(DbConnectionFactory connections, PiiProtector 
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var connection = await connections.OpenAsync(cancellationToken);
-        var changed = await connection.ExecuteAsync(
-            """
-            UPDATE campaigns SET status = 'SCHEDULED', scheduled_at = @sendAtUtc, start_at = @startAtUtc,
-              product_name = @Name, exchange_place = @ExchangePlace, supply_price = @SupplyPrice, list_price = @ListPrice,
-              validity_type = @ValidityType, validity_value = @ValidityValue, coupon_type = @CouponType,
-              product_image_ref = @ImageRef, product_snapshot_at = @now, cost_estimate = @cost,
-              submitted_by = @userId, submitted_at = @now, updated_by = @userId, updated_at = @now, version = version + 1
-            WHERE id = @id AND deleted_at IS NULL AND status = 'DRAFT' AND version = @version AND recipient_count = @recipients
-            """,
-            new
-            {
-                id,
-                version,
-                sendAtUtc,
-                startAtUtc,
-                product.Name,
-                product.ExchangePlace,
-                product.SupplyPrice,
-                product.ListPrice,
-                product.ValidityType,
-                product.ValidityValue,
-                product.CouponType,
-                product.ImageRef,
-                now,
-                cost,
-                userId,
-                recipients,
-            });
+        var changed = await CampaignTransitions.ScheduleAsync(connection, null, id, version, sendAtUtc, startAtUtc, product, recipients, cost, userId, now, cancellationToken);
         return changed == 1 ? ChangeOutcome.Done : await ExplainAsync(id, CampaignStatus.Draft, version, cancellationToken);
     }
 
@@ -112,13 +87,7 @@ public sealed class CampaignStore(DbConnectionFactory connections, PiiProtector 
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var connection = await connections.OpenAsync(cancellationToken);
-        var changed = await connection.ExecuteAsync(
-            """
-            UPDATE campaigns SET status = 'DRAFT', start_at = NULL, cost_estimate = NULL, submitted_by = NULL, submitted_at = NULL,
-              updated_by = @userId, updated_at = @now, version = version + 1
-            WHERE id = @id AND deleted_at IS NULL AND status = 'SCHEDULED' AND start_at > @now
-            """,
-            new { id, userId, now });
+        var changed = await CampaignTransitions.UnscheduleAsync(connection, null, id, userId, now, cancellationToken);
         if (changed == 1)
         {
             return ChangeOutcome.Done;
@@ -133,13 +102,7 @@ public sealed class CampaignStore(DbConnectionFactory connections, PiiProtector 
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var connection = await connections.OpenAsync(cancellationToken);
-        var changed = await connection.ExecuteAsync(
-            """
-            UPDATE campaigns SET status = 'CANCELLED', cancelled_by = @userId, cancelled_at = @now, cancel_reason = @reason,
-              updated_by = @userId, updated_at = @now, version = version + 1
-            WHERE id = @id AND deleted_at IS NULL AND status = 'SCHEDULED'
-            """,
-            new { id, reason, userId, now });
+        var changed = await CampaignTransitions.CancelScheduledAsync(connection, null, id, reason, userId, now, cancellationToken);
         return changed == 1 ? ChangeOutcome.Done : await ExplainAsync(id, CampaignStatus.Scheduled, null, cancellationToken);
     }
 
@@ -149,14 +112,7 @@ public sealed class CampaignStore(DbConnectionFactory connections, PiiProtector 
         var now = time.GetUtcNow().UtcDateTime;
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-        var changed = await connection.ExecuteAsync(
-            """
-            UPDATE campaigns SET deleted_at = @now, recipient_list_id = NULL, recipient_count = 0, banner_id = NULL,
-              client_requester_enc = NULL, requester_phone_enc = NULL, requester_phone_bidx = NULL, requester_email_enc = NULL,
-              updated_by = @userId, updated_at = @now, version = version + 1
-            WHERE id = @id AND deleted_at IS NULL AND status = 'DRAFT'
-            """,
-            new { id, userId, now }, tx);
+        var changed = await CampaignTransitions.DeleteDraftAsync(connection, tx, id, userId, now, cancellationToken);
         if (changed != 1)
         {
             await tx.RollbackAsync(cancellationToken);
@@ -204,9 +160,9 @@ public sealed class CampaignStore(DbConnectionFactory connections, PiiProtector 
         var changed = await connection.ExecuteAsync(
             """
             UPDATE campaigns SET banner_id = NULL, use_banner = 0, updated_by = @userId, updated_at = @now, version = version + 1
-            WHERE id = @id AND deleted_at IS NULL AND status = 'DRAFT'
+            WHERE id = @id AND deleted_at IS NULL AND status = @draft
             """,
-            new { id, userId, now }, tx);
+            new { id, userId, now, draft = CampaignStatus.Draft }, tx);
         if (changed != 1)
         {
             await tx.RollbackAsync(cancellationToken);
@@ -246,6 +202,12 @@ public sealed class CampaignStore(DbConnectionFactory connections, PiiProtector 
         }
 
         return expectedVersion is { } v && v != row.Value.Version ? ChangeOutcome.VersionConflict : ChangeOutcome.Done;
+    }
+
+    private static DynamicParameters WithNewStatus(DynamicParameters p)
+    {
+        p.Add("NewStatus", CampaignTransitions.NewCampaignStatus);
+        return p;
     }
 
     private DynamicParameters Parameters(CampaignDraft draft, ProductSnapshot? product, long? userId, DateTime now)

@@ -15,6 +15,7 @@ public static class CampaignsModule
         services.AddSingleton<SendTimeRules>();
         services.AddSingleton<CampaignValidator>();
         services.AddSingleton<CampaignStore>();
+        services.AddSingleton<CampaignTransitions>();
         services.AddSingleton<BannerImageProcessor>();
         // MERGE NOTE: placeholders until issues 3, 4 and 5 land (see the interfaces' comments).
         services.AddSingleton<ICampaignAudit, TrailCampaignAudit>();

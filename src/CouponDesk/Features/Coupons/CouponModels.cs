@@ -1,15 +1,5 @@
 namespace CouponDesk.Features.Coupons;
 
-/// <summary>Our coupon states (spec §4.3).</summary>
-public static class CouponStatus
-{
-    public const string Unused = "UNUSED";
-    public const string PartiallyUsed = "PARTIALLY_USED";
-    public const string Used = "USED";
-    public const string Cancelled = "CANCELLED";
-    public const string Expired = "EXPIRED";
-}
-
 /// <summary>COUPON_TYPE / BARCODE_TYPE.</summary>
 public static class CouponType
 {

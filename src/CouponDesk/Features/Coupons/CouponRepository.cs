@@ -41,7 +41,7 @@ public sealed class CouponRepository(DbConnectionFactory connections, PiiProtect
             var parameters = new DynamicParameters();
             parameters.Add("now", now);
             parameters.Add("kv", pii.ActiveKeyVersion);
-            parameters.Add("unused", CouponStatus.Unused);
+            parameters.Add("unused", CouponTransitions.IssuedStatus);
             for (var i = 0; i < batch.Count; i++)
             {
                 var c = batch[i];
@@ -139,13 +139,7 @@ public sealed class CouponRepository(DbConnectionFactory connections, PiiProtect
         if (newest)
         {
             var (status, used, balance) = ExchangeRules.Apply(coupon.CouponType, coupon.FaceValue, coupon.Balance, e);
-            await c.ExecuteAsync(
-                """
-                UPDATE coupons SET status = @status, supplier_status = @supplierStatus, used_amount = @used, balance = @balance,
-                  last_exchange_at = @at, status_check_due_at = @now, updated_at = @now
-                WHERE id = @id
-                """,
-                new { id = coupon.Id, status, supplierStatus = e.Status, used, balance, at = e.ExchangedAtUtc, now }, tx);
+            await CouponTransitions.ExchangedAsync(c, tx, coupon.Id, status, e.Status, used, balance, e.ExchangedAtUtc, now);
         }
         else
         {
@@ -161,13 +155,7 @@ public sealed class CouponRepository(DbConnectionFactory connections, PiiProtect
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var c = await connections.OpenAsync(cancellationToken);
-        await c.ExecuteAsync(
-            """
-            UPDATE coupons SET status = @status, supplier_status = COALESCE(@supplierStatus, supplier_status), used_amount = @usedAmount, balance = @balance,
-              status_check_due_at = NULL, status_checked_at = @now, updated_at = @now
-            WHERE id = @id
-            """,
-            new { id, status, supplierStatus, usedAmount, balance, now });
+        await CouponTransitions.ReadFromSupplierAsync(c, id, status, supplierStatus, usedAmount, balance, now);
     }
 
     /// <summary>The coupon locked in the caller's transaction (<c>FOR UPDATE</c>), for a change that depends on its state.</summary>
@@ -175,41 +163,6 @@ public sealed class CouponRepository(DbConnectionFactory connections, PiiProtect
     {
         var row = await c.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(Columns + " WHERE id = @id FOR UPDATE", new { id }, tx, cancellationToken: cancellationToken));
         return row?.ToRecord();
-    }
-
-    /// <summary>
-    /// K5 (spec §4.3): our cancel call succeeded (or COUFUN said "already cancelled"): the coupon is CANCELLED, and the
-    /// change goes to its status history with <paramref name="source"/>. Caller's transaction.
-    /// </summary>
-    public async Task MarkCancelledAsync(MySqlConnection c, MySqlTransaction tx, CouponRecord before, string source, string note, CancellationToken cancellationToken = default)
-    {
-        var now = time.GetUtcNow().UtcDateTime;
-        await c.ExecuteAsync(new CommandDefinition(
-            "UPDATE coupons SET status = @cancelled, supplier_status = '100', updated_at = @now WHERE id = @id",
-            new { id = before.Id, cancelled = CouponStatus.Cancelled, now }, tx, cancellationToken: cancellationToken));
-        await CouponStatusHistory.RecordAsync(c, tx,
-            new CouponStatusChange(before.Id, source, before.Status, CouponStatus.Cancelled, before.Balance, before.Balance, "100", note), now, cancellationToken);
-    }
-
-    /// <summary>
-    /// What a status read said, applied in the caller's transaction and kept in the status history (also when nothing
-    /// changed: a manual read is part of the coupon's story). The supplier's word wins; an answer that brings back a
-    /// coupon we hold as cancelled is applied and flagged for a person (spec §4.3).
-    /// </summary>
-    public async Task ApplySupplierStateAsync(
-        MySqlConnection c, MySqlTransaction tx, CouponRecord before, string status, string? supplierStatus, int usedAmount, int balance, string source, CancellationToken cancellationToken = default)
-    {
-        var now = time.GetUtcNow().UtcDateTime;
-        await c.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE coupons SET status = @status, supplier_status = COALESCE(@supplierStatus, supplier_status), used_amount = @usedAmount, balance = @balance,
-              status_check_due_at = NULL, status_checked_at = @now, updated_at = @now
-            WHERE id = @id
-            """, new { id = before.Id, status, supplierStatus, usedAmount, balance, now }, tx, cancellationToken: cancellationToken));
-        var contradicts = before.Status == CouponStatus.Cancelled && status != CouponStatus.Cancelled;
-        await CouponStatusHistory.RecordAsync(c, tx,
-            new CouponStatusChange(before.Id, source, before.Status, status, before.Balance, balance, supplierStatus,
-                contradicts ? "공급사 상태가 우리 기록(폐기)과 다름" : null, contradicts), now, cancellationToken);
     }
 
     /// <summary>Coupons whose status read is due (after a push), oldest first.</summary>

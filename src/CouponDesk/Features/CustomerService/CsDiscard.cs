@@ -54,12 +54,20 @@ public sealed class CsDiscard(CsActionFrame frame, CsSupplier supplier, CsJourna
             var done = answer.Outcome == CoufunOutcome.Success;
             if (done)
             {
-                await coupons.MarkCancelledAsync(x.Connection, x.Transaction, coupon, CouponStatusSource.CustomerService, $"쿠폰폐기: {Reasons[reason]}", ct);
+                await CouponTransitions.CancelledAsync(x.Connection, x.Transaction, coupon, CouponStatusSource.CustomerService, $"쿠폰폐기: {Reasons[reason]}", x.Now, ct);
             }
 
             await cancellations.RecordCustomerServiceAsync(x.Connection, x.Transaction, coupon.Id, s.CampaignId, s.ItemId, done ? CouponCancelState.Done : CouponCancelState.Retry, answer, ct);
             var itemAfter = preSend ? ItemStatus.Cancelled : s.ItemStatus;
-            await CsTransitions.ApplyAsync(x.Connection, x.Transaction, s.ItemId, s.ItemStatus, itemAfter, new CsTransitions.ItemChange { DropPipelineWork = true }, x.Now, ct);
+            if (preSend)
+            {
+                await DeliveryItemTransitions.CsCancelledAsync(x.Connection, x.Transaction, s.ItemId, s.ItemStatus, x.Now, ct);
+            }
+            else
+            {
+                await DeliveryItemTransitions.CouponDiscardedAsync(x.Connection, x.Transaction, s.ItemId, x.Now, ct);
+            }
+
             var recipient = await CsItemStates.RecipientAsync(x.Connection, x.Transaction, s.ItemId, ct);
             await journal.WriteAsync(x.Connection, x.Transaction, actor, new CsActionRecord(s.ItemId, s.CampaignId, s.CouponId, CsActionNames.Discard, done ? CsActionNames.Success : CsActionNames.Pending)
             {

@@ -129,8 +129,7 @@ public sealed class CsPhoneChange(
             }
 
             await UpdateRecipientAsync(x, recipient, newPhone, ct);
-            await CsTransitions.ApplyAsync(x.Connection, x.Transaction, s.ItemId, s.ItemStatus, s.ItemStatus,
-                new CsTransitions.ItemChange { MessageId = messageId, PhoneChangeCount = s.PhoneChangeCount + 1, DropPipelineWork = s.ItemStatus == ItemStatus.Issued }, x.Now, ct);
+            await DeliveryItemTransitions.NumberChangedAsync(x.Connection, x.Transaction, s.ItemId, s.ItemStatus, messageId, s.PhoneChangeCount + 1, x.Now, ct);
             var actionId = await journal.WriteAsync(x.Connection, x.Transaction, actor, new CsActionRecord(s.ItemId, s.CampaignId, s.CouponId, CsActionNames.PhoneChange, CsActionNames.Success)
             {
                 Before = CsItemStates.Describe(s.ItemStatus, s.CouponStatus),
@@ -162,10 +161,9 @@ public sealed class CsPhoneChange(
     {
         var s = x.State;
         var changes = s.PhoneChangeCount + 1;
-        await coupons.MarkCancelledAsync(x.Connection, x.Transaction, coupon, CouponStatusSource.CustomerService, "번호변경: 기존 쿠폰 취소", ct);
+        await CouponTransitions.CancelledAsync(x.Connection, x.Transaction, coupon, CouponStatusSource.CustomerService, "번호변경: 기존 쿠폰 취소", x.Now, ct);
         await cancellations.RecordCustomerServiceAsync(x.Connection, x.Transaction, coupon.Id, s.CampaignId, s.ItemId, CouponCancelState.Done, answer, ct);
-        await CsTransitions.ApplyAsync(x.Connection, x.Transaction, s.ItemId, s.ItemStatus, ItemStatus.Replaced,
-            new CsTransitions.ItemChange { PhoneChangeCount = changes, DropPipelineWork = true }, x.Now, ct);
+        await DeliveryItemTransitions.ReplacedAsync(x.Connection, x.Transaction, s.ItemId, s.ItemStatus, changes, x.Now, ct);
 
         // The new recipient row: the next seq of the list, locked so two changes in one campaign never take the same one.
         var seq = await x.Connection.ExecuteScalarAsync<int>(new CommandDefinition(
@@ -175,7 +173,7 @@ public sealed class CsPhoneChange(
             INSERT INTO recipient_list_rows (list_id, seq, source_row, phone_enc, phone_bidx, name_enc)
             SELECT list_id, @seq, source_row, @phone, @bidx, name_enc FROM recipient_list_rows WHERE list_id = @listId AND seq = @oldSeq
             """, new { listId = recipient.ListId, seq, oldSeq = recipient.Seq, phone = pii.Encrypt(newPhone), bidx = pii.PhoneBlindIndex(newPhone) }, x.Transaction, cancellationToken: ct));
-        var newItem = await CsTransitions.CreateReplacementAsync(x.Connection, x.Transaction, s.CampaignId, recipient.ListId, seq, s.ItemId, changes, x.Now, ct);
+        var newItem = await DeliveryItemTransitions.CreateReplacementAsync(x.Connection, x.Transaction, s.CampaignId, recipient.ListId, seq, s.ItemId, changes, x.Now, ct);
         var campaign = await x.Connection.QuerySingleAsync<(string GoodsId, int ListPrice)>(new CommandDefinition(
             "SELECT COALESCE(goods_id, @goods), COALESCE(list_price, 0) FROM campaigns WHERE id = @id", new { id = s.CampaignId, goods = coupon.GoodsId }, x.Transaction, cancellationToken: ct));
         var order = await planner.CreateOrderAsync(x.Connection, x.Transaction, s.CampaignId, campaign.GoodsId, campaign.ListPrice, [newItem], OrderOrigin.CustomerService, x.Now, ct);

@@ -157,8 +157,7 @@ public sealed class CsReissue(
 
             staged = await sender.StageImageAsync(c, tx, w.CampaignId, w.CouponId, null, ct);
             var message = await sender.QueueAsync(c, tx, new CsMessage(w.ItemId, w.CampaignId, w.CouponId, pii.Decrypt(w.PhoneEnc!), MessageType.AfterPhoneChange), staged, ct);
-            await CsTransitions.ApplyAsync(c, tx, w.ItemId, ItemStatus.Issued, ItemStatus.Queued,
-                new CsTransitions.ItemChange { MessageId = message.MessageId, DropPipelineWork = true, ClearFailure = true }, time.GetUtcNow().UtcDateTime, ct);
+            await DeliveryItemTransitions.QueuedAsync(c, tx, [(w.ItemId, message.MessageId)], time.GetUtcNow().UtcDateTime, ct);
             await tx.CommitAsync(ct);
             logger.LogInformation("Replacement item {ItemId} queued as message {MessageId}", w.ItemId, message.MessageId);
             return true;

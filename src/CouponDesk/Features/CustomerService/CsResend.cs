@@ -36,8 +36,7 @@ public sealed class CsResend(CsActionFrame frame, CsSender sender, CsJournal jou
             {
                 staged = await sender.StageImageAsync(x.Connection, x.Transaction, s.CampaignId, s.CouponId!.Value, s.MessageId, ct);
                 var queued = await sender.QueueAsync(x.Connection, x.Transaction, new CsMessage(itemId, s.CampaignId, s.CouponId.Value, phone, MessageType.CsResend), staged, ct);
-                await CsTransitions.ApplyAsync(x.Connection, x.Transaction, itemId, s.ItemStatus, ItemStatus.Queued,
-                    new CsTransitions.ItemChange { MessageId = queued.MessageId, CountsAsResend = true, ClearFailure = true }, x.Now, ct);
+                await DeliveryItemTransitions.CsResendQueuedAsync(x.Connection, x.Transaction, itemId, s.ItemStatus, queued.MessageId, x.Now, ct);
                 await journal.WriteAsync(x.Connection, x.Transaction, actor, new CsActionRecord(itemId, s.CampaignId, s.CouponId, CsActionNames.Resend, CsActionNames.Success)
                 {
                     Before = CsItemStates.Describe(s.ItemStatus, s.CouponStatus),

@@ -31,7 +31,7 @@ public sealed class CsSupplier(CoufunClient coufun, CouponRepository coupons, Cs
         }
 
         var (status, used, balance) = CouponStatusFollowUp.StatusFromSupplier(coupon, state, x.Today);
-        await coupons.ApplySupplierStateAsync(x.Connection, x.Transaction, coupon, status, state.Status, used, balance, CouponStatusSource.CustomerService, ct);
+        await CouponTransitions.ReadFromSupplierAsync(x.Connection, x.Transaction, coupon, status, state.Status, used, balance, CouponStatusSource.CustomerService, x.Now, ct);
         return (true, status, answer);
     }
 
@@ -53,7 +53,7 @@ public sealed class CsSupplier(CoufunClient coufun, CouponRepository coupons, Cs
                 {
                     // No status answer: COUFUN's refusal itself says what the coupon is.
                     status = answer.ResultCode == "17" ? CouponStatus.Used : CouponStatus.Expired;
-                    await coupons.ApplySupplierStateAsync(x.Connection, x.Transaction, coupon, status, null, coupon.UsedAmount, coupon.Balance, CouponStatusSource.CustomerService, ct);
+                    await CouponTransitions.ReadFromSupplierAsync(x.Connection, x.Transaction, coupon, status, null, coupon.UsedAmount, coupon.Balance, CouponStatusSource.CustomerService, x.Now, ct);
                 }
 
                 after = CsItemStates.Describe(s.ItemStatus, status);

@@ -1,9 +1,7 @@
 using CouponDesk.Data;
-using CouponDesk.Features.Alerts;
 using CouponDesk.Features.Campaigns;
 using CouponDesk.Features.Pipeline.Scheduling;
 using Dapper;
-using MySqlConnector;
 
 namespace CouponDesk.Features.Pipeline;
 
@@ -19,7 +17,7 @@ public sealed class CampaignLifecycle(
     StartPlanner planner,
     StartPreflight preflight,
     PreparationRates rates,
-    IOperationsAlerts alerts,
+    CampaignTransitions transitions,
     PipelineOptions options,
     TimeProvider time,
     ILogger<CampaignLifecycle> logger)
@@ -84,21 +82,13 @@ public sealed class CampaignLifecycle(
 
         if (stop is { } s)
         {
-            await StopAsync(c, tx, campaign.Id, CampaignStatus.Error, s.Code, s.Reason, ct);
+            await transitions.StopAsync(c, tx, campaign.Id, s.Code, s.Reason, ct);
             await tx.CommitAsync(ct); // StopAsync raised the campaign.error alert
             return true;
         }
 
-        var items = await c.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT IGNORE INTO delivery_items (campaign_id, list_id, seq, status, created_at, updated_at)
-            SELECT @id, r.list_id, r.seq, 'PENDING', @now, @now FROM recipient_list_rows r WHERE r.list_id = @listId
-            """, new { id = campaign.Id, listId = campaign.ListId, now }, tx, cancellationToken: ct));
-        await c.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO campaign_runs (campaign_id, item_count, started_at, updated_at) VALUES (@id, @items, @now, @now)",
-            new { id = campaign.Id, items, now }, tx, cancellationToken: ct));
-        var next = sendAt <= now ? CampaignStatus.Sending : CampaignStatus.Issuing;
-        await SetStatusAsync(c, tx, campaign.Id, next, now, ct);
+        var items = await DeliveryItemTransitions.CreateAsync(c, tx, campaign.Id, campaign.ListId.GetValueOrDefault(), now, ct);
+        var next = await CampaignTransitions.StartAsync(c, tx, campaign.Id, items, sendAt, now, ct);
         await tx.CommitAsync(ct);
         logger.LogInformation("Campaign {CampaignId} started with {Items} items ({Status})", campaign.Id, items, next);
         return true;
@@ -127,8 +117,7 @@ public sealed class CampaignLifecycle(
             return 0;
         }
 
-        var moved = await c.ExecuteAsync(new CommandDefinition(
-            "UPDATE campaigns SET status = 'SENDING', updated_at = @now WHERE id IN @due AND status = 'ISSUING'", new { now, due }, tx, cancellationToken: ct));
+        var moved = await CampaignTransitions.ToSendingAsync(c, tx, due, now, ct);
         await tx.CommitAsync(ct);
         return moved;
     }
@@ -166,12 +155,7 @@ public sealed class CampaignLifecycle(
 
             var sent = counts.GetValueOrDefault(ItemStatus.Sent);
             var failed = counts.GetValueOrDefault(ItemStatus.IssueFailed) + counts.GetValueOrDefault(ItemStatus.RenderFailed) + counts.GetValueOrDefault(ItemStatus.SendFailed);
-            var final = status == CampaignStatus.Cancelling && sent + failed == 0 ? CampaignStatus.Cancelled
-                : failed == 0 ? CampaignStatus.Completed
-                : sent == 0 ? CampaignStatus.Failed
-                : CampaignStatus.PartiallyFailed;
-            await SetStatusAsync(c, tx, id, final, now, ct);
-            await c.ExecuteAsync(new CommandDefinition("UPDATE campaign_runs SET finished_at = @now, updated_at = @now WHERE campaign_id = @id", new { id, now }, tx, cancellationToken: ct));
+            var final = await CampaignTransitions.FinishAsync(c, tx, id, status, sent, failed, now, ct);
             await tx.CommitAsync(ct);
             logger.LogInformation("Campaign {CampaignId} finished: {Status} ({Sent} sent, {Failed} failed)", id, final, sent, failed);
             finished++;
@@ -179,27 +163,4 @@ public sealed class CampaignLifecycle(
 
         return finished;
     }
-
-    /// <summary>C8: stop the campaign with a reason a person can act on (the caller's transaction).</summary>
-    public async Task StopAsync(MySqlConnection c, MySqlTransaction tx, long campaignId, string status, string code, string reason, CancellationToken ct)
-    {
-        var now = time.GetUtcNow().UtcDateTime;
-        await SetStatusAsync(c, tx, campaignId, status, now, ct);
-        await c.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO campaign_runs (campaign_id, item_count, started_at, stop_code, stop_reason, updated_at) VALUES (@campaignId, 0, @now, @code, @reason, @now)
-            ON DUPLICATE KEY UPDATE stop_code = @code, stop_reason = @reason, updated_at = @now
-            """, new { campaignId, now, code, reason }, tx, cancellationToken: ct));
-        logger.LogWarning("Campaign {CampaignId} stopped ({Status}): {Code}", campaignId, status, code);
-        if (status == CampaignStatus.Error)
-        {
-            // Raised inside the caller's transaction: the alert is queued, not sent, so this never waits on the network;
-            // in the rare rollback the alert names a stop that did not happen (spec §5.9, D-8.8).
-            await alerts.RaiseAsync(new OperationsAlert("campaign.error", $"캠페인 #{campaignId}이(가) 오류로 중지되었습니다 ({code}): {reason}",
-                AlertSeverity.Critical, $"campaign:{campaignId}"), CancellationToken.None);
-        }
-    }
-
-    private static Task<int> SetStatusAsync(MySqlConnection c, MySqlTransaction tx, long id, string status, DateTime now, CancellationToken ct) =>
-        c.ExecuteAsync(new CommandDefinition("UPDATE campaigns SET status = @status, updated_at = @now, version = version + 1 WHERE id = @id", new { id, status, now }, tx, cancellationToken: ct));
 }

@@ -12,7 +12,7 @@ namespace CouponDesk.Features.Pipeline;
 /// The spending guard refuses to plan coupons whose value would pass the approved estimate. Replacement items of a C/S
 /// 번호변경 (<c>parent_item_id</c> set) are not the campaign's: C/S orders them itself (<c>origin</c> CS).
 /// </summary>
-public sealed class IssuancePlanner(DbConnectionFactory connections, PipelineOptions options, CampaignLifecycle lifecycle, TimeProvider time)
+public sealed class IssuancePlanner(DbConnectionFactory connections, PipelineOptions options, CampaignTransitions transitions, TimeProvider time)
 {
     public async Task<int> PlanAsync(CancellationToken ct)
     {
@@ -52,7 +52,7 @@ public sealed class IssuancePlanner(DbConnectionFactory connections, PipelineOpt
             var doubtBudget = Math.Max(estimate * options.SpendingMarginPercent / 100.0, (double)options.CouponsPerOrder * campaign.ListPrice);
             if (committed.Sure + ((long)items.Count * campaign.ListPrice) > estimate || committed.Doubt > doubtBudget)
             {
-                await lifecycle.StopAsync(c, tx, campaign.Id, CampaignStatus.Error, "SPENDING_GUARD",
+                await transitions.StopAsync(c, tx, campaign.Id, "SPENDING_GUARD",
                     string.Create(CultureInfo.InvariantCulture, $"발급 금액이 승인된 예상 금액({estimate:N0}원)을 넘게 되어 중지했습니다. 발급 확인 필요 목록을 확인해 주세요."), ct);
                 await tx.CommitAsync(ct);
                 return 0;
@@ -75,22 +75,14 @@ public sealed class IssuancePlanner(DbConnectionFactory connections, PipelineOpt
     public async Task<long> CreateOrderAsync(
         MySqlConnector.MySqlConnection c, MySqlConnector.MySqlTransaction tx, long campaignId, string goodsId, int unitPrice, IReadOnlyCollection<long> items, string origin, DateTime now, CancellationToken ct)
     {
-        var orderId = await c.ExecuteScalarAsync<long>(new CommandDefinition(
-            """
-            INSERT INTO issuance_orders (campaign_id, goods_id, create_cnt, unit_price, status, origin, next_attempt_at, created_at, updated_at)
-            VALUES (@campaignId, @goodsId, @count, @price, 'PLANNED', @origin, @now, @now, @now);
-            SELECT LAST_INSERT_ID();
-            """, new { campaignId, goodsId, count = items.Count, price = unitPrice, origin, now }, tx, cancellationToken: ct));
-        // Deterministic from our own order row (coufun-b2c-api.md §8.1): prefix (with the environment) + KST date + id.
+        // TR_ID deterministic from our own order row (coufun-b2c-api.md §8.1): prefix (with the environment) + KST date + id.
         var datePart = Kst.ToKst(now).ToString("yyMMdd", CultureInfo.InvariantCulture);
-        var trId = string.Create(CultureInfo.InvariantCulture, $"{options.TrIdPrefix}{datePart}{orderId:D12}");
-        await c.ExecuteAsync(new CommandDefinition("UPDATE issuance_orders SET tr_id = @trId WHERE id = @orderId", new { trId, orderId }, tx, cancellationToken: ct));
+        var orderId = await IssuanceOrderTransitions.PlanAsync(c, tx, campaignId, goodsId, items.Count, unitPrice,
+            id => string.Create(CultureInfo.InvariantCulture, $"{options.TrIdPrefix}{datePart}{id:D12}"), now, ct, origin);
         await c.ExecuteAsync(new CommandDefinition(
             "INSERT INTO issuance_order_items (order_id, item_id) VALUES " + string.Join(',', items.Select(i => string.Create(CultureInfo.InvariantCulture, $"({orderId},{i})"))),
             transaction: tx, cancellationToken: ct));
-        await c.ExecuteAsync(new CommandDefinition(
-            "UPDATE delivery_items SET status = 'ISSUING', order_id = @orderId, issue_attempts = issue_attempts + 1, updated_at = @now WHERE id IN @items",
-            new { orderId, items, now }, tx, cancellationToken: ct));
+        await DeliveryItemTransitions.StartIssuingAsync(c, tx, orderId, items, now, ct);
         return orderId;
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using CouponDesk.Data;
 using CouponDesk.Features.Alerts;
 using CouponDesk.Features.Campaigns;
@@ -25,7 +24,7 @@ public sealed class OrderExecutor(
     DbConnectionFactory connections,
     CoufunClient coufun,
     CouponRepository coupons,
-    CampaignLifecycle lifecycle,
+    CampaignTransitions transitions,
     PipelineOptions options,
     IssuanceFailureRules failureRules,
     IOperationsAlerts alerts,
@@ -86,11 +85,7 @@ public sealed class OrderExecutor(
             // A REQUESTED order whose lease ran out: its worker died during the call, so the answer is lost.
             var lost = r.AnswerLost || r.Status == OrderStatus.Requested;
             var token = Guid.NewGuid().ToString("N");
-            await c.ExecuteAsync(new CommandDefinition(
-                """
-                UPDATE issuance_orders SET status = 'REQUESTED', calls = calls + 1, answer_lost = @lost, lease_token = @token,
-                  lease_until = @until, requested_at = COALESCE(requested_at, @now), updated_at = @now WHERE id = @id
-                """, new { id = r.Id, lost, token, until = now.AddSeconds(options.LeaseSeconds), now }, tx, cancellationToken: ct));
+            await IssuanceOrderTransitions.RequestedAsync(c, tx, r.Id, r.Status, lost, token, now.AddSeconds(options.LeaseSeconds), now, ct);
             claimed.Add(new ClaimedOrder(r.Id, r.CampaignId, r.TrId, r.GoodsId, r.CreateCnt, r.UnitPrice, r.Calls + 1, r.TransientFailures, lost, token, now) { Origin = r.Origin, CreatedAt = r.CreatedAt });
         }
 
@@ -136,9 +131,7 @@ public sealed class OrderExecutor(
         }
 
         await using var c = await connections.OpenAsync(ct);
-        return await c.ExecuteAsync(new CommandDefinition(
-            "UPDATE issuance_orders SET lease_until = @until, updated_at = @now WHERE id = @id AND status = 'REQUESTED' AND lease_token = @token",
-            new { id = order.Id, token = order.Token, until = now.AddSeconds(options.LeaseSeconds), now }, cancellationToken: ct)) == 1;
+        return await IssuanceOrderTransitions.RenewLeaseAsync(c, order.Id, order.Token, now.AddSeconds(options.LeaseSeconds), now, ct);
     }
 
     private async Task ApplyAsync(ClaimedOrder order, CoufunResult<CoufunCreatedOrder> result, CancellationToken ct)
@@ -184,25 +177,25 @@ public sealed class OrderExecutor(
                 break;
             case CoufunOutcome.Transient:
             case CoufunOutcome.Rejected:
-                await FinishOrderAsync(c, tx, order.Id, OrderStatus.Failed, now, code, failure);
-                await SetItemsAsync(c, tx, items, ItemStatus.IssueFailed, now, code ?? "TRANSIENT", Truncate($"쿠폰 발급 실패: {failure}", 200));
+                await IssuanceOrderTransitions.FinishedAsync(c, tx, order.Id, OrderStatus.Failed, code, failure, now, CancellationToken.None);
+                await DeliveryItemTransitions.IssueEndedAsync(c, tx, items, ItemStatus.IssueFailed, code ?? "TRANSIENT", Truncate($"쿠폰 발급 실패: {failure}", 200), now, CancellationToken.None);
                 await IssuanceFailureRules.RecordAsync(c, tx, order.CampaignId, order.Id, failed: true, now);
                 issueFailed = items.Count;
                 break;
             case CoufunOutcome.NeedsPerson or CoufunOutcome.Unknown when order.ForCustomerService:
                 // A C/S replacement never stops its campaign: the item fails with the reason and the alert below.
-                await FinishOrderAsync(c, tx, order.Id, OrderStatus.Failed, now, code, failure);
-                await SetItemsAsync(c, tx, items, ItemStatus.IssueFailed, now, code ?? "UNKNOWN",
-                    Truncate($"번호변경 쿠폰 발급 실패 (COUFUN {code}: {result.ResultMessage ?? (code is null ? "응답 없음" : CoufunResultCodes.DescribeKo(CoufunApi.Create, code))})", 200));
+                await IssuanceOrderTransitions.FinishedAsync(c, tx, order.Id, OrderStatus.Failed, code, failure, now, CancellationToken.None);
+                await DeliveryItemTransitions.IssueEndedAsync(c, tx, items, ItemStatus.IssueFailed, code ?? "UNKNOWN",
+                    Truncate($"번호변경 쿠폰 발급 실패 (COUFUN {code}: {result.ResultMessage ?? (code is null ? "응답 없음" : CoufunResultCodes.DescribeKo(CoufunApi.Create, code))})", 200), now, CancellationToken.None);
                 callFailed = false;
                 issueFailed = items.Count;
                 break;
             default:
                 // NeedsPerson / Unknown: nothing bought; stop the campaign, keep the items for after a person's fix.
-                await FinishOrderAsync(c, tx, order.Id, OrderStatus.Failed, now, code, failure);
-                await SetItemsAsync(c, tx, items, ItemStatus.Pending, now, code, null);
+                await IssuanceOrderTransitions.FinishedAsync(c, tx, order.Id, OrderStatus.Failed, code, failure, now, CancellationToken.None);
+                await DeliveryItemTransitions.IssueEndedAsync(c, tx, items, ItemStatus.Pending, code, null, now, CancellationToken.None);
                 callFailed = false; // not counted: the campaign stops for a person right here
-                await lifecycle.StopAsync(c, tx, order.CampaignId, CampaignStatus.Error, code ?? "UNKNOWN",
+                await transitions.StopAsync(c, tx, order.CampaignId, code ?? "UNKNOWN",
                     Truncate($"COUFUN 오류 {code}: {result.ResultMessage ?? (code is null ? "응답 없음" : CoufunResultCodes.DescribeKo(CoufunApi.Create, code))} — 확인 후 재개해 주세요.", 300)!, CancellationToken.None);
                 break;
         }
@@ -241,23 +234,11 @@ public sealed class OrderExecutor(
         var ids = (await c.QueryAsync<long>(new CommandDefinition("SELECT id FROM coupons WHERE order_ref = @id ORDER BY id", new { id = order.Id }, tx))).ToList();
         // One statement for the order's items (ids are our own BIGINTs, written invariantly): a statement per item was
         // the largest share of the database's time per coupon in the benchmark (D-8.91).
-        var served = items.Take(ids.Count).ToList();
-        if (served.Count > 0)
-        {
-            var couponOf = string.Concat(served.Select((item, i) => string.Create(CultureInfo.InvariantCulture, $" WHEN {item} THEN {ids[i]}")));
-            await c.ExecuteAsync(new CommandDefinition(
-                $"UPDATE delivery_items SET status = 'ISSUED', coupon_id = CASE id{couponOf} END, failure_code = NULL, failure_reason = NULL, updated_at = @now WHERE id IN @served",
-                new { served, now }, tx));
-        }
-
-        await SetItemsAsync(c, tx, [.. items.Skip(ids.Count)], ItemStatus.IssueFailed, now, "SHORT", "발급 수량 부족: 공급사 확인 필요 (자동 재구매하지 않음)");
+        await DeliveryItemTransitions.IssuedAsync(c, tx, [.. items.Zip(ids)], now, CancellationToken.None);
+        await DeliveryItemTransitions.IssueEndedAsync(c, tx, [.. items.Skip(ids.Count)], ItemStatus.IssueFailed, "SHORT", "발급 수량 부족: 공급사 확인 필요 (자동 재구매하지 않음)", now, CancellationToken.None);
 
         var review = bought.ReviewReason ?? (ids.Count < items.Count ? $"returned {ids.Count} of {items.Count}" : null);
-        await c.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE issuance_orders SET status = 'SUCCEEDED', result_code = '00', failure = NULL, coufun_order_id = @orderId, needs_review = @review,
-              lease_token = NULL, lease_until = NULL, finished_at = @now, updated_at = @now WHERE id = @id
-            """, new { id = order.Id, orderId = bought.OrderId, review = Truncate(review, 200), now }, tx));
+        await IssuanceOrderTransitions.SucceededAsync(c, tx, order.Id, bought.OrderId, Truncate(review, 200), now, CancellationToken.None);
         await IssuanceFailureRules.RecordAsync(c, tx, order.CampaignId, order.Id, failed: false, now);
         return Math.Max(0, items.Count - ids.Count);
     }
@@ -265,11 +246,11 @@ public sealed class OrderExecutor(
     /// <summary>The order keeps its TR_ID as IN_DOUBT for the reconciliation report; its items go back to PENDING (a new order, a fresh TR_ID).</summary>
     private async Task<int> InDoubtAsync(MySqlConnection c, MySqlTransaction tx, ClaimedOrder order, List<long> items, DateTime now, string? code, string? failure, bool countFailure)
     {
-        await FinishOrderAsync(c, tx, order.Id, OrderStatus.InDoubt, now, code, failure ?? "응답 유실 후 재요청에서 TR_ID 사용됨");
+        await IssuanceOrderTransitions.FinishedAsync(c, tx, order.Id, OrderStatus.InDoubt, code, failure ?? "응답 유실 후 재요청에서 TR_ID 사용됨", now, CancellationToken.None);
         var exhausted = (await c.QueryAsync<long>(new CommandDefinition(
             "SELECT id FROM delivery_items WHERE id IN @items AND issue_attempts >= @max", new { items, max = options.IssueAttempts }, tx))).ToList();
-        await SetItemsAsync(c, tx, [.. items.Except(exhausted)], ItemStatus.Pending, now, "IN_DOUBT", null);
-        await SetItemsAsync(c, tx, exhausted, ItemStatus.IssueFailed, now, "IN_DOUBT", "발급 확인 필요 주문이 반복되어 발급을 중단했습니다.");
+        await DeliveryItemTransitions.IssueEndedAsync(c, tx, [.. items.Except(exhausted)], ItemStatus.Pending, "IN_DOUBT", null, now, CancellationToken.None);
+        await DeliveryItemTransitions.IssueEndedAsync(c, tx, exhausted, ItemStatus.IssueFailed, "IN_DOUBT", "발급 확인 필요 주문이 반복되어 발급을 중단했습니다.", now, CancellationToken.None);
         if (countFailure)
         {
             await IssuanceFailureRules.RecordAsync(c, tx, order.CampaignId, order.Id, failed: true, now);
@@ -284,11 +265,7 @@ public sealed class OrderExecutor(
         var backoff = order.ForCustomerService && order.TransientFailures + 1 >= options.IssueAttempts ? options.CsOrderRetrySeconds * 1000
             : options.IssueBackoffMs.Length == 0 ? 2000 : options.IssueBackoffMs[Math.Min(order.TransientFailures, options.IssueBackoffMs.Length - 1)];
         var jitter = Random.Shared.Next(0, Math.Max(1, backoff / 5));
-        await c.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE issuance_orders SET status = 'RETRY_WAIT', transient_failures = transient_failures + @t, answer_lost = @answerLost, result_code = @code,
-              failure = @failure, next_attempt_at = @next, lease_token = NULL, lease_until = NULL, updated_at = @now WHERE id = @id
-            """, new { id = order.Id, t = transient ? 1 : 0, answerLost, code, failure, next = now.AddMilliseconds(backoff + jitter), now }, tx));
+        await IssuanceOrderTransitions.RetryWaitAsync(c, tx, order.Id, transient, answerLost, code, failure, now.AddMilliseconds(backoff + jitter), now, CancellationToken.None);
         await IssuanceFailureRules.RecordAsync(c, tx, order.CampaignId, order.Id, failed: true, now);
     }
 
@@ -298,34 +275,15 @@ public sealed class OrderExecutor(
         var now = time.GetUtcNow().UtcDateTime;
         await using var c = await connections.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-        var updated = await c.ExecuteAsync(new CommandDefinition(
-            "UPDATE issuance_orders SET status = 'FAILED', failure = 'not called: campaign stopped', lease_token = NULL, lease_until = NULL, finished_at = @now, updated_at = @now WHERE id = @id AND lease_token = @token AND status = 'REQUESTED'",
-            new { id = order.Id, token = order.Token, now }, tx, cancellationToken: ct));
+        var updated = await IssuanceOrderTransitions.FailUncalledAsync(c, tx, order.Id, order.Token, now, ct);
         if (updated == 1)
         {
             var items = (await c.QueryAsync<long>(new CommandDefinition("SELECT item_id FROM issuance_order_items WHERE order_id = @id", new { id = order.Id }, tx, cancellationToken: ct))).ToList();
             var cancelled = campaignStatus is CampaignStatus.Cancelling or CampaignStatus.Cancelled;
-            await SetItemsAsync(c, tx, items, cancelled ? ItemStatus.Cancelled : ItemStatus.Pending, now, null, null);
-            await c.ExecuteAsync(new CommandDefinition("UPDATE delivery_items SET issue_attempts = GREATEST(issue_attempts - 1, 0) WHERE id IN @items", new { items }, tx, cancellationToken: ct));
+            await DeliveryItemTransitions.IssueEndedAsync(c, tx, items, cancelled ? ItemStatus.Cancelled : ItemStatus.Pending, null, null, now, ct);
+            await DeliveryItemTransitions.UndoIssueAttemptAsync(c, tx, items, ct);
             await tx.CommitAsync(ct);
         }
-    }
-
-    private static Task<int> FinishOrderAsync(MySqlConnection c, MySqlTransaction tx, long id, string status, DateTime now, string? code, string? failure) =>
-        c.ExecuteAsync(new CommandDefinition(
-            "UPDATE issuance_orders SET status = @status, result_code = @code, failure = @failure, lease_token = NULL, lease_until = NULL, finished_at = @now, updated_at = @now WHERE id = @id",
-            new { id, status, code, failure, now }, tx));
-
-    private static async Task SetItemsAsync(MySqlConnection c, MySqlTransaction tx, List<long> items, string status, DateTime now, string? code, string? reason)
-    {
-        if (items.Count == 0)
-        {
-            return;
-        }
-
-        await c.ExecuteAsync(new CommandDefinition(
-            "UPDATE delivery_items SET status = @status, failure_code = @code, failure_reason = @reason, order_id = IF(@status = 'PENDING', NULL, order_id), updated_at = @now WHERE id IN @items",
-            new { items, status, code, reason, now }, tx));
     }
 
     private async Task<string?> CampaignStatusAsync(long campaignId, CancellationToken ct)

@@ -26,30 +26,19 @@ public sealed class PipelineControl(DbConnectionFactory connections, SnapMessage
             // Waits for render batches inside their queue transaction, so the withdrawal below sees their messages (D-8.100).
             await CampaignRunGate.CloseAsync(c, tx, id, ct);
             var withdrawn = await WithdrawReadyAsync(c, tx, id, ItemStatus.Issued, now, ct);
-            await SetAsync(c, tx, id, CampaignStatus.Paused, now, ct);
-            await c.ExecuteAsync(new CommandDefinition("UPDATE campaign_runs SET paused_from = @status, updated_at = @now WHERE campaign_id = @id", new { id, status, now }, tx, cancellationToken: ct));
+            await CampaignTransitions.PauseAsync(c, tx, id, status, now, ct);
             return withdrawn;
         }, "CAMPAIGN_NOT_RUNNING", "진행 중인 발송만 일시정지할 수 있습니다.", ct);
 
     public Task<ControlResult> ResumeAsync(long id, AuditActor actor, CancellationToken ct) =>
         ActAsync(id, actor, "campaign.resume", [CampaignStatus.Paused, CampaignStatus.Error], async (c, tx, status, now) =>
         {
-            var sendAt = await c.ExecuteScalarAsync<DateTime?>(new CommandDefinition("SELECT scheduled_at FROM campaigns WHERE id = @id", new { id }, tx, cancellationToken: ct));
-            var started = await c.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM campaign_runs WHERE campaign_id = @id AND item_count > 0", new { id }, tx, cancellationToken: ct));
             // A campaign stopped before it could start (missed schedule) goes back to SCHEDULED and starts at once.
-            var next = started == 0 ? CampaignStatus.Scheduled : sendAt is { } at && at > now ? CampaignStatus.Issuing : CampaignStatus.Sending;
-            if (started == 0)
+            if (await CampaignTransitions.ResumeAsync(c, tx, id, status, now, ct) != CampaignStatus.Scheduled)
             {
-                await c.ExecuteAsync(new CommandDefinition("DELETE FROM campaign_runs WHERE campaign_id = @id", new { id }, tx, cancellationToken: ct));
-                await c.ExecuteAsync(new CommandDefinition("UPDATE campaigns SET start_at = @now, scheduled_at = GREATEST(COALESCE(scheduled_at, @now), @now) WHERE id = @id", new { id, now }, tx, cancellationToken: ct));
-            }
-            else
-            {
-                await c.ExecuteAsync(new CommandDefinition("UPDATE campaign_runs SET paused_from = NULL, stop_code = NULL, stop_reason = NULL, updated_at = @now WHERE campaign_id = @id", new { id, now }, tx, cancellationToken: ct));
                 await IssuanceFailureRules.ResetAsync(c, tx, id, ct);
             }
 
-            await SetAsync(c, tx, id, next, now, ct);
             return 0;
         }, "CAMPAIGN_NOT_PAUSED", "일시정지 또는 오류 상태의 발송만 재개할 수 있습니다.", ct);
 
@@ -66,18 +55,10 @@ public sealed class PipelineControl(DbConnectionFactory connections, SnapMessage
             }
 
             var withdrawn = await WithdrawReadyAsync(c, tx, id, ItemStatus.Cancelled, now, ct);
-            await c.ExecuteAsync(new CommandDefinition(
-                "UPDATE delivery_items SET status = 'CANCELLED', updated_at = @now WHERE campaign_id = @id AND status IN ('PENDING', 'ISSUED')", new { id, now }, tx, cancellationToken: ct));
             // Orders never called buy nothing: they fail here and their items are cancelled (claimed ones release themselves).
-            await c.ExecuteAsync(new CommandDefinition(
-                """
-                UPDATE delivery_items SET status = 'CANCELLED', updated_at = @now
-                WHERE campaign_id = @id AND status = 'ISSUING' AND order_id IN (SELECT o.id FROM issuance_orders o WHERE o.campaign_id = @id AND o.status = 'PLANNED')
-                """, new { id, now }, tx, cancellationToken: ct));
-            await c.ExecuteAsync(new CommandDefinition(
-                "UPDATE issuance_orders SET status = 'FAILED', failure = 'cancelled before the call', finished_at = @now, updated_at = @now WHERE campaign_id = @id AND status = 'PLANNED'",
-                new { id, now }, tx, cancellationToken: ct));
-            await SetAsync(c, tx, id, CampaignStatus.Cancelling, now, ct);
+            await DeliveryItemTransitions.CancelUnsentAsync(c, tx, id, now, ct);
+            await IssuanceOrderTransitions.FailPlannedAsync(c, tx, id, now, ct);
+            await CampaignTransitions.CancelAsync(c, tx, id, status, now, ct);
             return withdrawn;
         }, "CAMPAIGN_NOT_CANCELLABLE", "이미 발송이 시작된 건이 있어 일괄취소할 수 없습니다. 일시정지 후 미발송분 취소를 이용해 주세요.", ct);
 
@@ -97,12 +78,7 @@ public sealed class PipelineControl(DbConnectionFactory connections, SnapMessage
         var outcomes = await canceller.WithdrawAsync(c, tx, ready, ct);
         var withdrawn = (await c.QueryAsync<long>(new CommandDefinition(
             "SELECT id FROM messages WHERE id IN @ready AND status = 'WITHDRAWN'", new { ready }, tx, cancellationToken: ct))).ToArray();
-        if (withdrawn.Length > 0)
-        {
-            await c.ExecuteAsync(new CommandDefinition(
-                "UPDATE delivery_items SET status = @after, message_id = NULL, updated_at = @now WHERE message_id IN @withdrawn AND status = 'QUEUED'",
-                new { after = itemStatusAfter, withdrawn, now }, tx, cancellationToken: ct));
-        }
+        await DeliveryItemTransitions.WithdrawnAsync(c, tx, withdrawn, itemStatusAfter, keepMessage: false, now, ct);
 
         logger.LogInformation("Campaign {CampaignId}: withdrew {Withdrawn} of {Ready} ready messages ({Outcomes} answers)", id, withdrawn.Length, ready.Count, outcomes.Count);
         return withdrawn.Length;
@@ -141,7 +117,4 @@ public sealed class PipelineControl(DbConnectionFactory connections, SnapMessage
         await tx.CommitAsync(ct);
         return new ControlResult(true, Withdrawn: withdrawn);
     }
-
-    private static Task<int> SetAsync(MySqlConnection c, MySqlTransaction tx, long id, string status, DateTime now, CancellationToken ct) =>
-        c.ExecuteAsync(new CommandDefinition("UPDATE campaigns SET status = @status, updated_at = @now, version = version + 1 WHERE id = @id", new { id, status, now }, tx, cancellationToken: ct));
 }

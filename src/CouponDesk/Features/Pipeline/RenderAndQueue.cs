@@ -26,7 +26,7 @@ public sealed class RenderAndQueue(
     SnapImageStager stager,
     SnapMessageWriter writer,
     PiiProtector pii,
-    CampaignLifecycle lifecycle,
+    CampaignTransitions transitions,
     PreparationRates rates,
     PipelineOptions options,
     TimeProvider time,
@@ -155,20 +155,13 @@ public sealed class RenderAndQueue(
         try
         {
             var queued = await writer.QueueAsync(c, tx, messages, ct);
-            for (var i = 0; i < ready.Count; i += 500)
-            {
-                var slice = Enumerable.Range(i, Math.Min(500, ready.Count - i)).ToList();
-                var cases = string.Join(' ', slice.Select(j => $"WHEN {ready[j].ItemId} THEN {queued[j].MessageId}"));
-                await c.ExecuteAsync(new CommandDefinition(
-                    $"UPDATE delivery_items SET status = 'QUEUED', message_id = CASE id {cases} END, lease_token = NULL, lease_until = NULL, updated_at = @now WHERE id IN @ids",
-                    new { ids = slice.Select(j => ready[j].ItemId).ToArray(), now }, tx, cancellationToken: ct));
-            }
+            await DeliveryItemTransitions.QueuedAsync(c, tx, [.. ready.Select((w, i) => (w.ItemId, queued[i].MessageId))], now, ct);
         }
         catch (MmsValidationException ex)
         {
             await tx.RollbackAsync(ct);
             await using var tx2 = await c.BeginTransactionAsync(ct);
-            await lifecycle.StopAsync(c, tx2, campaignId, CampaignStatus.Error, "MMS_INVALID", Truncate($"메시지를 접수할 수 없습니다: {ex.Message}"), ct);
+            await transitions.StopAsync(c, tx2, campaignId, "MMS_INVALID", Truncate($"메시지를 접수할 수 없습니다: {ex.Message}"), ct);
             await tx2.CommitAsync(ct);
             stager.Delete(staged.Values);
             return;
@@ -178,12 +171,7 @@ public sealed class RenderAndQueue(
         if (renderFailed.Length > 0)
         {
             // D6: three attempts, then RENDER_FAILED; before that the lease is dropped so the item is drawn again.
-            await c.ExecuteAsync(new CommandDefinition(
-                """
-                UPDATE delivery_items SET render_attempts = render_attempts + 1, lease_token = NULL, lease_until = NULL,
-                  status = IF(render_attempts + 1 >= 3, 'RENDER_FAILED', status), failure_code = 'RENDER', failure_reason = '쿠폰 이미지 생성 실패', updated_at = @now
-                WHERE id IN @renderFailed
-                """, new { renderFailed, now }, tx, cancellationToken: ct));
+            await DeliveryItemTransitions.RenderFailedAsync(c, tx, renderFailed, 3, now, ct);
         }
 
         await tx.CommitAsync(ct);

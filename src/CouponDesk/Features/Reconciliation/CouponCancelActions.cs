@@ -52,9 +52,7 @@ public sealed class CouponCancelActions(DbConnectionFactory connections, AuditTr
                   lease_token = NULL, lease_until = NULL, updated_at = @now
                 WHERE coupon_id = @couponId AND state IN ('GAVE_UP', 'REFUSED')
                 """, new { couponId, now, by = actor.UserId, reason }, tx, cancellationToken: ct));
-            return await c.ExecuteAsync(new CommandDefinition(
-                "UPDATE coupons SET status = @cancelled, updated_at = @now WHERE id = @couponId AND status = @unused",
-                new { couponId, now, cancelled = CouponStatus.Cancelled, unused = CouponStatus.Unused }, tx, cancellationToken: ct));
+            return await CouponTransitions.CancelledByPersonAsync(c, tx, couponId, now, ct);
         }, ct);
 
     /// <summary>One transaction: lock the row, check its state, change it, write the audit row; a refusal changes nothing.</summary>

@@ -69,9 +69,7 @@ public sealed class InDoubtSettlement(
 
         var now = time.GetUtcNow().UtcDateTime;
         var status = settlement.Outcome == SettleValidator.Issued ? OrderStatus.SettledIssued : OrderStatus.SettledNotIssued;
-        await c.ExecuteAsync(new CommandDefinition(
-            "UPDATE issuance_orders SET status = @status, settled_by = @by, settled_at = @now, settle_memo = @memo, updated_at = @now WHERE id = @id AND status = 'IN_DOUBT'",
-            new { id, status, by = actor.UserId, now, memo = settlement.Memo }, tx, cancellationToken: ct));
+        await IssuanceOrderTransitions.SettleAsync(c, tx, id, status, actor.UserId, settlement.Memo, now, ct);
         try
         {
             await InsertCancelsAsync(c, tx, id, settlement.CouponNumbers, indexes, now, ct);

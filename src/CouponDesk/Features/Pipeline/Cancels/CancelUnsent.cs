@@ -67,23 +67,12 @@ public sealed class CancelUnsent(
 
             // Unsent items first, then the ready rows: a render batch committing in between (it holds the item locks, so the
             // UPDATE waits for it) has queued its items by then, and the locking read of the withdrawal sees them.
-            cancelled = await c.ExecuteAsync(new CommandDefinition(
-                "UPDATE delivery_items SET status = 'CANCELLED', lease_token = NULL, lease_until = NULL, updated_at = @now WHERE campaign_id = @id AND status IN ('PENDING', 'ISSUED')",
-                new { id, now }, tx, cancellationToken: ct));
             // Orders never called buy nothing: they fail here and their items are cancelled (as C11 does).
-            cancelled += await c.ExecuteAsync(new CommandDefinition(
-                """
-                UPDATE delivery_items SET status = 'CANCELLED', updated_at = @now
-                WHERE campaign_id = @id AND status = 'ISSUING' AND order_id IN (SELECT o.id FROM issuance_orders o WHERE o.campaign_id = @id AND o.status = 'PLANNED')
-                """, new { id, now }, tx, cancellationToken: ct));
-            await c.ExecuteAsync(new CommandDefinition(
-                "UPDATE issuance_orders SET status = 'FAILED', failure = 'cancelled before the call', finished_at = @now, updated_at = @now WHERE campaign_id = @id AND status = 'PLANNED'",
-                new { id, now }, tx, cancellationToken: ct));
+            cancelled = await DeliveryItemTransitions.CancelUnsentAsync(c, tx, id, now, ct);
+            await IssuanceOrderTransitions.FailPlannedAsync(c, tx, id, now, ct);
             var (withdrawnItems, bestEffortItems) = await WithdrawReadyAsync(c, tx, id, now, ct);
             cancelled += withdrawnItems;
-            var droppedResends = await c.ExecuteAsync(new CommandDefinition(
-                "UPDATE delivery_items SET resend_kind = NULL, resend_due_at = NULL, updated_at = @now WHERE campaign_id = @id AND status = 'SEND_FAILED' AND resend_due_at IS NOT NULL",
-                new { id, now }, tx, cancellationToken: ct));
+            var droppedResends = await DeliveryItemTransitions.DropDueResendsAsync(c, tx, id, now, ct);
             await c.ExecuteAsync(new CommandDefinition(
                 """
                 INSERT IGNORE INTO coupon_cancels (coupon_id, campaign_id, item_id, source, state, next_attempt_at, created_at, updated_at)
@@ -94,9 +83,7 @@ public sealed class CancelUnsent(
                 tx, cancellationToken: ct));
             couponIds = (await c.QueryAsync<long>(new CommandDefinition(
                 "SELECT coupon_id FROM coupon_cancels WHERE campaign_id = @id AND state IN ('PENDING', 'RETRY')", new { id }, tx, cancellationToken: ct))).ToArray();
-            await c.ExecuteAsync(new CommandDefinition(
-                "UPDATE campaigns SET status = 'CANCELLING', cancel_reason = @reason, cancelled_by = @user, cancelled_at = @now, updated_at = @now, version = version + 1 WHERE id = @id",
-                new { id, reason, user = actor.UserId, now }, tx, cancellationToken: ct));
+            await CampaignTransitions.CancelUnsentAsync(c, tx, id, status, reason, actor.UserId, now, ct);
             await audit.WriteAsync(actor.Entry("campaign.cancel-unsent") with
             {
                 TargetType = "campaign",
@@ -151,9 +138,7 @@ public sealed class CancelUnsent(
             return (0, []);
         }
 
-        var items = await c.ExecuteAsync(new CommandDefinition(
-            "UPDATE delivery_items SET status = 'CANCELLED', updated_at = @now WHERE message_id IN @withdrawn AND status = 'QUEUED'",
-            new { withdrawn, now }, tx, cancellationToken: ct));
+        var items = await DeliveryItemTransitions.WithdrawnAsync(c, tx, withdrawn, ItemStatus.Cancelled, keepMessage: true, now, ct);
         var bestEffortMessages = outcomes.Where(o => o.Result == WithdrawResult.WithdrawnBestEffort).Select(o => o.MessageId).ToHashSet();
         return (items, [.. ready.Where(r => bestEffortMessages.Contains(r.Message)).Select(r => r.Item)]);
     }

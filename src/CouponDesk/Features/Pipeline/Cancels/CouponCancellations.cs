@@ -45,9 +45,7 @@ public sealed class CouponCancellations(
                 return await AttemptDueAsync(null, ct);
             }
 
-            await c.ExecuteAsync(new CommandDefinition(
-                "UPDATE delivery_items d JOIN campaigns cp ON cp.id = d.campaign_id SET d.status = 'CANCELLED', d.updated_at = @now WHERE cp.status = 'CANCELLING' AND d.status IN ('PENDING', 'ISSUED')",
-                new { now }, cancellationToken: ct));
+            await DeliveryItemTransitions.CancelLeftOfCancellingAsync(c, now, ct);
             await c.ExecuteAsync(new CommandDefinition(
                 """
                 INSERT IGNORE INTO coupon_cancels (coupon_id, campaign_id, item_id, source, state, next_attempt_at, created_at, updated_at)
@@ -158,7 +156,7 @@ public sealed class CouponCancellations(
                 """, new { state, now, retry = options.RetrySeconds, code = result?.ResultCode, error = Truncate(error, 300), id = row.CouponId, token }, tx, cancellationToken: ct));
             if (mine == 1 && state == CouponCancelState.Done && await coupons.LockAsync(c, tx, row.CouponId, ct) is { Status: not CouponStatus.Cancelled } before)
             {
-                await coupons.MarkCancelledAsync(c, tx, before, CouponStatusSource.System, "취소 후속 처리 (COUFUN 취소 완료)", ct);
+                await CouponTransitions.CancelledAsync(c, tx, before, CouponStatusSource.System, "취소 후속 처리 (COUFUN 취소 완료)", now, ct);
             }
 
             await tx.CommitAsync(ct);

@@ -11,7 +11,7 @@ namespace CouponDesk.Features.Pipeline.Failures;
 /// in the order's outcome transaction; the rules are counted after that commit, only when the call failed (a success
 /// can push no rule over its limit), with a fresh view that sees every committed call (D-8.90).
 /// </summary>
-public sealed class IssuanceFailureRules(DbConnectionFactory connections, CampaignLifecycle lifecycle, PipelineOptions options)
+public sealed class IssuanceFailureRules(DbConnectionFactory connections, CampaignTransitions transitions, PipelineOptions options)
 {
     public sealed record Counts(long Streak, long WindowFailed);
 
@@ -68,7 +68,7 @@ public sealed class IssuanceFailureRules(DbConnectionFactory connections, Campai
             ? $"COUFUN 발급 호출이 연속 {counts.Streak}회 실패하여 자동으로 중지했습니다."
             : $"최근 COUFUN 발급 호출 {options.FailureWindowCalls}회 중 {counts.WindowFailed}회가 실패하여(허용 {options.FailureWindowPercent}%) 자동으로 중지했습니다.";
         var reason = $"{why} 마지막 오류: {lastFailure}";
-        await lifecycle.StopAsync(c, tx, campaignId, CampaignStatus.Error, "FAILURE_THRESHOLD", reason.Length <= 300 ? reason : reason[..300], ct);
+        await transitions.StopAsync(c, tx, campaignId, "FAILURE_THRESHOLD", reason.Length <= 300 ? reason : reason[..300], ct);
         await tx.CommitAsync(ct);
     }
 }

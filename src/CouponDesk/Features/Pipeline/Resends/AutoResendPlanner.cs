@@ -1,6 +1,5 @@
 using CouponDesk.Features.Messages;
 using CouponDesk.Shared.Time;
-using Dapper;
 using MySqlConnector;
 
 namespace CouponDesk.Features.Pipeline.Resends;
@@ -29,29 +28,8 @@ public sealed class AutoResendPlanner(ResendOptions options, TimeProvider time) 
         {
             var ids = group.Select(r => r.MessageId).ToArray();
             var reason = group.Key.DoneCodeDescription ?? "발송 실패";
-            await connection.ExecuteAsync(new CommandDefinition(
-                """
-                UPDATE delivery_items d
-                JOIN campaigns cp ON cp.id = d.campaign_id
-                JOIN coupons k ON k.id = d.coupon_id
-                SET d.status = 'SEND_FAILED', d.failure_code = @code, d.failure_reason = @reason, d.resend_kind = 'AUTO_RETRY',
-                    d.resend_due_at = DATE_ADD(@now, INTERVAL IF(d.auto_resends = 0, @first, @second) SECOND), d.updated_at = @now
-                WHERE d.message_id IN @ids AND d.status IN ('QUEUED', 'SEND_FAILED') AND d.auto_resends < @max
-                  AND cp.status IN ('ISSUING', 'SENDING', 'PAUSED', 'ERROR')
-                  AND k.status = 'UNUSED' AND k.valid_until >= @today
-                """,
-                new
-                {
-                    ids,
-                    code = group.Key.DoneCode,
-                    reason = reason.Length > 200 ? reason[..200] : reason,
-                    now,
-                    today,
-                    first = options.FirstDelaySeconds,
-                    second = options.SecondDelaySeconds,
-                    max = options.MaxAutomatic,
-                },
-                transaction, cancellationToken: cancellationToken));
+            await DeliveryItemTransitions.AutoResendDueAsync(connection, transaction, ids, group.Key.DoneCode, reason.Length > 200 ? reason[..200] : reason,
+                new DeliveryItemTransitions.AutoResendRule(options.FirstDelaySeconds, options.SecondDelaySeconds, options.MaxAutomatic), today, now, cancellationToken);
         }
     }
 }

@@ -178,39 +178,24 @@ public sealed class Resender(
             // The gateway would refuse these messages again: drop the resends (the items keep their failure) rather than retry for ever.
             await tx.RollbackAsync(ct);
             stager.Delete(staged.Values);
-            await DropAsync(c, [.. ready.Select(w => w.ItemId)], token, now, ct);
+            await DeliveryItemTransitions.DropResendAsync(c, null, [.. ready.Select(w => w.ItemId)], token, now, ct);
             logger.LogWarning("Campaign {CampaignId}: {Count} resends refused by validation ({Error}); dropped", campaignId, ready.Count, ex.GetType().Name);
             return;
         }
 
         for (var i = 0; i < ready.Count; i++)
         {
-            var auto = messages[i].MessageType == MessageType.AutoRetry ? 1 : 0;
-            await c.ExecuteAsync(new CommandDefinition(
-                """
-                UPDATE delivery_items SET status = 'QUEUED', message_id = @message, auto_resends = auto_resends + @auto, resend_count = resend_count + @bulk,
-                  resend_kind = NULL, resend_due_at = NULL, lease_token = NULL, lease_until = NULL, failure_code = NULL, failure_reason = NULL, updated_at = @now
-                WHERE id = @item
-                """, new { item = ready[i].ItemId, message = queued[i].MessageId, auto, bulk = 1 - auto, now }, tx, cancellationToken: ct));
+            await DeliveryItemTransitions.ResendQueuedAsync(c, tx, ready[i].ItemId, queued[i].MessageId, messages[i].MessageType == MessageType.AutoRetry, now, ct);
         }
 
         // Coupon no longer usable: the resend is dropped and the item stays SEND_FAILED (final again).
-        await c.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE delivery_items d JOIN coupons k ON k.id = d.coupon_id SET d.resend_kind = NULL, d.resend_due_at = NULL, d.lease_token = NULL, d.lease_until = NULL, d.updated_at = @now
-            WHERE d.id IN @ids AND d.lease_token = @token AND d.status = 'SEND_FAILED' AND (k.status <> 'UNUSED' OR k.valid_until < @today)
-            """, new { ids = work.Select(w => w.ItemId).ToArray(), token, now, today = today.ToDateTime(TimeOnly.MinValue) }, tx, cancellationToken: ct));
+        await DeliveryItemTransitions.DropResendAsync(c, tx, [.. work.Select(w => w.ItemId)], token, now, ct, onlyUnusableCoupon: true, todayKst: today.ToDateTime(TimeOnly.MinValue));
         var purged = work.Where(w => w.PhoneEnc is null).Select(w => w.ItemId).ToArray();
         if (purged.Length > 0)
         {
             // The recipient's phone was purged (D-8.43): the resend is not possible. The item stays SEND_FAILED with this
             // reason (its message keeps the delivery code), and the code is no resend-recommended one, so 실패 건 재시도 skips it (D-8.102).
-            var dropped = await c.ExecuteAsync(new CommandDefinition(
-                """
-                UPDATE delivery_items SET resend_kind = NULL, resend_due_at = NULL, lease_token = NULL, lease_until = NULL,
-                  failure_code = @code, failure_reason = @reason, updated_at = @now
-                WHERE id IN @purged AND lease_token = @token AND status = 'SEND_FAILED'
-                """, new { purged, token, now, code = PhonePurgedCode, reason = PhonePurgedReason }, tx, cancellationToken: ct));
+            var dropped = await DeliveryItemTransitions.DropResendAsync(c, tx, purged, token, now, ct, failure: (PhonePurgedCode, PhonePurgedReason));
             logger.LogWarning("Campaign {CampaignId}: {Count} resends dropped, the recipients' phone numbers were purged", campaignId, dropped);
         }
 
@@ -220,19 +205,5 @@ public sealed class Resender(
         {
             logger.LogInformation("Campaign {CampaignId}: {Count} resends queued", campaignId, ready.Count);
         }
-    }
-
-    private static async Task DropAsync(MySqlConnection c, long[] ids, string token, DateTime now, CancellationToken ct)
-    {
-        if (ids.Length == 0)
-        {
-            return;
-        }
-
-        await c.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE delivery_items SET resend_kind = NULL, resend_due_at = NULL, lease_token = NULL, lease_until = NULL, updated_at = @now
-            WHERE id IN @ids AND lease_token = @token AND status = 'SEND_FAILED'
-            """, new { ids, token, now }, cancellationToken: ct));
     }
 }

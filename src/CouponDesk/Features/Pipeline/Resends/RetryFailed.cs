@@ -52,17 +52,7 @@ public sealed class RetryFailed(DbConnectionFactory connections, AuditTrail audi
             return new RetryFailedResult(0) { RefusalCode = "CAMPAIGN_NOT_FINISHED", Refusal = "실패 건 재시도는 완료, 부분오류 또는 실패 상태의 발송에서만 할 수 있습니다." };
         }
 
-        var issue = await c.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE delivery_items SET status = 'PENDING', issue_attempts = 0, order_id = NULL, failure_code = NULL, failure_reason = NULL,
-              lease_token = NULL, lease_until = NULL, updated_at = @now
-            WHERE campaign_id = @id AND status = 'ISSUE_FAILED' AND coupon_id IS NULL AND COALESCE(failure_code, '') NOT IN @notRetryable
-            """, new { id, now, notRetryable = NotRetryableIssueCodes }, tx, cancellationToken: ct));
-        var render = await c.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE delivery_items SET status = 'ISSUED', render_attempts = 0, failure_code = NULL, failure_reason = NULL, lease_token = NULL, lease_until = NULL, updated_at = @now
-            WHERE campaign_id = @id AND status = 'RENDER_FAILED' AND coupon_id IS NOT NULL
-            """, new { id, now }, tx, cancellationToken: ct));
+        var (issue, render) = await DeliveryItemTransitions.RetryFailedAsync(c, tx, id, NotRetryableIssueCodes, now, ct);
 
         // Resend-recommended codes include ranges (49xxx), so the code check is done here rather than in SQL.
         var sendCandidates = (await c.QueryAsync<(long Id, string? Code)>(new CommandDefinition(
@@ -73,12 +63,7 @@ public sealed class RetryFailed(DbConnectionFactory connections, AuditTrail audi
             FOR UPDATE
             """, new { id, max = options.MaxOperatorResends, today }, tx, cancellationToken: ct))).ToList();
         var resend = sendCandidates.Where(s => SnapDoneCodes.Classify(s.Code) == SnapOutcome.ResendRecommended).Select(s => s.Id).ToArray();
-        if (resend.Length > 0)
-        {
-            await c.ExecuteAsync(new CommandDefinition(
-                "UPDATE delivery_items SET resend_kind = 'BULK_RETRY', resend_due_at = @now, updated_at = @now WHERE id IN @resend",
-                new { resend, now }, tx, cancellationToken: ct));
-        }
+        await DeliveryItemTransitions.BulkResendDueAsync(c, tx, resend, now, ct);
 
         var retried = issue + render + resend.Length;
         if (retried == 0)
@@ -87,12 +72,7 @@ public sealed class RetryFailed(DbConnectionFactory connections, AuditTrail audi
             return new RetryFailedResult(0) { RefusalCode = "NOTHING_TO_RETRY", Refusal = "재시도할 수 있는 실패 건이 없습니다. 발송 실패 사유가 재전송 대상이 아니거나 재발송 한도(3회)를 넘었습니다." };
         }
 
-        var next = campaign.Value.ScheduledAt is { } at && at > now ? CampaignStatus.Issuing : CampaignStatus.Sending;
-        await c.ExecuteAsync(new CommandDefinition(
-            "UPDATE campaigns SET status = @next, updated_at = @now, version = version + 1 WHERE id = @id", new { id, next, now }, tx, cancellationToken: ct));
-        await c.ExecuteAsync(new CommandDefinition(
-            "UPDATE campaign_runs SET finished_at = NULL, stop_code = NULL, stop_reason = NULL, updated_at = @now WHERE campaign_id = @id",
-            new { id, now }, tx, cancellationToken: ct));
+        await CampaignTransitions.RetryFailedAsync(c, tx, id, status, campaign.Value.ScheduledAt, now, ct);
         await IssuanceFailureRules.ResetAsync(c, tx, id, ct);
         await audit.WriteAsync(actor.Entry("campaign.retry-failed") with
         {
