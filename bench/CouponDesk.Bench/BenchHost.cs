@@ -1,3 +1,7 @@
+using System.Security.Cryptography;
+using CouponDesk.Data;
+using CouponDesk.Security.Pii;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 
@@ -11,6 +15,25 @@ public static class BenchHost
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    /// <summary>Logging, clock, the scratch database (factory and migrator) and fresh random PII keys: what every database benchmark starts from.</summary>
+    public static ServiceCollection BaseServices(string connectionString)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<IHostEnvironment>(new BenchEnvironment());
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new DatabaseOptions { ConnectionString = connectionString });
+        services.AddSingleton<DbConnectionFactory>();
+        services.AddSingleton<DatabaseMigrator>();
+        services.AddSingleton(new PiiProtector(new PiiOptions
+        {
+            Keys = new() { ["1"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) },
+            ActiveKeyVersion = 1,
+            BlindIndexKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+        }));
+        return services;
     }
 }
 

@@ -8,7 +8,6 @@ using CouponDesk.Features.Pipeline.Resends;
 using CouponDesk.Security.Pii;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using MySqlConnector;
 
 namespace CouponDesk.Bench.CustomerService;
@@ -180,19 +179,7 @@ public sealed class CsSearchBenchmark : IBenchmark
 
     private static ServiceProvider BuildServices(string connectionString)
     {
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton<IHostEnvironment>(new BenchEnvironment());
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(new DatabaseOptions { ConnectionString = connectionString });
-        services.AddSingleton<DbConnectionFactory>();
-        services.AddSingleton<DatabaseMigrator>();
-        services.AddSingleton(new PiiProtector(new PiiOptions
-        {
-            Keys = new() { ["1"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) },
-            ActiveKeyVersion = 1,
-            BlindIndexKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-        }));
+        var services = BenchHost.BaseServices(connectionString);
         services.AddSingleton<CouponRepository>();
         services.AddSingleton(new CsOptions());
         services.AddSingleton(new ResendOptions());

@@ -76,7 +76,7 @@ public sealed class CsNotesAndReadsTests
         var alert = receiver.Bodies.First(b => b.Contains(PersonalDataAccess.AlertKind, StringComparison.Ordinal));
         Assert.DoesNotContain("0092", alert, StringComparison.Ordinal);
         Assert.DoesNotContain(number, alert, StringComparison.Ordinal);
-        Assert.Contains("개인정보", alert, StringComparison.Ordinal);
+        Assert.Contains("개인정보", System.Text.Json.JsonDocument.Parse(alert).RootElement.GetProperty("text").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

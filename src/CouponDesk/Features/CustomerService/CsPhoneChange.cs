@@ -107,10 +107,9 @@ public sealed class CsPhoneChange(
     private async Task<CsResult> BeforeSendAsync(CsActionFrame.Context x, CsItemStates.Recipient recipient, string oldPhone, string newPhone, string? memo, AuditActor actor, CancellationToken ct)
     {
         var s = x.State;
-        string? staged = null;
-        long? messageId = null;
-        try
+        return await sender.GuardAsync(async staged =>
         {
+            long? messageId = null;
             if (s.ItemStatus == ItemStatus.Queued)
             {
                 var outcome = (await canceller.WithdrawAsync(x.Connection, x.Transaction, [s.MessageId!.Value], ct))[0];
@@ -122,9 +121,9 @@ public sealed class CsPhoneChange(
                 var reservation = await x.Connection.QuerySingleAsync<(bool Reserved, DateTime ReqAt)>(new CommandDefinition(
                     "SELECT reserved, req_at FROM messages WHERE id = @id", new { id = s.MessageId }, x.Transaction, cancellationToken: ct));
                 var reqAt = DateTime.SpecifyKind(reservation.ReqAt, DateTimeKind.Utc);
-                staged = await sender.StageImageAsync(x.Connection, x.Transaction, s.CampaignId, s.CouponId!.Value, s.MessageId, ct);
+                staged.Path = await sender.StageImageAsync(x.Connection, x.Transaction, s.CampaignId, s.CouponId!.Value, s.MessageId, ct);
                 var queued = await sender.QueueAsync(x.Connection, x.Transaction,
-                    new CsMessage(s.ItemId, s.CampaignId, s.CouponId.Value, newPhone, MessageType.AfterPhoneChange, reservation.Reserved && reqAt > x.Now ? reqAt : null), staged, ct);
+                    new CsMessage(s.ItemId, s.CampaignId, s.CouponId.Value, newPhone, MessageType.AfterPhoneChange, reservation.Reserved && reqAt > x.Now ? reqAt : null), staged.Path, ct);
                 messageId = queued.MessageId;
             }
 
@@ -141,18 +140,7 @@ public sealed class CsPhoneChange(
             await RecordChangeAsync(x, s.ItemId, null, "BEFORE_SEND", oldPhone, newPhone, actionId, ct);
             await x.Transaction.CommitAsync(ct);
             return CsResult.Done(Success);
-        }
-        catch (MmsValidationException ex)
-        {
-            sender.Discard(staged);
-            return CsResult.Refused(new ApiProblem(StatusCodes.Status422UnprocessableEntity, CsProblemCodes.SendRefused, "Unprocessable",
-                $"새 번호로 메시지를 접수할 수 없습니다: {string.Join(", ", ex.Problems.Take(3).Select(p => p.Code))}"));
-        }
-        catch
-        {
-            sender.Discard(staged);
-            throw;
-        }
+        }, "새 번호로 메시지를 접수할 수 없습니다");
     }
 
     /// <summary>D13 after COUFUN cancelled the old coupon: old item REPLACED, new recipient row and item, a C/S order for its coupon.</summary>

@@ -1,11 +1,9 @@
 using CouponDesk.Features.Audit;
 using CouponDesk.Features.Messages;
 using CouponDesk.Features.Pipeline;
-using CouponDesk.Integrations.Snap;
 using CouponDesk.Security.Masking;
 using CouponDesk.Security.Pii;
 using CouponDesk.Shared.Time;
-using CouponDesk.Web.Errors;
 
 namespace CouponDesk.Features.CustomerService;
 
@@ -31,11 +29,10 @@ public sealed class CsResend(CsActionFrame frame, CsSender sender, CsJournal jou
             var s = x.State;
             var recipient = await CsItemStates.RecipientAsync(x.Connection, x.Transaction, itemId, ct);
             var phone = pii.Decrypt(recipient.PhoneEnc!); // the rules refuse a purged phone
-            string? staged = null;
-            try
+            return await sender.GuardAsync(async staged =>
             {
-                staged = await sender.StageImageAsync(x.Connection, x.Transaction, s.CampaignId, s.CouponId!.Value, s.MessageId, ct);
-                var queued = await sender.QueueAsync(x.Connection, x.Transaction, new CsMessage(itemId, s.CampaignId, s.CouponId.Value, phone, MessageType.CsResend), staged, ct);
+                staged.Path = await sender.StageImageAsync(x.Connection, x.Transaction, s.CampaignId, s.CouponId!.Value, s.MessageId, ct);
+                var queued = await sender.QueueAsync(x.Connection, x.Transaction, new CsMessage(itemId, s.CampaignId, s.CouponId.Value, phone, MessageType.CsResend), staged.Path, ct);
                 await DeliveryItemTransitions.CsResendQueuedAsync(x.Connection, x.Transaction, itemId, s.ItemStatus, queued.MessageId, x.Now, ct);
                 await journal.WriteAsync(x.Connection, x.Transaction, actor, new CsActionRecord(itemId, s.CampaignId, s.CouponId, CsActionNames.Resend, CsActionNames.Success)
                 {
@@ -47,17 +44,6 @@ public sealed class CsResend(CsActionFrame frame, CsSender sender, CsJournal jou
                 }, ct);
                 await x.Transaction.CommitAsync(ct);
                 return CsResult.Done(Success);
-            }
-            catch (MmsValidationException ex)
-            {
-                sender.Discard(staged);
-                return CsResult.Refused(new ApiProblem(StatusCodes.Status422UnprocessableEntity, CsProblemCodes.SendRefused, "Unprocessable",
-                    $"메시지를 접수할 수 없습니다: {string.Join(", ", ex.Problems.Take(3).Select(p => p.Code))}"));
-            }
-            catch
-            {
-                sender.Discard(staged);
-                throw;
-            }
+            }, "메시지를 접수할 수 없습니다");
         }, "C/S resend", ct);
 }

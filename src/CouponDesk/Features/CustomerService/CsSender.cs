@@ -74,4 +74,41 @@ public sealed class CsSender(ResendImages images, SnapImageStager stager, SnapMe
             stager.Delete([stagedImage]);
         }
     }
+
+    /// <summary>
+    /// Runs an action that stages an image (it records the file in the holder it gets): when the action does not succeed
+    /// — a refusal, an exception, or the gateway's limits refusing the message (422 with the codes, after <paramref name="refused"/>)
+    /// — its transaction rolls back and the staged file is removed with it.
+    /// </summary>
+    public async Task<CsResult> GuardAsync(Func<StagedImage, Task<CsResult>> action, string refused)
+    {
+        var staged = new StagedImage();
+        try
+        {
+            var result = await action(staged);
+            if (result.Problem is not null)
+            {
+                Discard(staged.Path);
+            }
+
+            return result;
+        }
+        catch (MmsValidationException ex)
+        {
+            Discard(staged.Path);
+            return CsResult.Refused(new Web.Errors.ApiProblem(StatusCodes.Status422UnprocessableEntity, CsProblemCodes.SendRefused, "Unprocessable",
+                $"{refused}: {string.Join(", ", ex.Problems.Take(3).Select(p => p.Code))}"));
+        }
+        catch
+        {
+            Discard(staged.Path);
+            throw;
+        }
+    }
+}
+
+/// <summary>The file an action staged, if any (see <see cref="CsSender.GuardAsync"/>).</summary>
+public sealed class StagedImage
+{
+    public string? Path { get; set; }
 }
