@@ -89,19 +89,15 @@ public sealed class CouponRepository(DbConnectionFactory connections, PiiProtect
         return enc is null ? null : pii.Decrypt(enc);
     }
 
-    /// <summary>The masked numbers (<c>**** **** 1234</c>, true length) of the given coupons, for screens that show a page of them.</summary>
-    public async Task<IReadOnlyDictionary<long, string>> MaskedNumbersAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken = default)
-    {
-        if (ids.Count == 0)
-        {
-            return new Dictionary<long, string>();
-        }
+    /// <summary>SQL of the two columns <see cref="Masked"/> needs, for a query that joins <c>coupons</c> as <paramref name="alias"/>.</summary>
+    public static string MaskColumns(string alias) => $"LENGTH({alias}.coupon_number_enc) AS CouponEncLength, {alias}.coupon_number_last4 AS CouponLast4";
 
-        await using var c = await connections.OpenAsync(cancellationToken);
-        var rows = await c.QueryAsync<(long Id, byte[] Enc)>(new CommandDefinition(
-            "SELECT id, coupon_number_enc FROM coupons WHERE id IN @ids", new { ids }, cancellationToken: cancellationToken));
-        return rows.ToDictionary(r => r.Id, r => SensitiveDataMasker.MaskCouponNumber(pii.Decrypt(r.Enc)));
-    }
+    /// <summary>
+    /// The masked number (<c>**** **** 1234</c>, its true length) from the stored last 4 and the ciphertext's length —
+    /// coupon numbers are ASCII (COUFUN's BARCODE_NUM), so nothing is decrypted to mask a page of them.
+    /// </summary>
+    public static string Masked(int encryptedLength, string last4) =>
+        SensitiveDataMasker.MaskCouponNumber(new string('*', Math.Max(0, PiiProtector.PlaintextLength(encryptedLength) - last4.Length)) + last4);
 
     /// <summary>
     /// Records a push once per event key and applies it to the coupon unless a newer event was applied already

@@ -30,14 +30,14 @@ public sealed record CsItemDetail(CsRow Row, CsCouponInfo? Coupon, IReadOnlyList
     IReadOnlyList<CsLineageItem> Lineage, bool CanRevealPhone, bool CanRevealCouponNumber, bool CanViewImage);
 
 /// <summary>Reads the detail panel of one item. Memos are decrypted for ADMIN/OPERATOR (the only roles with C/S).</summary>
-public sealed class CsDetail(DbConnectionFactory connections, CsRows rows, CouponRepository coupons, PiiProtector pii, TimeProvider time)
+public sealed class CsDetail(DbConnectionFactory connections, CsRows rows, PiiProtector pii, TimeProvider time)
 {
     public async Task<CsRow?> RowAsync(long itemId, CancellationToken ct)
     {
         await using var c = await connections.OpenAsync(ct);
         var data = (await c.QueryAsync<CsRowData>(new CommandDefinition(
             $"SELECT {CsItemStates.StateColumns}, {CsRows.RowColumns} {CsItemStates.From} WHERE di.id = @itemId AND cp.deleted_at IS NULL", new { itemId }, cancellationToken: ct))).ToList();
-        return data.Count == 0 ? null : (await rows.BuildAsync(data, ct))[0];
+        return data.Count == 0 ? null : rows.Build(data)[0];
     }
 
     public async Task<CsItemDetail?> GetAsync(long itemId, bool canRevealPhone, bool canRevealCoupon, CancellationToken ct)
@@ -150,16 +150,16 @@ public sealed class CsDetail(DbConnectionFactory connections, CsRows rows, Coupo
             return [];
         }
 
-        var items = (await c.QueryAsync<(long Id, string Status, byte[]? PhoneEnc, long? CouponId, string? MessageStatus, DateTime? ReqAt)>(new CommandDefinition(
-            """
-            SELECT di.id, di.status, r.phone_enc, di.coupon_id, m.status, m.req_at FROM delivery_items di
+        var items = (await c.QueryAsync<(long Id, string Status, byte[]? PhoneEnc, int? CouponEncLength, string? CouponLast4, string? MessageStatus, DateTime? ReqAt)>(new CommandDefinition(
+            $"""
+            SELECT di.id, di.status, r.phone_enc, {CouponRepository.MaskColumns("k")}, m.status, m.req_at FROM delivery_items di
             LEFT JOIN recipient_list_rows r ON r.list_id = di.list_id AND r.seq = di.seq LEFT JOIN messages m ON m.id = di.message_id
+            LEFT JOIN coupons k ON k.id = di.coupon_id
             WHERE di.id IN @ids ORDER BY di.id
             """, new { ids }, cancellationToken: ct))).ToList();
-        var masked = await coupons.MaskedNumbersAsync([.. items.Where(i => i.CouponId is not null).Select(i => i.CouponId!.Value)], ct);
         var now = time.GetUtcNow().UtcDateTime;
         return [.. items.Select(i => new CsLineageItem(i.Id, i.PhoneEnc is null ? "(파기됨)" : Masking.Phone(pii.Decrypt(i.PhoneEnc)),
             Campaigns.Detail.ItemLabels.Delivery(i.Status, i.MessageStatus, i.ReqAt, now),
-            i.CouponId is { } k && masked.TryGetValue(k, out var n) ? n : null, i.Id == itemId))];
+            i is { CouponEncLength: { } length, CouponLast4: { } last4 } ? CouponRepository.Masked(length, last4) : null, i.Id == itemId))];
     }
 }

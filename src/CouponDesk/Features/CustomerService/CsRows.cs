@@ -67,30 +67,36 @@ public sealed record CsRowData : CsItemState
     public string? DoneDesc { get; init; }
 
     public bool HasHistory { get; init; }
+
+    public int? CouponEncLength { get; init; }
+
+    public string? CouponLast4 { get; init; }
+
+    /// <summary>All rows of the search (a window count over the whole result, before the page's cursor and limit).</summary>
+    public long Total { get; init; }
 }
 
 /// <summary>Builds <see cref="CsRow"/>s: decrypts only to mask, labels from spec §4.3/§4.6, buttons from <see cref="CsRules"/>.</summary>
-public sealed class CsRows(PiiProtector pii, CouponRepository coupons, CsOptions options, Pipeline.Resends.ResendOptions resends, TimeProvider time)
+public sealed class CsRows(PiiProtector pii, CsOptions options, Pipeline.Resends.ResendOptions resends, TimeProvider time)
 {
     /// <summary>The extra columns of a row (with <see cref="CsItemStates.StateColumns"/> and <see cref="CsItemStates.From"/>).</summary>
-    public const string RowColumns = """
+    public static readonly string RowColumns = $"""
         COALESCE(cp.scheduled_at, cp.start_at, cp.created_at) AS SortAt, cp.client_name AS ClientName, cp.event_name AS EventName,
         cp.product_name AS ProductName, cp.list_price AS ListPrice, di.failure_code AS FailureCode, di.failure_reason AS FailureReason,
-        r.phone_enc AS PhoneEnc, c.balance AS Balance, c.coupon_type AS CouponType, m.req_at AS RequestAt, m.done_code AS DoneCode, m.done_code_desc AS DoneDesc,
+        r.phone_enc AS PhoneEnc, {CouponRepository.MaskColumns("c")}, c.balance AS Balance, c.coupon_type AS CouponType, m.req_at AS RequestAt, m.done_code AS DoneCode, m.done_code_desc AS DoneDesc,
         (di.parent_item_id IS NOT NULL OR EXISTS (SELECT 1 FROM cs_actions a WHERE a.item_id = di.id)
           OR EXISTS (SELECT 1 FROM messages mh WHERE mh.recipient_id = di.id AND mh.id <> COALESCE(di.message_id, 0))
           OR EXISTS (SELECT 1 FROM delivery_items ch WHERE ch.parent_item_id = di.id)) AS HasHistory
         """;
 
-    public async Task<List<CsRow>> BuildAsync(IReadOnlyList<CsRowData> data, CancellationToken ct)
+    public List<CsRow> Build(IReadOnlyList<CsRowData> data)
     {
-        var masked = await coupons.MaskedNumbersAsync([.. data.Where(d => d.CouponId is not null).Select(d => d.CouponId!.Value).Distinct()], ct);
         var now = time.GetUtcNow().UtcDateTime;
         var today = DateOnly.FromDateTime(Kst.ToKst(now));
-        return [.. data.Select(d => Build(d, masked, now, today))];
+        return [.. data.Select(d => Build(d, now, today))];
     }
 
-    private CsRow Build(CsRowData d, IReadOnlyDictionary<long, string> masked, DateTime now, DateOnly today)
+    private CsRow Build(CsRowData d, DateTime now, DateOnly today)
     {
         var expired = d.IsExpired(today);
         var (label, badge) = CouponLabel(d, expired);
@@ -101,7 +107,7 @@ public sealed class CsRows(PiiProtector pii, CouponRepository coupons, CsOptions
             d.ItemStatus, ItemLabels.Delivery(d.ItemStatus, d.MessageStatus, d.RequestAt, now),
             failed ? Reason(d) : null,
             d.PhoneEnc is null ? "(파기됨)" : Masking.Phone(pii.Decrypt(d.PhoneEnc)),
-            d.CouponId is { } id && masked.TryGetValue(id, out var number) ? number : null,
+            d is { CouponEncLength: { } length, CouponLast4: { } last4 } ? CouponRepository.Masked(length, last4) : null,
             d.ResendCount, resends.MaxOperatorResends, d.PhoneChangeCount, options.MaxPhoneChanges, d.HasHistory,
             CsRules.Decide(d, today, resends.MaxOperatorResends, options.MaxPhoneChanges));
     }

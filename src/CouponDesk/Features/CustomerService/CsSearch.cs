@@ -31,35 +31,36 @@ public sealed class CsSearch(DbConnectionFactory connections, CsRows rows, PiiPr
         var filter = query.CouponIndex is not null ? " AND c.coupon_number_index = @couponIndex"
             : query.Last4 is not null ? " AND c.coupon_number_last4 = @last4"
             : "";
-        var from = $"""
+        // One statement: the lineage walk, the page and (a window count over the whole result, before the cursor) the total.
+        var sql = $"""
             WITH RECURSIVE hits (id) AS ({hits}),
               tree (id) AS (SELECT id FROM hits UNION SELECT d.id FROM delivery_items d JOIN tree t ON d.parent_item_id = t.id)
-            SELECT @@columns FROM tree JOIN delivery_items di ON di.id = tree.id
-              JOIN campaigns cp ON cp.id = di.campaign_id
-              LEFT JOIN recipient_list_rows r ON r.list_id = di.list_id AND r.seq = di.seq
-              LEFT JOIN coupons c ON c.id = di.coupon_id
-              LEFT JOIN messages m ON m.id = di.message_id
-            WHERE cp.deleted_at IS NULL{filter}
+            SELECT * FROM (
+              SELECT {CsItemStates.StateColumns}, {CsRows.RowColumns}, COUNT(*) OVER () AS Total
+              FROM tree JOIN delivery_items di ON di.id = tree.id
+                JOIN campaigns cp ON cp.id = di.campaign_id
+                LEFT JOIN recipient_list_rows r ON r.list_id = di.list_id AND r.seq = di.seq
+                LEFT JOIN coupons c ON c.id = di.coupon_id
+                LEFT JOIN messages m ON m.id = di.message_id
+              WHERE cp.deleted_at IS NULL{filter}) found
             """;
-        await using var c = await connections.OpenAsync(ct);
-        var total = await c.ExecuteScalarAsync<long>(new CommandDefinition(from.Replace("@@columns", "COUNT(*)", StringComparison.Ordinal), args, cancellationToken: ct));
-        var sql = from.Replace("@@columns", $"{CsItemStates.StateColumns}, {CsRows.RowColumns}", StringComparison.Ordinal);
         if (after is { } cursor)
         {
-            sql += " AND (COALESCE(cp.scheduled_at, cp.start_at, cp.created_at) < @afterAt OR (COALESCE(cp.scheduled_at, cp.start_at, cp.created_at) = @afterAt AND di.id < @afterId))";
+            sql += " WHERE (SortAt < @afterAt OR (SortAt = @afterAt AND ItemId < @afterId))";
             args.Add("afterAt", cursor.SortAt);
             args.Add("afterId", cursor.ItemId);
         }
 
         args.Add("take", take + 1);
-        sql += " ORDER BY COALESCE(cp.scheduled_at, cp.start_at, cp.created_at) DESC, di.id DESC LIMIT @take";
+        sql += " ORDER BY SortAt DESC, ItemId DESC LIMIT @take";
+        await using var c = await connections.OpenAsync(ct);
         var data = (await c.QueryAsync<CsRowData>(new CommandDefinition(sql, args, cancellationToken: ct))).ToList();
         var page = data.Take(take).ToList();
         var next = data.Count > take ? new CsCursor(page[^1].SortAt, page[^1].ItemId).ToString() : null;
         var scheduled = after is null && query.PhoneIndex is not null && query.CouponIndex is null && query.Last4 is null
             ? await ScheduledAsync(c, query.PhoneIndex, ct)
             : [];
-        return new CsPage(await rows.BuildAsync(page, ct), total, next, scheduled);
+        return new CsPage(rows.Build(page), data.Count == 0 ? 0 : data[0].Total, next, scheduled);
     }
 
     private static (string Sql, DynamicParameters Args) Hits(CsQuery query)
