@@ -1,6 +1,6 @@
 using System.Globalization;
 using CouponDesk.Data;
-using CouponDesk.Features.Users;
+using CouponDesk.Security;
 using CouponDesk.Shared.Time;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,6 @@
-using CouponDesk.Features.Users;
-using CouponDesk.Tests.Accounts;
+using CouponDesk.Security;
 using CouponDesk.TestSupport;
+using CouponDesk.Tests.Accounts;
 
 namespace CouponDesk.Tests.Alerts;
 

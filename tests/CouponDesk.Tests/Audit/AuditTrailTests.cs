@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text;
 using CouponDesk.Features.Audit;
-using CouponDesk.Features.Users;
-using CouponDesk.Tests.Accounts;
+using CouponDesk.Security;
 using CouponDesk.TestSupport;
+using CouponDesk.Tests.Accounts;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Net;
-using CouponDesk.Features.Users;
+using CouponDesk.Security;
 using CouponDesk.Shared.Time;
-using CouponDesk.Tests.Accounts;
 using CouponDesk.TestSupport;
+using CouponDesk.Tests.Accounts;
 
 namespace CouponDesk.Tests.Reconciliation;
 

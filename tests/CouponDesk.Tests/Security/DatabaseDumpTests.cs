@@ -2,9 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using CouponDesk.Features.Audit;
-using CouponDesk.Features.Users;
-using CouponDesk.Tests.Accounts;
+using CouponDesk.Security;
 using CouponDesk.TestSupport;
+using CouponDesk.Tests.Accounts;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,8 +1,9 @@
 using CouponDesk.Features.Audit;
+using CouponDesk.Features.Privacy;
 using CouponDesk.Security.Pii;
 using CouponDesk.Shared.Hosting;
-using CouponDesk.Tests.Accounts;
 using CouponDesk.TestSupport;
+using CouponDesk.Tests.Accounts;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -10,8 +10,9 @@ namespace CouponDesk.Features.Coupons;
 
 /// <summary>
 /// The coupon record other features use: insert issued coupons in the caller's transaction, find by number (blind
-/// index), reveal a number, apply an exchange push. Coupon numbers never leave this class in clear except through
-/// <see cref="RevealNumberAsync"/>.
+/// index), reveal numbers, apply an exchange push. Coupon numbers never leave this class in clear except through
+/// <see cref="RevealNumberAsync"/> and <see cref="RevealNumbersAsync"/>: callers that draw or show a number ask here,
+/// none reads <c>coupon_number_enc</c> itself.
 /// </summary>
 public sealed class CouponRepository(DbConnectionFactory connections, PiiProtector pii, TimeProvider time)
 {
@@ -81,12 +82,22 @@ public sealed class CouponRepository(DbConnectionFactory connections, PiiProtect
         return row?.ToRecord();
     }
 
-    /// <summary>The clear number, for the renderer, COUFUN status/cancel calls and audited reveals. Never log it.</summary>
-    public async Task<string?> RevealNumberAsync(long id, CancellationToken cancellationToken = default)
+    /// <summary>The clear number, for COUFUN status/cancel calls and audited reveals. Never log it.</summary>
+    public async Task<string?> RevealNumberAsync(long id, CancellationToken cancellationToken = default) =>
+        (await RevealNumbersAsync([id], cancellationToken)).GetValueOrDefault(id);
+
+    /// <summary>The clear numbers of several coupons (by id; a missing coupon is absent), for drawing a batch or showing a page. Never log them.</summary>
+    public async Task<IReadOnlyDictionary<long, string>> RevealNumbersAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken = default)
     {
+        if (ids.Count == 0)
+        {
+            return new Dictionary<long, string>();
+        }
+
         await using var c = await connections.OpenAsync(cancellationToken);
-        var enc = await c.ExecuteScalarAsync<byte[]?>("SELECT coupon_number_enc FROM coupons WHERE id = @id", new { id });
-        return enc is null ? null : pii.Decrypt(enc);
+        var rows = await c.QueryAsync<(long Id, byte[] Enc)>(new CommandDefinition(
+            "SELECT id, coupon_number_enc FROM coupons WHERE id IN @ids", new { ids = ids.Distinct().ToArray() }, cancellationToken: cancellationToken));
+        return rows.ToDictionary(r => r.Id, r => pii.Decrypt(r.Enc));
     }
 
     /// <summary>SQL of the two columns <see cref="Masked"/> needs, for a query that joins <c>coupons</c> as <paramref name="alias"/>.</summary>

@@ -20,10 +20,10 @@ public sealed class IssuancePlanner(DbConnectionFactory connections, PipelineOpt
         await using var c = await connections.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var campaign = await c.QuerySingleOrDefaultAsync<(long Id, string GoodsId, int ListPrice, long? CostEstimate)>(new CommandDefinition(
-            """
+            $"""
             SELECT cp.id, cp.goods_id, COALESCE(cp.list_price, 0), cp.cost_estimate FROM campaigns cp
-            WHERE cp.status IN ('ISSUING', 'SENDING')
-              AND EXISTS (SELECT 1 FROM delivery_items d WHERE d.campaign_id = cp.id AND d.status = 'PENDING' AND d.parent_item_id IS NULL)
+            WHERE cp.status IN {CampaignStatus.RunningSql}
+              AND EXISTS (SELECT 1 FROM delivery_items d WHERE d.campaign_id = cp.id AND d.status = '{ItemStatus.Pending}' AND d.parent_item_id IS NULL)
             ORDER BY cp.start_at LIMIT 1 FOR UPDATE SKIP LOCKED
             """, transaction: tx, cancellationToken: ct));
         if (campaign.Id == 0)
@@ -33,7 +33,7 @@ public sealed class IssuancePlanner(DbConnectionFactory connections, PipelineOpt
 
         var batch = options.CouponsPerOrder * options.IssueConcurrency * 2;
         var items = (await c.QueryAsync<long>(new CommandDefinition(
-            "SELECT id FROM delivery_items WHERE campaign_id = @id AND status = 'PENDING' AND parent_item_id IS NULL ORDER BY id LIMIT @batch FOR UPDATE SKIP LOCKED",
+            $"SELECT id FROM delivery_items WHERE campaign_id = @id AND status = '{ItemStatus.Pending}' AND parent_item_id IS NULL ORDER BY id LIMIT @batch FOR UPDATE SKIP LOCKED",
             new { id = campaign.Id, batch }, tx, cancellationToken: ct))).ToList();
         if (items.Count == 0)
         {
@@ -44,10 +44,10 @@ public sealed class IssuancePlanner(DbConnectionFactory connections, PipelineOpt
         {
             // Bought or being bought, and (apart) possibly bought in doubt: the guard stops the campaign when either passes its budget.
             var committed = await c.QuerySingleAsync<(long Sure, long Doubt)>(new CommandDefinition(
-                """
-                SELECT CAST(COALESCE(SUM(IF(status = 'IN_DOUBT', 0, create_cnt * unit_price)), 0) AS SIGNED),
-                       CAST(COALESCE(SUM(IF(status = 'IN_DOUBT', create_cnt * unit_price, 0)), 0) AS SIGNED)
-                FROM issuance_orders WHERE campaign_id = @id AND status NOT IN ('FAILED', 'SETTLED_NOT_ISSUED')
+                $"""
+                SELECT CAST(COALESCE(SUM(IF(status = '{OrderStatus.InDoubt}', 0, create_cnt * unit_price)), 0) AS SIGNED),
+                       CAST(COALESCE(SUM(IF(status = '{OrderStatus.InDoubt}', create_cnt * unit_price, 0)), 0) AS SIGNED)
+                FROM issuance_orders WHERE campaign_id = @id AND status NOT IN ('{OrderStatus.Failed}', '{OrderStatus.SettledNotIssued}')
                 """, new { id = campaign.Id }, tx, cancellationToken: ct));
             var doubtBudget = Math.Max(estimate * options.SpendingMarginPercent / 100.0, (double)options.CouponsPerOrder * campaign.ListPrice);
             if (committed.Sure + ((long)items.Count * campaign.ListPrice) > estimate || committed.Doubt > doubtBudget)

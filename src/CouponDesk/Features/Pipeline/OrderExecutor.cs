@@ -50,16 +50,16 @@ public sealed class OrderExecutor(
         // Running campaigns get every kind of work; stopped ones (PAUSED, ERROR) only what must be resolved now (a
         // lost answer, a call whose worker died); cancelling ones also finish their transient retries.
         var campaigns = (await c.QueryAsync<(long Id, string Status)>(new CommandDefinition(
-            "SELECT id, status FROM campaigns WHERE status IN ('ISSUING', 'SENDING', 'PAUSED', 'ERROR', 'CANCELLING')", transaction: tx, cancellationToken: ct))).ToList();
+            $"SELECT id, status FROM campaigns WHERE status IN ('{CampaignStatus.Issuing}', '{CampaignStatus.Sending}', '{CampaignStatus.Paused}', '{CampaignStatus.Error}', '{CampaignStatus.Cancelling}')", transaction: tx, cancellationToken: ct))).ToList();
         var running = campaigns.Where(x => x.Status is CampaignStatus.Issuing or CampaignStatus.Sending).Select(x => x.Id).Append(0).ToArray();
         var retrying = campaigns.Where(x => x.Status is not (CampaignStatus.Paused or CampaignStatus.Error)).Select(x => x.Id).Append(0).ToArray();
         var any = campaigns.Select(x => x.Id).Append(0).ToArray();
         // C/S orders run whatever their campaign's state (a finished campaign's replacement coupon, spec D13).
-        const string Claimable = """
-            (o.campaign_id IN @any OR o.origin = 'CS') AND (@orderId IS NULL OR o.id = @orderId)
-              AND ((o.status = 'PLANNED' AND o.next_attempt_at <= @now AND (o.campaign_id IN @running OR o.origin = 'CS'))
-                OR (o.status = 'RETRY_WAIT' AND o.next_attempt_at <= @now AND (o.answer_lost = 1 OR o.campaign_id IN @retrying OR o.origin = 'CS'))
-                OR (o.status = 'REQUESTED' AND o.lease_until < @now))
+        const string Claimable = $"""
+            (o.campaign_id IN @any OR o.origin = '{OrderOrigin.CustomerService}') AND (@orderId IS NULL OR o.id = @orderId)
+              AND ((o.status = '{OrderStatus.Planned}' AND o.next_attempt_at <= @now AND (o.campaign_id IN @running OR o.origin = '{OrderOrigin.CustomerService}'))
+                OR (o.status = '{OrderStatus.RetryWait}' AND o.next_attempt_at <= @now AND (o.answer_lost = 1 OR o.campaign_id IN @retrying OR o.origin = '{OrderOrigin.CustomerService}'))
+                OR (o.status = '{OrderStatus.Requested}' AND o.lease_until < @now))
             """;
         // Candidates from a plain read, then locked by primary key: a locking scan locks every order it walks past and,
         // under REPEATABLE READ, keeps those locks to the commit, so other loops' outcome transactions waited on orders
@@ -140,7 +140,7 @@ public sealed class OrderExecutor(
         await using var c = await connections.OpenAsync(CancellationToken.None);
         await using var tx = await c.BeginTransactionAsync(CancellationToken.None);
         var mine = await c.ExecuteScalarAsync<int>(new CommandDefinition(
-            "SELECT COUNT(*) FROM issuance_orders WHERE id = @id AND status = 'REQUESTED' AND lease_token = @token FOR UPDATE",
+            $"SELECT COUNT(*) FROM issuance_orders WHERE id = @id AND status = '{OrderStatus.Requested}' AND lease_token = @token FOR UPDATE",
             new { id = order.Id, token = order.Token }, tx));
         if (mine == 0)
         {

@@ -1,5 +1,6 @@
 using CouponDesk.Features.Messages;
 using CouponDesk.Features.Pipeline.Failures;
+using CouponDesk.Features.Pipeline.Leases;
 using CouponDesk.Features.Pipeline.Scheduling;
 using CouponDesk.Hosting;
 using CouponDesk.Shared.Hosting;
@@ -17,6 +18,7 @@ public static class PipelineSetup
         services.AddSingleton<IssuancePlanner>();
         services.AddSingleton<IssuanceFailureRules>();
         services.AddSingleton<OrderExecutor>();
+        services.AddSingleton<QueueTail>();
         services.AddSingleton<RenderAndQueue>();
         services.AddSingleton<PipelineProgress>();
         services.AddSingleton<PipelineControl>();

@@ -1,4 +1,4 @@
-namespace CouponDesk.Features.Pipeline.Scheduling;
+namespace CouponDesk.Features.Campaigns.Scheduling;
 
 /// <summary>
 /// How long before its send time a campaign must start (spec §5.1): <c>lead = max(minimum, 1.5 × N ÷ R + 5 min)</c>,

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace CouponDesk.Security.Pii;
+namespace CouponDesk.Features.Privacy;
 
 /// <summary>How fast a key rotation re-encrypts: small batches with a pause keep the database usable meanwhile.</summary>
 public sealed class KeyRotationOptions

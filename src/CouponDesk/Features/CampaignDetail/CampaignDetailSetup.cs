@@ -1,6 +1,6 @@
 using CouponDesk.Hosting;
 
-namespace CouponDesk.Features.Campaigns.Detail;
+namespace CouponDesk.Features.CampaignDetail;
 
 public static class CampaignDetailSetup
 {

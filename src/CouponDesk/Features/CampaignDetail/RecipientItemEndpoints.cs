@@ -5,7 +5,7 @@ using CouponDesk.Security;
 using CouponDesk.Security.Pii;
 using CouponDesk.Web.Errors;
 
-namespace CouponDesk.Features.Campaigns.Detail;
+namespace CouponDesk.Features.CampaignDetail;
 
 /// <summary>
 /// The recipient table of 발송 상세 (spec §3.3.3): <c>GET /api/campaigns/{id}/items?filter=&amp;q=&amp;cursor=&amp;limit=</c>,

@@ -1,10 +1,12 @@
 using CouponDesk.Data;
+using CouponDesk.Features.Coupons;
+using CouponDesk.Features.Pipeline;
 using CouponDesk.Security.Masking;
 using CouponDesk.Security.Pii;
 using CouponDesk.Shared.Time;
 using Dapper;
 
-namespace CouponDesk.Features.Campaigns.Detail;
+namespace CouponDesk.Features.CampaignDetail;
 
 /// <summary>One row of the recipient table (spec §3.3.3): masked phone and coupon number, times as KST text.</summary>
 public sealed record RecipientItemRow(
@@ -24,10 +26,10 @@ public sealed class RecipientItems(DbConnectionFactory connections, PiiProtector
     public static readonly IReadOnlyDictionary<string, string> Filters = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["all"] = "1 = 1",
-        ["failed"] = "di.status IN ('ISSUE_FAILED', 'RENDER_FAILED', 'SEND_FAILED')",
-        ["issue_failed"] = "di.status = 'ISSUE_FAILED'",
-        ["unused"] = "c.status = 'UNUSED' AND di.status <> 'CANCELLED'",
-        ["used"] = "c.status IN ('USED', 'PARTIALLY_USED')",
+        ["failed"] = $"di.status IN ('{ItemStatus.IssueFailed}', '{ItemStatus.RenderFailed}', '{ItemStatus.SendFailed}')",
+        ["issue_failed"] = $"di.status = '{ItemStatus.IssueFailed}'",
+        ["unused"] = $"c.status = '{CouponStatus.Unused}' AND di.status <> '{ItemStatus.Cancelled}'",
+        ["used"] = $"c.status IN ('{CouponStatus.Used}', '{CouponStatus.PartiallyUsed}')",
     };
 
     private const string From = """

@@ -1,8 +1,6 @@
 using System.Globalization;
-using System.Security.Claims;
-using CouponDesk.Features.Audit;
 
-namespace CouponDesk.Features.Campaigns.Audit;
+namespace CouponDesk.Features.Audit;
 
 /// <summary>
 /// Where campaign and recipient actions are audited (spec §3.2: "every action audited"): the audit trail of
@@ -15,19 +13,6 @@ public interface ICampaignAudit
 }
 
 public sealed record CampaignAuditEvent(string Name, long? CampaignId, AuditActor Actor, IReadOnlyDictionary<string, object?> Details);
-
-/// <summary>Who did it and from where (spec §7.4 asks for who, when, from where).</summary>
-public sealed record AuditActor(long? UserId, string? Login, string? Ip)
-{
-    public static AuditActor From(HttpContext http)
-    {
-        var id = http.User.FindFirstValue(ClaimTypes.NameIdentifier);
-        return new AuditActor(
-            long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var userId) ? userId : null,
-            http.User.Identity?.Name,
-            http.Connection.RemoteIpAddress?.ToString());
-    }
-}
 
 /// <summary>Stable event names; the audit log screen and its exports key on them.</summary>
 public static class CampaignAuditEvents
@@ -54,12 +39,8 @@ public sealed class TrailCampaignAudit(AuditTrail trail) : ICampaignAudit
 {
     public Task RecordAsync(CampaignAuditEvent auditEvent, CancellationToken cancellationToken = default) =>
         trail.WriteAsync(
-            new AuditEntry
+            auditEvent.Actor.Entry(auditEvent.Name) with
             {
-                Action = auditEvent.Name,
-                ActorUserId = auditEvent.Actor.UserId,
-                ActorLogin = auditEvent.Actor.Login,
-                SourceIp = auditEvent.Actor.Ip,
                 TargetType = auditEvent.CampaignId is null ? null : "campaign",
                 TargetId = auditEvent.CampaignId?.ToString(CultureInfo.InvariantCulture),
                 Details = auditEvent.Details.ToDictionary(d => d.Key, d => Convert.ToString(d.Value, CultureInfo.InvariantCulture)),

@@ -1,9 +1,10 @@
+using CouponDesk.Security.Authentication;
 using CouponDesk.Features.Audit;
 using CouponDesk.Web.Errors;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 
-namespace CouponDesk.Security.Authentication;
+namespace CouponDesk.Features.Auth;
 
 /// <summary>
 /// A forbidden call answers 403 problem details "권한이 없습니다." and is written to the audit trail as a denied
@@ -27,7 +28,7 @@ public sealed class ProblemAuthorizationResultHandler(AuditTrail audit) : IAutho
         var failed = authorizeResult.AuthorizationFailure?.FailedRequirements ?? [];
         if (failed.All(r => r is PasswordChangedRequirement))
         {
-            await new ApiProblem(StatusCodes.Status403Forbidden, PasswordChangeRequired, "Password change required", Features.Auth.LoginService.MustChangeMessage)
+            await new ApiProblem(StatusCodes.Status403Forbidden, PasswordChangeRequired, "Password change required", LoginService.MustChangeMessage)
                 .ToResult().ExecuteAsync(context);
             return;
         }

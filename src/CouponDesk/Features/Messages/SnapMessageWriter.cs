@@ -1,13 +1,13 @@
 using System.Globalization;
 using System.Text;
-using CouponDesk.Features.Messages;
+using CouponDesk.Integrations.Snap;
 using CouponDesk.Integrations.Snap.SenderNumbers;
 using CouponDesk.Security.Pii;
 using CouponDesk.Shared.Snap;
 using CouponDesk.Shared.Time;
 using MySqlConnector;
 
-namespace CouponDesk.Integrations.Snap;
+namespace CouponDesk.Features.Messages;
 
 /// <summary>
 /// Hands MMS to the agent: inserts our <c>messages</c> rows and the agent's <c>UMS_MSG</c> rows with multi-row INSERTs
@@ -43,7 +43,10 @@ public sealed class SnapMessageWriter(
             return [];
         }
 
-        var problems = await validator.ValidateAsync(connection, transaction, messages, cancellationToken);
+        var problems = (await validator.ValidateAsync(connection, transaction, messages, cancellationToken))
+            .Concat(messages.Select((m, i) => (m, i)).Where(x => !MessageType.All.Contains(TypeOf(x.m)))
+                .Select(x => new MmsProblem(x.i, "messageType", MmsProblemCodes.TypeInvalid, "알 수 없는 발송 유형입니다.")))
+            .ToList();
         if (problems.Count > 0)
         {
             throw new MmsValidationException(problems);
@@ -132,7 +135,7 @@ public sealed class SnapMessageWriter(
             ours.Parameters.AddWithValue($"@rc{i}", message.RecipientId);
             ours.Parameters.AddWithValue($"@cu{i}", message.CouponId);
             ours.Parameters.AddWithValue($"@a{i}", message.AttemptNo);
-            ours.Parameters.AddWithValue($"@ty{i}", message.MessageType);
+            ours.Parameters.AddWithValue($"@ty{i}", TypeOf(message));
             ours.Parameters.AddWithValue($"@ph{i}", pii.Encrypt(phone));
             ours.Parameters.AddWithValue($"@cb{i}", callback);
             ours.Parameters.AddWithValue($"@at{i}", reserveKst is null ? nowUtc : Kst.ToUtc(reserveKst.Value));
@@ -154,4 +157,6 @@ public sealed class SnapMessageWriter(
         var remainder = kst.Ticks % TimeSpan.TicksPerSecond;
         return remainder == 0 ? kst : kst.AddTicks(TimeSpan.TicksPerSecond - remainder);
     }
+
+    private static string TypeOf(OutgoingMms message) => message.MessageType ?? MessageType.Initial;
 }

@@ -1,6 +1,6 @@
 using FluentMigrator;
 
-namespace CouponDesk.Features.Campaigns.Detail;
+namespace CouponDesk.Features.CampaignDetail;
 
 /// <summary>
 /// The recipient table (and C/S) search a coupon by its last 4 characters. <c>coupons.coupon_number_last4</c> already

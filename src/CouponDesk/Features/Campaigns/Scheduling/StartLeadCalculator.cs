@@ -1,42 +1,37 @@
 using CouponDesk.Data;
-using CouponDesk.Features.Campaigns;
 using Dapper;
 
-namespace CouponDesk.Features.Pipeline.Scheduling;
+namespace CouponDesk.Features.Campaigns.Scheduling;
 
 /// <summary>
 /// The one place the start lead is computed (spec §5.1), used by registration (earliest allowed send time, the start
 /// time stored on submit) and by the starter (which moves a start earlier when the queue or the rate changed), so the
 /// two always agree. The queue ahead: other scheduled campaigns whose preparation window overlaps this one's, and the
-/// items running campaigns have not queued yet.
+/// items running campaigns have not queued yet. R and the running campaigns' load come from the pipeline through
+/// <see cref="IPipelineLoad"/> (registration must not depend on the pipeline's folder).
 /// </summary>
-public sealed class StartLeadCalculator(DbConnectionFactory connections, PreparationRates rates, CampaignOptions options, TimeProvider time)
+public sealed class StartLeadCalculator(DbConnectionFactory connections, IPipelineLoad pipeline, CampaignOptions options, TimeProvider time)
 {
     private TimeSpan Minimum => TimeSpan.FromMinutes(options.MinLeadMinutes);
 
     /// <summary>Without the database: the last known rate and no queue. Only for hints; checks use <see cref="LoadAsync"/>.</summary>
-    public TimeSpan Estimate(int items) => StartLead.Compute(items, rates.LastKnown, Minimum);
+    public TimeSpan Estimate(int items) => StartLead.Compute(items, pipeline.LastKnownRate, Minimum);
 
     /// <summary>Reads R and the campaigns that may share the pipeline (a handful of rows), once per decision.</summary>
     public async Task<LeadInputs> LoadAsync(CancellationToken ct)
     {
-        var (rate, measured) = await rates.CurrentAsync(ct);
+        var (rate, measured) = await pipeline.RateAsync(ct);
         var now = time.GetUtcNow().UtcDateTime;
         await using var c = await connections.OpenAsync(ct);
         var scheduled = await c.QueryAsync<(long Id, DateTime From, DateTime To, int Items)>(new CommandDefinition(
-            """
+            $"""
             SELECT id, COALESCE(start_at, scheduled_at), scheduled_at, recipient_count FROM campaigns
-            WHERE status = 'SCHEDULED' AND deleted_at IS NULL AND scheduled_at IS NOT NULL
+            WHERE status = '{CampaignStatus.Scheduled}' AND deleted_at IS NULL AND scheduled_at IS NOT NULL
             """, cancellationToken: ct));
-        var running = await c.QueryAsync<(long Id, int Items)>(new CommandDefinition(
-            """
-            SELECT d.campaign_id, COUNT(*) FROM delivery_items d JOIN campaigns cp ON cp.id = d.campaign_id
-            WHERE cp.status IN ('ISSUING', 'SENDING') AND d.status IN ('PENDING', 'ISSUING', 'ISSUED')
-            GROUP BY d.campaign_id
-            """, cancellationToken: ct));
+        var running = await pipeline.UnqueuedOfRunningAsync(ct);
         // A running campaign keeps the pipeline busy from now until its remaining items are through at rate R.
         var windows = scheduled.Select(s => new PreparationWindow(s.Id, s.From, s.To, s.Items))
-            .Concat(running.Select(r => new PreparationWindow(r.Id, now, now.AddMinutes(r.Items / rate), r.Items)))
+            .Concat(running.Select(r => new PreparationWindow(r.CampaignId, now, now.AddMinutes(r.Items / rate), r.Items)))
             .ToList();
         return new LeadInputs(rate, measured, Minimum, now, windows);
     }

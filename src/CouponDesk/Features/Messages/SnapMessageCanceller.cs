@@ -1,10 +1,10 @@
 using System.Globalization;
-using CouponDesk.Features.Messages;
+using CouponDesk.Integrations.Snap;
 using CouponDesk.Shared.Snap;
 using Dapper;
 using MySqlConnector;
 
-namespace CouponDesk.Integrations.Snap;
+namespace CouponDesk.Features.Messages;
 
 /// <summary>
 /// Withdraws messages the agent has not taken yet (spec/snap-agent.md §7): deletes the <c>UMS_MSG</c> row only while

@@ -1,9 +1,10 @@
 using CouponDesk.Data;
 using CouponDesk.Features.Audit;
+using CouponDesk.Security.Pii;
 using Dapper;
 using MySqlConnector;
 
-namespace CouponDesk.Security.Pii;
+namespace CouponDesk.Features.Privacy;
 
 /// <summary>
 /// Re-encrypts every registered <see cref="EncryptedColumn"/> with the active key version, then retires the old

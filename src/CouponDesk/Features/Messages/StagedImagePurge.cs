@@ -1,10 +1,11 @@
 using CouponDesk.Data;
 using CouponDesk.Hosting;
+using CouponDesk.Integrations.Snap;
 using CouponDesk.Shared.Time;
 using Dapper;
 using Quartz;
 
-namespace CouponDesk.Integrations.Snap;
+namespace CouponDesk.Features.Messages;
 
 /// <summary>
 /// Deletes staged MMS images once they can no longer be read by the agent: <c>Snap:ImageRetentionDays</c> after their
@@ -22,10 +23,10 @@ public sealed class StagedImagePurge(DbConnectionFactory connections, SnapImageS
         while (true)
         {
             var rows = (await connection.QueryAsync<(long Id, string Files)>(new CommandDefinition(
-                """
+                $"""
                 SELECT id, image_files FROM messages
                 WHERE images_purged_at IS NULL AND image_files IS NOT NULL
-                  AND ((result_at IS NOT NULL AND result_at <= @before) OR (status = 'WITHDRAWN' AND updated_at <= @before))
+                  AND ((result_at IS NOT NULL AND result_at <= @before) OR (status = '{MessageStatus.Withdrawn}' AND updated_at <= @before))
                 ORDER BY id LIMIT 1000
                 """,
                 new { before }, cancellationToken: cancellationToken))).ToArray();

@@ -1,6 +1,6 @@
 using CouponDesk.Security.Pii;
 
-namespace CouponDesk.Features.Campaigns.Detail;
+namespace CouponDesk.Features.CampaignDetail;
 
 /// <summary>
 /// The recipient table's search key (spec §3.3.3, rules of §3.4.1): a full coupon number, its last 4 characters, or a

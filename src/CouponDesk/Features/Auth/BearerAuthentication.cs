@@ -1,10 +1,12 @@
-using CouponDesk.Features.Auth;
+using CouponDesk.Features.Users;
+using CouponDesk.Security.Authentication;
 using CouponDesk.Web.Errors;
+using CouponDesk.Web.Frontend;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
-namespace CouponDesk.Security.Authentication;
+namespace CouponDesk.Features.Auth;
 
 /// <summary>
 /// JWT bearer authentication whose tokens are only half the story: after the signature and expiry check, the session
@@ -14,7 +16,6 @@ namespace CouponDesk.Security.Authentication;
 /// </summary>
 public static class BearerAuthentication
 {
-    public const string SessionIdleExpiresHeader = "X-Session-Idle-Expires-At";
     public const string ExpiredMessage = "로그인 정보가 만료되었습니다. 다시 로그인해 주세요.";
     public const string SupersededMessage = "다른 곳에서 로그인하여 로그아웃되었습니다.";
     private const string RejectionKey = "coupondesk.session.rejection";
@@ -50,7 +51,7 @@ public static class BearerAuthentication
 
                     context.Principal = SessionPrincipal.Create(session.UserId, session.LoginId, session.Role, session.SessionId, session.MustChangePassword);
                     context.HttpContext.Items[typeof(ActiveSession)] = session;
-                    context.HttpContext.Response.Headers[SessionIdleExpiresHeader] = new DateTimeOffset(session.IdleExpiresAt, TimeSpan.Zero).ToString("O");
+                    context.HttpContext.Response.Headers[WebFrontendSetup.SessionIdleExpiresHeader] = new DateTimeOffset(session.IdleExpiresAt, TimeSpan.Zero).ToString("O");
                 },
                 OnChallenge = async context =>
                 {

@@ -1,4 +1,4 @@
-namespace CouponDesk.Features.Campaigns.Detail;
+namespace CouponDesk.Features.CampaignDetail;
 
 /// <summary>What the screens and exports show for a delivery item and its coupon (spec §4.6, §4.3).</summary>
 public static class ItemLabels
