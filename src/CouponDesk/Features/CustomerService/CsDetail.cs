@@ -159,7 +159,7 @@ public sealed class CsDetail(DbConnectionFactory connections, CsRows rows, PiiPr
             """, new { ids }, cancellationToken: ct))).ToList();
         var now = time.GetUtcNow().UtcDateTime;
         return [.. items.Select(i => new CsLineageItem(i.Id, i.PhoneEnc is null ? "(파기됨)" : Masking.Phone(pii.Decrypt(i.PhoneEnc)),
-            Campaigns.Detail.ItemLabels.Delivery(i.Status, i.MessageStatus, i.ReqAt, now),
+            CampaignDetail.ItemLabels.Delivery(i.Status, i.MessageStatus, i.ReqAt, now),
             i is { CouponEncLength: { } length, CouponLast4: { } last4 } ? CouponRepository.Masked(length, last4) : null, i.Id == itemId))];
     }
 }

@@ -1,9 +1,9 @@
 using CouponDesk.Features.Audit;
 using CouponDesk.Features.Coupons;
+using CouponDesk.Features.Messages;
 using CouponDesk.Features.Pipeline;
 using CouponDesk.Features.Pipeline.Cancels;
 using CouponDesk.Integrations.Coufun;
-using CouponDesk.Integrations.Snap;
 using CouponDesk.Security.Masking;
 using CouponDesk.Security.Pii;
 

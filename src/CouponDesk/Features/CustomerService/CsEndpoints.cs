@@ -1,6 +1,5 @@
 using System.Globalization;
 using CouponDesk.Features.Audit;
-using CouponDesk.Features.Users;
 using CouponDesk.Hosting;
 using CouponDesk.Security;
 using CouponDesk.Security.Masking;

@@ -6,7 +6,6 @@ using CouponDesk.Features.Pipeline;
 using CouponDesk.Features.Pipeline.Cancels;
 using CouponDesk.Features.Recipients;
 using CouponDesk.Integrations.Coufun;
-using CouponDesk.Integrations.Snap;
 using CouponDesk.Security.Masking;
 using CouponDesk.Security.Pii;
 using CouponDesk.Web.Errors;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using CouponDesk.Features.Campaigns.Detail;
+using CouponDesk.Features.CampaignDetail;
 using CouponDesk.Features.Coupons;
 using CouponDesk.Security.Masking;
 using CouponDesk.Security.Pii;

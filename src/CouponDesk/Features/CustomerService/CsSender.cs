@@ -1,4 +1,5 @@
 using CouponDesk.Features.Coupons;
+using CouponDesk.Features.Messages;
 using CouponDesk.Features.Pipeline.Resends;
 using CouponDesk.Integrations.Snap;
 using Dapper;
