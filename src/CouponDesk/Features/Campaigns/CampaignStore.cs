@@ -15,7 +15,10 @@ namespace CouponDesk.Features.Campaigns;
 /// </summary>
 public sealed class CampaignStore(DbConnectionFactory connections, PiiProtector pii, TimeProvider time)
 {
-    public async Task<long> InsertAsync(CampaignDraft draft, ProductSnapshot? product, long? userId, CancellationToken cancellationToken)
+    public Task<long> InsertAsync(CampaignDraft draft, ProductSnapshot? product, long? userId, CancellationToken cancellationToken) =>
+        DeadlockRetry.RunAsync(() => InsertOnceAsync(draft, product, userId, cancellationToken), "campaign insert");
+
+    private async Task<long> InsertOnceAsync(CampaignDraft draft, ProductSnapshot? product, long? userId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var connection = await connections.OpenAsync(cancellationToken);
@@ -107,7 +110,10 @@ public sealed class CampaignStore(DbConnectionFactory connections, PiiProtector 
     }
 
     /// <summary>DRAFT → deleted (C4): soft delete; its recipient lists and banners (personal data, files) go with it.</summary>
-    public async Task<ChangeOutcome> DeleteDraftAsync(long id, long? userId, CancellationToken cancellationToken)
+    public Task<ChangeOutcome> DeleteDraftAsync(long id, long? userId, CancellationToken cancellationToken) =>
+        DeadlockRetry.RunAsync(() => DeleteDraftOnceAsync(id, userId, cancellationToken), "campaign delete");
+
+    private async Task<ChangeOutcome> DeleteDraftOnceAsync(long id, long? userId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var connection = await connections.OpenAsync(cancellationToken);
@@ -125,7 +131,10 @@ public sealed class CampaignStore(DbConnectionFactory connections, PiiProtector 
         return ChangeOutcome.Done;
     }
 
-    public async Task<ChangeOutcome> SaveBannerAsync(long id, Banners.ProcessedBanner banner, long? userId, CancellationToken cancellationToken)
+    public Task<ChangeOutcome> SaveBannerAsync(long id, Banners.ProcessedBanner banner, long? userId, CancellationToken cancellationToken) =>
+        DeadlockRetry.RunAsync(() => SaveBannerOnceAsync(id, banner, userId, cancellationToken), "campaign banner");
+
+    private async Task<ChangeOutcome> SaveBannerOnceAsync(long id, Banners.ProcessedBanner banner, long? userId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var connection = await connections.OpenAsync(cancellationToken);
@@ -152,7 +161,10 @@ public sealed class CampaignStore(DbConnectionFactory connections, PiiProtector 
         return ChangeOutcome.Done;
     }
 
-    public async Task<ChangeOutcome> RemoveBannerAsync(long id, long? userId, CancellationToken cancellationToken)
+    public Task<ChangeOutcome> RemoveBannerAsync(long id, long? userId, CancellationToken cancellationToken) =>
+        DeadlockRetry.RunAsync(() => RemoveBannerOnceAsync(id, userId, cancellationToken), "campaign banner");
+
+    private async Task<ChangeOutcome> RemoveBannerOnceAsync(long id, long? userId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var connection = await connections.OpenAsync(cancellationToken);

@@ -27,6 +27,7 @@ public static class CampaignsModule
         services.AddSingleton<CampaignEndpoints.Deps>();
         services.AddEndpointModule<CampaignEndpoints>();
         services.AddEndpointModule<CampaignListEndpoints>();
+        services.AddEndpointModule<SendTimeEndpoints>();
         services.AddEndpointModule<SenderNumberEndpoints>();
         return services;
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using CouponDesk.Data;
 using CouponDesk.Features.Coupons;
+using CouponDesk.Features.Pipeline.Cancels;
 using CouponDesk.Security.Masking;
 using CouponDesk.Security.Pii;
 using CouponDesk.Shared.Snap;
@@ -61,11 +62,11 @@ public sealed class CsDetail(DbConnectionFactory connections, CsRows rows, PiiPr
     private static async Task<CsCouponInfo> CouponAsync(MySqlConnector.MySqlConnection c, long couponId, CancellationToken ct)
     {
         var k = await c.QuerySingleAsync<CouponRow>(new CommandDefinition(
-            """
+            $"""
             SELECT k.coupon_type AS CouponType, k.valid_until AS ValidUntil, k.face_value AS FaceValue, k.balance AS Balance, k.last_exchange_at AS LastExchangeAt, k.issued_at AS IssuedAt,
               (SELECT e.branch_name FROM coupon_exchanges e WHERE e.coupon_id = k.id AND e.applied = 1 ORDER BY e.exchanged_at DESC LIMIT 1) AS Branch,
-              COALESCE((SELECT MAX(h.occurred_at) FROM coupon_status_history h WHERE h.coupon_id = k.id AND h.new_status = 'CANCELLED'),
-                       (SELECT x.finished_at FROM coupon_cancels x WHERE x.coupon_id = k.id AND x.state = 'DONE')) AS CancelledAt,
+              COALESCE((SELECT MAX(h.occurred_at) FROM coupon_status_history h WHERE h.coupon_id = k.id AND h.new_status = '{CouponStatus.Cancelled}'),
+                       (SELECT x.finished_at FROM coupon_cancels x WHERE x.coupon_id = k.id AND x.state = '{CouponCancelState.Done}')) AS CancelledAt,
               (SELECT h.source FROM coupon_status_history h WHERE h.coupon_id = k.id ORDER BY h.id DESC LIMIT 1) AS Source,
               (SELECT h.occurred_at FROM coupon_status_history h WHERE h.coupon_id = k.id ORDER BY h.id DESC LIMIT 1) AS SourceAt
             FROM coupons k WHERE k.id = @couponId

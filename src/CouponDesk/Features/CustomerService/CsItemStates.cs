@@ -1,3 +1,5 @@
+using CouponDesk.Features.Messages;
+using CouponDesk.Features.Pipeline.Cancels;
 using Dapper;
 using MySqlConnector;
 
@@ -20,12 +22,12 @@ public static class CsItemStates
         """;
 
     /// <summary>The columns of <see cref="CsItemState"/> (Dapper maps them by name).</summary>
-    public const string StateColumns = """
+    public const string StateColumns = $"""
         di.id AS ItemId, di.campaign_id AS CampaignId, cp.status AS CampaignStatus, di.status AS ItemStatus, di.version AS Version,
         c.id AS CouponId, c.status AS CouponStatus, c.valid_until AS ValidUntil, m.id AS MessageId, m.status AS MessageStatus,
-        EXISTS (SELECT 1 FROM messages mt WHERE mt.recipient_id = di.id AND mt.status NOT IN ('READY', 'WITHDRAWN')) AS AnyMessageTaken,
+        EXISTS (SELECT 1 FROM messages mt WHERE mt.recipient_id = di.id AND mt.status NOT IN ('{MessageStatus.Ready}', '{MessageStatus.Withdrawn}')) AS AnyMessageTaken,
         di.resend_count AS ResendCount, di.phone_change_count AS PhoneChangeCount, di.resend_due_at IS NOT NULL AS ResendDue,
-        EXISTS (SELECT 1 FROM coupon_cancels x WHERE x.coupon_id = di.coupon_id AND x.state IN ('PENDING', 'RETRY')) AS CancelPending,
+        EXISTS (SELECT 1 FROM coupon_cancels x WHERE x.coupon_id = di.coupon_id AND x.state IN ('{CouponCancelState.Pending}', '{CouponCancelState.Retry}')) AS CancelPending,
         r.phone_enc IS NULL AS PhonePurged
         """;
 

@@ -97,9 +97,9 @@ public sealed class CsPhoneChange(
 
     private Task<bool> InCampaignAsync(CsActionFrame.Context x, string phone, CancellationToken ct) =>
         x.Connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-            """
+            $"""
             SELECT EXISTS (SELECT 1 FROM recipient_list_rows r JOIN delivery_items d ON d.list_id = r.list_id AND d.seq = r.seq
-                           WHERE d.campaign_id = @campaignId AND r.phone_bidx = @bidx AND d.status <> 'REPLACED')
+                           WHERE d.campaign_id = @campaignId AND r.phone_bidx = @bidx AND d.status <> '{ItemStatus.Replaced}')
             """, new { campaignId = x.State.CampaignId, bidx = pii.PhoneBlindIndex(phone) }, x.Transaction, cancellationToken: ct));
 
     /// <summary>D14: the number changes in place; a ready message is withdrawn and the same coupon queued again to the new number.</summary>

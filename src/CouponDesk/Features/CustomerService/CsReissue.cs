@@ -2,6 +2,7 @@ using CouponDesk.Data;
 using CouponDesk.Features.Messages;
 using CouponDesk.Features.Pipeline;
 using CouponDesk.Features.Pipeline.Leases;
+using CouponDesk.Hosting.Liveness;
 using CouponDesk.Integrations.Snap;
 using CouponDesk.Security.Pii;
 using Dapper;
@@ -26,6 +27,7 @@ public sealed class CsReissue(
     PiiProtector pii,
     PipelineOptions pipeline,
     CsOptions options,
+    ProcessIdentity identity,
     TimeProvider time,
     ILogger<CsReissue> logger)
 {
@@ -84,27 +86,31 @@ public sealed class CsReissue(
         await using var c = await connections.OpenAsync(ct);
         // A plain read first, then a claim by id: the campaign rows are never locked (the planner claims them, D-8.80).
         var candidates = (await c.QueryAsync<long>(new CommandDefinition(
-            """
+            $"""
             SELECT d.id FROM delivery_items d JOIN campaigns cp ON cp.id = d.campaign_id
-            WHERE d.status = 'PENDING' AND d.parent_item_id IS NOT NULL AND cp.status NOT IN ('CANCELLING', 'CANCELLED') LIMIT 50
+            WHERE d.status = '{ItemStatus.Pending}' AND d.parent_item_id IS NOT NULL AND cp.status NOT IN ('{Campaigns.CampaignStatus.Cancelling}', '{Campaigns.CampaignStatus.Cancelled}') LIMIT 50
             """, cancellationToken: ct))).ToArray();
         if (candidates.Length == 0)
         {
             return 0;
         }
 
-        await using var tx = await c.BeginTransactionAsync(ct);
-        var items = (await c.QueryAsync<(long Id, long CampaignId)>(new CommandDefinition(
-            "SELECT id, campaign_id FROM delivery_items WHERE id IN @candidates AND status = 'PENDING' FOR UPDATE SKIP LOCKED", new { candidates }, tx, cancellationToken: ct))).ToList();
-        foreach (var item in items)
+        // One transaction, run again whole when it loses a deadlock or a cluster certification conflict.
+        return await DeadlockRetry.RunAsync(async () =>
         {
-            var campaign = await c.QuerySingleAsync<(string GoodsId, int ListPrice)>(new CommandDefinition(
-                "SELECT goods_id, COALESCE(list_price, 0) FROM campaigns WHERE id = @id", new { id = item.CampaignId }, tx, cancellationToken: ct));
-            await planner.CreateOrderAsync(c, tx, item.CampaignId, campaign.GoodsId, campaign.ListPrice, [item.Id], OrderOrigin.CustomerService, now, ct);
-        }
+            await using var tx = await c.BeginTransactionAsync(ct);
+            var items = (await c.QueryAsync<(long Id, long CampaignId)>(new CommandDefinition(
+                $"SELECT id, campaign_id FROM delivery_items WHERE id IN @candidates AND status = '{ItemStatus.Pending}' FOR UPDATE SKIP LOCKED", new { candidates }, tx, cancellationToken: ct))).ToList();
+            foreach (var item in items)
+            {
+                var campaign = await c.QuerySingleAsync<(string GoodsId, int ListPrice)>(new CommandDefinition(
+                    "SELECT goods_id, COALESCE(list_price, 0) FROM campaigns WHERE id = @id", new { id = item.CampaignId }, tx, cancellationToken: ct));
+                await planner.CreateOrderAsync(c, tx, item.CampaignId, campaign.GoodsId, campaign.ListPrice, [item.Id], OrderOrigin.CustomerService, now, ct);
+            }
 
-        await tx.CommitAsync(ct);
-        return items.Count;
+            await tx.CommitAsync(ct);
+            return items.Count;
+        }, logger, "cs: replacement order");
     }
 
     /// <summary>Draws and sends ISSUED replacements (one, or all that are due); returns how many were queued.</summary>
@@ -114,10 +120,10 @@ public sealed class CsReissue(
         LeaseClaimed<Work> claim;
         await using (var c = await connections.OpenAsync(ct))
         {
-            claim = await LeaseClaim.ClaimAsync<Work>(c, LeaseTable.DeliveryItems,
-                """
+            claim = await LeaseClaim.ClaimAsync<Work>(c, identity, LeaseTable.DeliveryItems,
+                $"""
                 SELECT id FROM delivery_items
-                WHERE status = 'ISSUED' AND parent_item_id IS NOT NULL AND (@itemId IS NULL OR id = @itemId) AND (lease_until IS NULL OR lease_until < @now)
+                WHERE status = '{ItemStatus.Issued}' AND parent_item_id IS NOT NULL AND (@itemId IS NULL OR id = @itemId) AND (lease_until IS NULL OR lease_until < @now)
                 ORDER BY id LIMIT 20 FOR UPDATE SKIP LOCKED
                 """, new { itemId, now },
                 """
@@ -143,13 +149,27 @@ public sealed class CsReissue(
 
     private async Task<bool> SendAsync(Work w, string token, CancellationToken ct)
     {
+        try
+        {
+            // One transaction, run again whole when it loses a deadlock or a cluster certification conflict.
+            return await DeadlockRetry.RunAsync(() => SendOnceAsync(w, token, ct), logger, "cs: replacement send");
+        }
+        catch (Exception ex) when (ex is MmsValidationException or MySqlException or IOException or Rendering.CouponRenderException)
+        {
+            logger.LogWarning("Replacement item {ItemId}: sending failed ({Error}); tried again when its lease runs out", w.ItemId, ex.GetType().Name);
+            return false;
+        }
+    }
+
+    private async Task<bool> SendOnceAsync(Work w, string token, CancellationToken ct)
+    {
         string? staged = null;
         try
         {
             await using var c = await connections.OpenAsync(ct);
             await using var tx = await c.BeginTransactionAsync(ct);
             var mine = await c.ExecuteScalarAsync<long?>(new CommandDefinition(
-                "SELECT id FROM delivery_items WHERE id = @id AND lease_token = @token AND status = 'ISSUED' FOR UPDATE", new { id = w.ItemId, token }, tx, cancellationToken: ct));
+                $"SELECT id FROM delivery_items WHERE id = @id AND lease_token = @token AND status = '{ItemStatus.Issued}' FOR UPDATE", new { id = w.ItemId, token }, tx, cancellationToken: ct));
             if (mine is null)
             {
                 return false;
@@ -162,11 +182,10 @@ public sealed class CsReissue(
             logger.LogInformation("Replacement item {ItemId} queued as message {MessageId}", w.ItemId, message.MessageId);
             return true;
         }
-        catch (Exception ex) when (ex is MmsValidationException or MySqlException or IOException or Rendering.CouponRenderException)
+        catch
         {
-            sender.Discard(staged);
-            logger.LogWarning("Replacement item {ItemId}: sending failed ({Error}); tried again when its lease runs out", w.ItemId, ex.GetType().Name);
-            return false;
+            sender.Discard(staged); // rolled back: the file belongs to no message
+            throw;
         }
     }
 }

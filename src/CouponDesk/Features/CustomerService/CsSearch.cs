@@ -85,10 +85,10 @@ public sealed class CsSearch(DbConnectionFactory connections, CsRows rows, PiiPr
     private async Task<IReadOnlyList<CsScheduledRow>> ScheduledAsync(MySqlConnector.MySqlConnection c, byte[] phoneIndex, CancellationToken ct)
     {
         var rows = await c.QueryAsync<(long CampaignId, DateTime? SendAt, string ClientName, string EventName, string? ProductName, int? ListPrice, byte[]? PhoneEnc)>(new CommandDefinition(
-            """
+            $"""
             SELECT cp.id, COALESCE(cp.scheduled_at, cp.start_at, cp.created_at), cp.client_name, cp.event_name, cp.product_name, cp.list_price, r.phone_enc
             FROM recipient_list_rows r JOIN campaigns cp ON cp.recipient_list_id = r.list_id
-            WHERE r.phone_bidx = @phoneIndex AND cp.status = 'SCHEDULED' AND cp.deleted_at IS NULL
+            WHERE r.phone_bidx = @phoneIndex AND cp.status = '{Campaigns.CampaignStatus.Scheduled}' AND cp.deleted_at IS NULL
             ORDER BY 2 DESC, cp.id DESC LIMIT 50
             """, new { phoneIndex }, cancellationToken: ct));
         return [.. rows.Select(r => new CsScheduledRow(r.CampaignId, r.SendAt is { } at ? Kst.FormatMinute(at) : null, r.ClientName, r.EventName, r.ProductName, r.ListPrice,

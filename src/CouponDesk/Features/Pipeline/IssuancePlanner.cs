@@ -1,6 +1,7 @@
 using System.Globalization;
 using CouponDesk.Data;
 using CouponDesk.Features.Campaigns;
+using CouponDesk.Features.Pipeline.OrderSize;
 using CouponDesk.Shared.Time;
 using Dapper;
 
@@ -12,11 +13,17 @@ namespace CouponDesk.Features.Pipeline;
 /// The spending guard refuses to plan coupons whose value would pass the approved estimate. Replacement items of a C/S
 /// 번호변경 (<c>parent_item_id</c> set) are not the campaign's: C/S orders them itself (<c>origin</c> CS).
 /// </summary>
-public sealed class IssuancePlanner(DbConnectionFactory connections, PipelineOptions options, CampaignTransitions transitions, TimeProvider time)
+public sealed class IssuancePlanner(DbConnectionFactory connections, PipelineOptions options, CampaignTransitions transitions, OrderSizeRule orderSize, TimeProvider time)
 {
     public async Task<int> PlanAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
+        // CREATE_CNT: the adaptive order size (D-23.2). While cautious (one coupon per call), single orders are planned
+        // only a little ahead of the calls, so the items still unplanned when the supplier recovers get full orders again.
+        var size = await orderSize.CouponsPerCallAsync(ct);
+        var cautious = size < options.CouponsPerOrder;
+        var horizon = options.IssueConcurrency * 2;
+        var withinHorizon = cautious ? $"AND (SELECT COUNT(*) FROM issuance_orders o WHERE o.campaign_id = cp.id AND o.status = '{OrderStatus.Planned}') < @horizon" : "";
         await using var c = await connections.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var campaign = await c.QuerySingleOrDefaultAsync<(long Id, string GoodsId, int ListPrice, long? CostEstimate)>(new CommandDefinition(
@@ -24,14 +31,15 @@ public sealed class IssuancePlanner(DbConnectionFactory connections, PipelineOpt
             SELECT cp.id, cp.goods_id, COALESCE(cp.list_price, 0), cp.cost_estimate FROM campaigns cp
             WHERE cp.status IN {CampaignStatus.RunningSql}
               AND EXISTS (SELECT 1 FROM delivery_items d WHERE d.campaign_id = cp.id AND d.status = '{ItemStatus.Pending}' AND d.parent_item_id IS NULL)
+              {withinHorizon}
             ORDER BY cp.start_at LIMIT 1 FOR UPDATE SKIP LOCKED
-            """, transaction: tx, cancellationToken: ct));
+            """, new { horizon }, tx, cancellationToken: ct));
         if (campaign.Id == 0)
         {
             return 0;
         }
 
-        var batch = options.CouponsPerOrder * options.IssueConcurrency * 2;
+        var batch = cautious ? horizon : options.CouponsPerOrder * options.IssueConcurrency * 2;
         var items = (await c.QueryAsync<long>(new CommandDefinition(
             $"SELECT id FROM delivery_items WHERE campaign_id = @id AND status = '{ItemStatus.Pending}' AND parent_item_id IS NULL ORDER BY id LIMIT @batch FOR UPDATE SKIP LOCKED",
             new { id = campaign.Id, batch }, tx, cancellationToken: ct))).ToList();
@@ -59,7 +67,7 @@ public sealed class IssuancePlanner(DbConnectionFactory connections, PipelineOpt
             }
         }
 
-        foreach (var chunk in items.Chunk(options.CouponsPerOrder))
+        foreach (var chunk in items.Chunk(size))
         {
             await CreateOrderAsync(c, tx, campaign.Id, campaign.GoodsId, campaign.ListPrice, chunk, OrderOrigin.Campaign, now, ct);
         }

@@ -84,7 +84,12 @@ public sealed class PipelineControl(DbConnectionFactory connections, SnapMessage
         return withdrawn.Length;
     }
 
-    private async Task<ControlResult> ActAsync(long id, AuditActor actor, string action, string[] from,
+    /// <summary>The action's transaction, run again whole when it loses a deadlock or a cluster certification conflict.</summary>
+    private Task<ControlResult> ActAsync(long id, AuditActor actor, string action, string[] from,
+        Func<MySqlConnection, MySqlTransaction, string, DateTime, Task<int>> act, string refusalCode, string refusal, CancellationToken ct) =>
+        DeadlockRetry.RunAsync(() => ActOnceAsync(id, actor, action, from, act, refusalCode, refusal, ct), logger, action);
+
+    private async Task<ControlResult> ActOnceAsync(long id, AuditActor actor, string action, string[] from,
         Func<MySqlConnection, MySqlTransaction, string, DateTime, Task<int>> act, string refusalCode, string refusal, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;

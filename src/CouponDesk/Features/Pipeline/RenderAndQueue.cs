@@ -6,6 +6,7 @@ using CouponDesk.Features.Pipeline.Leases;
 using CouponDesk.Features.Pipeline.Scheduling;
 using CouponDesk.Features.Products;
 using CouponDesk.Features.Rendering;
+using CouponDesk.Hosting.Liveness;
 using CouponDesk.Integrations.Snap;
 using CouponDesk.Security.Pii;
 using Dapper;
@@ -32,6 +33,7 @@ public sealed class RenderAndQueue(
     CampaignTransitions transitions,
     PreparationRates rates,
     PipelineOptions options,
+    ProcessIdentity identity,
     TimeProvider time,
     ILogger<RenderAndQueue> logger) : IDisposable
 {
@@ -65,7 +67,7 @@ public sealed class RenderAndQueue(
             }
 
             // The work (items ⨝ coupons ⨝ recipients) is read after the claim commits, by lease token (D-8.80, LeaseClaim).
-            claim = await LeaseClaim.ClaimAsync<Work>(c, LeaseTable.DeliveryItems,
+            claim = await LeaseClaim.ClaimAsync<Work>(c, identity, LeaseTable.DeliveryItems,
                 $"""
                 SELECT id FROM delivery_items
                 WHERE campaign_id IN @campaigns AND status = '{ItemStatus.Issued}' AND parent_item_id IS NULL AND (lease_until IS NULL OR lease_until < @now)
@@ -90,7 +92,11 @@ public sealed class RenderAndQueue(
         var work = claim.Work;
         foreach (var group in work.GroupBy(w => w.CampaignId))
         {
-            await RenderAndQueueCampaignAsync(group.Key, [.. group], token, ct);
+            // A deadlock victim (the hand-off's inserts against the result sync) hands its batch back at once instead of
+            // holding it for the whole lease; its staged files are purged as orphans.
+            await LeaseClaim.ReleaseOnRollbackAsync(connections, LeaseTable.DeliveryItems, group.Select(w => w.ItemId), token,
+                () => RenderAndQueueCampaignAsync(group.Key, [.. group], token, ct),
+                error => logger.LogWarning("Campaign {CampaignId}: render-and-queue batch rolled back ({Error}); released for the next pass", group.Key, error), ct);
         }
 
         return work.Count;
@@ -108,13 +114,16 @@ public sealed class RenderAndQueue(
             {
                 var template = await TemplateAsync(campaign, DateOnly.FromDateTime(w.ValidUntil), token2);
                 var number = numbers.GetValueOrDefault(w.CouponId) ?? throw new InvalidOperationException("coupon number not found");
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 var jpeg = template.Render(number, w.StampDuty).Jpeg;
                 staged[w.ItemId] = await stager.StageAsync(jpeg, token2);
+                Web.Metrics.CouponDeskMetrics.ImageRendered(started);
             }
             catch (Exception ex) when (ex is CouponRenderException or IOException or ArgumentException or InvalidOperationException)
             {
                 logger.LogWarning("Rendering item {ItemId} failed: {Error}", w.ItemId, ex.GetType().Name);
                 failed[w.ItemId] = ex.GetType().Name;
+                Web.Metrics.CouponDeskMetrics.ImageFailed();
             }
         });
 
@@ -123,10 +132,35 @@ public sealed class RenderAndQueue(
             await before(campaignId, ct);
         }
 
+        // The queue transaction runs again whole when it loses a deadlock or a cluster certification conflict (the
+        // images stay staged), instead of leaving the batch leased and drawn again after the lease.
+        var result = await DeadlockRetry.RunAsync(() => QueueAsync(campaign, work, staged, failed, token, ct), logger, "render-queue: queue");
+        if (result.Outcome == QueueTailOutcome.Refused)
+        {
+            // The tail rolled back and deleted the staged images; the stop is a transaction of its own, retried whole too.
+            await DeadlockRetry.RunAsync(async () =>
+            {
+                await using var c = await connections.OpenAsync(ct);
+                await using var tx = await c.BeginTransactionAsync(ct);
+                await transitions.StopAsync(c, tx, campaignId, "MMS_INVALID", Truncate($"메시지를 접수할 수 없습니다: {result.Refusal!.Message}"), ct);
+                await tx.CommitAsync(ct);
+            }, logger, "render-queue: stop on refusal");
+        }
+        else if (result.Outcome == QueueTailOutcome.Queued)
+        {
+            Web.Metrics.CouponDeskMetrics.Queued(result.Ready.Count);
+        }
+
+        await rates.RecordAsync(campaignId, ct);
+    }
+
+    private Task<QueueTailResult> QueueAsync(CampaignParts campaign, List<Work> work, ConcurrentDictionary<long, string> staged, ConcurrentDictionary<long, string> failed, string token, CancellationToken ct)
+    {
+        var campaignId = campaign.Id;
         var now = time.GetUtcNow().UtcDateTime;
         var reserve = campaign.ScheduledAt is { } at && at > now ? DateTime.SpecifyKind(at, DateTimeKind.Utc) : (DateTime?)null;
         var byItem = work.ToDictionary(w => w.ItemId);
-        var result = await tail.RunAsync(new QueueBatch(campaignId, token, [.. work.Select(w => w.ItemId)], staged,
+        return tail.RunAsync(new QueueBatch(campaignId, token, [.. work.Select(w => w.ItemId)], staged,
             $"SELECT id FROM delivery_items WHERE id IN @ids AND lease_token = @token AND status = '{ItemStatus.Issued}' FOR UPDATE",
             (_, _, ready, _) => Task.FromResult<IReadOnlyList<OutgoingMms>>([.. ready.Select(id => new OutgoingMms
             {
@@ -147,17 +181,6 @@ public sealed class RenderAndQueue(
             AlsoInTransaction = (c, tx, stillOurs, token2) =>
                 DeliveryItemTransitions.RenderFailedAsync(c, tx, [.. failed.Keys.Where(stillOurs.Contains)], MaxRenderAttempts, now, token2),
         }, ct);
-        if (result.Outcome == QueueTailOutcome.Refused)
-        {
-            await using var c = await connections.OpenAsync(ct);
-            await using var tx = await c.BeginTransactionAsync(ct);
-            await transitions.StopAsync(c, tx, campaignId, "MMS_INVALID", Truncate($"메시지를 접수할 수 없습니다: {result.Refusal!.Message}"), ct);
-            await tx.CommitAsync(ct);
-        }
-        else if (result.Outcome == QueueTailOutcome.Queued)
-        {
-            await rates.RecordAsync(campaignId, ct);
-        }
     }
 
     private async Task<CouponTemplate> TemplateAsync(CampaignParts campaign, DateOnly validUntil, CancellationToken ct)

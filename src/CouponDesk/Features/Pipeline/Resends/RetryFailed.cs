@@ -34,7 +34,10 @@ public sealed class RetryFailed(DbConnectionFactory connections, AuditTrail audi
     /// <summary>Issuance failures a retry cannot fix: COUFUN delivered fewer coupons than bought (settled by a person, D-8.2).</summary>
     public static readonly string[] NotRetryableIssueCodes = ["SHORT"];
 
-    public async Task<RetryFailedResult> RetryAsync(long id, AuditActor actor, CancellationToken ct)
+    public Task<RetryFailedResult> RetryAsync(long id, AuditActor actor, CancellationToken ct) =>
+        DeadlockRetry.RunAsync(() => RetryOnceAsync(id, actor, ct), "retry failed");
+
+    private async Task<RetryFailedResult> RetryOnceAsync(long id, AuditActor actor, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var today = DateOnly.FromDateTime(Kst.ToKst(now)).ToDateTime(TimeOnly.MinValue);
