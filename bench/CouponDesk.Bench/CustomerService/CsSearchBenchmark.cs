@@ -167,8 +167,15 @@ public sealed class CsSearchBenchmark : IBenchmark
                 """,
                 new
                 {
-                    campaign, seq, id, phoneEnc = pii.Encrypt(phone), phoneIndex = pii.PhoneBlindIndex(phone), couponEnc = pii.Encrypt(coupon), couponIndex = pii.CouponBlindIndex(coupon),
-                    last4 = coupon[^4..], messageEnc = pii.Encrypt(phone),
+                    campaign,
+                    seq,
+                    id,
+                    phoneEnc = pii.Encrypt(phone),
+                    phoneIndex = pii.PhoneBlindIndex(phone),
+                    couponEnc = pii.Encrypt(coupon),
+                    couponIndex = pii.CouponBlindIndex(coupon),
+                    last4 = coupon[^4..],
+                    messageEnc = pii.Encrypt(phone),
                 });
             samples.Add(new Sample(id, phone, coupon));
         }

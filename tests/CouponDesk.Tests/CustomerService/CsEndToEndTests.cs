@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
-using CouponDesk.TestSupport.Rendering;
 using CouponDesk.Tests.Pipeline.Resends;
+using CouponDesk.TestSupport.Rendering;
 using Dapper;
 
 namespace CouponDesk.Tests.CustomerService;

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using CouponDesk.Features.CustomerService;
-using CouponDesk.TestSupport.Rendering;
 using CouponDesk.Tests.Alerts;
 using CouponDesk.Tests.Pipeline.Resends;
+using CouponDesk.TestSupport.Rendering;
 
 namespace CouponDesk.Tests.CustomerService;
 

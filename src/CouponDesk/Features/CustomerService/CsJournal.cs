@@ -87,10 +87,19 @@ public sealed class CsJournal(AuditTrail audit, PiiProtector pii, TimeProvider t
             """,
             new
             {
-                record.ItemId, record.CampaignId, record.CouponId, record.Action, record.Result, record.ReasonCode, record.Before, record.After,
+                record.ItemId,
+                record.CampaignId,
+                record.CouponId,
+                record.Action,
+                record.Result,
+                record.ReasonCode,
+                record.Before,
+                record.After,
                 failure = record.Failure is { Length: > 300 } f ? f[..300] : record.Failure,
                 memo = string.IsNullOrEmpty(record.Memo) ? null : pii.Encrypt(record.Memo),
-                user = actor.UserId, login = actor.Login, now,
+                user = actor.UserId,
+                login = actor.Login,
+                now,
             }, tx, cancellationToken: ct));
         var details = new Dictionary<string, string?>
         {

@@ -197,7 +197,15 @@ public sealed class CsPhoneChange(
             """,
             new
             {
-                campaignId = x.State.CampaignId, itemId, newItemId, kind, actionId, now = x.Now,
-                oldEnc = pii.Encrypt(oldPhone), oldBidx = pii.PhoneBlindIndex(oldPhone), newEnc = pii.Encrypt(newPhone), newBidx = pii.PhoneBlindIndex(newPhone),
+                campaignId = x.State.CampaignId,
+                itemId,
+                newItemId,
+                kind,
+                actionId,
+                now = x.Now,
+                oldEnc = pii.Encrypt(oldPhone),
+                oldBidx = pii.PhoneBlindIndex(oldPhone),
+                newEnc = pii.Encrypt(newPhone),
+                newBidx = pii.PhoneBlindIndex(newPhone),
             }, x.Transaction, cancellationToken: ct));
 }

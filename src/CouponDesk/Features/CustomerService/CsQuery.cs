@@ -82,7 +82,8 @@ public sealed record CsQuery(byte[]? PhoneIndex, byte[]? CouponIndex, string? La
         return new CsQuery(
             normalizedPhone is null ? null : pii.PhoneBlindIndex(normalizedPhone),
             full is null ? null : pii.CouponBlindIndex(full),
-            last4) { MaskedKey = masked };
+            last4)
+        { MaskedKey = masked };
     }
 }
 

@@ -81,7 +81,14 @@ public sealed class CouponCancellations(
             """,
             new
             {
-                couponId, campaignId, itemId, source = CouponCancelSource.CustomerService, state, now, code = result.ResultCode, error = Truncate(error, 300),
+                couponId,
+                campaignId,
+                itemId,
+                source = CouponCancelSource.CustomerService,
+                state,
+                now,
+                code = result.ResultCode,
+                error = Truncate(error, 300),
                 next = state == CouponCancelState.Retry ? now.AddSeconds(options.RetrySeconds) : now,
                 finished = state == CouponCancelState.Retry ? (DateTime?)null : now,
             }, tx, cancellationToken: ct));
