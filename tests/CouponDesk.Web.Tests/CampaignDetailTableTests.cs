@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using CouponDesk.Data;
-using CouponDesk.Features.Users;
+using CouponDesk.Security;
 using CouponDesk.Security.Pii;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using CouponDesk.Data;
 using CouponDesk.Features.Coupons;
-using CouponDesk.Features.Users;
+using CouponDesk.Security;
 using CouponDesk.Security.Pii;
 using CouponDesk.TestSupport;
 using Dapper;

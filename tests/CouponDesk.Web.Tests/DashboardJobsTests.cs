@@ -1,7 +1,7 @@
 using System.Globalization;
 using CouponDesk.Data;
-using CouponDesk.Features.Users;
 using CouponDesk.Hosting;
+using CouponDesk.Security;
 using CouponDesk.Shared.Time;
 using CouponDesk.TestSupport;
 using Dapper;

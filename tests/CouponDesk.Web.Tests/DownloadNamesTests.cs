@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using CouponDesk.Data;
-using CouponDesk.Features.Users;
+using CouponDesk.Security;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;

@@ -1,5 +1,5 @@
 using CouponDesk.Data;
-using CouponDesk.Features.Users;
+using CouponDesk.Security;
 using CouponDesk.Security.Pii;
 using CouponDesk.TestSupport;
 using Dapper;

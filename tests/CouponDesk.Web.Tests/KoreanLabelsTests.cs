@@ -1,6 +1,6 @@
 using System.Text.Json;
 using CouponDesk.Data;
-using CouponDesk.Features.Users;
+using CouponDesk.Security;
 using CouponDesk.Security.Pii;
 using CouponDesk.TestSupport;
 using Dapper;

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
-using CouponDesk.Features.Users;
+using CouponDesk.Security;
 using Microsoft.Playwright;
 
 namespace CouponDesk.Web.Tests;

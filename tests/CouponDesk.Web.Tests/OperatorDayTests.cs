@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using CouponDesk.Features.Users;
+using CouponDesk.Security;
 using Dapper;
 using Microsoft.Playwright;
 using MiniExcelLibs;

@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using CouponDesk.Data.Leases;
 using CouponDesk.Features.Products;
-using CouponDesk.Features.Users;
+using CouponDesk.Security;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;

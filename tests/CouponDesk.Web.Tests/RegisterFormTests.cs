@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using CouponDesk.Features.Users;
+using CouponDesk.Security;
 using CouponDesk.Shared.Time;
 using Microsoft.Playwright;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using CouponDesk.Features.Campaigns;
-using CouponDesk.Features.Users;
+using CouponDesk.Security;
 using CouponDesk.Shared.Time;
 using Microsoft.Playwright;
 

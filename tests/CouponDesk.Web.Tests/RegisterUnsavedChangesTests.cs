@@ -1,4 +1,4 @@
-using CouponDesk.Features.Users;
+using CouponDesk.Security;
 using Microsoft.Playwright;
 
 namespace CouponDesk.Web.Tests;

@@ -1,5 +1,5 @@
 using CouponDesk.Data;
-using CouponDesk.Features.Users;
+using CouponDesk.Security;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using CouponDesk.Features.Users;
+using CouponDesk.Security;
 using Microsoft.Playwright;
 
 namespace CouponDesk.Web.Tests;

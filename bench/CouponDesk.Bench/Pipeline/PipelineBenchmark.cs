@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using CouponDesk.Features.Messages;
 using CouponDesk.Features.Pipeline;
 using CouponDesk.Features.Rendering;
 using CouponDesk.Hosting;

@@ -1,6 +1,6 @@
 using CouponDesk.Features.Audit;
+using CouponDesk.Features.Privacy;
 using CouponDesk.Features.Users;
-using CouponDesk.Security.Pii;
 
 namespace CouponDesk.Commands;
 

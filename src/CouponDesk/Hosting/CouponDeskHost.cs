@@ -4,11 +4,13 @@ using CouponDesk.Data.Leases;
 using CouponDesk.Data.Redis;
 using CouponDesk.Features.Alerts;
 using CouponDesk.Features.Auth;
+using CouponDesk.Features.CampaignDetail;
 using CouponDesk.Features.Campaigns;
-using CouponDesk.Features.Campaigns.Detail;
 using CouponDesk.Features.Coupons;
+using CouponDesk.Features.CustomerService;
 using CouponDesk.Features.Dashboard;
 using CouponDesk.Features.Exports;
+using CouponDesk.Features.Messages;
 using CouponDesk.Features.Pipeline;
 using CouponDesk.Features.Pipeline.Resends;
 using CouponDesk.Features.Products;
@@ -18,8 +20,6 @@ using CouponDesk.Features.Rendering;
 using CouponDesk.Features.Users;
 using CouponDesk.Hosting.Liveness;
 using CouponDesk.Integrations.Coufun;
-using CouponDesk.Integrations.Snap;
-using CouponDesk.Security;
 using CouponDesk.Security.Pii;
 using CouponDesk.Shared.Hosting;
 using CouponDesk.Shared.Logging;
@@ -28,6 +28,7 @@ using CouponDesk.Web.Correlation;
 using CouponDesk.Web.Errors;
 using CouponDesk.Web.Frontend;
 using CouponDesk.Web.Health;
+using CouponDesk.Web.Idempotency;
 using CouponDesk.Web.Metrics;
 using CouponDesk.Web.Proxy;
 using Serilog;
@@ -88,6 +89,7 @@ public static class CouponDeskHost
         services.AddProcessLiveness(configuration, hosted: !forCommand);
 
         services.AddCouponDeskProblemDetails();
+        services.AddSingleton<IdempotencyStore>();
         services.AddCouponDeskHealth();
         services.AddCouponDeskAuthorization();
         services.AddOperationsAlerts(configuration);
@@ -107,6 +109,7 @@ public static class CouponDeskHost
         services.AddReconciliation(configuration);
         services.AddDashboard();
         services.AddPipelineAfterSend(configuration, roles);
+        services.AddCustomerService(configuration, roles);
         if (roles.Jobs && !forCommand)
         {
             services.AddCouponDeskJobs(configuration);
@@ -133,6 +136,7 @@ public static class CouponDeskHost
 
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<IdempotencyMiddleware>();
         app.MapCouponDeskHealth();
         if (roles.Web)
         {

@@ -1,7 +1,3 @@
-using CouponDesk.Features.Users;
-using CouponDesk.Security.Authentication;
-using Microsoft.AspNetCore.Authorization;
-
 namespace CouponDesk.Security;
 
 /// <summary>
@@ -70,27 +66,4 @@ public static class Policies
         [SettleInDoubtOrders] = AdminOnly,
         [ManageSettings] = AdminOnly,
     };
-
-    public static IServiceCollection AddCouponDeskAuthorization(this IServiceCollection services)
-    {
-        services.AddCouponDeskBearer();
-        services.AddSingleton<IAuthorizationHandler, PasswordChangedRequirement>();
-        services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
-        services.AddAuthorization(options =>
-        {
-            foreach (var (policy, roles) in Matrix)
-            {
-                options.AddPolicy(policy, p =>
-                {
-                    p.RequireAuthenticatedUser().RequireRole(roles);
-                    // Until a required password change is done, only the own-account actions (P1) are open (spec §2.6).
-                    if (policy != OwnAccount)
-                    {
-                        p.AddRequirements(PasswordChangedRequirement.Instance);
-                    }
-                });
-            }
-        });
-        return services;
-    }
 }

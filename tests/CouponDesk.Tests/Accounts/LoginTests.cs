@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using CouponDesk.Features.Audit;
 using CouponDesk.Features.Users;
+using CouponDesk.Security;
 using CouponDesk.TestSupport;
 using Dapper;
 

@@ -2,6 +2,7 @@ using System.Net;
 using CouponDesk.Commands;
 using CouponDesk.Features.Audit;
 using CouponDesk.Features.Users;
+using CouponDesk.Security;
 using CouponDesk.TestSupport;
 using Dapper;
 

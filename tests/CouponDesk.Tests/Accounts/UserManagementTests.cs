@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using CouponDesk.Features.Audit;
 using CouponDesk.Features.Users;
+using CouponDesk.Security;
 using CouponDesk.TestSupport;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;

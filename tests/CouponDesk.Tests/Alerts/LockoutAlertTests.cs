@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using CouponDesk.Features.Auth;
 using CouponDesk.Features.Users;
+using CouponDesk.Security;
 using CouponDesk.Tests.Accounts;
 using CouponDesk.TestSupport;
 using Dapper;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 using CouponDesk.Features.Audit;
-using CouponDesk.Features.Users;
+using CouponDesk.Security;
 using CouponDesk.Tests.Accounts;
 using CouponDesk.TestSupport;
 using Dapper;

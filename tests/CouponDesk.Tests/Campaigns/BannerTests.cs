@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Text;
-using CouponDesk.Features.Users;
+using CouponDesk.Security;
 using SkiaSharp;
 
 namespace CouponDesk.Tests.Campaigns;
@@ -23,7 +23,7 @@ public sealed class BannerTests(CampaignTestFactory factory) : IClassFixture<Cam
         var campaign = await CampaignApi.ReadAsync(await client.GetAsync($"/api/campaigns/{id}"), HttpStatusCode.OK);
         Assert.True(campaign.GetProperty("useBanner").GetBoolean());
         Assert.True(campaign.GetProperty("hasBanner").GetBoolean());
-        Assert.Contains(CouponDesk.Features.Campaigns.Audit.CampaignAuditEvents.BannerUploaded, factory.Audit.NamesFor(id));
+        Assert.Contains(CouponDesk.Features.Audit.CampaignAuditEvents.BannerUploaded, factory.Audit.NamesFor(id));
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using CouponDesk.Features.Users;
+using CouponDesk.Security;
 
 namespace CouponDesk.Tests.Campaigns;
 
@@ -129,7 +129,7 @@ public sealed class CampaignDraftTests(CampaignTestFactory factory) : IClassFixt
             await client.PutAsJsonAsync($"/api/campaigns/{id}", Merge(CampaignApi.FullForm(), new { eventName = "늦은 수정", version })), HttpStatusCode.Conflict, "campaign_changed");
         Assert.Contains("다른 사용자", problem.GetProperty("detail").GetString());
         Assert.Equal("바뀐 이벤트", await factory.ScalarAsync<string>("SELECT event_name FROM campaigns WHERE id = @id", new { id }));
-        Assert.Contains(CouponDesk.Features.Campaigns.Audit.CampaignAuditEvents.Updated, factory.Audit.NamesFor(id));
+        Assert.Contains(CouponDesk.Features.Audit.CampaignAuditEvents.Updated, factory.Audit.NamesFor(id));
     }
 
     [Fact]
@@ -157,7 +157,7 @@ public sealed class CampaignDraftTests(CampaignTestFactory factory) : IClassFixt
         await CampaignApi.ProblemAsync(await client.GetAsync($"/api/campaigns/{id}"), HttpStatusCode.NotFound, "not_found");
         Assert.Equal(0, await factory.ScalarAsync<int>("SELECT COUNT(*) FROM recipient_list_rows WHERE list_id = @listId", new { listId }));
         Assert.Null(await factory.ScalarAsync<byte[]?>("SELECT client_requester_enc FROM campaigns WHERE id = @id", new { id }));
-        Assert.Contains(CouponDesk.Features.Campaigns.Audit.CampaignAuditEvents.Deleted, factory.Audit.NamesFor(id));
+        Assert.Contains(CouponDesk.Features.Audit.CampaignAuditEvents.Deleted, factory.Audit.NamesFor(id));
     }
 
     internal static Dictionary<string, object?> Merge(object baseForm, object change)

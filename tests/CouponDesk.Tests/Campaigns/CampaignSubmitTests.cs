@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
-using CouponDesk.Features.Campaigns.Audit;
-using CouponDesk.Features.Users;
+using CouponDesk.Features.Audit;
+using CouponDesk.Security;
 using CouponDesk.Tests.Recipients;
 
 namespace CouponDesk.Tests.Campaigns;

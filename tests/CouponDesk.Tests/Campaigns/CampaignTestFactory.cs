@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
-using CouponDesk.Features.Campaigns.Audit;
+using CouponDesk.Features.Audit;
 using CouponDesk.TestSupport;
 using Dapper;
 using Microsoft.AspNetCore.Hosting;

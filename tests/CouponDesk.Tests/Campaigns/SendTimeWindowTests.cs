@@ -1,5 +1,5 @@
 using System.Net;
-using CouponDesk.Features.Users;
+using CouponDesk.Security;
 
 namespace CouponDesk.Tests.Campaigns;
 

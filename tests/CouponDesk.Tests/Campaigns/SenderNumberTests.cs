@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using CouponDesk.Features.Users;
+using CouponDesk.Security;
 
 namespace CouponDesk.Tests.Campaigns;
 

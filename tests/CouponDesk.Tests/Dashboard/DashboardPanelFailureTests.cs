@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using CouponDesk.Features.Dashboard;
-using CouponDesk.Features.Users;
+using CouponDesk.Security;
 using CouponDesk.TestSupport;
 using Dapper;
 using Microsoft.AspNetCore.Hosting;

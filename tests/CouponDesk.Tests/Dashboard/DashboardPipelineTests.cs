@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using CouponDesk.Features.Users;
+using CouponDesk.Security;
 using CouponDesk.Security.Pii;
 using CouponDesk.Tests.Pipeline;
 using Dapper;

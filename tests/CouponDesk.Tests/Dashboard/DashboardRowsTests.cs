@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using CouponDesk.Features.Users;
+using CouponDesk.Security;
 using CouponDesk.Security.Pii;
 using CouponDesk.TestSupport;
 using Dapper;

@@ -1,6 +1,6 @@
 using CouponDesk.Features.Pipeline;
 using CouponDesk.Features.Pipeline.Failures;
-using CouponDesk.Features.Users;
+using CouponDesk.Security;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 

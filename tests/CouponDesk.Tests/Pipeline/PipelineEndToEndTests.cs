@@ -1,7 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using CouponDesk.Features.Pipeline;
-using CouponDesk.Features.Users;
+using CouponDesk.Features.Reconciliation;
+using CouponDesk.Security;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text;
-using CouponDesk.Features.Users;
+using CouponDesk.Security;
 using CouponDesk.Tests.Campaigns;
 
 namespace CouponDesk.Tests.Recipients;

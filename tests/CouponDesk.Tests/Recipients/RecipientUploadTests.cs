@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
-using CouponDesk.Features.Users;
+using CouponDesk.Security;
 using CouponDesk.Tests.Campaigns;
 using Dapper;
 
@@ -207,8 +207,8 @@ public sealed class RecipientUploadTests(CampaignTestFactory factory) : IClassFi
 /// <summary>Short aliases for the audit names the tests check.</summary>
 internal static class CampaignAuditEventsNames
 {
-    public const string Created = CouponDesk.Features.Campaigns.Audit.CampaignAuditEvents.Created;
-    public const string Staged = CouponDesk.Features.Campaigns.Audit.CampaignAuditEvents.RecipientsStaged;
-    public const string Accepted = CouponDesk.Features.Campaigns.Audit.CampaignAuditEvents.RecipientsAccepted;
-    public const string ErrorsDownloaded = CouponDesk.Features.Campaigns.Audit.CampaignAuditEvents.RecipientErrorsDownloaded;
+    public const string Created = CouponDesk.Features.Audit.CampaignAuditEvents.Created;
+    public const string Staged = CouponDesk.Features.Audit.CampaignAuditEvents.RecipientsStaged;
+    public const string Accepted = CouponDesk.Features.Audit.CampaignAuditEvents.RecipientsAccepted;
+    public const string ErrorsDownloaded = CouponDesk.Features.Audit.CampaignAuditEvents.RecipientErrorsDownloaded;
 }

@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using CouponDesk.Features.Pipeline.Cancels;
-using CouponDesk.Features.Users;
+using CouponDesk.Security;
 using CouponDesk.Tests.Accounts;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;

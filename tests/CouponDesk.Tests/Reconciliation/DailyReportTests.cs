@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net;
-using CouponDesk.Features.Users;
+using CouponDesk.Security;
 using CouponDesk.Shared.Time;
 using CouponDesk.Tests.Accounts;
 using CouponDesk.TestSupport;

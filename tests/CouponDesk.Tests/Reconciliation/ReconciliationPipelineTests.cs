@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using CouponDesk.Features.Pipeline;
-using CouponDesk.Features.Users;
+using CouponDesk.Features.Reconciliation;
+using CouponDesk.Security;
 using CouponDesk.Shared.Time;
 using CouponDesk.Tests.Accounts;
 using CouponDesk.Tests.Pipeline;

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using CouponDesk.Features.Audit;
-using CouponDesk.Features.Users;
+using CouponDesk.Security;
 using CouponDesk.Tests.Accounts;
 using CouponDesk.TestSupport;
 using Dapper;

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using CouponDesk.Features.Users;
+using CouponDesk.Features.Auth;
 using CouponDesk.Security;
 using CouponDesk.Security.Authentication;
 using CouponDesk.Tests.Accounts;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using CouponDesk.Features.Users;
+using CouponDesk.Security;
 using CouponDesk.Tests.Accounts;
 using CouponDesk.Tests.Campaigns;
 using CouponDesk.Web.Validation;

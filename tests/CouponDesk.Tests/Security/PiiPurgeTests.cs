@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using CouponDesk.Features.Audit;
 using CouponDesk.Features.Privacy;
-using CouponDesk.Features.Users;
+using CouponDesk.Security;
 using CouponDesk.Tests.Accounts;
 using Dapper;
 using Microsoft.AspNetCore.Hosting;

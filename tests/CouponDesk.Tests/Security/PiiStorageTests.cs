@@ -1,5 +1,6 @@
 using CouponDesk.Data.Leases;
 using CouponDesk.Features.Audit;
+using CouponDesk.Features.Privacy;
 using CouponDesk.Security.Pii;
 using CouponDesk.Shared.Hosting;
 using CouponDesk.Tests.Accounts;

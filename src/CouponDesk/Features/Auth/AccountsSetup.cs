@@ -10,7 +10,7 @@ namespace CouponDesk.Features.Auth;
 
 /// <summary>
 /// Accounts, sessions, audit trail, PII key management and purge (issue 3): one registration for the host.
-/// The authentication scheme and policies themselves are in <see cref="Security.Policies.AddCouponDeskAuthorization"/>.
+/// The authentication scheme and policies themselves are in <see cref="AuthorizationSetup.AddCouponDeskAuthorization"/>.
 /// </summary>
 public static class AccountsSetup
 {
@@ -32,6 +32,7 @@ public static class AccountsSetup
         services.AddSingleton<AuditRetention>();
         services.AddSingleton<SessionStore>();
         services.AddSingleton<WrongPasswords>();
+        services.AddSingleton<IUserSessions>(sp => sp.GetRequiredService<SessionStore>());
         services.AddSingleton<LoginService>();
         services.AddSingleton<PasswordChange>();
         services.AddSingleton<UserAccounts>();

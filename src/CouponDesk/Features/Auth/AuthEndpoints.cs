@@ -1,4 +1,5 @@
 using CouponDesk.Features.Audit;
+using CouponDesk.Features.Users;
 using CouponDesk.Hosting;
 using CouponDesk.Security;
 using CouponDesk.Security.Authentication;

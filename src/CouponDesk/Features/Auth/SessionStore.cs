@@ -7,21 +7,6 @@ using MySqlConnector;
 
 namespace CouponDesk.Features.Auth;
 
-/// <summary>Why a session ended; stored in <c>auth_sessions.end_reason</c> and shown to the user on their next call.</summary>
-public static class SessionEndReasons
-{
-    public const string Logout = "LOGOUT";
-    public const string Superseded = "SUPERSEDED";
-    public const string IdleExpired = "IDLE_EXPIRED";
-    public const string AbsoluteExpired = "ABSOLUTE_EXPIRED";
-    public const string PasswordChanged = "PASSWORD_CHANGED";
-    public const string PasswordReset = "PASSWORD_RESET";
-    public const string Locked = "LOCKED";
-    public const string Deactivated = "DEACTIVATED";
-    public const string RoleChanged = "ROLE_CHANGED";
-    public const string EndedByAdmin = "ENDED_BY_ADMIN";
-}
-
 public sealed record ActiveSession(string SessionId, long UserId, string LoginId, string Role, bool MustChangePassword, DateTime IdleExpiresAt, DateTime AbsoluteExpiresAt);
 
 /// <summary>The outcome of checking a session: the user, or why not (an end reason, or <c>UNKNOWN</c>).</summary>
@@ -32,7 +17,7 @@ public sealed record SessionCheck(ActiveSession? Session, string? Rejection);
 /// without Redis (docs/decisions.md D-3.2): every request reads the row and moves <c>last_seen_at</c>, so idle and
 /// absolute expiry and revocation behave identically whatever else is configured.
 /// </summary>
-public sealed class SessionStore(DbConnectionFactory connections, SessionOptions options, AuditTrail audit, TimeProvider time)
+public sealed class SessionStore(DbConnectionFactory connections, SessionOptions options, AuditTrail audit, TimeProvider time) : IUserSessions
 {
     private sealed record Row(long UserId, DateTime LastSeenAt, DateTime AbsoluteExpiresAt, DateTime? EndedAt, string? EndReason, string LoginId, string Role, string Status, bool MustChangePassword);
 

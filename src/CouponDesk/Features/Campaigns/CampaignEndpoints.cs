@@ -1,4 +1,4 @@
-using CouponDesk.Features.Campaigns.Audit;
+using CouponDesk.Features.Audit;
 using CouponDesk.Features.Campaigns.Banners;
 using CouponDesk.Features.Rendering;
 using CouponDesk.Hosting;

@@ -1,6 +1,7 @@
-using CouponDesk.Features.Campaigns.Audit;
+using CouponDesk.Features.Audit;
 using CouponDesk.Features.Campaigns.Banners;
 using CouponDesk.Features.Campaigns.Products;
+using CouponDesk.Features.Campaigns.Scheduling;
 using CouponDesk.Features.Campaigns.SenderNumbers;
 using CouponDesk.Hosting;
 using CouponDesk.Shared.Hosting;
@@ -12,6 +13,7 @@ public static class CampaignsModule
     public static IServiceCollection AddCampaigns(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSettings<CampaignOptions>(configuration, CampaignOptions.Section);
+        services.AddSingleton<StartLeadCalculator>();
         services.AddSingleton<SendTimeRules>();
         services.AddSingleton<CampaignValidator>();
         services.AddSingleton<CampaignStore>();

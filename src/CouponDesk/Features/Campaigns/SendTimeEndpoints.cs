@@ -1,5 +1,5 @@
 using System.Globalization;
-using CouponDesk.Features.Pipeline.Scheduling;
+using CouponDesk.Features.Campaigns.Scheduling;
 using CouponDesk.Hosting;
 using CouponDesk.Security;
 using CouponDesk.Shared.Time;

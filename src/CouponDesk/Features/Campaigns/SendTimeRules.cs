@@ -1,12 +1,12 @@
 using System.Globalization;
-using CouponDesk.Features.Pipeline.Scheduling;
+using CouponDesk.Features.Campaigns.Scheduling;
 using CouponDesk.Shared.Time;
 
 namespace CouponDesk.Features.Campaigns;
 
 /// <summary>
 /// When a campaign may be sent (spec §3.2.1 field 7, §5.1): at or after now + lead, where
-/// lead = max(minimum, 1.5 × N ÷ R + 5 min) — computed by the pipeline's <see cref="StartLeadCalculator"/> (measured R,
+/// lead = max(minimum, 1.5 × N ÷ R + 5 min) — computed by <see cref="StartLeadCalculator"/> (measured R,
 /// queue ahead), the same one the starter uses, so registration and start agree; at most 90 days ahead; the
 /// 21:00–08:00 KST window needs an explicit confirmation (or is blocked by setting).
 /// </summary>

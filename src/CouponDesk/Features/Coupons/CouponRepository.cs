@@ -10,8 +10,9 @@ namespace CouponDesk.Features.Coupons;
 
 /// <summary>
 /// The coupon record other features use: insert issued coupons in the caller's transaction, find by number (blind
-/// index), reveal a number, apply an exchange push. Coupon numbers never leave this class in clear except through
-/// <see cref="RevealNumberAsync"/>.
+/// index), reveal numbers, apply an exchange push. Coupon numbers never leave this class in clear except through
+/// <see cref="RevealNumberAsync"/> and <see cref="RevealNumbersAsync"/>: callers that draw or show a number ask here,
+/// none reads <c>coupon_number_enc</c> itself.
 /// </summary>
 public sealed class CouponRepository(DbConnectionFactory connections, PiiProtector pii, TimeProvider time)
 {
@@ -81,13 +82,33 @@ public sealed class CouponRepository(DbConnectionFactory connections, PiiProtect
         return row?.ToRecord();
     }
 
-    /// <summary>The clear number, for the renderer, COUFUN status/cancel calls and audited reveals. Never log it.</summary>
-    public async Task<string?> RevealNumberAsync(long id, CancellationToken cancellationToken = default)
+    /// <summary>The clear number, for COUFUN status/cancel calls and audited reveals. Never log it.</summary>
+    public async Task<string?> RevealNumberAsync(long id, CancellationToken cancellationToken = default) =>
+        (await RevealNumbersAsync([id], cancellationToken)).GetValueOrDefault(id);
+
+    /// <summary>The clear numbers of several coupons (by id; a missing coupon is absent), for drawing a batch or showing a page. Never log them.</summary>
+    public async Task<IReadOnlyDictionary<long, string>> RevealNumbersAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken = default)
     {
+        if (ids.Count == 0)
+        {
+            return new Dictionary<long, string>();
+        }
+
         await using var c = await connections.OpenAsync(cancellationToken);
-        var enc = await c.ExecuteScalarAsync<byte[]?>("SELECT coupon_number_enc FROM coupons WHERE id = @id", new { id });
-        return enc is null ? null : pii.Decrypt(enc);
+        var rows = await c.QueryAsync<(long Id, byte[] Enc)>(new CommandDefinition(
+            "SELECT id, coupon_number_enc FROM coupons WHERE id IN @ids", new { ids = ids.Distinct().ToArray() }, cancellationToken: cancellationToken));
+        return rows.ToDictionary(r => r.Id, r => pii.Decrypt(r.Enc));
     }
+
+    /// <summary>SQL of the two columns <see cref="Masked"/> needs, for a query that joins <c>coupons</c> as <paramref name="alias"/>.</summary>
+    public static string MaskColumns(string alias) => $"LENGTH({alias}.coupon_number_enc) AS CouponEncLength, {alias}.coupon_number_last4 AS CouponLast4";
+
+    /// <summary>
+    /// The masked number (<c>**** **** 1234</c>, its true length) from the stored last 4 and the ciphertext's length —
+    /// coupon numbers are ASCII (COUFUN's BARCODE_NUM), so nothing is decrypted to mask a page of them.
+    /// </summary>
+    public static string Masked(int encryptedLength, string last4) =>
+        SensitiveDataMasker.MaskCouponNumber(new string('*', Math.Max(0, PiiProtector.PlaintextLength(encryptedLength) - last4.Length)) + last4);
 
     /// <summary>
     /// Records a push once per event key and applies it to the coupon unless a newer event was applied already
@@ -145,6 +166,13 @@ public sealed class CouponRepository(DbConnectionFactory connections, PiiProtect
         var now = time.GetUtcNow().UtcDateTime;
         await using var c = await connections.OpenAsync(cancellationToken);
         await CouponTransitions.ReadFromSupplierAsync(c, id, status, supplierStatus, usedAmount, balance, now);
+    }
+
+    /// <summary>The coupon locked in the caller's transaction (<c>FOR UPDATE</c>), for a change that depends on its state.</summary>
+    public async Task<CouponRecord?> LockAsync(MySqlConnection c, MySqlTransaction tx, long id, CancellationToken cancellationToken = default)
+    {
+        var row = await c.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(Columns + " WHERE id = @id FOR UPDATE", new { id }, tx, cancellationToken: cancellationToken));
+        return row?.ToRecord();
     }
 
     /// <summary>Coupons whose status read is due (after a push), oldest first.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using CouponDesk.Data;
-using CouponDesk.Features.Campaigns.Detail;
+using CouponDesk.Features.CampaignDetail;
+using CouponDesk.Features.Campaigns;
 using CouponDesk.Shared.Time;
 using Dapper;
 using MiniExcel = MiniExcelLibs.MiniExcel;
@@ -19,11 +20,11 @@ public sealed class CampaignDetailWorkbook(DbConnectionFactory connections, Reci
     {
         await using var connection = await connections.OpenAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<Header>(new CommandDefinition(
-            """
+            $"""
             SELECT id AS Id, campaign_no AS CampaignNo, client_name AS ClientName, sales_manager AS SalesManager, event_name AS EventName,
                    product_name AS ProductName, list_price AS ListPrice, sender_number AS SenderNumber, COALESCE(scheduled_at, start_at) AS SendAtUtc,
                    recipient_count AS RecipientCount
-            FROM campaigns WHERE id = @campaignId AND deleted_at IS NULL AND status <> 'DRAFT'
+            FROM campaigns WHERE id = @campaignId AND deleted_at IS NULL AND status <> '{CampaignStatus.Draft}'
             """, new { campaignId }, cancellationToken: ct));
     }
 

@@ -35,11 +35,11 @@ public sealed class DeliveryResultSync(
         {
             var now = time.GetUtcNow().UtcDateTime;
             var pending = (await connection.QueryAsync<PendingMessage>(new CommandDefinition(
-                """
+                $"""
                 SELECT id, client_key AS ClientKey, status, req_at AS ReqAt, campaign_id AS CampaignId,
                        recipient_id AS RecipientId, coupon_id AS CouponId, attempt_no AS AttemptNo
                 FROM messages
-                WHERE status IN ('READY', 'IN_AGENT') AND id > @cursor AND req_at <= @now
+                WHERE status IN ('{MessageStatus.Ready}', '{MessageStatus.InAgent}') AND id > @cursor AND req_at <= @now
                 ORDER BY id
                 LIMIT 1000
                 """,
@@ -184,7 +184,7 @@ public sealed class DeliveryResultSync(
                 m.done_product = v.done_product,
                 m.result_at = IF(v.final, @now, NULL),
                 m.updated_at = @now
-            WHERE m.status IN ('READY', 'IN_AGENT')
+            WHERE m.status IN ('{MessageStatus.Ready}', '{MessageStatus.InAgent}')
             """;
         await command.ExecuteNonQueryAsync(cancellationToken);
     }

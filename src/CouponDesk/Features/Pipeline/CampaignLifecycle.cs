@@ -1,5 +1,7 @@
 using CouponDesk.Data;
 using CouponDesk.Features.Campaigns;
+using CouponDesk.Features.Coupons;
+using CouponDesk.Features.Pipeline.Cancels;
 using CouponDesk.Features.Pipeline.Scheduling;
 using Dapper;
 
@@ -46,7 +48,7 @@ public sealed class CampaignLifecycle(
         var campaign = await c.QuerySingleOrDefaultAsync<(long Id, DateTime? ScheduledAt, long? ListId, string? GoodsId, string? SenderNumber)>(new CommandDefinition(
             $"""
             SELECT id, scheduled_at, recipient_list_id, goods_id, sender_number FROM campaigns
-            WHERE status = 'SCHEDULED' AND start_at <= @now AND deleted_at IS NULL AND {CancelApprovals.NotHeldSql}
+            WHERE status = '{CampaignStatus.Scheduled}' AND start_at <= @now AND deleted_at IS NULL AND {CancelApprovals.NotHeldSql}
             ORDER BY start_at LIMIT 1 FOR UPDATE SKIP LOCKED
             """, new { now }, tx, cancellationToken: ct));
         if (campaign.Id == 0)
@@ -103,7 +105,7 @@ public sealed class CampaignLifecycle(
         // SKIP LOCKED pass over the campaign and sleep a poll interval, on every lifecycle step (D-8.80). A campaign
         // skipped here moves at the next step.
         var candidates = (await c.QueryAsync<long>(new CommandDefinition(
-            "SELECT id FROM campaigns WHERE status = 'ISSUING' AND scheduled_at <= @now", new { now }, cancellationToken: ct))).ToList();
+            $"SELECT id FROM campaigns WHERE status = '{CampaignStatus.Issuing}' AND scheduled_at <= @now", new { now }, cancellationToken: ct))).ToList();
         if (candidates.Count == 0)
         {
             return 0;
@@ -111,7 +113,7 @@ public sealed class CampaignLifecycle(
 
         await using var tx = await c.BeginTransactionAsync(ct);
         var due = (await c.QueryAsync<long>(new CommandDefinition(
-            "SELECT id FROM campaigns WHERE id IN @candidates AND status = 'ISSUING' FOR UPDATE SKIP LOCKED", new { candidates }, tx, cancellationToken: ct))).ToList();
+            $"SELECT id FROM campaigns WHERE id IN @candidates AND status = '{CampaignStatus.Issuing}' FOR UPDATE SKIP LOCKED", new { candidates }, tx, cancellationToken: ct))).ToList();
         if (due.Count == 0)
         {
             return 0;
@@ -128,21 +130,21 @@ public sealed class CampaignLifecycle(
         var now = time.GetUtcNow().UtcDateTime;
         await using var c = await connections.OpenAsync(ct);
         var candidates = (await c.QueryAsync<long>(new CommandDefinition(
-            """
+            $"""
             SELECT cp.id FROM campaigns cp
-            WHERE cp.status IN ('SENDING', 'CANCELLING')
+            WHERE cp.status IN ('{CampaignStatus.Sending}', '{CampaignStatus.Cancelling}')
               AND NOT EXISTS (SELECT 1 FROM delivery_items d WHERE d.campaign_id = cp.id AND d.status NOT IN @final)
               AND NOT EXISTS (SELECT 1 FROM delivery_items d WHERE d.campaign_id = cp.id AND d.resend_due_at IS NOT NULL)
               AND NOT EXISTS (SELECT 1 FROM delivery_items d JOIN coupons k ON k.id = d.coupon_id
-                              WHERE d.campaign_id = cp.id AND d.status = 'CANCELLED' AND k.status = 'UNUSED'
-                                AND NOT EXISTS (SELECT 1 FROM coupon_cancels x WHERE x.coupon_id = k.id AND x.state IN ('REFUSED', 'GAVE_UP')))
+                              WHERE d.campaign_id = cp.id AND d.status = '{ItemStatus.Cancelled}' AND k.status = '{CouponStatus.Unused}'
+                                AND NOT EXISTS (SELECT 1 FROM coupon_cancels x WHERE x.coupon_id = k.id AND x.state IN ('{CouponCancelState.Refused}', '{CouponCancelState.GaveUp}')))
             """, new { final = ItemStatus.Final }, cancellationToken: ct))).ToList();
         var finished = 0;
         foreach (var id in candidates)
         {
             await using var tx = await c.BeginTransactionAsync(ct);
             var status = await c.ExecuteScalarAsync<string?>(new CommandDefinition(
-                "SELECT status FROM campaigns WHERE id = @id AND status IN ('SENDING', 'CANCELLING') FOR UPDATE SKIP LOCKED", new { id }, tx, cancellationToken: ct));
+                $"SELECT status FROM campaigns WHERE id = @id AND status IN ('{CampaignStatus.Sending}', '{CampaignStatus.Cancelling}') FOR UPDATE SKIP LOCKED", new { id }, tx, cancellationToken: ct));
             var counts = (await c.QueryAsync<(string Status, int Count)>(new CommandDefinition(
                 "SELECT status, COUNT(*) FROM delivery_items WHERE campaign_id = @id GROUP BY status", new { id }, tx, cancellationToken: ct))).ToDictionary(x => x.Status, x => x.Count);
             // An item with a resend still due (automatic or 실패 건 재시도) is not final (D9).

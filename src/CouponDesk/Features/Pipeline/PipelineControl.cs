@@ -1,9 +1,9 @@
 using CouponDesk.Data;
 using CouponDesk.Features.Audit;
 using CouponDesk.Features.Campaigns;
+using CouponDesk.Features.Messages;
 using CouponDesk.Features.Pipeline.Cancels;
 using CouponDesk.Features.Pipeline.Failures;
-using CouponDesk.Integrations.Snap;
 using Dapper;
 using MySqlConnector;
 
@@ -48,7 +48,7 @@ public sealed class PipelineControl(DbConnectionFactory connections, SnapMessage
         {
             await CampaignRunGate.CloseAsync(c, tx, id, ct); // as pause: no render batch queues behind this cancel (D-8.100)
             var taken = await c.ExecuteScalarAsync<int>(new CommandDefinition(
-                "SELECT COUNT(*) FROM messages WHERE campaign_id = @id AND status NOT IN ('READY', 'WITHDRAWN')", new { id }, tx, cancellationToken: ct));
+                $"SELECT COUNT(*) FROM messages WHERE campaign_id = @id AND status NOT IN ('{MessageStatus.Ready}', '{MessageStatus.Withdrawn}')", new { id }, tx, cancellationToken: ct));
             if (taken > 0)
             {
                 return -1;
@@ -68,7 +68,7 @@ public sealed class PipelineControl(DbConnectionFactory connections, SnapMessage
     private async Task<int> WithdrawReadyAsync(MySqlConnection c, MySqlTransaction tx, long id, string itemStatusAfter, DateTime now, CancellationToken ct)
     {
         var ready = (await c.QueryAsync<long>(new CommandDefinition(
-            "SELECT m.id FROM delivery_items d JOIN messages m ON m.id = d.message_id WHERE d.campaign_id = @id AND d.status = 'QUEUED' AND m.status = 'READY'",
+            $"SELECT m.id FROM delivery_items d JOIN messages m ON m.id = d.message_id WHERE d.campaign_id = @id AND d.status = '{ItemStatus.Queued}' AND m.status = '{MessageStatus.Ready}'",
             new { id }, tx, cancellationToken: ct))).ToList();
         if (ready.Count == 0)
         {
@@ -77,7 +77,7 @@ public sealed class PipelineControl(DbConnectionFactory connections, SnapMessage
 
         var outcomes = await canceller.WithdrawAsync(c, tx, ready, ct);
         var withdrawn = (await c.QueryAsync<long>(new CommandDefinition(
-            "SELECT id FROM messages WHERE id IN @ready AND status = 'WITHDRAWN'", new { ready }, tx, cancellationToken: ct))).ToArray();
+            $"SELECT id FROM messages WHERE id IN @ready AND status = '{MessageStatus.Withdrawn}'", new { ready }, tx, cancellationToken: ct))).ToArray();
         await DeliveryItemTransitions.WithdrawnAsync(c, tx, withdrawn, itemStatusAfter, keepMessage: false, now, ct);
 
         logger.LogInformation("Campaign {CampaignId}: withdrew {Withdrawn} of {Ready} ready messages ({Outcomes} answers)", id, withdrawn.Length, ready.Count, outcomes.Count);

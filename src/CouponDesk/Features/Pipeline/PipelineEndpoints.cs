@@ -8,7 +8,7 @@ namespace CouponDesk.Features.Pipeline;
 
 /// <summary>
 /// Control and observation of running campaigns: pause (P8), resume (P8), cancel while nothing reached the agent (P7),
-/// progress as JSON (P6) and as a server-sent-event stream, and the reconciliation report (P23). Refusals are 409s.
+/// progress as JSON (P6) and as a server-sent-event stream (the reconciliation report, P23, is Reconciliation's). Refusals are 409s.
 /// </summary>
 public sealed class PipelineEndpoints : IEndpointModule
 {
@@ -27,9 +27,6 @@ public sealed class PipelineEndpoints : IEndpointModule
             await progress.GetAsync(id, ct) is { } p ? Results.Ok(p) : ApiProblem.NotFound().ToResult())
             .RequireAuthorization(Policies.ViewCampaigns);
         group.MapGet("/progress/stream", StreamAsync).RequireAuthorization(Policies.ViewCampaigns);
-        group.MapGet("/reconciliation", async (long id, PipelineProgress progress, CancellationToken ct) =>
-            await progress.ReconcileAsync(id, ct) is { } r ? Results.Ok(r) : ApiProblem.NotFound().ToResult())
-            .RequireAuthorization(Policies.ViewInDoubtOrders);
     }
 
     private static async Task<IResult> Act(Task<ControlResult> action)

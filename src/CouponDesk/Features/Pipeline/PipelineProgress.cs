@@ -2,7 +2,6 @@ using CouponDesk.Data;
 using CouponDesk.Features.Campaigns;
 using CouponDesk.Features.Pipeline.OrderSize;
 using CouponDesk.Features.Pipeline.Scheduling;
-using CouponDesk.Features.Reconciliation;
 using Dapper;
 
 namespace CouponDesk.Features.Pipeline;
@@ -32,18 +31,6 @@ public sealed record CampaignProgress(
     IReadOnlyList<ProgressWarning> Warnings,
     OrderSizeState OrderSize);
 
-public sealed record InDoubtOrderView(long OrderId, string? TrId, string GoodsId, int CreateCount, long Value, string Status, string? ResultCode, string? Failure, DateTime CreatedAt, DateTime? RequestedAt);
-
-/// <summary>The reconciliation report of a campaign (spec §3.10, issue 8): in-doubt orders, issued but undelivered coupons, resend-recommended failures, cost.</summary>
-public sealed record ReconciliationReport(
-    long CampaignId,
-    IReadOnlyList<InDoubtOrderView> InDoubtOrders,
-    int IssuedNotDelivered,
-    int ResendRecommendedFailures,
-    int CouponsIssued,
-    long IssuedValue,
-    long InDoubtValue);
-
 public sealed class PipelineProgress(DbConnectionFactory connections, LateCampaigns late, OrderSizeRule orderSize, TimeProvider time)
 {
     private static readonly string[] Prepared = [ItemStatus.Queued, ItemStatus.Sent, ItemStatus.SendFailed];
@@ -62,11 +49,11 @@ public sealed class PipelineProgress(DbConnectionFactory connections, LateCampai
             "SELECT status, COUNT(*) FROM delivery_items WHERE campaign_id = @id GROUP BY status", new { id }, cancellationToken: ct))).ToDictionary(x => x.Status, x => x.Count);
         var run = await c.QuerySingleOrDefaultAsync<(DateTime StartedAt, DateTime? AllQueuedAt, DateTime? FinishedAt, string? StopCode, string? StopReason)?>(new CommandDefinition(
             "SELECT started_at, all_queued_at, finished_at, stop_code, stop_reason FROM campaign_runs WHERE campaign_id = @id", new { id }, cancellationToken: ct));
-        var inDoubt = await c.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM issuance_orders WHERE campaign_id = @id AND status = 'IN_DOUBT'", new { id }, cancellationToken: ct));
+        var inDoubt = await c.ExecuteScalarAsync<int>(new CommandDefinition($"SELECT COUNT(*) FROM issuance_orders WHERE campaign_id = @id AND status = '{OrderStatus.InDoubt}'", new { id }, cancellationToken: ct));
         var failures = (await c.QueryAsync<FailureReason>(new CommandDefinition(
-            """
+            $"""
             SELECT failure_code AS Code, failure_reason AS Reason, COUNT(*) AS Count FROM delivery_items
-            WHERE campaign_id = @id AND status IN ('ISSUE_FAILED', 'RENDER_FAILED', 'SEND_FAILED')
+            WHERE campaign_id = @id AND status IN ('{ItemStatus.IssueFailed}', '{ItemStatus.RenderFailed}', '{ItemStatus.SendFailed}')
             GROUP BY failure_code, failure_reason ORDER BY COUNT(*) DESC LIMIT 5
             """, new { id }, cancellationToken: ct))).ToList();
         var total = counts.Values.Sum();
@@ -82,23 +69,5 @@ public sealed class PipelineProgress(DbConnectionFactory connections, LateCampai
         return new CampaignProgress(id, status, CampaignStatus.Label(status), total, counts, prepared, Math.Round(rate, 1), eta,
             started, run?.AllQueuedAt, run?.FinishedAt, run?.StopCode, run?.StopReason, inDoubt, failures, warnings,
             await orderSize.ReadAsync(c, ct)); // the supplier-wide rule of D-23.2: coupons per create call now, and why
-
-    }
-
-    public async Task<ReconciliationReport?> ReconcileAsync(long id, CancellationToken ct)
-    {
-        await using var c = await connections.OpenAsync(ct);
-        if (await c.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM campaigns WHERE id = @id AND deleted_at IS NULL", new { id }, cancellationToken: ct)) == 0)
-        {
-            return null;
-        }
-
-        // The queries are shared with the daily report (Features/Reconciliation).
-        var scope = ReconciliationScope.Campaign(id);
-        var inDoubt = await ReconciliationQueries.InDoubtOrdersAsync(c, scope, ct);
-        var issuedNotDelivered = await ReconciliationQueries.IssuedNotDeliveredAsync(c, scope, ct);
-        var resend = await ReconciliationQueries.ResendRecommendedFailuresAsync(c, scope, ct);
-        var issued = await ReconciliationQueries.IssuedAsync(c, scope, ct);
-        return new ReconciliationReport(id, inDoubt, issuedNotDelivered, resend, (int)issued.Count, issued.FaceValue, inDoubt.Where(o => o.Status == OrderStatus.InDoubt).Sum(o => o.Value));
     }
 }

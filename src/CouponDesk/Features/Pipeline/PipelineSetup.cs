@@ -21,6 +21,7 @@ public static class PipelineSetup
         services.AddSingleton<IssuanceFailureRules>();
         services.AddSingleton<OrderSizeRule>();
         services.AddSingleton<OrderExecutor>();
+        services.AddSingleton<QueueTail>();
         services.AddSingleton<RenderAndQueue>();
         services.AddSingleton<PipelineProgress>();
         services.AddSingleton<PipelineControl>();

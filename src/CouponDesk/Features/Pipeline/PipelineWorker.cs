@@ -1,4 +1,5 @@
 using CouponDesk.Data;
+using CouponDesk.Features.Campaigns;
 using CouponDesk.Features.Messages;
 using Dapper;
 
@@ -65,7 +66,7 @@ public sealed class PipelineWorker(
     private async Task<int> ForgetTemplatesAsync(CancellationToken ct)
     {
         await using var c = await connections.OpenAsync(ct);
-        var running = (await c.QueryAsync<long>(new CommandDefinition("SELECT id FROM campaigns WHERE status IN ('ISSUING', 'SENDING')", cancellationToken: ct))).ToHashSet();
+        var running = (await c.QueryAsync<long>(new CommandDefinition($"SELECT id FROM campaigns WHERE status IN {CampaignStatus.RunningSql}", cancellationToken: ct))).ToHashSet();
         renderQueue.Forget(running);
         return 0;
     }

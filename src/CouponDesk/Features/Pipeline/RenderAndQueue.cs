@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using CouponDesk.Data;
 using CouponDesk.Features.Campaigns;
+using CouponDesk.Features.Coupons;
 using CouponDesk.Features.Pipeline.Leases;
 using CouponDesk.Features.Pipeline.Scheduling;
 using CouponDesk.Features.Products;
@@ -14,17 +15,20 @@ namespace CouponDesk.Features.Pipeline;
 
 /// <summary>
 /// D6–D7: claims ISSUED items of running campaigns with a lease (short transaction), draws their coupons on every core
-/// from the campaign's template (fixed parts drawn once), stages the JPEGs, then in ONE transaction re-checks the lease,
-/// inserts the <c>messages</c> + <c>UMS_MSG</c> rows (multi-row) and marks the items QUEUED — unless the campaign was
-/// stopped meanwhile (<see cref="CampaignRunGate"/>): then the batch is released and nothing queued. A worker killed
-/// between the two leaves only orphan image files (purged by the staged-image purge) and an expiring lease.
+/// from the campaign's template (fixed parts drawn once; the numbers from <see cref="CouponRepository.RevealNumbersAsync"/>),
+/// stages the JPEGs, then queues them through the shared <see cref="QueueTail"/>: in ONE transaction the lease is
+/// re-checked, the <c>messages</c> + <c>UMS_MSG</c> rows inserted (multi-row) and the items marked QUEUED — unless the
+/// campaign was stopped meanwhile (<see cref="CampaignRunGate"/>): then the batch is released and nothing queued. A worker killed
+/// between the two leaves only orphan image files (purged by the staged-image purge) and an expiring lease. A C/S
+/// 번호변경 replacement (<c>parent_item_id</c> set) is sent by C/S as an AFTER_PHONE_CHANGE message, not here.
 /// </summary>
 public sealed class RenderAndQueue(
     DbConnectionFactory connections,
     CouponRenderer renderer,
     ProductImageStore productImages,
     SnapImageStager stager,
-    SnapMessageWriter writer,
+    QueueTail tail,
+    CouponRepository coupons,
     PiiProtector pii,
     CampaignTransitions transitions,
     PreparationRates rates,
@@ -35,7 +39,10 @@ public sealed class RenderAndQueue(
 {
     private readonly ConcurrentDictionary<(long Campaign, DateOnly ValidUntil), CouponTemplate> templates = new();
 
-    private sealed record Work(long ItemId, long CampaignId, int RenderAttempts, long CouponId, byte[] CouponEnc, string? StampDuty, DateTime ValidUntil, byte[] PhoneEnc);
+    /// <summary>Spec §4.2 D6: drawing is tried this many times before the item is RENDER_FAILED.</summary>
+    private const int MaxRenderAttempts = 3;
+
+    private sealed record Work(long ItemId, long CampaignId, int RenderAttempts, long CouponId, string? StampDuty, DateTime ValidUntil, byte[] PhoneEnc);
 
     private sealed record CampaignParts(long Id, string? GoodsId, string? ProductName, string? ExchangePlace, string? CouponType, int? ListPrice,
         string? SenderNumber, string? MmsTitle, string? MmsBody, bool UseBanner, long? BannerId, DateTime? ScheduledAt);
@@ -53,7 +60,7 @@ public sealed class RenderAndQueue(
         await using (var c = await connections.OpenAsync(ct))
         {
             var campaigns = (await c.QueryAsync<long>(new CommandDefinition(
-                "SELECT id FROM campaigns WHERE status IN ('ISSUING', 'SENDING')", cancellationToken: ct))).ToArray();
+                $"SELECT id FROM campaigns WHERE status IN {CampaignStatus.RunningSql}", cancellationToken: ct))).ToArray();
             if (campaigns.Length == 0)
             {
                 return 0;
@@ -61,13 +68,13 @@ public sealed class RenderAndQueue(
 
             // The work (items ⨝ coupons ⨝ recipients) is read after the claim commits, by lease token (D-8.80, LeaseClaim).
             claim = await LeaseClaim.ClaimAsync<Work>(c, identity, LeaseTable.DeliveryItems,
-                """
+                $"""
                 SELECT id FROM delivery_items
-                WHERE campaign_id IN @campaigns AND status = 'ISSUED' AND (lease_until IS NULL OR lease_until < @now)
+                WHERE campaign_id IN @campaigns AND status = '{ItemStatus.Issued}' AND parent_item_id IS NULL AND (lease_until IS NULL OR lease_until < @now)
                 ORDER BY id LIMIT @batch FOR UPDATE SKIP LOCKED
                 """, new { now, batch = options.QueueBatchSize, campaigns },
                 """
-                SELECT d.id AS ItemId, d.campaign_id AS CampaignId, d.render_attempts AS RenderAttempts, k.id AS CouponId, k.coupon_number_enc AS CouponEnc,
+                SELECT d.id AS ItemId, d.campaign_id AS CampaignId, d.render_attempts AS RenderAttempts, k.id AS CouponId,
                        k.stamp_duty AS StampDuty, k.valid_until AS ValidUntil, r.phone_enc AS PhoneEnc
                 FROM delivery_items d JOIN coupons k ON k.id = d.coupon_id JOIN recipient_list_rows r ON r.list_id = d.list_id AND r.seq = d.seq
                 WHERE d.id IN @ids AND d.lease_token = @token
@@ -98,6 +105,7 @@ public sealed class RenderAndQueue(
     private async Task RenderAndQueueCampaignAsync(long campaignId, List<Work> work, string token, CancellationToken ct)
     {
         var campaign = await LoadCampaignAsync(campaignId, ct);
+        var numbers = await coupons.RevealNumbersAsync([.. work.Select(w => w.CouponId)], ct);
         var staged = new ConcurrentDictionary<long, string>();
         var failed = new ConcurrentDictionary<long, string>();
         await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = options.RenderParallelism > 0 ? options.RenderParallelism : Environment.ProcessorCount, CancellationToken = ct }, async (w, token2) =>
@@ -105,8 +113,9 @@ public sealed class RenderAndQueue(
             try
             {
                 var template = await TemplateAsync(campaign, DateOnly.FromDateTime(w.ValidUntil), token2);
+                var number = numbers.GetValueOrDefault(w.CouponId) ?? throw new InvalidOperationException("coupon number not found");
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
-                var jpeg = template.Render(pii.Decrypt(w.CouponEnc), w.StampDuty).Jpeg;
+                var jpeg = template.Render(number, w.StampDuty).Jpeg;
                 staged[w.ItemId] = await stager.StageAsync(jpeg, token2);
                 Web.Metrics.CouponDeskMetrics.ImageRendered(started);
             }
@@ -125,74 +134,53 @@ public sealed class RenderAndQueue(
 
         // The queue transaction runs again whole when it loses a deadlock or a cluster certification conflict (the
         // images stay staged), instead of leaving the batch leased and drawn again after the lease.
-        await DeadlockRetry.RunAsync(() => QueueAsync(campaign, work, staged, failed, token, ct), logger, "render-queue: queue");
+        var result = await DeadlockRetry.RunAsync(() => QueueAsync(campaign, work, staged, failed, token, ct), logger, "render-queue: queue");
+        if (result.Outcome == QueueTailOutcome.Refused)
+        {
+            // The tail rolled back and deleted the staged images; the stop is a transaction of its own, retried whole too.
+            await DeadlockRetry.RunAsync(async () =>
+            {
+                await using var c = await connections.OpenAsync(ct);
+                await using var tx = await c.BeginTransactionAsync(ct);
+                await transitions.StopAsync(c, tx, campaignId, "MMS_INVALID", Truncate($"메시지를 접수할 수 없습니다: {result.Refusal!.Message}"), ct);
+                await tx.CommitAsync(ct);
+            }, logger, "render-queue: stop on refusal");
+        }
+        else if (result.Outcome == QueueTailOutcome.Queued)
+        {
+            Web.Metrics.CouponDeskMetrics.Queued(result.Ready.Count);
+        }
+
         await rates.RecordAsync(campaignId, ct);
     }
 
-    private async Task QueueAsync(CampaignParts campaign, List<Work> work, ConcurrentDictionary<long, string> staged, ConcurrentDictionary<long, string> failed, string token, CancellationToken ct)
+    private Task<QueueTailResult> QueueAsync(CampaignParts campaign, List<Work> work, ConcurrentDictionary<long, string> staged, ConcurrentDictionary<long, string> failed, string token, CancellationToken ct)
     {
         var campaignId = campaign.Id;
         var now = time.GetUtcNow().UtcDateTime;
         var reserve = campaign.ScheduledAt is { } at && at > now ? DateTime.SpecifyKind(at, DateTimeKind.Utc) : (DateTime?)null;
-        var ready = work.Where(w => staged.ContainsKey(w.ItemId)).ToList();
-        await using var c = await connections.OpenAsync(ct);
-        await using var tx = await c.BeginTransactionAsync(ct);
-        // First statement of the transaction (D-8.100): a pause, cancel or ERROR stop that committed since the claim wins,
-        // and one that comes now waits for this commit.
-        if (!await CampaignRunGate.StillRunningAsync(c, tx, campaignId, ct))
+        var byItem = work.ToDictionary(w => w.ItemId);
+        return tail.RunAsync(new QueueBatch(campaignId, token, [.. work.Select(w => w.ItemId)], staged,
+            $"SELECT id FROM delivery_items WHERE id IN @ids AND lease_token = @token AND status = '{ItemStatus.Issued}' FOR UPDATE",
+            (_, _, ready, _) => Task.FromResult<IReadOnlyList<OutgoingMms>>([.. ready.Select(id => new OutgoingMms
+            {
+                Phone = pii.Decrypt(byItem[id].PhoneEnc),
+                CallbackNumber = campaign.SenderNumber ?? "",
+                Title = campaign.MmsTitle ?? "",
+                Body = campaign.MmsBody ?? "",
+                ImagePaths = [staged[id]],
+                ReserveAtUtc = reserve,
+                CampaignId = campaignId,
+                RecipientId = id,
+                CouponId = byItem[id].CouponId,
+            })]),
+            (c, tx, queued, token2) => DeliveryItemTransitions.QueuedAsync(c, tx, queued, now, token2))
         {
-            await LeaseClaim.ReleaseAsync(c, tx, LeaseTable.DeliveryItems, work.Select(w => w.ItemId), token, ct);
-            await tx.CommitAsync(ct);
-            stager.Delete(staged.Values);
-            logger.LogInformation("Campaign {CampaignId} stopped while {Count} items were rendered; released, nothing queued", campaignId, work.Count);
-            return;
-        }
-
-        if (InQueueTransaction is { } inside)
-        {
-            await inside(campaignId, ct);
-        }
-
-        var stillMine = (await c.QueryAsync<long>(new CommandDefinition(
-            "SELECT id FROM delivery_items WHERE id IN @ids AND lease_token = @token AND status = 'ISSUED' FOR UPDATE",
-            new { ids = work.Select(w => w.ItemId).ToArray(), token }, tx, cancellationToken: ct))).ToHashSet();
-        ready = [.. ready.Where(w => stillMine.Contains(w.ItemId))];
-        var messages = ready.Select(w => new OutgoingMms
-        {
-            Phone = pii.Decrypt(w.PhoneEnc),
-            CallbackNumber = campaign.SenderNumber ?? "",
-            Title = campaign.MmsTitle ?? "",
-            Body = campaign.MmsBody ?? "",
-            ImagePaths = [staged[w.ItemId]],
-            ReserveAtUtc = reserve,
-            CampaignId = campaignId,
-            RecipientId = w.ItemId,
-            CouponId = w.CouponId,
-        }).ToList();
-        try
-        {
-            var queued = await writer.QueueAsync(c, tx, messages, ct);
-            await DeliveryItemTransitions.QueuedAsync(c, tx, [.. ready.Select((w, i) => (w.ItemId, queued[i].MessageId))], now, ct);
-        }
-        catch (MmsValidationException ex)
-        {
-            await tx.RollbackAsync(ct);
-            await using var tx2 = await c.BeginTransactionAsync(ct);
-            await transitions.StopAsync(c, tx2, campaignId, "MMS_INVALID", Truncate($"메시지를 접수할 수 없습니다: {ex.Message}"), ct);
-            await tx2.CommitAsync(ct);
-            stager.Delete(staged.Values);
-            return;
-        }
-
-        var renderFailed = failed.Keys.Where(stillMine.Contains).ToArray();
-        if (renderFailed.Length > 0)
-        {
+            AfterGate = InQueueTransaction,
             // D6: three attempts, then RENDER_FAILED; before that the lease is dropped so the item is drawn again.
-            await DeliveryItemTransitions.RenderFailedAsync(c, tx, renderFailed, 3, now, ct);
-        }
-
-        await tx.CommitAsync(ct);
-        Web.Metrics.CouponDeskMetrics.Queued(messages.Count);
+            AlsoInTransaction = (c, tx, stillOurs, token2) =>
+                DeliveryItemTransitions.RenderFailedAsync(c, tx, [.. failed.Keys.Where(stillOurs.Contains)], MaxRenderAttempts, now, token2),
+        }, ct);
     }
 
     private async Task<CouponTemplate> TemplateAsync(CampaignParts campaign, DateOnly validUntil, CancellationToken ct)

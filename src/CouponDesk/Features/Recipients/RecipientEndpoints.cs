@@ -1,4 +1,4 @@
-using CouponDesk.Features.Campaigns.Audit;
+using CouponDesk.Features.Audit;
 using CouponDesk.Hosting;
 using CouponDesk.Security;
 using CouponDesk.Web.Errors;

@@ -37,20 +37,20 @@ public sealed class CouponCancelActions(DbConnectionFactory connections, AuditTr
 
     public Task<CouponCancelActionResult> RetryAsync(long couponId, string reason, AuditActor actor, CancellationToken ct) =>
         ActAsync(couponId, reason, actor, RetriedAction, [CouponCancelState.GaveUp], (c, tx, now) => c.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE coupon_cancels SET state = 'RETRY', next_attempt_at = @now, first_attempt_at = @now, finished_at = NULL, lease_token = NULL, lease_until = NULL,
+            $"""
+            UPDATE coupon_cancels SET state = '{CouponCancelState.Retry}', next_attempt_at = @now, first_attempt_at = @now, finished_at = NULL, lease_token = NULL, lease_until = NULL,
               manual_retries = manual_retries + 1, updated_at = @now
-            WHERE coupon_id = @couponId AND state = 'GAVE_UP'
+            WHERE coupon_id = @couponId AND state = '{CouponCancelState.GaveUp}'
             """, new { couponId, now }, tx, cancellationToken: ct)), ct);
 
     public Task<CouponCancelActionResult> ResolveAsync(long couponId, string reason, AuditActor actor, CancellationToken ct) =>
         ActAsync(couponId, reason, actor, ResolvedAction, [CouponCancelState.GaveUp, CouponCancelState.Refused], async (c, tx, now) =>
         {
             await c.ExecuteAsync(new CommandDefinition(
-                """
-                UPDATE coupon_cancels SET state = 'DONE', resolved_by = @by, resolved_at = @now, resolved_reason = @reason, finished_at = @now,
+                $"""
+                UPDATE coupon_cancels SET state = '{CouponCancelState.Done}', resolved_by = @by, resolved_at = @now, resolved_reason = @reason, finished_at = @now,
                   lease_token = NULL, lease_until = NULL, updated_at = @now
-                WHERE coupon_id = @couponId AND state IN ('GAVE_UP', 'REFUSED')
+                WHERE coupon_id = @couponId AND state IN ('{CouponCancelState.GaveUp}', '{CouponCancelState.Refused}')
                 """, new { couponId, now, by = actor.UserId, reason }, tx, cancellationToken: ct));
             return await CouponTransitions.CancelledByPersonAsync(c, tx, couponId, now, ct);
         }, ct);

@@ -1,4 +1,5 @@
 using CouponDesk.Data;
+using CouponDesk.Features.Pipeline.Cancels;
 using CouponDesk.Integrations.Coufun;
 using CouponDesk.Shared.Logging;
 using Dapper;
@@ -25,8 +26,8 @@ public sealed class CouponCancelQueries(DbConnectionFactory connections)
     {
         var where = filter switch
         {
-            CouponCancelFilter.Open => "x.state IN ('GAVE_UP', 'REFUSED')",
-            CouponCancelFilter.Resolved => "x.state = 'DONE' AND x.resolved_at IS NOT NULL",
+            CouponCancelFilter.Open => $"x.state IN ('{CouponCancelState.GaveUp}', '{CouponCancelState.Refused}')",
+            CouponCancelFilter.Resolved => $"x.state = '{CouponCancelState.Done}' AND x.resolved_at IS NOT NULL",
             CouponCancelFilter.All => "1 = 1",
             _ => "x.state = @filter",
         };

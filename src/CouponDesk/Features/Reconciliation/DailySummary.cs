@@ -1,5 +1,8 @@
 using CouponDesk.Data;
 using CouponDesk.Features.Alerts;
+using CouponDesk.Features.Campaigns;
+using CouponDesk.Features.Coupons;
+using CouponDesk.Features.Pipeline;
 using CouponDesk.Hosting;
 using CouponDesk.Shared.Time;
 using Dapper;
@@ -24,14 +27,14 @@ public sealed class DailySummary(DbConnectionFactory connections, IOperationsAle
     {
         var hourAgo = time.GetUtcNow().UtcDateTime.AddHours(-1);
         await using var c = await connections.OpenAsync(ct);
-        var open = await c.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM issuance_orders WHERE status = 'IN_DOUBT'", cancellationToken: ct));
-        var errors = await c.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM campaigns WHERE status = 'ERROR' AND deleted_at IS NULL", cancellationToken: ct));
+        var open = await c.ExecuteScalarAsync<int>(new CommandDefinition($"SELECT COUNT(*) FROM issuance_orders WHERE status = '{OrderStatus.InDoubt}'", cancellationToken: ct));
+        var errors = await c.ExecuteScalarAsync<int>(new CommandDefinition($"SELECT COUNT(*) FROM campaigns WHERE status = '{CampaignStatus.Error}' AND deleted_at IS NULL", cancellationToken: ct));
         var settlementCancels = await c.ExecuteScalarAsync<int>(new CommandDefinition(
             "SELECT COUNT(*) FROM in_doubt_cancels WHERE status = 'FAILED' OR (status = 'PENDING' AND created_at < @hourAgo)", new { hourAgo }, cancellationToken: ct));
         var campaignCancels = await c.ExecuteScalarAsync<int>(new CommandDefinition(
-            """
+            $"""
             SELECT COUNT(*) FROM delivery_items d JOIN campaigns cp ON cp.id = d.campaign_id JOIN coupons k ON k.id = d.coupon_id
-            WHERE cp.status IN ('CANCELLING', 'CANCELLED') AND d.status = 'CANCELLED' AND k.status = 'UNUSED' AND d.updated_at < @hourAgo
+            WHERE cp.status IN ('{CampaignStatus.Cancelling}', '{CampaignStatus.Cancelled}') AND d.status = '{ItemStatus.Cancelled}' AND k.status = '{CouponStatus.Unused}' AND d.updated_at < @hourAgo
             """, new { hourAgo }, cancellationToken: ct));
         return new DailySummaryCounts(open, errors, settlementCancels + campaignCancels);
     }

@@ -1,3 +1,6 @@
+using CouponDesk.Features.Campaigns;
+using CouponDesk.Features.Coupons;
+
 namespace CouponDesk.Features.Reconciliation;
 
 /// <summary>
@@ -10,11 +13,11 @@ public static class FinishedItems
 {
     /// <summary>The coupon <c>k</c> ended before the cutoff. Unused and partly used coupons are still live.</summary>
     public const string CouponFinished =
-        "((k.status IN ('USED', 'CANCELLED') AND k.updated_at < @cutoff) OR k.valid_until < @cutoffDay)";
+        $"((k.status IN ('{CouponStatus.Used}', '{CouponStatus.Cancelled}') AND k.updated_at < @cutoff) OR k.valid_until < @cutoffDay)";
 
     /// <summary>The campaign <c>cp</c> (with its run <c>run</c>) ended before the cutoff.</summary>
     public const string CampaignFinished =
-        "((run.finished_at IS NOT NULL AND run.finished_at < @cutoff) OR (cp.status IN ('CANCELLED', 'FAILED', 'COMPLETED', 'PARTIALLY_FAILED') AND cp.updated_at < @cutoff) OR (cp.deleted_at IS NOT NULL AND cp.deleted_at < @cutoff))";
+        $"((run.finished_at IS NOT NULL AND run.finished_at < @cutoff) OR (cp.status IN ('{CampaignStatus.Cancelled}', '{CampaignStatus.Failed}', '{CampaignStatus.Completed}', '{CampaignStatus.PartiallyFailed}') AND cp.updated_at < @cutoff) OR (cp.deleted_at IS NOT NULL AND cp.deleted_at < @cutoff))";
 
     public static object Args(DateTime nowUtc, TimeSpan retention)
     {

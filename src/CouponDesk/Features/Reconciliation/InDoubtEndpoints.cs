@@ -11,7 +11,7 @@ namespace CouponDesk.Features.Reconciliation;
 
 /// <summary>
 /// 발급 확인 필요 (spec §3.10, P23): the list of in-doubt orders (ADMIN and OPERATOR), settlement and cancel retry (ADMIN),
-/// the CSV for the supplier (masked but for TR_ID, audited), and the per-day reconciliation report.
+/// the CSV for the supplier (masked but for TR_ID, audited), and the per-day and per-campaign reconciliation reports.
 /// </summary>
 public sealed class InDoubtEndpoints : IEndpointModule
 {
@@ -28,6 +28,9 @@ public sealed class InDoubtEndpoints : IEndpointModule
         group.MapPost("/{id:long}/settle", SettleAsync).RequireAuthorization(Policies.SettleInDoubtOrders).WithMetadata(new RequestSizeLimitAttribute(16 * 1024));
         group.MapPost("/{id:long}/cancels/retry", RetryAsync).RequireAuthorization(Policies.SettleInDoubtOrders);
         app.MapGet("/api/reconciliation/daily", DailyAsync).WithTags("In-doubt orders").RequireAuthorization(Policies.ViewInDoubtOrders);
+        app.MapGet("/api/campaigns/{id:long}/pipeline/reconciliation", async (long id, CampaignReconciliation reports, CancellationToken ct) =>
+            await reports.ReconcileAsync(id, ct) is { } r ? Results.Ok(r) : NotFound().ToResult())
+            .WithTags("Campaign pipeline").RequireAuthorization(Policies.ViewInDoubtOrders);
     }
 
     private static async Task<IResult> ListAsync(string? status, long? cursor, int? limit, InDoubtOrderQueries queries, CancellationToken ct)

@@ -41,14 +41,14 @@ public sealed class InDoubtOrderQueries(DbConnectionFactory connections)
     {
         await using var c = await connections.OpenAsync(ct);
         var row = await c.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
-            """
+            $"""
             SELECT o.id AS Id, COALESCE(o.requested_at, o.created_at) AS RequestedAt, o.campaign_id AS CampaignId, cp.event_name AS EventName, o.tr_id AS TrId,
                    o.goods_id AS GoodsId, o.create_cnt AS CreateCount, CAST(o.create_cnt * o.unit_price AS SIGNED) AS Value, o.result_code AS ResultCode,
                    o.failure AS Failure, o.status AS Status, u.login_id AS SettledBy, o.settled_at AS SettledAt, o.settle_memo AS Memo
             FROM issuance_orders o
             LEFT JOIN campaigns cp ON cp.id = o.campaign_id
             LEFT JOIN users u ON u.id = o.settled_by
-            WHERE o.id = @id AND o.status IN ('IN_DOUBT', 'SETTLED_ISSUED', 'SETTLED_NOT_ISSUED')
+            WHERE o.id = @id AND o.status IN ('{OrderStatus.InDoubt}', '{OrderStatus.SettledIssued}', '{OrderStatus.SettledNotIssued}')
             """, new { id }, cancellationToken: ct));
         if (row is null)
         {

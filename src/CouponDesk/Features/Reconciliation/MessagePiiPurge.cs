@@ -1,4 +1,5 @@
 using CouponDesk.Data;
+using CouponDesk.Features.Messages;
 using CouponDesk.Features.Privacy;
 using Dapper;
 
@@ -25,7 +26,7 @@ public sealed class MessagePiiPurge(DbConnectionFactory connections) : IPiiPurge
             var ids = (await c.QueryAsync<long>(new CommandDefinition(
                 $"""
                 SELECT m.id FROM messages m LEFT JOIN coupons k ON k.id = m.coupon_id
-                WHERE m.phone_enc IS NOT NULL AND m.status <> 'READY'
+                WHERE m.phone_enc IS NOT NULL AND m.status <> '{MessageStatus.Ready}'
                   AND ((m.coupon_id IS NOT NULL AND {FinishedItems.CouponFinished}) OR (m.coupon_id IS NULL AND COALESCE(m.result_at, m.updated_at) < @cutoff))
                 LIMIT {Batch}
                 """, args, cancellationToken: cancellationToken))).ToArray();

@@ -26,7 +26,7 @@ public sealed record IssuedTotals(long Count, long FaceValue, long Cost);
 
 /// <summary>
 /// The reconciliation queries (issue 8 "Reconciliation report per campaign and per day"), shared by the campaign's
-/// report (<see cref="PipelineProgress.ReconcileAsync"/>) and the daily report: in-doubt orders, coupons issued but never
+/// report (<see cref="CampaignReconciliation.ReconcileAsync"/>) and the daily report: in-doubt orders, coupons issued but never
 /// delivered, messages failed with a resend-recommended code, and what was bought.
 /// </summary>
 public static class ReconciliationQueries
@@ -38,7 +38,7 @@ public static class ReconciliationQueries
             SELECT id AS OrderId, tr_id AS TrId, goods_id AS GoodsId, create_cnt AS CreateCount, CAST(create_cnt * unit_price AS SIGNED) AS Value, status AS Status,
                    result_code AS ResultCode, failure AS Failure, created_at AS CreatedAt, requested_at AS RequestedAt
             FROM issuance_orders
-            WHERE {scope.Where("campaign_id", "created_at")} AND status IN ('IN_DOUBT', 'SETTLED_ISSUED', 'SETTLED_NOT_ISSUED') ORDER BY id
+            WHERE {scope.Where("campaign_id", "created_at")} AND status IN ('{OrderStatus.InDoubt}', '{OrderStatus.SettledIssued}', '{OrderStatus.SettledNotIssued}') ORDER BY id
             """, scope.Args, cancellationToken: ct))).ToList();
 
     /// <summary>Items holding a coupon that never reached a handset and are not on their way (failed, cancelled, stopped).</summary>
@@ -46,7 +46,7 @@ public static class ReconciliationQueries
         c.ExecuteScalarAsync<int>(new CommandDefinition(
             $"""
             SELECT COUNT(*) FROM delivery_items d JOIN coupons k ON k.id = d.coupon_id
-            WHERE {scope.Where("d.campaign_id", "k.issued_at")} AND d.ever_delivered = 0 AND d.status NOT IN ('QUEUED', 'SENT')
+            WHERE {scope.Where("d.campaign_id", "k.issued_at")} AND d.ever_delivered = 0 AND d.status NOT IN ('{ItemStatus.Queued}', '{ItemStatus.Sent}')
             """, scope.Args, cancellationToken: ct));
 
     /// <summary>Items whose current message failed with a code LG marks "재전송 필요" (spec §4.5).</summary>
@@ -54,7 +54,7 @@ public static class ReconciliationQueries
         c.ExecuteScalarAsync<int>(new CommandDefinition(
             $"""
             SELECT COUNT(*) FROM delivery_items d JOIN messages m ON m.id = d.message_id
-            WHERE {scope.Where("d.campaign_id", "COALESCE(m.result_at, m.updated_at)")} AND d.status = 'SEND_FAILED' AND m.outcome = 'RESEND_RECOMMENDED'
+            WHERE {scope.Where("d.campaign_id", "COALESCE(m.result_at, m.updated_at)")} AND d.status = '{ItemStatus.SendFailed}' AND m.outcome = 'RESEND_RECOMMENDED'
             """, scope.Args, cancellationToken: ct));
 
     /// <summary>Coupons bought (stored) in the scope.</summary>

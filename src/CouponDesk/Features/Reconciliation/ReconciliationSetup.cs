@@ -13,6 +13,7 @@ public static class ReconciliationSetup
         services.AddSingleton<InDoubtOrderQueries>();
         services.AddSingleton<InDoubtSettlement>();
         services.AddSingleton<DailyReconciliation>();
+        services.AddSingleton<CampaignReconciliation>();
         services.AddSingleton<DailySummary>();
         services.AddEndpointModule<InDoubtEndpoints>();
         services.AddSingleton<CouponCancelQueries>();

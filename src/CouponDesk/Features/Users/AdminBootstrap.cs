@@ -1,4 +1,5 @@
 using CouponDesk.Data;
+using CouponDesk.Security;
 using Dapper;
 
 namespace CouponDesk.Features.Users;

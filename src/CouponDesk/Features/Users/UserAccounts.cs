@@ -2,7 +2,7 @@ using System.Globalization;
 using CouponDesk.Data;
 using CouponDesk.Data.Leases;
 using CouponDesk.Features.Audit;
-using CouponDesk.Features.Auth;
+using CouponDesk.Security;
 using CouponDesk.Security.Masking;
 using CouponDesk.Security.Pii;
 using CouponDesk.Web.Errors;
@@ -30,7 +30,7 @@ public sealed record CreatedUser(UserDetail User, string? GeneratedPassword, str
 /// the same transaction. Nobody changes their own role or status, and the last active ADMIN can be neither demoted
 /// nor deactivated (the active ADMIN rows are locked while that is checked, so two ADMINs cannot demote each other at once).
 /// </summary>
-public sealed class UserAccounts(DbConnectionFactory connections, PiiProtector pii, PasswordHashingOptions hashing, SessionStore sessions, AuditTrail audit, TimeProvider time)
+public sealed class UserAccounts(DbConnectionFactory connections, PiiProtector pii, PasswordHashingOptions hashing, IUserSessions sessions, AuditTrail audit, TimeProvider time)
 {
     public const string DuplicateLoginId = "duplicate_login_id";
     public const string LastAdmin = "last_admin";

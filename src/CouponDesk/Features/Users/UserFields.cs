@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using CouponDesk.Security;
 
 namespace CouponDesk.Features.Users;
 

@@ -67,11 +67,6 @@ public sealed class MmsValidator(SnapImageStager stager)
                 Add("attemptNo", MmsProblemCodes.AttemptInvalid, "발송 회차는 1~99여야 합니다.");
             }
 
-            if (!Features.Messages.MessageType.All.Contains(message.MessageType))
-            {
-                Add("messageType", MmsProblemCodes.TypeInvalid, "알 수 없는 발송 유형입니다.");
-            }
-
             foreach (var (code, text) in await CheckImagesAsync(message.ImagePaths, cancellationToken))
             {
                 Add("imagePaths", code, text);

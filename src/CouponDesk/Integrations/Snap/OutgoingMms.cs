@@ -29,7 +29,8 @@ public sealed record OutgoingMms
     /// <summary>1 for the first send, 2… for resends (<c>ETC5</c>).</summary>
     public int AttemptNo { get; init; } = 1;
 
-    public string MessageType { get; init; } = Features.Messages.MessageType.Initial;
+    /// <summary>Why it is sent (spec §4.5); null = the first send. The values and their check belong to our <c>messages</c> (Features/Messages).</summary>
+    public string? MessageType { get; init; }
 }
 
 /// <summary>What the writer queued for one <see cref="OutgoingMms"/>, in input order.</summary>

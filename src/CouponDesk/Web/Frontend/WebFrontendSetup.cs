@@ -1,4 +1,3 @@
-using CouponDesk.Security.Authentication;
 using CouponDesk.Shared.Hosting;
 using CouponDesk.Web.Correlation;
 
@@ -10,6 +9,9 @@ namespace CouponDesk.Web.Frontend;
 /// </summary>
 public static class WebFrontendSetup
 {
+    /// <summary>Set on every authenticated answer by the bearer check (Features/Auth); the pages' idle countdown reads it.</summary>
+    public const string SessionIdleExpiresHeader = "X-Session-Idle-Expires-At";
+
     private const string CorsPolicy = "coupondesk-web";
 
     public static IServiceCollection AddWebFrontend(this IServiceCollection services, IConfiguration configuration)
@@ -21,7 +23,7 @@ public static class WebFrontendSetup
             .WithMethods("GET", "POST", "PUT", "PATCH", "DELETE")
             .WithHeaders("Authorization", "Content-Type", "Idempotency-Key", "X-Correlation-Id")
             // The page reads these: the idle deadline for the warning dialog, the id to quote to support, file names.
-            .WithExposedHeaders(BearerAuthentication.SessionIdleExpiresHeader, CorrelationIdMiddleware.HeaderName, "Content-Disposition")
+            .WithExposedHeaders(SessionIdleExpiresHeader, CorrelationIdMiddleware.HeaderName, "Content-Disposition")
             .SetPreflightMaxAge(TimeSpan.FromMinutes(10))));
         return services;
     }

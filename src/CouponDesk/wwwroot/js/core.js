@@ -76,6 +76,7 @@
       this.detail = detail;
       this.errors = (problem && problem.errors) || {};
       this.correlationId = (problem && problem.correlationId) || null;
+      this.problem = problem || {}; // the whole answer: some carry more (e.g. the current state of a stale item)
     }
   }
   CD.ApiError = ApiError;

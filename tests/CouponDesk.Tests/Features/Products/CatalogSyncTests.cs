@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CouponDesk.Features.Products;
-using CouponDesk.Features.Users;
+using CouponDesk.Security;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CouponDesk.Tests.Features.Products;

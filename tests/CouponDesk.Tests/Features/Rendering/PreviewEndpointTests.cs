@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using CouponDesk.Features.Rendering;
-using CouponDesk.Features.Users;
+using CouponDesk.Security;
 using CouponDesk.TestSupport;
 using CouponDesk.TestSupport.Rendering;
 

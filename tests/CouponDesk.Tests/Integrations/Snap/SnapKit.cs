@@ -1,3 +1,4 @@
+using CouponDesk.Features.Messages;
 using CouponDesk.Integrations.Snap;
 using CouponDesk.Integrations.Snap.SenderNumbers;
 using CouponDesk.Security.Pii;

@@ -1,5 +1,4 @@
 using CouponDesk.Features.Messages;
-using CouponDesk.Integrations.Snap;
 
 namespace CouponDesk.Tests.Integrations.Snap;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using CouponDesk.Features.Users;
+using CouponDesk.Security;
 using Dapper;
 
 namespace CouponDesk.Tests.Pipeline.Resends;

@@ -2,7 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using CouponDesk.Features.Pipeline;
 using CouponDesk.Features.Pipeline.Scheduling;
-using CouponDesk.Features.Users;
+using CouponDesk.Security;
 using CouponDesk.Tests.Alerts;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;

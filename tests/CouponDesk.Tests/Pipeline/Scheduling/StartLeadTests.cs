@@ -1,4 +1,5 @@
 using CouponDesk.Features.Campaigns;
+using CouponDesk.Features.Campaigns.Scheduling;
 using CouponDesk.Features.Pipeline;
 using CouponDesk.Features.Pipeline.Scheduling;
 

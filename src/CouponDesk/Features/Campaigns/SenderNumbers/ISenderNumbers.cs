@@ -96,7 +96,7 @@ public sealed class TableSenderNumbers(DbConnectionFactory connections, TimeProv
 
         // Spec §3.11: a number in use by a scheduled (or running) campaign cannot be removed.
         var inUse = await connection.ExecuteScalarAsync<long>(
-            "SELECT COUNT(*) FROM campaigns WHERE sender_number = @number AND deleted_at IS NULL AND status IN ('SCHEDULED','ISSUING','SENDING','PAUSED','ERROR')",
+            $"SELECT COUNT(*) FROM campaigns WHERE sender_number = @number AND deleted_at IS NULL AND status IN ('{CampaignStatus.Scheduled}','{CampaignStatus.Issuing}','{CampaignStatus.Sending}','{CampaignStatus.Paused}','{CampaignStatus.Error}')",
             new { number }, tx);
         if (inUse > 0)
         {

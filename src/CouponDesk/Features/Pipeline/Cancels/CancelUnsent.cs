@@ -2,7 +2,8 @@ using System.Globalization;
 using CouponDesk.Data;
 using CouponDesk.Features.Audit;
 using CouponDesk.Features.Campaigns;
-using CouponDesk.Integrations.Snap;
+using CouponDesk.Features.Coupons;
+using CouponDesk.Features.Messages;
 using Dapper;
 
 namespace CouponDesk.Features.Pipeline.Cancels;
@@ -59,7 +60,7 @@ public sealed class CancelUnsent(
             // Only stopped campaigns get here, so no render batch can pass the gate; locked anyway, like every stop (D-8.100).
             await CampaignRunGate.CloseAsync(c, tx, id, ct);
             var taken = await c.ExecuteScalarAsync<int>(new CommandDefinition(
-                "SELECT COUNT(*) FROM messages WHERE campaign_id = @id AND status NOT IN ('READY', 'WITHDRAWN')", new { id }, tx, cancellationToken: ct));
+                $"SELECT COUNT(*) FROM messages WHERE campaign_id = @id AND status NOT IN ('{MessageStatus.Ready}', '{MessageStatus.Withdrawn}')", new { id }, tx, cancellationToken: ct));
             if (taken == 0)
             {
                 return Refuse("SENDING_NOT_STARTED", "아직 통신사로 넘어간 메시지가 없습니다. 미발송분 취소 대신 일괄취소를 이용해 주세요.");
@@ -74,15 +75,15 @@ public sealed class CancelUnsent(
             cancelled += withdrawnItems;
             var droppedResends = await DeliveryItemTransitions.DropDueResendsAsync(c, tx, id, now, ct);
             await c.ExecuteAsync(new CommandDefinition(
-                """
+                $"""
                 INSERT IGNORE INTO coupon_cancels (coupon_id, campaign_id, item_id, source, state, next_attempt_at, created_at, updated_at)
-                SELECT d.coupon_id, d.campaign_id, d.id, @source, 'PENDING', IF(d.id IN @bestEffort, @later, @now), @now, @now
+                SELECT d.coupon_id, d.campaign_id, d.id, @source, '{CouponCancelState.Pending}', IF(d.id IN @bestEffort, @later, @now), @now, @now
                 FROM delivery_items d JOIN coupons k ON k.id = d.coupon_id
-                WHERE d.campaign_id = @id AND d.status = 'CANCELLED' AND k.status = 'UNUSED'
+                WHERE d.campaign_id = @id AND d.status = '{ItemStatus.Cancelled}' AND k.status = '{CouponStatus.Unused}'
                 """, new { id, now, later = now.AddSeconds(options.BestEffortGraceSeconds), bestEffort = bestEffortItems.DefaultIfEmpty(0).ToArray(), source = CouponCancelSource.PartialCancel },
                 tx, cancellationToken: ct));
             couponIds = (await c.QueryAsync<long>(new CommandDefinition(
-                "SELECT coupon_id FROM coupon_cancels WHERE campaign_id = @id AND state IN ('PENDING', 'RETRY')", new { id }, tx, cancellationToken: ct))).ToArray();
+                $"SELECT coupon_id FROM coupon_cancels WHERE campaign_id = @id AND state IN ('{CouponCancelState.Pending}', '{CouponCancelState.Retry}')", new { id }, tx, cancellationToken: ct))).ToArray();
             await CampaignTransitions.CancelUnsentAsync(c, tx, id, status, reason, actor.UserId, now, ct);
             await audit.WriteAsync(actor.Entry("campaign.cancel-unsent") with
             {
@@ -124,7 +125,7 @@ public sealed class CancelUnsent(
     private async Task<(int Cancelled, long[] BestEffort)> WithdrawReadyAsync(MySqlConnector.MySqlConnection c, MySqlConnector.MySqlTransaction tx, long id, DateTime now, CancellationToken ct)
     {
         var ready = (await c.QueryAsync<(long Message, long Item)>(new CommandDefinition(
-            "SELECT m.id, d.id FROM delivery_items d JOIN messages m ON m.id = d.message_id WHERE d.campaign_id = @id AND d.status = 'QUEUED' AND m.status = 'READY' FOR UPDATE",
+            $"SELECT m.id, d.id FROM delivery_items d JOIN messages m ON m.id = d.message_id WHERE d.campaign_id = @id AND d.status = '{ItemStatus.Queued}' AND m.status = '{MessageStatus.Ready}' FOR UPDATE",
             new { id }, tx, cancellationToken: ct))).ToList();
         if (ready.Count == 0)
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using CouponDesk.Data;
 using CouponDesk.Features.Alerts;
+using CouponDesk.Features.Campaigns;
 using CouponDesk.Features.Coupons;
 using CouponDesk.Features.Pipeline.Leases;
 using CouponDesk.Hosting.Liveness;
@@ -42,23 +43,55 @@ public sealed class CouponCancellations(
         {
             // A plain read first: the two statements below read campaigns with shared locks, which queued behind the
             // planner's FOR UPDATE on the running campaign every poll and made its SKIP LOCKED skip it (D-8.80).
-            if (await c.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM campaigns WHERE status = 'CANCELLING'", cancellationToken: ct)) == 0)
+            if (await c.ExecuteScalarAsync<int>(new CommandDefinition($"SELECT COUNT(*) FROM campaigns WHERE status = '{CampaignStatus.Cancelling}'", cancellationToken: ct)) == 0)
             {
                 return await AttemptDueAsync(null, ct);
             }
 
             await DeliveryItemTransitions.CancelLeftOfCancellingAsync(c, now, ct);
             await c.ExecuteAsync(new CommandDefinition(
-                """
+                $"""
                 INSERT IGNORE INTO coupon_cancels (coupon_id, campaign_id, item_id, source, state, next_attempt_at, created_at, updated_at)
-                SELECT d.coupon_id, d.campaign_id, d.id, @source, 'PENDING', @now, @now, @now
+                SELECT d.coupon_id, d.campaign_id, d.id, @source, '{CouponCancelState.Pending}', @now, @now, @now
                 FROM delivery_items d JOIN campaigns cp ON cp.id = d.campaign_id JOIN coupons k ON k.id = d.coupon_id
-                WHERE cp.status = 'CANCELLING' AND d.status = 'CANCELLED' AND k.status = 'UNUSED'
+                WHERE cp.status = '{CampaignStatus.Cancelling}' AND d.status = '{ItemStatus.Cancelled}' AND k.status = '{CouponStatus.Unused}'
                   AND NOT EXISTS (SELECT 1 FROM coupon_cancels x WHERE x.coupon_id = d.coupon_id)
                 """, new { now, source = CouponCancelSource.CampaignCancel }, cancellationToken: ct));
         }
 
         return await AttemptDueAsync(null, ct);
+    }
+
+    /// <summary>
+    /// Records a cancel that C/S made itself (쿠폰폐기, 번호변경) in the caller's transaction, so every COUFUN cancel is in
+    /// one table: DONE (or REFUSED) when the inline call settled it, RETRY when it failed transiently — then the follow-up
+    /// above calls again every <see cref="CouponCancelOptions.RetrySeconds"/> like any other cancel (spec §5.8 "failed C/S cancels").
+    /// </summary>
+    public async Task RecordCustomerServiceAsync(
+        MySqlConnector.MySqlConnection c, MySqlConnector.MySqlTransaction tx, long couponId, long campaignId, long itemId, string state, CoufunResult<CoufunCancelled> result, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var error = result.Failure ?? (result.ResultCode is null ? null : $"{result.ResultCode} {result.ResultMessage}");
+        await c.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO coupon_cancels (coupon_id, campaign_id, item_id, source, state, attempts, next_attempt_at, last_code, last_error, created_at, first_attempt_at, last_attempt_at, finished_at, updated_at)
+            VALUES (@couponId, @campaignId, @itemId, @source, @state, 1, @next, @code, @error, @now, @now, @now, @finished, @now)
+            ON DUPLICATE KEY UPDATE source = @source, state = @state, attempts = attempts + 1, next_attempt_at = @next, last_code = @code, last_error = @error,
+              first_attempt_at = @now, last_attempt_at = @now, finished_at = @finished, lease_token = NULL, lease_until = NULL, updated_at = @now
+            """,
+            new
+            {
+                couponId,
+                campaignId,
+                itemId,
+                source = CouponCancelSource.CustomerService,
+                state,
+                now,
+                code = result.ResultCode,
+                error = Truncate(error, 300),
+                next = state == CouponCancelState.Retry ? now.AddSeconds(options.RetrySeconds) : now,
+                finished = state == CouponCancelState.Retry ? (DateTime?)null : now,
+            }, tx, cancellationToken: ct));
     }
 
     /// <summary>Calls COUFUN for the due rows (of one campaign, or of all); returns how many were called.</summary>
@@ -70,9 +103,9 @@ public sealed class CouponCancellations(
         {
             // Read after the claim commits, by our token (D-8.80, LeaseClaim).
             claim = await LeaseClaim.ClaimAsync<Due>(c, identity, LeaseTable.CouponCancels,
-                """
+                $"""
                 SELECT coupon_id FROM coupon_cancels
-                WHERE state IN ('PENDING', 'RETRY') AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until < @now)
+                WHERE state IN ('{CouponCancelState.Pending}', '{CouponCancelState.Retry}') AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until < @now)
                   AND (@campaignId IS NULL OR campaign_id = @campaignId)
                 ORDER BY next_attempt_at LIMIT @batch FOR UPDATE SKIP LOCKED
                 """, new { now, campaignId, batch = options.BatchSize },
@@ -125,15 +158,15 @@ public sealed class CouponCancellations(
             await using var c = await connections.OpenAsync(ct);
             await using var tx = await c.BeginTransactionAsync(ct);
             var mine = await c.ExecuteAsync(new CommandDefinition(
-                """
+                $"""
                 UPDATE coupon_cancels SET state = @state, attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, @now), last_attempt_at = @now,
-                  next_attempt_at = IF(@state = 'RETRY', DATE_ADD(@now, INTERVAL @retry SECOND), next_attempt_at), last_code = @code, last_error = @error,
-                  finished_at = IF(@state = 'RETRY', NULL, @now), lease_token = NULL, lease_until = NULL, updated_at = @now
+                  next_attempt_at = IF(@state = '{CouponCancelState.Retry}', DATE_ADD(@now, INTERVAL @retry SECOND), next_attempt_at), last_code = @code, last_error = @error,
+                  finished_at = IF(@state = '{CouponCancelState.Retry}', NULL, @now), lease_token = NULL, lease_until = NULL, updated_at = @now
                 WHERE coupon_id = @id AND lease_token = @token
                 """, new { state, now, retry = options.RetrySeconds, code = result?.ResultCode, error = Truncate(error, 300), id = row.CouponId, token }, tx, cancellationToken: ct));
-            if (mine == 1 && state == CouponCancelState.Done)
+            if (mine == 1 && state == CouponCancelState.Done && await coupons.LockAsync(c, tx, row.CouponId, ct) is { Status: not CouponStatus.Cancelled } before)
             {
-                await CouponTransitions.CancelledAtSupplierAsync(c, tx, row.CouponId, now, ct);
+                await CouponTransitions.CancelledAsync(c, tx, before, CouponStatusSource.System, "취소 후속 처리 (COUFUN 취소 완료)", now, ct);
             }
 
             await tx.CommitAsync(ct);

@@ -18,7 +18,7 @@ public sealed class DeadOwnerLeases : ILeaseRelease
     public LeaseRelease ReleaseOwner(MySqlConnection connection, string owner)
     {
         var prefix = owner + "%";
-        return Release(connection, "issuance_orders", "id", "status = 'REQUESTED' AND lease_token LIKE @prefix AND lease_until > @Expired", prefix)
+        return Release(connection, "issuance_orders", "id", $"status = '{OrderStatus.Requested}' AND lease_token LIKE @prefix AND lease_until > @Expired", prefix)
             + Release(connection, "delivery_items", "id", "lease_token LIKE @prefix AND lease_until > @Expired", prefix)
             + Release(connection, "coupon_cancels", "coupon_id", "lease_token LIKE @prefix AND lease_until > @Expired", prefix);
     }

@@ -1,4 +1,6 @@
 using CouponDesk.Data;
+using CouponDesk.Features.Campaigns;
+using CouponDesk.Features.Coupons;
 using CouponDesk.Features.Messages;
 using CouponDesk.Features.Pipeline.Leases;
 using CouponDesk.Hosting.Liveness;
@@ -13,9 +15,9 @@ namespace CouponDesk.Features.Pipeline.Resends;
 /// <summary>
 /// D9: queues the due resends (automatic or 실패 건 재시도) of SENDING campaigns, each as a NEW message — new CLIENT_KEY,
 /// the next attempt number, its kind as message type, REQ_DATE now — for the same coupon and image. Claimed like every
-/// pipeline step (<c>FOR UPDATE SKIP LOCKED</c> + lease, image work outside any transaction), then ONE transaction
-/// re-checks the lease and that the resend is still due, inserts the messages and moves the items to QUEUED pointing at
-/// them: two workers never resend one item twice, and a killed worker loses only its lease and a staged file.
+/// pipeline step (<c>FOR UPDATE SKIP LOCKED</c> + lease, image work outside any transaction), then the shared
+/// <see cref="QueueTail"/> re-checks the lease and that the resend is still due, inserts the messages and moves the items
+/// to QUEUED pointing at them, in ONE transaction: two workers never resend one item twice, and a killed worker loses only its lease and a staged file.
 /// A resend whose coupon is no longer unused (used, cancelled, expired) is dropped: the item stays SEND_FAILED; so is one
 /// whose recipient's phone was purged (D-8.43), with the reason <see cref="PhonePurgedReason"/>.
 /// </summary>
@@ -23,7 +25,8 @@ public sealed class Resender(
     DbConnectionFactory connections,
     ResendImages images,
     SnapImageStager stager,
-    SnapMessageWriter writer,
+    QueueTail tail,
+    CouponRepository coupons,
     PiiProtector pii,
     ResendOptions options,
     PipelineOptions pipeline,
@@ -31,7 +34,7 @@ public sealed class Resender(
     TimeProvider time,
     ILogger<Resender> logger)
 {
-    private sealed record Work(long ItemId, long CampaignId, string Kind, long CouponId, byte[] CouponEnc, string? StampDuty, DateTime ValidUntil,
+    private sealed record Work(long ItemId, long CampaignId, string Kind, long CouponId, string? StampDuty, DateTime ValidUntil,
         string CouponStatus, byte[]? PhoneEnc, string? ImageFiles, int ImagesPurged, long NextAttempt);
 
     /// <summary>The item's failure when its resend was dropped because the recipient's phone had been purged.</summary>
@@ -51,7 +54,7 @@ public sealed class Resender(
         await using (var c = await connections.OpenAsync(ct))
         {
             var campaigns = (await c.QueryAsync<long>(new CommandDefinition(
-                "SELECT id FROM campaigns WHERE status = 'SENDING'", cancellationToken: ct))).ToArray();
+                $"SELECT id FROM campaigns WHERE status = '{CampaignStatus.Sending}'", cancellationToken: ct))).ToArray();
             if (campaigns.Length == 0)
             {
                 return 0;
@@ -59,13 +62,13 @@ public sealed class Resender(
 
             // Read after the claim commits, by our token (D-8.80, LeaseClaim).
             claim = await LeaseClaim.ClaimAsync<Work>(c, identity, LeaseTable.DeliveryItems,
-                """
+                $"""
                 SELECT id FROM delivery_items
-                WHERE campaign_id IN @campaigns AND status = 'SEND_FAILED' AND resend_due_at <= @now AND (lease_until IS NULL OR lease_until < @now)
+                WHERE campaign_id IN @campaigns AND status = '{ItemStatus.SendFailed}' AND resend_due_at <= @now AND (lease_until IS NULL OR lease_until < @now)
                 ORDER BY resend_due_at LIMIT @batch FOR UPDATE SKIP LOCKED
                 """, new { campaigns, now, batch = options.BatchSize },
                 """
-                SELECT d.id AS ItemId, d.campaign_id AS CampaignId, d.resend_kind AS Kind, k.id AS CouponId, k.coupon_number_enc AS CouponEnc,
+                SELECT d.id AS ItemId, d.campaign_id AS CampaignId, d.resend_kind AS Kind, k.id AS CouponId,
                        k.stamp_duty AS StampDuty, k.valid_until AS ValidUntil, k.status AS CouponStatus, r.phone_enc AS PhoneEnc,
                        m.image_files AS ImageFiles, m.images_purged_at IS NOT NULL AS ImagesPurged,
                        (SELECT COALESCE(MAX(a.attempt_no), 0) + 1 FROM messages a WHERE a.recipient_id = d.id AND a.campaign_id = d.campaign_id) AS NextAttempt
@@ -92,14 +95,15 @@ public sealed class Resender(
     {
         var today = DateOnly.FromDateTime(Kst.Now(time));
         // A NULL phone was destroyed by the personal-data purge (D-8.43): nobody to send to; QueueAsync drops that resend.
-        var usable = work.Where(w => w.PhoneEnc is not null && w.CouponStatus == "UNUSED" && DateOnly.FromDateTime(w.ValidUntil) >= today).ToList();
+        var usable = work.Where(w => w.PhoneEnc is not null && w.CouponStatus == CouponStatus.Unused && DateOnly.FromDateTime(w.ValidUntil) >= today).ToList();
         var staged = new Dictionary<long, string>();
         foreach (var w in usable)
         {
             try
             {
                 staged[w.ItemId] = await images.CopyAsync(w.ImageFiles, w.ImagesPurged != 0, ct)
-                    ?? await images.RedrawAsync(campaignId, pii.Decrypt(w.CouponEnc), w.StampDuty, w.ValidUntil, ct);
+                    ?? await images.RedrawAsync(campaignId, await coupons.RevealNumberAsync(w.CouponId, ct) ?? throw new InvalidOperationException("coupon number not found"),
+                        w.StampDuty, w.ValidUntil, ct);
             }
             catch (Exception ex) when (ex is IOException or InvalidOperationException or ArgumentException or Rendering.CouponRenderException)
             {
@@ -127,78 +131,69 @@ public sealed class Resender(
         }
 
         var now = time.GetUtcNow().UtcDateTime;
-        await using var c = await connections.OpenAsync(ct);
-        await using var tx = await c.BeginTransactionAsync(ct);
-        // First statement (D-8.100): a campaign paused or cancelled since the claim gets no resend message; its resends
-        // stay due (leases released) for after a resume.
-        if (!await CampaignRunGate.StillRunningAsync(c, tx, campaignId, ct))
-        {
-            await LeaseClaim.ReleaseAsync(c, tx, LeaseTable.DeliveryItems, work.Select(w => w.ItemId), token, ct);
-            await tx.CommitAsync(ct);
-            stager.Delete(staged.Values);
-            logger.LogInformation("Campaign {CampaignId} stopped while {Count} resends were prepared; released, nothing queued", campaignId, work.Count);
-            return;
-        }
-
-        var stillMine = (await c.QueryAsync<long>(new CommandDefinition(
-            """
+        var byItem = usable.ToDictionary(w => w.ItemId);
+        var ids = work.Select(w => w.ItemId).ToArray();
+        // A campaign paused or cancelled since the claim gets no resend message; its resends stay due (leases released)
+        // for after a resume (the tail's run gate, D-8.100).
+        var result = await tail.RunAsync(new QueueBatch(campaignId, token, ids, staged,
+            $"""
             SELECT d.id FROM delivery_items d JOIN coupons k ON k.id = d.coupon_id
-            WHERE d.id IN @ids AND d.lease_token = @token AND d.status = 'SEND_FAILED' AND d.resend_due_at IS NOT NULL AND k.status = 'UNUSED'
+            WHERE d.id IN @ids AND d.lease_token = @token AND d.status = '{ItemStatus.SendFailed}' AND d.resend_due_at IS NOT NULL AND k.status = '{CouponStatus.Unused}'
             FOR UPDATE
-            """, new { ids = work.Select(w => w.ItemId).ToArray(), token }, tx, cancellationToken: ct))).ToHashSet();
-        var ready = usable.Where(w => staged.ContainsKey(w.ItemId) && stillMine.Contains(w.ItemId)).ToList();
-        var texts = await c.QuerySingleAsync<Texts>(new CommandDefinition(
-            "SELECT sender_number AS SenderNumber, mms_title AS MmsTitle, mms_body AS MmsBody FROM campaigns WHERE id = @campaignId",
-            new { campaignId }, tx, cancellationToken: ct));
-        var messages = ready.Select(w => new OutgoingMms
+            """,
+            async (c, tx, ready, token2) =>
+            {
+                var texts = await c.QuerySingleAsync<Texts>(new CommandDefinition(
+                    "SELECT sender_number AS SenderNumber, mms_title AS MmsTitle, mms_body AS MmsBody FROM campaigns WHERE id = @campaignId",
+                    new { campaignId }, tx, cancellationToken: token2));
+                return [.. ready.Select(id => new OutgoingMms
+                {
+                    Phone = pii.Decrypt(byItem[id].PhoneEnc!), // usable items only: never purged
+                    CallbackNumber = texts.SenderNumber ?? "",
+                    Title = texts.MmsTitle ?? "",
+                    Body = texts.MmsBody ?? "",
+                    ImagePaths = [staged[id]],
+                    CampaignId = campaignId,
+                    RecipientId = id,
+                    CouponId = byItem[id].CouponId,
+                    AttemptNo = (int)byItem[id].NextAttempt,
+                    MessageType = KindOf(byItem[id]),
+                })];
+            },
+            async (c, tx, queued, token2) =>
+            {
+                foreach (var (item, message) in queued)
+                {
+                    await DeliveryItemTransitions.ResendQueuedAsync(c, tx, item, message, KindOf(byItem[item]) == MessageType.AutoRetry, now, token2);
+                }
+            })
         {
-            Phone = pii.Decrypt(w.PhoneEnc!), // usable items only: never purged
-            CallbackNumber = texts.SenderNumber ?? "",
-            Title = texts.MmsTitle ?? "",
-            Body = texts.MmsBody ?? "",
-            ImagePaths = [staged[w.ItemId]],
-            CampaignId = campaignId,
-            RecipientId = w.ItemId,
-            CouponId = w.CouponId,
-            AttemptNo = (int)w.NextAttempt,
-            MessageType = w.Kind == MessageType.BulkRetry ? MessageType.BulkRetry : MessageType.AutoRetry,
-        }).ToList();
-        IReadOnlyList<QueuedMms> queued;
-        try
-        {
-            queued = await writer.QueueAsync(c, tx, messages, ct);
-        }
-        catch (MmsValidationException ex)
+            AlsoInTransaction = async (c, tx, _, token2) =>
+            {
+                // Coupon no longer usable: the resend is dropped and the item stays SEND_FAILED (final again).
+                await DeliveryItemTransitions.DropResendAsync(c, tx, ids, token, now, token2, onlyUnusableCoupon: true, todayKst: today.ToDateTime(TimeOnly.MinValue));
+                var purged = work.Where(w => w.PhoneEnc is null).Select(w => w.ItemId).ToArray();
+                if (purged.Length > 0)
+                {
+                    // The recipient's phone was purged (D-8.43): the resend is not possible. The item stays SEND_FAILED with this
+                    // reason (its message keeps the delivery code), and the code is no resend-recommended one, so 실패 건 재시도 skips it (D-8.102).
+                    var dropped = await DeliveryItemTransitions.DropResendAsync(c, tx, purged, token, now, token2, failure: (PhonePurgedCode, PhonePurgedReason));
+                    logger.LogWarning("Campaign {CampaignId}: {Count} resends dropped, the recipients' phone numbers were purged", campaignId, dropped);
+                }
+            },
+        }, ct);
+        if (result.Outcome == QueueTailOutcome.Refused)
         {
             // The gateway would refuse these messages again: drop the resends (the items keep their failure) rather than retry for ever.
-            await tx.RollbackAsync(ct);
-            stager.Delete(staged.Values);
-            await DeliveryItemTransitions.DropResendAsync(c, null, [.. ready.Select(w => w.ItemId)], token, now, ct);
-            logger.LogWarning("Campaign {CampaignId}: {Count} resends refused by validation ({Error}); dropped", campaignId, ready.Count, ex.GetType().Name);
-            return;
+            await using var c = await connections.OpenAsync(ct);
+            await DeliveryItemTransitions.DropResendAsync(c, null, result.Ready, token, now, ct);
+            logger.LogWarning("Campaign {CampaignId}: {Count} resends refused by validation ({Error}); dropped", campaignId, result.Ready.Count, result.Refusal!.GetType().Name);
         }
-
-        for (var i = 0; i < ready.Count; i++)
+        else if (result is { Outcome: QueueTailOutcome.Queued, Ready.Count: > 0 })
         {
-            await DeliveryItemTransitions.ResendQueuedAsync(c, tx, ready[i].ItemId, queued[i].MessageId, messages[i].MessageType == MessageType.AutoRetry, now, ct);
-        }
-
-        // Coupon no longer usable: the resend is dropped and the item stays SEND_FAILED (final again).
-        await DeliveryItemTransitions.DropResendAsync(c, tx, [.. work.Select(w => w.ItemId)], token, now, ct, onlyUnusableCoupon: true, todayKst: today.ToDateTime(TimeOnly.MinValue));
-        var purged = work.Where(w => w.PhoneEnc is null).Select(w => w.ItemId).ToArray();
-        if (purged.Length > 0)
-        {
-            // The recipient's phone was purged (D-8.43): the resend is not possible. The item stays SEND_FAILED with this
-            // reason (its message keeps the delivery code), and the code is no resend-recommended one, so 실패 건 재시도 skips it (D-8.102).
-            var dropped = await DeliveryItemTransitions.DropResendAsync(c, tx, purged, token, now, ct, failure: (PhonePurgedCode, PhonePurgedReason));
-            logger.LogWarning("Campaign {CampaignId}: {Count} resends dropped, the recipients' phone numbers were purged", campaignId, dropped);
-        }
-
-        await tx.CommitAsync(ct);
-        stager.Delete(staged.Where(s => !ready.Any(r => r.ItemId == s.Key)).Select(s => s.Value));
-        if (ready.Count > 0)
-        {
-            logger.LogInformation("Campaign {CampaignId}: {Count} resends queued", campaignId, ready.Count);
+            logger.LogInformation("Campaign {CampaignId}: {Count} resends queued", campaignId, result.Ready.Count);
         }
     }
+
+    private static string KindOf(Work w) => w.Kind == MessageType.BulkRetry ? MessageType.BulkRetry : MessageType.AutoRetry;
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using CouponDesk.Data;
 using CouponDesk.Features.Audit;
 using CouponDesk.Features.Campaigns;
+using CouponDesk.Features.Coupons;
 using CouponDesk.Features.Pipeline.Failures;
 using CouponDesk.Shared.Snap;
 using CouponDesk.Shared.Time;
@@ -59,10 +60,10 @@ public sealed class RetryFailed(DbConnectionFactory connections, AuditTrail audi
 
         // Resend-recommended codes include ranges (49xxx), so the code check is done here rather than in SQL.
         var sendCandidates = (await c.QueryAsync<(long Id, string? Code)>(new CommandDefinition(
-            """
+            $"""
             SELECT d.id, d.failure_code FROM delivery_items d JOIN coupons k ON k.id = d.coupon_id
-            WHERE d.campaign_id = @id AND d.status = 'SEND_FAILED' AND d.resend_due_at IS NULL AND d.resend_count < @max
-              AND k.status = 'UNUSED' AND k.valid_until >= @today
+            WHERE d.campaign_id = @id AND d.status = '{ItemStatus.SendFailed}' AND d.resend_due_at IS NULL AND d.resend_count < @max
+              AND k.status = '{CouponStatus.Unused}' AND k.valid_until >= @today
             FOR UPDATE
             """, new { id, max = options.MaxOperatorResends, today }, tx, cancellationToken: ct))).ToList();
         var resend = sendCandidates.Where(s => SnapDoneCodes.Classify(s.Code) == SnapOutcome.ResendRecommended).Select(s => s.Id).ToArray();

@@ -21,7 +21,7 @@ public sealed class LateCampaigns(DbConnectionFactory connections, IOperationsAl
     public const string WarningCode = "CAMPAIGN_LATE";
 
     /// <summary>Item states before the hand-off to the agent (final failures are alerted on their own).</summary>
-    private const string NotQueuedSql = "('PENDING', 'ISSUING', 'ISSUED')";
+    private const string NotQueuedSql = $"('{ItemStatus.Pending}', '{ItemStatus.Issuing}', '{ItemStatus.Issued}')";
 
     /// <summary>Item states counted as "not queued yet" by <see cref="Warning"/> (the same as <c>NotQueuedSql</c>).</summary>
     public static readonly string[] NotQueued = [ItemStatus.Pending, ItemStatus.Issuing, ItemStatus.Issued];
@@ -39,7 +39,7 @@ public sealed class LateCampaigns(DbConnectionFactory connections, IOperationsAl
             SELECT cp.id AS Id, cp.scheduled_at AS SendAt,
                    (SELECT COUNT(*) FROM delivery_items d WHERE d.campaign_id = cp.id AND d.status IN {NotQueuedSql}) AS Missing
             FROM campaigns cp JOIN campaign_runs r ON r.campaign_id = cp.id
-            WHERE cp.status IN ('ISSUING', 'SENDING') AND cp.scheduled_at <= @limit AND r.late_alerted_at IS NULL
+            WHERE cp.status IN {CampaignStatus.RunningSql} AND cp.scheduled_at <= @limit AND r.late_alerted_at IS NULL
             """, new { limit = now.AddMinutes(-options.LateAfterMinutes) }, cancellationToken: ct))).Where(l => l.Missing > 0).ToList();
         var raised = 0;
         foreach (var campaign in late)

@@ -1,5 +1,6 @@
 using CouponDesk.Data;
 using CouponDesk.Features.Campaigns;
+using CouponDesk.Features.Campaigns.Scheduling;
 using Dapper;
 
 namespace CouponDesk.Features.Pipeline.Scheduling;
@@ -10,7 +11,7 @@ namespace CouponDesk.Features.Pipeline.Scheduling;
 /// (<c>all_queued_at</c>, messages queued per minute since the start — the end-to-end rate). R is the median of the
 /// last <see cref="SampleRuns"/> end-to-end rates: one slow or fast run does not swing the lead.
 /// </summary>
-public sealed class PreparationRates(DbConnectionFactory connections, CampaignOptions options, TimeProvider time)
+public sealed class PreparationRates(DbConnectionFactory connections, CampaignOptions options, TimeProvider time) : IPipelineLoad
 {
     public const int SampleRuns = 5;
 
@@ -35,6 +36,21 @@ public sealed class PreparationRates(DbConnectionFactory connections, CampaignOp
         var rate = rates.Count == 0 ? options.PreparationRatePerMinute : Median(rates);
         Volatile.Write(ref lastKnown, rate);
         return (rate, rates.Count > 0);
+    }
+
+    double IPipelineLoad.LastKnownRate => LastKnown;
+
+    Task<(double RatePerMinute, bool Measured)> IPipelineLoad.RateAsync(CancellationToken ct) => CurrentAsync(ct);
+
+    public async Task<IReadOnlyList<(long CampaignId, int Items)>> UnqueuedOfRunningAsync(CancellationToken ct)
+    {
+        await using var c = await connections.OpenAsync(ct);
+        return [.. await c.QueryAsync<(long, int)>(new CommandDefinition(
+            $"""
+            SELECT d.campaign_id, COUNT(*) FROM delivery_items d JOIN campaigns cp ON cp.id = d.campaign_id
+            WHERE cp.status IN {CampaignStatus.RunningSql} AND d.status IN @BeforeQueued
+            GROUP BY d.campaign_id
+            """, new { BeforeQueued }, cancellationToken: ct))];
     }
 
     public static double Median(IReadOnlyList<double> values)
@@ -96,9 +112,9 @@ public sealed class PreparationRates(DbConnectionFactory connections, CampaignOp
         await using (var c = await connections.OpenAsync(ct))
         {
             open = (await c.QueryAsync<long>(new CommandDefinition(
-                """
+                $"""
                 SELECT r.campaign_id FROM campaign_runs r JOIN campaigns cp ON cp.id = r.campaign_id
-                WHERE r.all_queued_at IS NULL AND r.stop_code IS NULL AND cp.status IN ('ISSUING', 'SENDING')
+                WHERE r.all_queued_at IS NULL AND r.stop_code IS NULL AND cp.status IN {CampaignStatus.RunningSql}
                 """, cancellationToken: ct))).ToList();
         }
 

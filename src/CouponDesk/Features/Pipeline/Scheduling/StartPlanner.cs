@@ -1,4 +1,6 @@
 using CouponDesk.Data;
+using CouponDesk.Features.Campaigns;
+using CouponDesk.Features.Campaigns.Scheduling;
 using Dapper;
 
 namespace CouponDesk.Features.Pipeline.Scheduling;
@@ -31,9 +33,9 @@ public sealed class StartPlanner(DbConnectionFactory connections, StartLeadCalcu
         var now = inputs.NowUtc;
         await using var c = await connections.OpenAsync(ct);
         var waiting = await c.QueryAsync<(long Id, DateTime SendAt, DateTime StartAt, int Items)>(new CommandDefinition(
-            """
+            $"""
             SELECT id, scheduled_at, start_at, recipient_count FROM campaigns
-            WHERE status = 'SCHEDULED' AND deleted_at IS NULL AND scheduled_at IS NOT NULL AND start_at > @now
+            WHERE status = '{CampaignStatus.Scheduled}' AND deleted_at IS NULL AND scheduled_at IS NOT NULL AND start_at > @now
             """, new { now }, cancellationToken: ct));
         var moved = 0;
         foreach (var w in waiting)
@@ -47,7 +49,7 @@ public sealed class StartPlanner(DbConnectionFactory connections, StartLeadCalcu
             }
 
             moved += await c.ExecuteAsync(new CommandDefinition(
-                "UPDATE campaigns SET start_at = @start, updated_at = @now WHERE id = @id AND status = 'SCHEDULED' AND start_at > @start",
+                $"UPDATE campaigns SET start_at = @start, updated_at = @now WHERE id = @id AND status = '{CampaignStatus.Scheduled}' AND start_at > @start",
                 new { id = w.Id, start, now }, cancellationToken: ct));
             logger.LogInformation(
                 "Campaign {CampaignId} start moved earlier to {StartAt:o}: lead {LeadMinutes:F0} min for {Items} + {Ahead} items at {Rate:F0}/min ({Source})",
