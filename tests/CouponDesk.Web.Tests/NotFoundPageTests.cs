@@ -20,7 +20,7 @@ public sealed class NotFoundPageTests(WebUiFixture fixture)
         var page = browser.Page;
         await browser.LoginAsync(account);
 
-        foreach (var path in new[] { "cs.html", "settings.html", "campaingns.html", "campaigns/2026/typo" })
+        foreach (var path in new[] { "reports.html", "settings.html", "campaingns.html", "campaigns/2026/typo" })
         {
             var response = await browser.GoAsync(path);
             Assert.Equal(404, response!.Status);
@@ -49,7 +49,7 @@ public sealed class NotFoundPageTests(WebUiFixture fixture)
     {
         await using var browser = await BrowserSession.OpenAsync(fixture, 1280, 800);
         var page = browser.Page;
-        var response = await browser.GoAsync("cs.html");
+        var response = await browser.GoAsync("reports.html");
         Assert.Equal(404, response!.Status);
         await Assertions.Expect(page.Locator("#not-found-title")).ToHaveTextAsync("요청하신 페이지를 찾을 수 없습니다.");
         await Assertions.Expect(page.Locator("#cd-menu")).ToHaveCountAsync(0);

@@ -1,4 +1,3 @@
-using CouponDesk.Hosting;
 using CouponDesk.Shared.Hosting;
 using CouponDesk.Web.Proxy;
 using OpenTelemetry.Metrics;
@@ -26,7 +25,7 @@ public sealed class MetricsOptions : ISelfValidatingSettings
 /// </summary>
 public static class MetricsSetup
 {
-    public static IServiceCollection AddCouponDeskMetrics(this IServiceCollection services, IConfiguration configuration, AppRoles roles)
+    public static IServiceCollection AddCouponDeskMetrics(this IServiceCollection services, IConfiguration configuration, bool webRole)
     {
         services.AddSettings<MetricsOptions>(configuration, MetricsOptions.Section);
         if (configuration.GetSection(MetricsOptions.Section).Get<MetricsOptions>()?.Enabled == false)
@@ -39,7 +38,7 @@ public static class MetricsSetup
             // named here as text so Web does not depend on a feature folder.
             .AddMeter(CouponDeskMetrics.MeterName, "CouponDesk.Pipeline", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http", "System.Runtime")
             .AddPrometheusExporter());
-        if (roles.Web)
+        if (webRole)
         {
             services.AddSingleton<PipelineGauges>();
             services.AddHostedService(sp => sp.GetRequiredService<PipelineGauges>());
