@@ -15,6 +15,7 @@ public sealed class DatabaseOutage(TimeProvider time, ILogger<DatabaseOutage> lo
 
     private readonly Lock gate = new();
     private DateTimeOffset? downSince;
+    private long downSinceTimestamp;
 
     public bool IsDown
     {
@@ -57,19 +58,27 @@ public sealed class DatabaseOutage(TimeProvider time, ILogger<DatabaseOutage> lo
             }
 
             downSince = time.GetUtcNow();
+            downSinceTimestamp = time.GetTimestamp();
         }
 
         logger.LogWarning("Database unreachable ({Reason}); background loops back off up to {MaxSeconds} s until it answers again",
             exception.GetBaseException().Message, (int)MaxBackoff.TotalSeconds);
     }
 
-    /// <summary>A loop reached the database; the first one after an outage says so.</summary>
-    public void Succeeded()
+    /// <summary>Taken when a pass begins, handed to <see cref="Succeeded"/> when it ends.</summary>
+    public long PassStarted() => time.GetTimestamp();
+
+    /// <summary>
+    /// A loop's pass that began at <paramref name="passStarted"/> reached the database; the first one after an outage
+    /// says so. A pass that began before the outage was noticed proves nothing: it may have done its reads just before
+    /// the cut (seen in CI as "reachable again after 0 s" between two "unreachable" lines).
+    /// </summary>
+    public void Succeeded(long passStarted)
     {
         DateTimeOffset since;
         lock (gate)
         {
-            if (downSince is null)
+            if (downSince is null || passStarted <= downSinceTimestamp)
             {
                 return;
             }

@@ -34,7 +34,8 @@ public sealed partial class AuditLabelsTests
     }
 
     // Entry("x.y"), Action = "x.y", ActAsync(id, actor, "x.y", …) and the constants of the audit event classes
-    // (const string Foo = "x.y" inside AuditActions / CampaignAuditEvents, or a const named …Action).
-    [GeneratedRegex(@"(?:Entry\(|Action = |ActAsync\(\w+, \w+, |const string \w*Action\w* = |const string (?:Login|Logout|SessionExpired|SessionEnded|PasswordChanged|AccessDenied|User\w+|Audit\w+|KeyRotation|PiiPurged|Created|Updated|Submitted|Unscheduled|Cancelled|Deleted|Banner\w+|Recipient\w+|SenderNumber\w+) = )""(?<code>[a-z_]+\.[a-z_-]+)""")]
+    // (const string Foo = "x.y" inside AuditActions / CampaignAuditEvents, or a const named …Action), the C/S
+    // personal-data constants and the C/S action map (CsJournal.AuditAction: Resend => "cs.resend").
+    [GeneratedRegex(@"(?:Entry\(|Action = |ActAsync\(\w+, \w+, |const string \w*Action\w* = |const string (?:Login|Logout|SessionExpired|SessionEnded|PasswordChanged|AccessDenied|User\w+|Audit\w+|KeyRotation|PiiPurged|Created|Updated|Submitted|Unscheduled|Cancelled|Deleted|Banner\w+|Recipient\w+|SenderNumber\w+|Searched|Viewed|ImageViewed|Revealed) = |(?:Resend|PhoneChange|Discard|Memo|Refresh) => )""(?<code>[a-z_]+\.[a-z_-]+)""")]
     private static partial Regex Written();
 }

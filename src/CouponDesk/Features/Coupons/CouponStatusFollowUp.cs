@@ -17,10 +17,11 @@ public sealed class CouponStatusFollowUp(CouponRepository coupons, CoufunClient 
         using var timer = new PeriodicTimer(Interval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
+            var started = outage.PassStarted();
             try
             {
                 await RunOnceAsync(stoppingToken);
-                outage.Succeeded();
+                outage.Succeeded(started);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested && DatabaseOutage.IsOutage(ex))
             {

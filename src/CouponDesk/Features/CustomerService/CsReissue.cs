@@ -189,37 +189,3 @@ public sealed class CsReissue(
         }
     }
 }
-
-/// <summary>Worker role: finishes 번호변경 replacements the request could not (<see cref="CsReissue.StepAsync"/>).</summary>
-public sealed class CsFollowUpWorker(CsReissue reissue, CsOptions options, ILogger<CsFollowUpWorker> logger) : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                while (await reissue.StepAsync(stoppingToken) > 0)
-                {
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                logger.LogError(ex, "C/S follow-up pass failed; retrying at the next poll");
-            }
-
-            try
-            {
-                await Task.Delay(TimeSpan.FromSeconds(options.FollowUpPollSeconds), stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
-}

@@ -82,13 +82,14 @@ public sealed class PipelineWorker(
         while (!ct.IsCancellationRequested)
         {
             int done;
+            var started = outage.PassStarted();
             try
             {
                 // Every step is a unit that may be run again (claims, leases): one that loses a deadlock or a cluster
                 // certification conflict runs again at once, counted, instead of waiting a poll interval.
                 done = await DeadlockRetry.RunAsync(() => step(ct), logger, $"pipeline step {name}");
                 failures = 0;
-                outage.Succeeded();
+                outage.Succeeded(started);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {

@@ -151,10 +151,11 @@ public sealed class ProcessLiveness(
         var interval = TimeSpan.FromMilliseconds(options.BeatMilliseconds);
         while (!stopping.IsCancellationRequested)
         {
+            var started = outage.PassStarted();
             try
             {
                 Beat();
-                outage.Succeeded();
+                outage.Succeeded(started);
                 beatFailing = false;
             }
             catch (Exception ex) when (DatabaseOutage.IsOutage(ex))

@@ -6,41 +6,12 @@ namespace CouponDesk.Features.Pipeline.Resends;
 /// Queues due resends every <see cref="ResendOptions.PollSeconds"/> (spec §5.8 "Automatic resend": every minute) in
 /// worker processes. Any number of workers may run it: <see cref="Resender"/> claims with <c>SKIP LOCKED</c>.
 /// </summary>
-public sealed class ResendWorker(Resender resender, ResendOptions options, DatabaseOutage outage, ILogger<ResendWorker> logger) : BackgroundService
+public sealed class ResendWorker(Resender resender, ResendOptions options, DatabaseOutage outage, ILogger<ResendWorker> logger)
+    : PollingWorker(outage, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                while (await resender.StepAsync(stoppingToken) > 0)
-                {
-                }
+    protected override TimeSpan PollInterval => TimeSpan.FromSeconds(options.PollSeconds);
 
-                outage.Succeeded();
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (DatabaseOutage.IsOutage(ex))
-            {
-                outage.Failed(ex);
-            }
-            catch (Exception ex)
-            {
-                logger.LogError(ex, "Resend pass failed; retrying at the next poll");
-            }
+    protected override string PassName => "Resend";
 
-            try
-            {
-                await Task.Delay(TimeSpan.FromSeconds(options.PollSeconds), stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override Task<int> StepAsync(CancellationToken cancellationToken) => resender.StepAsync(cancellationToken);
 }
