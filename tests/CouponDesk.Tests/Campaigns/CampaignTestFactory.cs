@@ -23,8 +23,6 @@ public class CampaignTestFactory : CouponDeskFactory, IAsyncLifetime
     public const string ExpiringGoodsId = "0000000202";
     public const string SenderNumber = "0212345678";
 
-    static CampaignTestFactory() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-
     public SettableClock Clock { get; } = new(DefaultNow);
 
     public RecordingAudit Audit { get; } = new();

@@ -1,5 +1,6 @@
 using CouponDesk.Data;
 using CouponDesk.Hosting;
+using CouponDesk.Shared.Text;
 using Dapper;
 
 namespace CouponDesk.Features.Dashboard;
@@ -43,10 +44,8 @@ public sealed class WorkerHeartbeat(DbConnectionFactory connections, AppRoles ro
             VALUES (@instanceId, @host, @pid, @roles, @started, @now)
             ON DUPLICATE KEY UPDATE beat_at = VALUES(beat_at)
             """,
-            new { instanceId, host = Truncate(Environment.MachineName, 100), pid = Environment.ProcessId, roles = roles.ToString(), started, now },
+            new { instanceId, host = Truncation.Truncate(Environment.MachineName, 100), pid = Environment.ProcessId, roles = roles.ToString(), started, now },
             cancellationToken: ct));
         await c.ExecuteAsync(new CommandDefinition("DELETE FROM worker_heartbeats WHERE beat_at < @cutoff", new { cutoff = now.AddDays(-1) }, cancellationToken: ct));
     }
-
-    private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
 }

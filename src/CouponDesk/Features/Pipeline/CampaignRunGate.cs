@@ -5,12 +5,12 @@ using MySqlConnector;
 namespace CouponDesk.Features.Pipeline;
 
 /// <summary>
-/// The campaign's <c>campaign_runs</c> row as the gate between stopping a campaign and queueing its messages (D-8.100).
+/// The campaign's <c>campaign_runs</c> row as the gate between stopping a campaign and queueing its messages (D-PIPE-24).
 /// A queue transaction holds a shared lock on the row while it inserts; every transaction that takes a campaign out of
 /// ISSUING / SENDING (pause, cancel, 미발송분 취소, the ERROR stop) holds an exclusive lock on it. So a stop either
 /// commits before a queue transaction reads the status (which then queues nothing) or waits until that transaction has
 /// committed (and then sees, and withdraws, what it queued). The <c>campaigns</c> row itself is never locked here: the
-/// issuance planner claims it with <c>SKIP LOCKED</c> and would skip its own campaign (D-8.80).
+/// issuance planner claims it with <c>SKIP LOCKED</c> and would skip its own campaign (D-PIPE-20).
 /// </summary>
 public static class CampaignRunGate
 {

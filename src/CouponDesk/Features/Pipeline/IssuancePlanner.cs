@@ -7,7 +7,7 @@ using Dapper;
 namespace CouponDesk.Features.Pipeline;
 
 /// <summary>
-/// D2: claims PENDING items of running campaigns and groups them into issuance orders of up to CREATE_CNT coupons.
+/// spec D2: claims PENDING items of running campaigns and groups them into issuance orders of up to CREATE_CNT coupons.
 /// The order, its deterministic TR_ID and its items are committed <b>before</b> any call is made (spec §4.4 PLANNED).
 /// The spending guard refuses to plan coupons whose value would pass the approved estimate.
 /// </summary>

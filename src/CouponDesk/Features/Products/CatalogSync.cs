@@ -3,15 +3,14 @@ using System.Text;
 using CouponDesk.Data;
 using CouponDesk.Integrations.Coufun;
 using CouponDesk.Shared.Time;
+using CouponDesk.Web.Errors;
 using Dapper;
 using MySqlConnector;
 
 namespace CouponDesk.Features.Products;
 
-/// <summary>Why a sync did not start; the code is the API's problem code, the text is for the operator.</summary>
-public sealed record SyncRefusal(string Code, string DetailKo);
-
-public sealed record SyncRunResult(long? RunId, string Outcome, SyncRefusal? Refusal, string? ErrorKo);
+/// <summary>A sync that ran: its run row, SUCCEEDED or FAILED, and the operator's reason for a failure.</summary>
+public sealed record SyncRunResult(long? RunId, string Outcome, string? ErrorKo);
 
 /// <summary>
 /// Downloads COUFUN's product list and replaces the local copy in one transaction (spec §3.5, §5.7): upserts, logs
@@ -28,7 +27,7 @@ public sealed class CatalogSync(DbConnectionFactory connections, CoufunClient co
     private const int Batch = 500;
 
     /// <summary>The 04:30 / 05:00 retries run only when today's scheduled run has not succeeded (and no 09 was seen).</summary>
-    public async Task<SyncRunResult?> RunScheduledAsync(CancellationToken ct)
+    public async Task<Outcome<SyncRunResult>?> RunScheduledAsync(CancellationToken ct)
     {
         await using var c = await connections.OpenAsync(ct);
         var done = await c.ExecuteScalarAsync<int>(
@@ -37,19 +36,20 @@ public sealed class CatalogSync(DbConnectionFactory connections, CoufunClient co
         return done > 0 ? null : await RunAsync(Scheduled, null, ct);
     }
 
-    public async Task<SyncRunResult> RunAsync(string trigger, string? requestedBy, CancellationToken ct)
+    /// <summary>Runs a sync now, or refuses (another run holds the lock; the daily call budget or the manual-run limit is used up).</summary>
+    public async Task<Outcome<SyncRunResult>> RunAsync(string trigger, string? requestedBy, CancellationToken ct)
     {
         await using var lockConnection = await connections.OpenAsync(ct);
         if (await lockConnection.ExecuteScalarAsync<int?>("SELECT GET_LOCK(@name, 0)", new { name = LockName }) != 1)
         {
-            return new SyncRunResult(null, "REFUSED", new SyncRefusal("catalog_sync_running", "상품 동기화가 이미 진행 중입니다. 잠시 후 다시 확인해 주세요."), null);
+            return Refusal.Conflict("catalog_sync_running", "상품 동기화가 이미 진행 중입니다. 잠시 후 다시 확인해 주세요.");
         }
 
         try
         {
             if (await CheckLimitsAsync(lockConnection, trigger) is { } refusal)
             {
-                return new SyncRunResult(null, "REFUSED", refusal, null);
+                return refusal;
             }
 
             var runId = await lockConnection.ExecuteScalarAsync<long>(
@@ -67,7 +67,7 @@ public sealed class CatalogSync(DbConnectionFactory connections, CoufunClient co
             {
                 logger.LogError(ex, "Catalog sync run {RunId} failed", runId);
                 await FinishFailedAsync(lockConnection, runId, null, $"내부 오류로 동기화하지 못했습니다 ({ex.GetType().Name}). 이전 상품 목록을 계속 사용합니다.");
-                return new SyncRunResult(runId, "FAILED", null, "내부 오류로 동기화하지 못했습니다.");
+                return new SyncRunResult(runId, "FAILED", "내부 오류로 동기화하지 못했습니다.");
             }
         }
         finally
@@ -76,7 +76,7 @@ public sealed class CatalogSync(DbConnectionFactory connections, CoufunClient co
         }
     }
 
-    private async Task<SyncRefusal?> CheckLimitsAsync(MySqlConnection c, string trigger)
+    private async Task<Refusal?> CheckLimitsAsync(MySqlConnection c, string trigger)
     {
         var today = await c.QuerySingleAsync<(int Manual, int Calls, int LimitHit)>(
             """
@@ -86,16 +86,16 @@ public sealed class CatalogSync(DbConnectionFactory connections, CoufunClient co
             new { day = TodayKst.ToDateTime(TimeOnly.MinValue) });
         if (today.LimitHit > 0)
         {
-            return new SyncRefusal("coufun_daily_limit", "공급사 일일 상품 조회 한도(코드 09)에 도달했습니다. 내일 다시 동기화됩니다.");
+            return Refusal.TooManyRequests("coufun_daily_limit", "공급사 일일 상품 조회 한도(코드 09)에 도달했습니다. 내일 다시 동기화됩니다.");
         }
 
         if (trigger == Manual && today.Manual >= options.ManualRunsPerDay)
         {
-            return new SyncRefusal("manual_sync_limit", "오늘 수동 동기화 가능 횟수를 모두 사용했습니다.");
+            return Refusal.TooManyRequests("manual_sync_limit", "오늘 수동 동기화 가능 횟수를 모두 사용했습니다.");
         }
 
         return today.Calls >= options.DailyCallBudget
-            ? new SyncRefusal("daily_call_budget", "오늘 공급사 상품 조회 가능 횟수를 모두 사용했습니다. 내일 다시 시도해 주세요.")
+            ? Refusal.TooManyRequests("daily_call_budget", "오늘 공급사 상품 조회 가능 횟수를 모두 사용했습니다. 내일 다시 시도해 주세요.")
             : null;
     }
 
@@ -106,7 +106,7 @@ public sealed class CatalogSync(DbConnectionFactory connections, CoufunClient co
         {
             var reason = $"공급사 상품 목록을 받지 못했습니다: {answer.DescribeKo()} 이전 상품 목록을 계속 사용합니다.";
             await FinishFailedAsync(c, runId, answer.ResultCode, reason + (answer.Failure is null ? "" : $" ({answer.Failure})"));
-            return new SyncRunResult(runId, "FAILED", null, reason);
+            return new SyncRunResult(runId, "FAILED", reason);
         }
 
         var list = answer.Value;
@@ -116,7 +116,7 @@ public sealed class CatalogSync(DbConnectionFactory connections, CoufunClient co
             // A list shorter than it says, or an empty one, would discontinue products that are still sold.
             var reason = $"공급사 상품 목록이 불완전합니다 (LIST_CNT {list.ListCount?.ToString(CultureInfo.InvariantCulture) ?? "-"}, 수신 {list.Products.Count}건). 이전 상품 목록을 계속 사용합니다.";
             await FinishFailedAsync(c, runId, answer.ResultCode, reason);
-            return new SyncRunResult(runId, "FAILED", null, reason);
+            return new SyncRunResult(runId, "FAILED", reason);
         }
 
         var products = list.Products.GroupBy(p => p.GoodsId, StringComparer.Ordinal).Select(g => g.First()).ToList();
@@ -131,7 +131,7 @@ public sealed class CatalogSync(DbConnectionFactory connections, CoufunClient co
             """,
             new { finished = Now, count = products.Count, counts.Added, counts.Changed, counts.Discontinued, skipped = list.Skipped + (list.Products.Count - products.Count), cached, failed, runId });
         logger.LogInformation("Catalog sync {RunId}: {Count} products, {Added} added, {Changed} changed, {Discontinued} discontinued", runId, products.Count, counts.Added, counts.Changed, counts.Discontinued);
-        return new SyncRunResult(runId, "SUCCEEDED", null, null);
+        return new SyncRunResult(runId, "SUCCEEDED", null);
     }
 
     private sealed record Counts(int Added, int Changed, int Discontinued, HashSet<string> ImageUrlsChanged);

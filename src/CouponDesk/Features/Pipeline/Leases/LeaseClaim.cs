@@ -15,7 +15,7 @@ public sealed record LeaseTable(string Name, string Key)
 public sealed record LeaseClaimed<TWork>(string Token, long[] Ids, List<TWork> Work);
 
 /// <summary>
-/// The pipeline's claim pattern in one place (D-8.1, D-8.80, D-8.101): a short transaction locks due rows with the
+/// The pipeline's claim pattern in one place (D-PIPE-1, D-PIPE-20, D-PIPE-25): a short transaction locks due rows with the
 /// caller's <c>… FOR UPDATE SKIP LOCKED</c> select, stamps them with a fresh lease token and commits; only THEN is the
 /// work read, by key and token, in a fresh snapshot. A read inside the claim transaction would see its REPEATABLE READ
 /// snapshot, which can be older than the rows the locking select just took (rows another worker committed in between
