@@ -71,7 +71,7 @@ public sealed class WebUiFixture : IAsyncLifetime
         ]);
         // A real catalog (with images) from the stand-in, as the 04:00 job would fetch it.
         var sync = await BackOffice.Services.GetRequiredService<CatalogSync>().RunAsync(CatalogSync.Scheduled, null, CancellationToken.None);
-        Assert.Equal("SUCCEEDED", sync.Outcome);
+        Assert.Equal("SUCCEEDED", sync.Value!.Outcome);
         await BackOffice.Services.GetRequiredService<Features.Campaigns.SenderNumbers.ISenderNumbers>().AddAsync("16000000", "대표번호", isDefault: true);
         Snap = await LoopbackHost.StartAsync(SnapStandInApp.Build,
         [

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using CouponDesk.Data;
 using CouponDesk.Features.Recipients;
 using CouponDesk.Security.Pii;

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text;
 using CouponDesk.Features.Audit;
 using CouponDesk.TestSupport;
 using Dapper;
