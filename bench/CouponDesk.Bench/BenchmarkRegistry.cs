@@ -20,6 +20,9 @@ public static class BenchmarkRegistry
         ["snap-reconcile"] = new Snap.ReconcileBenchmark(),
         ["recipients-upload"] = new Recipients.RecipientUploadBenchmark(),
         ["pipeline"] = new Pipeline.PipelineBenchmark(),
+        ["pipeline-cluster"] = new Pipeline.ClusterBenchmark(),
+        ["pipeline-kill"] = new Pipeline.RecoveryBenchmark(kill: true),
+        ["pipeline-faults"] = new Pipeline.RecoveryBenchmark(kill: false),
     };
 }
 

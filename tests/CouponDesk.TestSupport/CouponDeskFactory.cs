@@ -1,12 +1,8 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using CouponDesk.Data;
-using CouponDesk.Features.Users;
-using Dapper;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace CouponDesk.TestSupport;
 
@@ -58,19 +54,8 @@ public class CouponDeskFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public async Task<TestAccount> CreateAccountAsync(string role, bool mustChangePassword = false)
     {
         _ = Services; // the host (and its migrations) first; works for the test server and for Kestrel
-        var loginId = $"t{role[..1].ToLowerInvariant()}{Interlocked.Increment(ref accountCounter):D6}{Random.Shared.Next(1000, 9999)}";
-        var password = PasswordGenerator.Generate();
-        var workFactor = Services.GetRequiredService<PasswordHashingOptions>().WorkFactor;
-        await using var connection = await Services.GetRequiredService<DbConnectionFactory>().OpenAsync();
-        var now = DateTime.UtcNow;
-        var id = await connection.ExecuteScalarAsync<long>(
-            """
-            INSERT INTO users (login_id, login_id_key, password_hash, role, status, must_change_password, failed_login_count, created_at, updated_at)
-            VALUES (@loginId, @loginId, @hash, @role, 'ACTIVE', @mustChangePassword, 0, @now, @now);
-            SELECT LAST_INSERT_ID();
-            """,
-            new { loginId, hash = BCrypt.Net.BCrypt.HashPassword(password, workFactor), role, mustChangePassword, now });
-        return new TestAccount(id, loginId, password, role);
+        var created = await TestAccounts.InsertAsync(Services, "t", Interlocked.Increment(ref accountCounter), 6, role, mustChangePassword);
+        return new TestAccount(created.Id, created.LoginId, created.Password, role);
     }
 
     /// <summary>Logs in through <c>POST /api/auth/login</c> and returns the access token (fails the test otherwise).</summary>

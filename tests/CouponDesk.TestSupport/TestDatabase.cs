@@ -11,10 +11,14 @@ namespace CouponDesk.TestSupport;
 /// </summary>
 public sealed class TestDatabase : IAsyncLifetime
 {
-    public TestDatabase()
+    private readonly string serverConnectionString;
+
+    /// <param name="serverConnectionString">Another MariaDB server than the test run's (e.g. one with binary logs); default: <see cref="TestEnvironment.ServerConnectionString"/>.</param>
+    public TestDatabase(string? serverConnectionString = null)
     {
+        this.serverConnectionString = serverConnectionString ?? TestEnvironment.ServerConnectionString;
         Name = $"cdt_{DateTime.UtcNow:MMdd}_{Guid.NewGuid().ToString("N")[..10]}";
-        var builder = new MySqlConnectionStringBuilder(TestEnvironment.ServerConnectionString) { Database = Name };
+        var builder = new MySqlConnectionStringBuilder(this.serverConnectionString) { Database = Name };
         ConnectionString = DbConnectionFactory.Normalize(builder.ConnectionString);
         Connections = new DbConnectionFactory(new DatabaseOptions { ConnectionString = ConnectionString });
     }
@@ -47,9 +51,13 @@ public sealed class TestDatabase : IAsyncLifetime
         await server.ExecuteAsync($"DROP DATABASE IF EXISTS `{Name}`");
     }
 
-    private static async Task<MySqlConnection> OpenServerAsync()
+    /// <summary>The same database through another server of a cluster (another Galera node).</summary>
+    public string ConnectionStringOn(string serverConnectionString) =>
+        DbConnectionFactory.Normalize(new MySqlConnectionStringBuilder(serverConnectionString) { Database = Name }.ConnectionString);
+
+    private async Task<MySqlConnection> OpenServerAsync()
     {
-        var connection = new MySqlConnection(TestEnvironment.ServerConnectionString);
+        var connection = new MySqlConnection(serverConnectionString);
         await connection.OpenAsync();
         return connection;
     }

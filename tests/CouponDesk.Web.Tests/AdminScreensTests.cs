@@ -20,7 +20,7 @@ public sealed class AdminScreensTests(WebUiFixture fixture)
         // Invalid characters are removed as typed, with the field's message.
         await page.Locator("#loginId").PressSequentiallyAsync("kim-01");
         Assert.Equal("kim01", await page.InputValueAsync("#loginId"));
-        await Assertions.Expect(page.Locator("#loginId + .invalid-feedback")).ToHaveTextAsync("로그인 ID는 영문/숫자 조합 15자 이내여야 합니다.");
+        await Assertions.Expect(page.Locator("#loginId + .invalid-feedback")).ToContainTextAsync("로그인 ID는 영문/숫자 조합 15자 이내여야 합니다.");
 
         var newLogin = "op" + Random.Shared.Next(100000, 999999);
         await page.FillAsync("#loginId", newLogin);
@@ -147,7 +147,7 @@ public sealed class AdminScreensTests(WebUiFixture fixture)
 
         await Assertions.Expect(page.Locator("#audit-table tbody tr").First).ToBeVisibleAsync();
         await page.FillAsync("#actor", admin.LoginId);
-        await page.FillAsync("#action", "auth.login");
+        await page.SelectOptionAsync("#action", "auth.login"); // 행위 유형 is a select of the known actions (issue 14 point 10)
         await page.ClickAsync("#audit-search");
         var first = page.Locator("#audit-table tbody tr:not([hidden])").First;
         await Assertions.Expect(first).ToContainTextAsync("로그인");

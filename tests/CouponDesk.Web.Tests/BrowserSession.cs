@@ -4,7 +4,7 @@ namespace CouponDesk.Web.Tests;
 
 /// <summary>
 /// One browser context (a fresh profile: its own sessionStorage) with one page, recording every console error,
-/// uncaught exception and failed request so that a test can assert there were none.
+/// uncaught exception, 5xx answer and failed request so that a test can assert there were none.
 /// </summary>
 public sealed class BrowserSession : IAsyncDisposable
 {
@@ -15,24 +15,45 @@ public sealed class BrowserSession : IAsyncDisposable
         Context = context;
         Page = page;
         BaseAddress = baseAddress;
+        Watch(page);
+        // Tabs the test opens (Ctrl+click, NewPageAsync) are held to the same standard as the first one.
+        context.Page += (_, opened) => Watch(opened);
+    }
+
+    private void Watch(IPage page)
+    {
         page.Console += (_, message) =>
         {
             // An API refusal (4xx) is an answer the page shows to the user, not a fault; Chromium still logs it.
             if (message.Type == "error" && !IsApiRefusal(message))
             {
-                lock (errors)
-                {
-                    errors.Add($"console: {message.Text}");
-                }
+                Record($"console: {message.Text}");
             }
         };
-        page.PageError += (_, error) =>
+        page.PageError += (_, error) => Record($"page error: {error}");
+        page.Response += (_, response) =>
         {
-            lock (errors)
+            if (response.Status >= 500)
             {
-                errors.Add($"page error: {error}");
+                Record($"HTTP {response.Status}: {response.Request.Method} {new Uri(response.Url).AbsolutePath}");
             }
         };
+        // A request the page itself abandoned (it navigated away, a stream it closed) is no fault of the server.
+        page.RequestFailed += (_, request) =>
+        {
+            if (request.Failure is { } failure && !failure.Contains("ERR_ABORTED", StringComparison.Ordinal))
+            {
+                Record($"request failed: {request.Method} {new Uri(request.Url).AbsolutePath}: {failure}");
+            }
+        };
+    }
+
+    private void Record(string error)
+    {
+        lock (errors)
+        {
+            errors.Add(error);
+        }
     }
 
     public IBrowserContext Context { get; }
@@ -56,20 +77,26 @@ public sealed class BrowserSession : IAsyncDisposable
         }
     }
 
-    public static async Task<BrowserSession> OpenAsync(WebUiFixture fixture, int width = 1280, int height = 800)
+    public static Task<BrowserSession> OpenAsync(WebUiFixture fixture, int width = 1280, int height = 800) =>
+        OpenAsync(fixture.Browser, fixture.BaseAddress, width, height);
+
+    /// <summary>A session on another back office than the shared one (a test's own <see cref="WebStack"/>).</summary>
+    public static async Task<BrowserSession> OpenAsync(IBrowser browser, Uri baseAddress, int width = 1280, int height = 800)
     {
-        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = width, Height = height },
             Locale = "ko-KR",
             TimezoneId = "Asia/Seoul",
+            // Downloads are kept so that a test can open the files the pages hand out.
+            AcceptDownloads = true,
         });
         // Generous: on a loaded 2-core machine a login (bcrypt + page load) can take seconds; tests are bounded by their own timeouts.
         context.SetDefaultTimeout(25_000);
         // Expect(...) assertions have their own default (5 s), which a filtered list reload under load has outrun.
         Assertions.SetDefaultExpectTimeout(25_000);
         var page = await context.NewPageAsync();
-        return new BrowserSession(context, page, fixture.BaseAddress);
+        return new BrowserSession(context, page, baseAddress);
     }
 
     public Task<IResponse?> GoAsync(string path) => Page.GotoAsync(new Uri(BaseAddress, path).ToString());

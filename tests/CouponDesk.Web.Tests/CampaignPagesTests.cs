@@ -41,13 +41,15 @@ public sealed class CampaignPagesTests(WebUiFixture fixture)
             await Assertions.Expect(page.Locator("#progress-stages [data-stage]")).ToHaveCountAsync(4);
             await Assertions.Expect(page.Locator("#campaign-cancel")).ToBeVisibleAsync();
             await Assertions.Expect(page.Locator("#campaign-pause")).ToBeHiddenAsync();
-            await Assertions.Expect(page.Locator("#reconciliation-card")).ToBeVisibleAsync();
+            // Nothing is issued before the start: the reconciliation report waits for the run (docs/decisions.md D-DETAIL-7).
+            await Assertions.Expect(page.Locator("#reconciliation-card")).ToBeHiddenAsync();
 
             // 일괄취소 asks first, and a reason is required before it goes out.
             await page.ClickAsync("#campaign-cancel");
             var dialog = page.Locator(".modal.show");
             await Assertions.Expect(dialog).ToContainTextAsync("발송 건을 일괄 취소합니다");
-            await dialog.Locator("button", new LocatorLocatorOptions { HasText = "취소" }).First.ClickAsync();
+            await Assertions.Expect(dialog.Locator(".modal-footer button")).ToHaveTextAsync(["닫기", "캠페인 취소"]);
+            await dialog.Locator("button", new LocatorLocatorOptions { HasText = "닫기" }).ClickAsync();
             await Assertions.Expect(dialog).ToHaveCountAsync(0);
             await browser.ScreenshotAsync("campaign-detail");
             browser.AssertNoErrors();

@@ -82,7 +82,8 @@ public sealed class RegisterPageTests(WebUiFixture fixture)
         await Assertions.Expect(page.Locator(".modal.show")).ToContainTextAsync("합계");
         await browser.ScreenshotAsync("register-confirm");
         await page.Locator(".modal.show button", new PageLocatorOptions { HasText = "발송" }).Last.ClickAsync();
-        await page.WaitForURLAsync("**/index.html");
+        // The page opens the new campaign's detail (issue 14 point 7).
+        await page.WaitForURLAsync("**/campaign.html?id=*");
         await Assertions.Expect(page.Locator("#cd-flash")).ToContainTextAsync("발송 요청이 완료되었습니다.");
         browser.AssertNoErrors();
     }

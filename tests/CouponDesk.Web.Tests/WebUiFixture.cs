@@ -1,43 +1,32 @@
-extern alias snapstandin;
-
-using CouponDesk.Data;
-using CouponDesk.Features.Products;
-using CouponDesk.Features.Users;
-using CouponDesk.Hosting;
 using CouponDesk.TestSupport;
 using Dapper;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using SnapStandInApp = snapstandin::CouponDesk.SnapStandIn.SnapStandInApp;
 
 namespace CouponDesk.Web.Tests;
 
 /// <summary>
-/// One back office on a real loopback socket (serving the pages from the source <c>wwwroot</c>) that also runs the
-/// campaign pipeline (role <c>worker</c>), the COUFUN stand-in it syncs its catalog from and buys coupons at, the SNAP
-/// stand-in polling its <c>UMS_MSG</c>, and one headless Debian Chromium, shared by every browser test (one collection, so the
-/// tests run one after another and the whole project stays well under three minutes).
+/// One <see cref="WebStack"/> (back office with the campaign pipeline — role <c>worker</c> —, the COUFUN and SNAP
+/// stand-ins) and one headless Debian Chromium, shared by every browser test (one collection, so the tests run one after
+/// another and the whole project stays within a few minutes). Tests that need the real periodic jobs (Quartz, role
+/// <c>jobs</c>) start their own: <see cref="OperatorDayTests"/> with <see cref="RealJobs"/>, DashboardJobsTests with a
+/// jobs process on this database.
 /// </summary>
 public sealed class WebUiFixture : IAsyncLifetime
 {
     public static readonly string[] ChromiumArgs =
         ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 
-    private static int accountCounter;
+    public WebStack Stack { get; private set; } = null!;
 
-    public TestDatabase Database { get; } = new();
+    public TestDatabase Database => Stack.Database;
 
-    public CoufunStandInHost StandIn { get; private set; } = null!;
+    public CoufunStandInHost StandIn => Stack.StandIn;
 
-    public LoopbackHost BackOffice { get; private set; } = null!;
-
-    public LoopbackHost Snap { get; private set; } = null!;
+    public LoopbackHost BackOffice => Stack.BackOffice;
 
     public IPlaywright Playwright { get; private set; } = null!;
 
     public IBrowser Browser { get; private set; } = null!;
-
-    public string ScratchDirectory { get; } = TestSettings.NewScratchDirectory();
 
     /// <summary>Git-ignored: <c>.local/screenshots</c> of the repository.</summary>
     public static string ScreenshotDirectory => Path.Combine(RepositoryRoot, ".local", "screenshots");
@@ -46,46 +35,23 @@ public sealed class WebUiFixture : IAsyncLifetime
 
     public static string WebRoot => Path.Combine(RepositoryRoot, "src", "CouponDesk", "wwwroot");
 
-    public Uri BaseAddress => BackOffice.BaseAddress;
+    public Uri BaseAddress => Stack.BaseAddress;
+
+    /// <summary>
+    /// Settings for a stack with the real jobs: delivery results reach the back office only through the
+    /// <c>snap-result-sync</c> Quartz job (every 5 s, the shortest the setting allows; 180 s in production), not the
+    /// worker's own quick loop.
+    /// </summary>
+    public static readonly KeyValuePair<string, string?>[] RealJobs =
+    [
+        new("Pipeline:ResultSyncIntervalSeconds", "0"),
+        new("Snap:ResultSyncSeconds", "5"),
+    ];
 
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(ScreenshotDirectory);
-        StandIn = await CoufunStandInHost.StartAsync();
-        await Database.MigrateAsync();
-        BackOffice = await LoopbackHost.StartAsync(args => CouponDeskHost.Build(args),
-        [
-            new("environment", "Testing"),
-            new("webroot", WebRoot),
-            .. TestSettings.BackOffice(Database, ScratchDirectory),
-            new("CouponDesk:Roles", "web,worker"),
-            new("Coufun:BaseUrl", StandIn.BaseUrl),
-            new("Coufun:RequestTimeoutSeconds", "10"),
-            // The pipeline tests' quick loops, a little calmer: the browser shares the 2 cores.
-            new("Pipeline:PollIntervalMs", "200"),
-            new("Pipeline:ResultSyncIntervalSeconds", "1"),
-            new("Pipeline:IssueBackoffMs:0", "100"),
-            new("Pipeline:IssueBackoffMs:1", "200"),
-            new("Pipeline:LeaseSeconds", "15"),
-            new("Pipeline:TrIdPrefix", "CDW" + Guid.NewGuid().ToString("N")[..6]),
-        ]);
-        // A real catalog (with images) from the stand-in, as the 04:00 job would fetch it.
-        var sync = await BackOffice.Services.GetRequiredService<CatalogSync>().RunAsync(CatalogSync.Scheduled, null, CancellationToken.None);
-        Assert.Equal("SUCCEEDED", sync.Value!.Outcome);
-        await BackOffice.Services.GetRequiredService<Features.Campaigns.SenderNumbers.ISenderNumbers>().AddAsync("16000000", "대표번호", isDefault: true);
-        Snap = await LoopbackHost.StartAsync(SnapStandInApp.Build,
-        [
-            new("environment", "Testing"),
-            new("Agent:ConnectionString", Database.ConnectionString),
-            new("Agent:Home", Path.Combine(ScratchDirectory, "agent")),
-            new("Agent:PollIntervalMs", "200"),
-            new("Agent:Tps", "5000"),
-            new("Agent:DeliveryDelayMinMs", "0"),
-            new("Agent:DeliveryDelayMaxMs", "100"),
-            new("Agent:RegisteredCallbackNumbers:0", "16000000"),
-            new("Serilog:MinimumLevel:Default", "Warning"),
-        ]);
-
+        Stack = await WebStack.StartAsync("web,worker", syncCatalog: true);
         var executable = Environment.GetEnvironmentVariable("COUPONDESK_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -100,27 +66,12 @@ public sealed class WebUiFixture : IAsyncLifetime
     public sealed record Account(long Id, string LoginId, string Password, string Role);
 
     /// <summary>Inserts an ACTIVE account with a known password (a required change when asked).</summary>
-    public async Task<Account> CreateAccountAsync(string role, bool mustChangePassword = false)
-    {
-        var loginId = $"w{role[..1].ToLowerInvariant()}{Interlocked.Increment(ref accountCounter):D4}{Random.Shared.Next(1000, 9999)}";
-        var password = PasswordGenerator.Generate();
-        var workFactor = BackOffice.Services.GetRequiredService<PasswordHashingOptions>().WorkFactor;
-        await using var connection = await BackOffice.Services.GetRequiredService<DbConnectionFactory>().OpenAsync();
-        var now = DateTime.UtcNow;
-        var id = await connection.ExecuteScalarAsync<long>(
-            """
-            INSERT INTO users (login_id, login_id_key, password_hash, role, status, must_change_password, failed_login_count, created_at, updated_at)
-            VALUES (@loginId, @loginId, @hash, @role, 'ACTIVE', @mustChangePassword, 0, @now, @now);
-            SELECT LAST_INSERT_ID();
-            """,
-            new { loginId, hash = BCrypt.Net.BCrypt.HashPassword(password, workFactor), role, mustChangePassword, now });
-        return new Account(id, loginId, password, role);
-    }
+    public Task<Account> CreateAccountAsync(string role, bool mustChangePassword = false) => Stack.CreateAccountAsync(role, mustChangePassword);
 
     /// <summary>Makes every session of the user idle for longer than the idle timeout (a real expiry, not a revocation).</summary>
     public async Task AgeSessionsAsync(long userId, TimeSpan by)
     {
-        await using var connection = await BackOffice.Services.GetRequiredService<DbConnectionFactory>().OpenAsync();
+        await using var connection = await Stack.OpenAsync();
         await connection.ExecuteAsync(
             "UPDATE auth_sessions SET last_seen_at = @at WHERE user_id = @userId AND ended_at IS NULL",
             new { at = DateTime.UtcNow - by, userId });
@@ -134,25 +85,9 @@ public sealed class WebUiFixture : IAsyncLifetime
         }
 
         Playwright?.Dispose();
-        if (Snap is not null)
+        if (Stack is not null)
         {
-            await Snap.DisposeAsync();
-        }
-
-        if (BackOffice is not null)
-        {
-            await BackOffice.DisposeAsync();
-        }
-
-        if (StandIn is not null)
-        {
-            await StandIn.DisposeAsync();
-        }
-
-        await Database.DisposeAsync();
-        if (Directory.Exists(ScratchDirectory))
-        {
-            Directory.Delete(ScratchDirectory, recursive: true);
+            await Stack.DisposeAsync();
         }
     }
 

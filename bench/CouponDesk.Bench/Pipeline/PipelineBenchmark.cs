@@ -44,16 +44,7 @@ public sealed class PipelineBenchmark : IBenchmark
         var scratch = TestSettings.NewScratchDirectory();
         try
         {
-            var settings = TestSettings.BackOffice(database, scratch).Concat(
-            [
-                new("Coufun:BaseUrl", coufun.BaseUrl),
-                new("Coufun:MaxConcurrency", concurrency.ToString(CultureInfo.InvariantCulture)),
-                new("Coufun:CallsPerSecond", "10000"),
-                new("Pipeline:IssueConcurrency", concurrency.ToString(CultureInfo.InvariantCulture)),
-                new("Pipeline:PollIntervalMs", "50"),
-                new("Pipeline:RenderQueueLoops", renderLoops ?? "2"),
-                new("Pipeline:TrIdPrefix", "CDB" + Guid.NewGuid().ToString("N")[..6]),
-            ]).ToList();
+            var settings = Settings(database, scratch, coufun, concurrency, [new("Pipeline:RenderQueueLoops", renderLoops ?? "2")]);
             long campaignId;
             double renderMs;
             double insertSeconds;
@@ -75,10 +66,10 @@ public sealed class PipelineBenchmark : IBenchmark
             var issueBound = calls * latencyMs / 1000.0 / concurrency;
             var renderBound = count * renderMs / 1000.0 / Environment.ProcessorCount;
             Console.WriteLine($"render bound uses {renderMs:F2} ms CPU per coupon (decrypt + render + stage)");
-            Console.WriteLine($"load average before: {LoadAverage()}");
+            Console.WriteLine($"load average before: {ProcessStats.LoadAverage()}");
 
-            var databasePid = await DatabaseServerPidAsync(database);
-            var databaseCpuBefore = databasePid is { } dbPid ? CpuSeconds(dbPid) : 0;
+            var databasePid = await ProcessStats.DatabaseServerPidAsync(database);
+            var databaseCpuBefore = databasePid is { } dbPid ? ProcessStats.CpuSeconds(dbPid) : 0;
             var benchCpuBefore = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
             var worker = StartWorker(settings);
             var timer = Stopwatch.StartNew();
@@ -88,7 +79,7 @@ public sealed class PipelineBenchmark : IBenchmark
             {
                 while (timer.Elapsed < TimeSpan.FromMinutes(10) && !worker.HasExited)
                 {
-                    peakKb = Math.Max(peakKb, PeakKb(worker.Id));
+                    peakKb = Math.Max(peakKb, ProcessStats.PeakKb(worker.Id));
                     queued = await c.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM delivery_items WHERE campaign_id = @campaignId AND status = 'QUEUED'", new { campaignId });
                     if (queued == count)
                     {
@@ -99,7 +90,7 @@ public sealed class PipelineBenchmark : IBenchmark
                 }
 
                 timer.Stop();
-                peakKb = Math.Max(peakKb, PeakKb(worker.Id));
+                peakKb = Math.Max(peakKb, ProcessStats.PeakKb(worker.Id));
                 // The worker records the run's "all queued" moment right after the last batch commits.
                 (DateTime Started, DateTime? Issued, DateTime? Queued) run = default;
                 for (var i = 0; i < 50 && run.Queued is null; i++)
@@ -109,12 +100,12 @@ public sealed class PipelineBenchmark : IBenchmark
                     await Task.Delay(run.Queued is null ? 100 : 0);
                 }
 
-                var workerCpu = CpuSeconds(worker.Id);
-                var databaseCpu = databasePid is { } pid ? CpuSeconds(pid) - databaseCpuBefore : double.NaN;
+                var workerCpu = ProcessStats.CpuSeconds(worker.Id);
+                var databaseCpu = databasePid is { } pid ? ProcessStats.CpuSeconds(pid) - databaseCpuBefore : double.NaN;
                 var benchCpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - benchCpuBefore;
                 worker.Kill();
                 await worker.WaitForExitAsync();
-                Console.WriteLine($"load average after: {LoadAverage()}");
+                Console.WriteLine($"load average after: {ProcessStats.LoadAverage()}");
 
                 var bound = Math.Max(issueBound, Math.Max(renderBound, insertSeconds));
                 var fromProcess = timer.Elapsed.TotalSeconds;
@@ -247,86 +238,32 @@ public sealed class PipelineBenchmark : IBenchmark
         return best * count / Sample;
     }
 
-    private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
+    /// <summary>The back office's settings for a benchmark campaign: the stand-in, no call limits of ours, fast polling.</summary>
+    internal static List<KeyValuePair<string, string?>> Settings(TestDatabase database, string scratch, CoufunStandInHost coufun, int concurrency, IEnumerable<KeyValuePair<string, string?>> extra) =>
+        TestSettings.BackOffice(database, scratch).Concat(
+        [
+            new("Coufun:BaseUrl", coufun.BaseUrl),
+            new("Coufun:MaxConcurrency", concurrency.ToString(CultureInfo.InvariantCulture)),
+            new("Coufun:CallsPerSecond", "10000"),
+            new("Pipeline:IssueConcurrency", concurrency.ToString(CultureInfo.InvariantCulture)),
+            new("Pipeline:PollIntervalMs", "50"),
+            new("Pipeline:TrIdPrefix", "CDB" + Guid.NewGuid().ToString("N")[..6]),
+            .. extra,
+        ]).ToList();
 
-    private static Process StartWorker(IEnumerable<KeyValuePair<string, string?>> settings)
+    internal static Process StartWorker(IEnumerable<KeyValuePair<string, string?>> settings)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "CouponDesk.dll");
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "CouponDesk.slnx")))
-        {
-            root = root.Parent;
-        }
-
-        foreach (var config in new[] { "Release", "Debug" })
-        {
-            var candidate = Path.Combine(root!.FullName, "src", "CouponDesk", "bin", config, "net10.0", "CouponDesk.dll");
-            if (File.Exists(candidate))
-            {
-                dll = candidate;
-                break;
-            }
-        }
-
-        var info = new ProcessStartInfo("dotnet", [dll]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(dll)! };
-        foreach (var (key, value) in settings)
-        {
-            info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value ?? "";
-        }
-
-        info.Environment["CouponDesk__Roles"] = "worker";
-        info.Environment["Serilog__MinimumLevel__Default"] = "Error";
-        info.Environment["DOTNET_ENVIRONMENT"] = "Testing";
-        info.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
-        var process = Process.Start(info)!;
         // COUPONDESK_BENCH_WORKER_LOG=path keeps the worker's error lines (deadlocks, lock-wait timeouts) for the analysis.
         var logPath = Environment.GetEnvironmentVariable("COUPONDESK_BENCH_WORKER_LOG");
         var log = string.IsNullOrEmpty(logPath) ? null : TextWriter.Synchronized(new StreamWriter(logPath, append: true) { AutoFlush = true });
-        process.OutputDataReceived += (_, e) => { if (e.Data is { } line) { log?.WriteLine(line); } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is { } line) { log?.WriteLine(line); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
+        return BackOfficeProcess.Start([.. settings, new("Serilog:MinimumLevel:Default", "Error")], "worker", BuiltConfiguration(), line => log?.WriteLine(line)).Process;
     }
 
-    /// <summary>The test MariaDB's process id when it runs on this machine (its pid file is readable), else null.</summary>
-    private static async Task<int?> DatabaseServerPidAsync(TestDatabase database)
-    {
-        await using var c = await database.OpenAsync();
-        var pidFile = await c.ExecuteScalarAsync<string?>("SELECT @@pid_file");
-        return pidFile is not null && File.Exists(pidFile) && int.TryParse((await File.ReadAllTextAsync(pidFile)).Trim(), CultureInfo.InvariantCulture, out var pid) ? pid : null;
-    }
+    /// <summary>Release when it was built (benchmarks should run it), else Debug.</summary>
+    public static string BuiltConfiguration() =>
+        File.Exists(Path.Combine(BackOfficeProcess.RepositoryRoot(), "src", "CouponDesk", "bin", "Release", "net10.0", "CouponDesk.dll")) ? "Release" : "Debug";
 
-    /// <summary>User + system CPU seconds a process has used (/proc/PID/stat, 100 ticks per second); 0 when it is gone.</summary>
-    private static double CpuSeconds(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
-    }
-
-    /// <summary>VmHWM (peak resident set) of a process, in KB; 0 when it is gone.</summary>
-    private static long PeakKb(int pid)
-    {
-        try
-        {
-            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-            return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
-    }
-
-    private static string? Option(string[] args, string name)
+    internal static string? Option(string[] args, string name)
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;

@@ -97,6 +97,26 @@ public static class UmsTableDdl
         ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
         """;
 
+    /// <summary>CouponDesk's helper index on a month table (spec/snap-agent.md §2.2 (d)).</summary>
+    public const string KeyIndex = "CD_IDX_CLIENT_KEY";
+
+    /// <summary>
+    /// A month table as CouponDesk prepares it ahead of the agent: the agent's columns, in order, and its two indexes,
+    /// plus an INVISIBLE auto-increment primary key (Galera needs a primary key on every table; an invisible column is
+    /// left out of <c>SELECT *</c> and of an INSERT without a column list, so the agent's whole-row copy is unchanged and
+    /// duplicate CLIENT_KEY rows stay possible, as §2.2 expects) and our helper index, so nothing is altered later.
+    /// </summary>
+    public static string CreatePreparedLogTable(string table) => $"""
+        CREATE TABLE IF NOT EXISTS {Quote(table)} (
+        {Columns},
+          CD_ROW_ID           BIGINT UNSIGNED NOT NULL AUTO_INCREMENT INVISIBLE,
+          PRIMARY KEY (CD_ROW_ID),
+          KEY ums_log_IDX1 (PHONE),
+          KEY ums_log_IDX2 (DONE_CODE, REQ_DATE),
+          KEY {KeyIndex} (CLIENT_KEY)
+        ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
+        """;
+
     /// <summary><c>UMS_LOG_</c> + yyyyMM.</summary>
     public static string LogTableName(string prefix, int year, int month) => $"{prefix}{year:D4}{month:D2}";
 

@@ -1,21 +1,26 @@
 using System.Reflection;
+using CouponDesk.Data.Leases;
 using Dapper;
 using FluentMigrator;
 using FluentMigrator.Runner;
+using FluentMigrator.Runner.VersionTableInfo;
+using Microsoft.Extensions.Logging.Abstractions;
 using MySqlConnector;
 
 namespace CouponDesk.Data;
 
 /// <summary>
 /// Brings a database to the latest schema with FluentMigrator. Creates the database (utf8mb4) when it is missing,
-/// and holds a named lock so several processes starting together migrate once.
+/// and holds the <c>migrate</c> lease (a replicated row, <see cref="NamedLeases"/>) so several processes starting
+/// together — on one server or on several nodes of a cluster — migrate once. The version table has a primary key
+/// (<see cref="VersionTable"/>; Galera needs one on every table).
 /// </summary>
 public sealed class DatabaseMigrator(
     DbConnectionFactory connections,
     ILogger<DatabaseMigrator> logger,
     IEnumerable<IMigrationInput>? inputs = null)
 {
-    private const string LockName = "coupondesk.migrate";
+    private const string LeaseName = "migrate";
 
     /// <summary>The highest migration version this build knows.</summary>
     public static long LatestVersion { get; } = typeof(DatabaseMigrator).Assembly.GetTypes()
@@ -26,39 +31,35 @@ public sealed class DatabaseMigrator(
     {
         await EnsureDatabaseExistsAsync(cancellationToken);
 
-        await using var lockConnection = await connections.OpenAsync(cancellationToken);
-        var locked = await lockConnection.ExecuteScalarAsync<int?>("SELECT GET_LOCK(@name, 120)", new { name = LockName });
-        if (locked != 1)
+        await using (var c = await connections.OpenAsync(cancellationToken))
         {
-            throw new InvalidOperationException("Could not take the migration lock within 120 s; another process is migrating.");
+            await NamedLeases.EnsureTableAsync(c, cancellationToken);
         }
 
-        try
+        var leases = new NamedLeases(connections, NullLogger<NamedLeases>.Instance);
+        // Renewed while the migrations run; a migrator that dies leaves it for one minute at most.
+        await using var lease = await leases.AcquireAsync(LeaseName, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(10), cancellationToken);
+        await VersionTable.AddPrimaryKeyAsync(connections, cancellationToken);
+        var runnerServices = new ServiceCollection();
+        foreach (var input in inputs ?? [])
         {
-            var runnerServices = new ServiceCollection();
-            foreach (var input in inputs ?? [])
-            {
-                runnerServices.AddSingleton(input.GetType(), input);
-            }
-
-            using var services = runnerServices
-                .AddFluentMigratorCore()
-                .ConfigureRunner(runner => runner
-                    .AddMySql8()
-                    .WithGlobalConnectionString(connections.ConnectionString)
-                    .WithGlobalCommandTimeout(TimeSpan.FromMinutes(5))
-                    .ScanIn(typeof(DatabaseMigrator).Assembly).For.Migrations())
-                .BuildServiceProvider(validateScopes: false);
-            var runner = services.GetRequiredService<IMigrationRunner>();
-            if (runner.HasMigrationsToApplyUp())
-            {
-                logger.LogInformation("Migrating database {Database} to version {Version}", connections.DatabaseName, LatestVersion);
-                runner.MigrateUp();
-            }
+            runnerServices.AddSingleton(input.GetType(), input);
         }
-        finally
+
+        using var services = runnerServices
+            .AddFluentMigratorCore()
+            .AddScoped<IVersionTableMetaData, VersionTable>()
+            .ConfigureRunner(runner => runner
+                .AddMySql8()
+                .WithGlobalConnectionString(connections.ConnectionString)
+                .WithGlobalCommandTimeout(TimeSpan.FromMinutes(5))
+                .ScanIn(typeof(DatabaseMigrator).Assembly).For.Migrations())
+            .BuildServiceProvider(validateScopes: false);
+        var runner = services.GetRequiredService<IMigrationRunner>();
+        if (runner.HasMigrationsToApplyUp())
         {
-            await lockConnection.ExecuteScalarAsync<int?>("SELECT RELEASE_LOCK(@name)", new { name = LockName });
+            logger.LogInformation("Migrating database {Database} to version {Version}", connections.DatabaseName, LatestVersion);
+            runner.MigrateUp();
         }
     }
 
@@ -67,8 +68,8 @@ public sealed class DatabaseMigrator(
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
         var exists = await connection.ExecuteScalarAsync<long>(
-            "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'VersionInfo'");
-        return exists == 0 ? null : await connection.ExecuteScalarAsync<long?>("SELECT MAX(Version) FROM VersionInfo");
+            "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = @Name", new { VersionTable.Name });
+        return exists == 0 ? null : await connection.ExecuteScalarAsync<long?>($"SELECT MAX(Version) FROM {VersionTable.Name}");
     }
 
     private async Task EnsureDatabaseExistsAsync(CancellationToken cancellationToken)

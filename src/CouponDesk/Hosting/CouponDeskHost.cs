@@ -1,5 +1,6 @@
 using CouponDesk.Commands;
 using CouponDesk.Data;
+using CouponDesk.Data.Leases;
 using CouponDesk.Data.Redis;
 using CouponDesk.Features.Alerts;
 using CouponDesk.Features.Auth;
@@ -16,15 +17,18 @@ using CouponDesk.Features.Recipients;
 using CouponDesk.Features.Reconciliation;
 using CouponDesk.Features.Rendering;
 using CouponDesk.Features.Users;
+using CouponDesk.Hosting.Liveness;
 using CouponDesk.Integrations.Coufun;
 using CouponDesk.Security.Pii;
 using CouponDesk.Shared.Hosting;
 using CouponDesk.Shared.Logging;
+using CouponDesk.Web.ApiReference;
 using CouponDesk.Web.Correlation;
 using CouponDesk.Web.Errors;
 using CouponDesk.Web.Frontend;
 using CouponDesk.Web.Health;
-using Scalar.AspNetCore;
+using CouponDesk.Web.Metrics;
+using CouponDesk.Web.Proxy;
 using Serilog;
 
 namespace CouponDesk.Hosting;
@@ -51,6 +55,7 @@ public static class CouponDeskHost
         builder.AddMaskedJsonLogging("CouponDesk");
         var roles = AppRoles.Parse(builder.Configuration["CouponDesk:Roles"]);
         ConfigureServices(builder.Services, builder.Configuration, roles, forCommand);
+        builder.AddCouponDeskOperations(roles, forCommand);
 
         var app = builder.Build();
         ConfigurePipeline(app, roles);
@@ -68,6 +73,7 @@ public static class CouponDeskHost
         services.AddSingleton<PiiProtector>();
         services.AddSingleton<DbConnectionFactory>();
         services.AddSingleton<DatabaseMigrator>();
+        services.AddSingleton<NamedLeases>();
         services.AddSingleton<RedisConnection>();
         services.AddSingleton<AdminBootstrap>();
 
@@ -76,6 +82,9 @@ public static class CouponDeskHost
             // Registered first: hosted services start in order, so the schema is current before any worker or job runs.
             services.AddHostedService<MigrateOnStartService>();
         }
+
+        // Next: the heartbeat row exists before any worker loop claims work (D-OPS-11).
+        services.AddProcessLiveness(configuration, hosted: !forCommand);
 
         services.AddCouponDeskProblemDetails();
         services.AddCouponDeskHealth();
@@ -105,8 +114,15 @@ public static class CouponDeskHost
 
     private static void ConfigurePipeline(WebApplication app, AppRoles roles)
     {
+        app.UseCouponDeskForwardedHeaders();
         app.UseMiddleware<CorrelationIdMiddleware>();
-        app.UseSerilogRequestLogging(options => options.GetLevel = RequestLogLevel.For);
+        app.UseCouponDeskMetrics();
+        app.UseSerilogRequestLogging(options =>
+        {
+            options.GetLevel = RequestLogLevel.For;
+            // This host's own logger: the static Log.Logger is not set (LoggingSetup preserves it).
+            options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
+        });
         app.UseCouponDeskProblemDetails();
         app.UseWebFrontendHeaders();
         if (roles.Web)
@@ -119,8 +135,7 @@ public static class CouponDeskHost
         app.MapCouponDeskHealth();
         if (roles.Web)
         {
-            app.MapOpenApi("/openapi/{documentName}.json");
-            app.MapScalarApiReference("/docs");
+            app.MapCouponDeskApiReference();
             foreach (var module in app.Services.GetServices<IEndpointModule>())
             {
                 module.Map(app);

@@ -6,7 +6,8 @@ namespace CouponDesk.Hosting;
 
 /// <summary>
 /// Quartz for the periodic jobs, with the clustered ADO store on MariaDB: several processes with the <c>jobs</c> role
-/// share one schedule and never run a tick twice. Features add their jobs through <see cref="IJobRegistration"/>.
+/// share one schedule and never run a tick twice. Features add their jobs through <see cref="IJobRegistration"/>; every
+/// execution goes through <see cref="JobRunsMiddleware"/> (conflict retry, job history).
 /// </summary>
 public static class JobsSetup
 {
@@ -21,6 +22,7 @@ public static class JobsSetup
         services.AddQuartz("CouponDesk", quartz =>
         {
             quartz.UseDefaultTimeZone(Kst.Zone);
+            quartz.AddJobMiddleware<JobRunsMiddleware>();
             quartz.UsePersistentStore(store =>
             {
                 store.UseMySqlConnector(db => db.ConnectionString = connectionString);

@@ -59,9 +59,11 @@ public sealed class CampaignSubmitTests : IClassFixture<CampaignTestFactory>
 
         var check = await CampaignApi.ReadAsync(await client.PostAsync($"/api/campaigns/{id}/submit/check", null), HttpStatusCode.OK);
         Assert.Equal("DRAFT", await factory.ScalarAsync<string>("SELECT status FROM campaigns WHERE id = @id", new { id }));
+        // The particle the name takes ("Tall" is read 톨: 을), and the total on its own line, once (issue 14 point 7).
         Assert.Equal(
-            "2026-11-25 14:00에 테스트커피 아메리카노 Tall을(를) 총 19,995개의 휴대폰 번호로 발송이 됩니다. 정말 발송하시겠습니까? 합계 89,977,500원",
+            "2026-11-25 14:00에 테스트커피 아메리카노 Tall을 총 19,995개의 휴대폰 번호로 발송이 됩니다. 정말 발송하시겠습니까?",
             check.GetProperty("confirmMessage").GetString());
+        Assert.Equal("합계 89,977,500원", check.GetProperty("costEstimate").GetProperty("text").GetString());
 
         var submitted = await CampaignApi.ReadAsync(await client.PostAsJsonAsync($"/api/campaigns/{id}/submit", new { }), HttpStatusCode.OK);
         Assert.Equal("발송 요청이 완료되었습니다.", submitted.GetProperty("message").GetString());

@@ -50,12 +50,61 @@ public sealed class ConfigurationErrorTests
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["Database__ConnectionString"] = ServerConnection,
             ["Database__MigrateOnStart"] = "false",
+            // Production also requires the reverse proxy to be named (D-OPS-1); named here so the secrets are what fails.
+            ["Web__ForwardedHeaders__KnownProxies__0"] = "127.0.0.1",
         });
 
         Assert.Equal(2, exit);
         Assert.Contains("Database:ConnectionString", error);
         Assert.Contains("development default", error);
         Assert.DoesNotContain("dev-only-", error);
+    }
+
+    /// <summary>A Production start with everything valid but what each test breaks (no development secrets anywhere).</summary>
+    private static Dictionary<string, string> Production(params (string Key, string Value)[] changes)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Database__ConnectionString"] = "Server=127.0.0.1;Port=9;User ID=coupondesk;Password=not-a-development-secret;Database=coupondesk",
+            ["Database__MigrateOnStart"] = "false",
+            ["Web__ForwardedHeaders__KnownProxies__0"] = "127.0.0.1",
+            ["Coufun__BaseUrl"] = "https://coufun.example.test/b2c_api/",
+            ["Coufun__PocId"] = "POC00001",
+        };
+        foreach (var (key, value) in changes)
+        {
+            environment[key] = value;
+        }
+
+        return environment;
+    }
+
+    [Fact]
+    public async Task A_production_start_without_a_known_proxy_stops_with_one_line()
+    {
+        var (exit, error) = await RunAsync(Production(("Web__ForwardedHeaders__KnownProxies__0", "")));
+
+        Assert.Equal(2, exit);
+        Assert.Contains("Web:ForwardedHeaders:KnownProxies", Assert.Single(error.Trim().Split('\n')));
+    }
+
+    [Fact]
+    public async Task A_production_start_with_a_missing_key_stops_with_one_line()
+    {
+        var (exit, error) = await RunAsync(Production(("Security__Audit__ChainKey", "")));
+
+        Assert.Equal(2, exit);
+        Assert.Contains("Security:Audit:ChainKey", Assert.Single(error.Trim().Split('\n')));
+    }
+
+    [Fact]
+    public async Task A_production_start_with_a_plain_http_webhook_stops_with_one_line()
+    {
+        var (exit, error) = await RunAsync(Production(("Alerts__WebhookUrl", "http://hooks.example.test/T0/B0/x")));
+
+        Assert.Equal(2, exit);
+        Assert.Contains("Alerts:WebhookUrl", Assert.Single(error.Trim().Split('\n')));
     }
 
     private static async Task<(int Exit, string Error)> RunAsync(Dictionary<string, string> environment)

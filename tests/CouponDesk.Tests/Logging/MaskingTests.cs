@@ -33,6 +33,31 @@ public sealed class MaskingTests
     [InlineData("CLIENT_KEY CD0000004200000001R1")]
     public void Ordinary_text_is_left_alone(string input) => Assert.Equal(input, SensitiveDataMasker.Mask(input));
 
+    // Issue 14: long digit runs that are not personal data stay readable.
+    [Theory]
+    [InlineData("발송상세내역_C261207000042_202612071435.xlsx")]
+    [InlineData("{\"file\":\"감사로그_202612071435.csv\"}")]
+    [InlineData("stamp 20261207143512 and 20261207143512345")]
+    [InlineData("sent 2026-12-07 14:35:12 KST")]
+    [InlineData("ORDER_ID=261125000000421")]
+    [InlineData("{\"orderId\":\"261125000000421\"}")]
+    [InlineData("<ORDER_ID>T261125000000421</ORDER_ID>")]
+    [InlineData("주문ID: 261125000000421")]
+    [InlineData("TR_ID CDT261125000000000017")]
+    [InlineData("TR_ID=26112500000000000017")]
+    [InlineData("합계 1000000000원, 1500000000 원")]
+    [InlineData("₩1000000000 / KRW 2500000000")]
+    [InlineData("정가 48,000원 × 20,000건 = 960,000,000원")]
+    public void Timestamps_order_ids_tr_ids_and_amounts_are_not_masked(string input) => Assert.Equal(input, SensitiveDataMasker.Mask(input));
+
+    [Theory]
+    [InlineData("coupon 202699999999 used", "coupon **** **** 9999 used")] // not a valid time: a coupon number
+    [InlineData("coupon 900000000001 at 202612071435", "coupon **** **** 0001 at 202612071435")]
+    [InlineData("010-0000-1234 on 202612071435", "010-****-1234 on 202612071435")]
+    [InlineData("order 261125000000421", "order *** **** **** 0421")] // unlabelled: could be a coupon number
+    public void Phones_and_coupon_numbers_next_to_them_are_still_masked(string input, string expected) =>
+        Assert.Equal(expected, SensitiveDataMasker.Mask(input));
+
     [Fact]
     public void A_phone_in_the_message_template_is_masked()
     {

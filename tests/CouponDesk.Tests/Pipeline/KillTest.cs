@@ -1,18 +1,21 @@
 using System.Diagnostics;
 using CouponDesk.Features.Audit;
 using CouponDesk.Features.Pipeline;
-using CouponDesk.TestSupport;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
 using Xunit.Abstractions;
 
 namespace CouponDesk.Tests.Pipeline;
 
 /// <summary>
-/// The kill test (issue 8): a 2,000-recipient campaign runs in two worker processes (the built CouponDesk.dll with
-/// roles=worker) that are SIGKILLed at random moments at least 10 times and restarted. Afterwards the witnesses must
-/// agree: no recipient with two coupons outside the in-doubt report, no recipient with two deliveries, none lost, and
-/// the campaign finished.
+/// The kill test (issue 8, issue 23): a 2,000-recipient campaign runs in two worker processes (the built CouponDesk.dll
+/// with roles=worker, each in its own slot <c>kill-w0</c>/<c>kill-w1</c>) that are SIGKILLed at random moments 12 times
+/// and restarted under the same instance name. The COUFUN call gate is shared through a Redis of the test's own.
+/// Afterwards the witnesses must agree: no recipient with two coupons outside the in-doubt report, no recipient with
+/// two deliveries, none lost, and the campaign finished. Leases (60 s) and call slots (2 minutes, 8 slots for the two
+/// workers' 8 loops) are far longer than a restart: every restart fences its predecessor and frees its claims and slots
+/// at once (D-OPS-11), which the end checks confirm per incarnation.
 /// </summary>
 public sealed class KillTest(ITestOutputHelper output)
 {
@@ -23,19 +26,29 @@ public sealed class KillTest(ITestOutputHelper output)
     [Trait("Category", "KillTest")]
     public async Task Workers_killed_at_random_moments_still_serve_every_recipient_exactly_once()
     {
+        using var redis = await OwnRedis.StartAsync();
         // The web-only back office gives us the migrated schema, the sender number and the PII keys; it runs no pipeline.
         await using var h = await PipelineHarness.StartAsync(roles: "web");
         await h.Coufun.SetFaultsAsync(new { endpoints = new[] { "create" }, latencyMinMs = 20, latencyMaxMs = 120 });
         var id = await h.ScheduleCampaignAsync(Recipients);
-        var dll = FindBackOfficeDll();
-        var environment = WorkerEnvironment(h);
+        var environment = WorkerProcesses.Environment(h,
+            ("Redis:Configuration", redis.Configuration),
+            ("Coufun:MaxConcurrency", "8"),
+            ("Coufun:RequestTimeoutSeconds", "30"), // slot lease = 30 s x 3 + 30 s: a fixed timeout could not free them in time
+            ("Pipeline:LeaseSeconds", "60"),
+            ("Liveness:SelfFenceSeconds", "4"),
+            // Kills mid-call make in-doubt orders on purpose; the spending guard must not stop the run for them.
+            ("Pipeline:SpendingMarginPercent", "100"),
+            ("Pipeline:QueueBatchSize", "50"),
+            ("Pipeline:RenderParallelism", "1"));
         var workers = new Process?[2];
+        var rowsAtStart = new int[workers.Length];
         var random = new Random(8);
         try
         {
             for (var i = 0; i < workers.Length; i++)
             {
-                workers[i] = Start(dll, environment);
+                workers[i] = WorkerProcesses.Start(environment, ("Liveness:InstanceName", $"kill-w{i}"));
             }
 
             // On a loaded machine a worker takes seconds to start: kills before the campaign started test nothing
@@ -43,13 +56,18 @@ public sealed class KillTest(ITestOutputHelper output)
             await h.WaitForAsync(id, 120, "ISSUING", "SENDING", "COMPLETED", "PARTIALLY_FAILED", "FAILED", "ERROR");
             for (var kill = 0; kill < Kills; kill++)
             {
-                await Task.Delay(random.Next(700, 3000));
                 var victim = random.Next(workers.Length);
+                // A worker killed before its first heartbeat holds no claim (the row comes before any claim): each kill
+                // waits until its victim has registered (its name has one row more than when it was started), then
+                // lands at a random moment of its work.
+                await WaitUntilAsync(async () => await RowsNamedAsync(h, $"kill-w{victim}") > rowsAtStart[victim], $"kill-w{victim} to register");
+                await Task.Delay(random.Next(700, 3000));
                 workers[victim]!.Kill(); // SIGKILL on Linux: no shutdown hooks, no flushing
                 await workers[victim]!.WaitForExitAsync();
                 workers[victim]!.Dispose();
                 output.WriteLine($"kill {kill + 1}: worker {victim}, campaign {await h.StatusAsync(id)}");
-                workers[victim] = Start(dll, environment);
+                rowsAtStart[victim] = await RowsNamedAsync(h, $"kill-w{victim}");
+                workers[victim] = WorkerProcesses.Start(environment, ("Liveness:InstanceName", $"kill-w{victim}"));
             }
 
             string[] settled = ["COMPLETED", "PARTIALLY_FAILED", "FAILED", "ERROR", "CANCELLED"];
@@ -79,20 +97,57 @@ public sealed class KillTest(ITestOutputHelper output)
             // Every coupon COUFUN created is held by exactly one recipient or listed in the in-doubt report.
             Assert.Equal(w.CouponsBoughtAtCoufun, w.CouponsBoughtForSucceededOrders + w.CouponsBoughtForInDoubtOrders);
             Assert.Equal(Recipients, w.CouponsBoughtForSucceededOrders);
+
+            // Every killed incarnation was fenced by its successor and its claims and call slots released.
+            var killed = await KilledIncarnationsAsync(h);
+
+            output.WriteLine($"killed incarnations: {killed.Count}, released: {killed.Count(k => k.Released)}");
+            Assert.Equal(Kills, killed.Count);
+            Assert.All(killed, k => Assert.Equal("successor", k.Reason));
+            Assert.All(killed, k => Assert.True(k.Released));
+            using var mux = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
+            var slots = (await mux.GetDatabase().SortedSetRangeByRankAsync("coupondesk:coufun:slots")).Select(m => m.ToString()).ToList();
+            Assert.DoesNotContain(slots, m => killed.Any(k => m.StartsWith(k.Owner, StringComparison.Ordinal)));
         }
         finally
         {
             foreach (var worker in workers)
             {
-                if (worker is { HasExited: false })
-                {
-                    worker.Kill();
-                    await worker.WaitForExitAsync();
-                }
-
-                worker?.Dispose();
+                await WorkerProcesses.StopAsync(worker);
             }
         }
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    {
+        for (var i = 0; i < 1200; i++)
+        {
+            if (await condition())
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("waited in vain for " + what);
+    }
+
+    private static async Task<int> RowsNamedAsync(PipelineHarness h, string instanceName)
+    {
+        await using var c = await h.Database.OpenAsync();
+        return await c.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM worker_heartbeats WHERE instance_name = @instanceName", new { instanceName });
+    }
+
+    /// <summary>The fenced incarnations of the two slots (the two running workers are not fenced).</summary>
+    private static async Task<List<(string Owner, string? Reason, bool Released)>> KilledIncarnationsAsync(PipelineHarness h)
+    {
+        await using var connection = await h.Database.OpenAsync();
+        return [.. await connection.QueryAsync<(string, string?, bool)>(
+            """
+            SELECT LEFT(instance_id, 16), fence_reason, leases_released_at IS NOT NULL FROM worker_heartbeats
+            WHERE instance_name LIKE 'kill-w%' AND fenced_at IS NOT NULL
+            """)];
     }
 
     private static async Task<string> StopReasonAsync(PipelineHarness h, long id)
@@ -100,63 +155,5 @@ public sealed class KillTest(ITestOutputHelper output)
         await using var connection = await h.Database.OpenAsync();
         return await connection.ExecuteScalarAsync<string?>(
             "SELECT CONCAT_WS(': ', stop_code, stop_reason) FROM campaign_runs WHERE campaign_id = @id", new { id }) ?? "no reason recorded";
-    }
-
-    private static Dictionary<string, string> WorkerEnvironment(PipelineHarness h)
-    {
-        var settings = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (key, value) in TestSettings.BackOffice(h.Database, h.Scratch).Concat(PipelineHarness.PipelineSettings(h.Coufun.BaseUrl)))
-        {
-            settings[key.Replace(":", "__", StringComparison.Ordinal)] = value ?? "";
-        }
-
-        settings["CouponDesk__Roles"] = "worker";
-        settings["Serilog__MinimumLevel__Default"] = "Error";
-        // A killed worker's claims are taken over after the lease; the call timeout must stay below it.
-        settings["Coufun__RequestTimeoutSeconds"] = "4";
-        settings["Pipeline__LeaseSeconds"] = "6";
-        // Kills mid-call make in-doubt orders on purpose; the spending guard must not stop the run for them.
-        settings["Pipeline__SpendingMarginPercent"] = "100";
-        settings["Pipeline__QueueBatchSize"] = "50";
-        settings["Pipeline__RenderParallelism"] = "1";
-        settings["DOTNET_ENVIRONMENT"] = "Testing";
-        settings["ASPNETCORE_ENVIRONMENT"] = "Testing";
-        settings["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
-        return settings;
-    }
-
-    private static Process Start(string dll, Dictionary<string, string> environment)
-    {
-        var info = new ProcessStartInfo("dotnet", [dll])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
-        };
-        foreach (var (key, value) in environment)
-        {
-            info.Environment[key] = value;
-        }
-
-        var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    /// <summary>The back office as built by <c>scripts/test</c> (src/CouponDesk/bin/Debug/net10.0), found from the test's own folder.</summary>
-    private static string FindBackOfficeDll()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CouponDesk.slnx")))
-        {
-            dir = dir.Parent;
-        }
-
-        var dll = Path.Combine(dir?.FullName ?? throw new InvalidOperationException("repository root not found"), "src", "CouponDesk", "bin", "Debug", "net10.0", "CouponDesk.dll");
-        return File.Exists(dll) ? dll : throw new InvalidOperationException("build the solution first: " + dll);
     }
 }

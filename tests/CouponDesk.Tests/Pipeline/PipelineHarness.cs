@@ -40,6 +40,8 @@ public sealed class PipelineHarness : IAsyncDisposable
 
     public string Scratch { get; }
 
+    private bool ownsDatabase = true;
+
     /// <summary>A back-office client signed in through the real login, as a new active account of <paramref name="role"/>.</summary>
     public async Task<HttpClient> SignInAsync(string role)
     {
@@ -73,10 +75,14 @@ public sealed class PipelineHarness : IAsyncDisposable
         new("Pipeline:TrIdPrefix", "CDT" + Guid.NewGuid().ToString("N")[..6]),
     ];
 
-    public static async Task<PipelineHarness> StartAsync(string roles = "web,worker", params KeyValuePair<string, string?>[] extra)
+    public static Task<PipelineHarness> StartAsync(string roles = "web,worker", params KeyValuePair<string, string?>[] extra) =>
+        StartAsync(null, roles, extra);
+
+    /// <summary>On <paramref name="ownDatabase"/> when given (created and migrated here, left to the caller to drop), else on a fresh one.</summary>
+    public static async Task<PipelineHarness> StartAsync(TestDatabase? ownDatabase, string roles = "web,worker", params KeyValuePair<string, string?>[] extra)
     {
         var coufun = await CoufunStandInHost.StartAsync();
-        var database = new TestDatabase();
+        var database = ownDatabase ?? new TestDatabase();
         await database.MigrateAsync();
         var scratch = TestSettings.NewScratchDirectory();
         var backOffice = await LoopbackHost.StartAsync(args => CouponDeskHost.Build(args),
@@ -104,7 +110,7 @@ public sealed class PipelineHarness : IAsyncDisposable
             new("Agent:RegisteredCallbackNumbers:0", Callback),
             new("Serilog:MinimumLevel:Default", "Warning"),
         ]);
-        return new PipelineHarness(coufun, database, backOffice, snap, scratch);
+        return new PipelineHarness(coufun, database, backOffice, snap, scratch) { ownsDatabase = ownDatabase is null };
     }
 
     /// <summary>Inserts a SCHEDULED campaign due now, with <paramref name="recipients"/> phones 010-0000-0001…; returns its id.</summary>
@@ -141,7 +147,11 @@ public sealed class PipelineHarness : IAsyncDisposable
         await Snap.DisposeAsync();
         await BackOffice.DisposeAsync();
         await Coufun.DisposeAsync();
-        await Database.DisposeAsync();
+        if (ownsDatabase)
+        {
+            await Database.DisposeAsync();
+        }
+
         if (Directory.Exists(Scratch))
         {
             Directory.Delete(Scratch, recursive: true);

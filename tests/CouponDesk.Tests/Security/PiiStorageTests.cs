@@ -1,3 +1,4 @@
+using CouponDesk.Data.Leases;
 using CouponDesk.Features.Audit;
 using CouponDesk.Features.Privacy;
 using CouponDesk.Security.Pii;
@@ -74,7 +75,7 @@ public sealed class PiiStorageTests : IAsyncLifetime
     {
         var registry = new EncryptionKeyRegistry(factory.Database.Connections, pii, TimeProvider.System);
         return new KeyRotationService(
-            factory.Database.Connections, pii, registry, [new EncryptedColumn("pii_probe", "phone_enc").Validated()],
+            factory.Database.Connections, new NamedLeases(factory.Database.Connections, NullLogger<NamedLeases>.Instance), pii, registry, [new EncryptedColumn("pii_probe", "phone_enc").Validated()],
             new KeyRotationOptions { BatchSize = batchSize, PauseMilliseconds = 0 }, factory.Services.GetRequiredService<AuditTrail>(),
             NullLogger<KeyRotationService>.Instance);
     }

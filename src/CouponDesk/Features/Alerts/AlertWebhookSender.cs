@@ -66,6 +66,7 @@ public sealed class AlertWebhookSender(
                 using var response = await client.PostAsJsonAsync(options.WebhookUrl, body, timeout.Token);
                 if (response.IsSuccessStatusCode)
                 {
+                    Web.Metrics.CouponDeskMetrics.AlertSent(body.Kind);
                     return;
                 }
 

@@ -12,9 +12,10 @@ public sealed class AuditEndpoints : IEndpointModule
     public const int PageSize = 50;
     public const int ExportLimit = 100_000;
 
+    /// <summary>One row; <c>ActionLabel</c> / <c>ReasonLabel</c> are the Korean names of the codes (null when there is none).</summary>
     public sealed record AuditItem(
-        long Id, DateTimeOffset OccurredAt, long? ActorUserId, string? Actor, string? SourceIp, string? UserAgent, string Action,
-        string? TargetType, string? TargetId, string? Subject, string Outcome, string? Reason, string? Details, string? CorrelationId);
+        long Id, DateTimeOffset OccurredAt, long? ActorUserId, string? Actor, string? SourceIp, string? UserAgent, string Action, string? ActionLabel,
+        string? TargetType, string? TargetTypeLabel, string? TargetId, string? Subject, string Outcome, string? Reason, string? ReasonLabel, string? Details, string? CorrelationId);
 
     public sealed record AuditPage(IReadOnlyList<AuditItem> Items, string? NextCursor);
 
@@ -23,6 +24,7 @@ public sealed class AuditEndpoints : IEndpointModule
         var group = app.MapGroup("/api/audit").WithTags("Audit").RequireAuthorization(Policies.ViewAudit);
         group.MapGet("/", SearchAsync);
         group.MapGet("/export.csv", ExportAsync);
+        group.MapGet("/actions", () => Results.Ok(AuditLabels.Actions));
         group.MapGet("/verify", async (AuditVerifier verifier, CancellationToken ct) => Results.Ok(await verifier.VerifyAsync(ct)));
     }
 
@@ -82,23 +84,34 @@ public sealed class AuditEndpoints : IEndpointModule
             },
             ct);
         var text = new System.Text.StringBuilder();
-        text.Append(CsvWriter.Line(["일시", "사용자", "사용자 ID", "행위", "대상 유형", "대상", "정보주체", "IP", "결과", "사유", "상세", "사용자 에이전트", "요청 ID"]));
+        text.Append(CsvWriter.Line(["일시", "사용자", "사용자 ID", "행위", "행위 코드", "대상 유형", "대상", "정보주체", "IP", "결과", "사유", "상세", "사용자 에이전트", "요청 ID"]));
         foreach (var row in rows)
         {
             text.Append(CsvWriter.Line([
                 Kst.ToKst(row.OccurredAt).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), row.ActorLogin,
-                row.ActorUserId?.ToString(CultureInfo.InvariantCulture), row.Action, row.TargetType, row.TargetId, row.Subject,
-                row.SourceIp, row.Outcome, row.Reason, row.Details, row.UserAgent, row.CorrelationId,
+                row.ActorUserId?.ToString(CultureInfo.InvariantCulture), AuditLabels.ActionName(row.Action) ?? row.Action, row.Action,
+                AuditLabels.TargetTypeName(row.TargetType) ?? row.TargetType,
+                row.TargetId, row.Subject, row.SourceIp, OutcomeName(row.Outcome), AuditLabels.ReasonName(row.Reason) ?? row.Reason,
+                AuditDetails.ForReading(row.Details), row.UserAgent, row.CorrelationId,
             ]));
         }
 
-        var fileName = $"audit-{Kst.Now(time):yyyyMMdd-HHmmss}.csv";
+        var fileName = Exports.ExportFileNames.AuditLog(time.GetUtcNow().UtcDateTime);
         return Results.File(CsvWriter.Encoding.GetPreamble().Concat(CsvWriter.Encoding.GetBytes(text.ToString())).ToArray(), "text/csv; charset=utf-8", fileName);
     }
 
     private static AuditItem ToItem(AuditRow row) => new(
         row.Id, new DateTimeOffset(Kst.ToKst(row.OccurredAt), Kst.Offset), row.ActorUserId, row.ActorLogin, row.SourceIp, row.UserAgent, row.Action,
-        row.TargetType, row.TargetId, row.Subject, row.Outcome, row.Reason, row.Details, row.CorrelationId);
+        AuditLabels.ActionName(row.Action), row.TargetType, AuditLabels.TargetTypeName(row.TargetType), row.TargetId, row.Subject, row.Outcome, row.Reason, AuditLabels.ReasonName(row.Reason),
+        AuditDetails.ForReading(row.Details), row.CorrelationId);
+
+    private static string OutcomeName(string outcome) => outcome switch
+    {
+        AuditOutcome.Success => "성공",
+        AuditOutcome.Failure => "실패",
+        AuditOutcome.Denied => "거부",
+        _ => outcome,
+    };
 
     private static bool TryFilter(
         TimeProvider time, string? from, string? to, string? actor, string? action, string? targetType, string? targetId, string? subject,

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CouponDesk.Data;
 using CouponDesk.Shared.Logging;
 using Dapper;
@@ -14,7 +13,8 @@ namespace CouponDesk.Features.Audit;
 /// transaction, so appends are serialised and each row chains to exactly one predecessor. The lock is held until the
 /// caller commits: write the audit row as the LAST statement of a transaction, so the lock is held for milliseconds.
 /// A row lock (rather than <c>GET_LOCK</c>) is released by commit or rollback automatically and cannot leak when a
-/// connection dies.
+/// connection dies. On a Galera cluster the lock is local to a node, but every append WRITES the head row, so two
+/// appends on two nodes are certified in one order and the later one fails with 1213 and is run again whole.
 /// </para>
 /// </summary>
 public sealed class AuditTrail(DbConnectionFactory connections, AuditChain chain, TimeProvider time)
@@ -29,9 +29,15 @@ public sealed class AuditTrail(DbConnectionFactory connections, AuditChain chain
     {
         if (transaction is null)
         {
-            await using var own = await connection.BeginTransactionAsync(cancellationToken);
-            await AppendAsync(entry, connection, own);
-            await own.CommitAsync(cancellationToken);
+            // Its own transaction is run again whole when it loses a conflict for the chain head (on a cluster, two
+            // nodes appending at once: one is certified first, the other re-reads the head). A caller's transaction is
+            // the caller's to retry.
+            await DeadlockRetry.RunAsync(async () =>
+            {
+                await using var own = await connection.BeginTransactionAsync(cancellationToken);
+                await AppendAsync(entry, connection, own);
+                await own.CommitAsync(cancellationToken);
+            }, "audit append");
             return;
         }
 
@@ -74,7 +80,7 @@ public sealed class AuditTrail(DbConnectionFactory connections, AuditChain chain
         Subject = Clean(entry.Subject, 128),
         Outcome = Fit(entry.Outcome, 16)!,
         Reason = Clean(entry.Reason, 256),
-        Details = entry.Details is null ? null : JsonSerializer.Serialize(entry.Details.ToDictionary(d => d.Key, d => d.Value is null ? null : SensitiveDataMasker.Mask(d.Value))),
+        Details = entry.Details is null ? null : AuditDetails.Serialize(entry.Details.ToDictionary(d => d.Key, d => d.Value is null ? null : SensitiveDataMasker.Mask(d.Value))),
     };
 
     private static string? Clean(string? value, int max) => Fit(value is null ? null : SensitiveDataMasker.Mask(value), max);

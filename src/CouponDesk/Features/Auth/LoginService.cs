@@ -61,6 +61,12 @@ public sealed class LoginService(
             return (null, new ApiProblem(StatusCodes.Status429TooManyRequests, Throttled, "Too many attempts", ThrottledMessage));
         }
 
+        return await DeadlockRetry.RunAsync(() => VerifyAsync(username, password, attempt, client, ct), "login");
+    }
+
+    /// <summary>The login's one transaction; run again whole when it loses a conflict (every login appends to the audit chain).</summary>
+    private async Task<(LoginResult? Result, ApiProblem? Problem)> VerifyAsync(string username, string password, AuditEntry attempt, AuditActor client, CancellationToken ct)
+    {
         await using var connection = await connections.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var user = await connection.QuerySingleOrDefaultAsync<UserRecord>(

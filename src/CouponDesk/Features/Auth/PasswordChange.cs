@@ -16,7 +16,10 @@ public sealed class PasswordChange(DbConnectionFactory connections, SessionStore
 {
     public const string ChangedMessage = "비밀번호가 변경되었습니다. 다시 로그인해 주세요.";
 
-    public async Task<ApiProblem?> ChangeAsync(long userId, ChangePasswordRequest request, AuditActor actor, CancellationToken ct)
+    public Task<ApiProblem?> ChangeAsync(long userId, ChangePasswordRequest request, AuditActor actor, CancellationToken ct) =>
+        DeadlockRetry.RunAsync(() => ChangeOnceAsync(userId, request, actor, ct), "password change");
+
+    private async Task<ApiProblem?> ChangeOnceAsync(long userId, ChangePasswordRequest request, AuditActor actor, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(request.CurrentPassword) || request.CurrentPassword.Length > 128)
         {

@@ -137,7 +137,10 @@ public sealed class SessionStore(DbConnectionFactory connections, SessionOptions
         return (stale.Count, deleted);
     }
 
-    private async Task EndExpiredAsync(MySqlConnection connection, string sessionId, long userId, string loginId, string reason, DateTime now, CancellationToken cancellationToken)
+    private Task EndExpiredAsync(MySqlConnection connection, string sessionId, long userId, string loginId, string reason, DateTime now, CancellationToken cancellationToken) =>
+        DeadlockRetry.RunAsync(() => EndExpiredOnceAsync(connection, sessionId, userId, loginId, reason, now, cancellationToken), "session end");
+
+    private async Task EndExpiredOnceAsync(MySqlConnection connection, string sessionId, long userId, string loginId, string reason, DateTime now, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var ended = await connection.ExecuteAsync(

@@ -16,7 +16,10 @@ namespace CouponDesk.Features.Campaigns;
 /// </summary>
 public sealed class CampaignStore(DbConnectionFactory connections, PiiProtector pii, TimeProvider time)
 {
-    public async Task<long> InsertAsync(CampaignDraft draft, ProductSnapshot? product, long? userId, CancellationToken cancellationToken)
+    public Task<long> InsertAsync(CampaignDraft draft, ProductSnapshot? product, long? userId, CancellationToken cancellationToken) =>
+        DeadlockRetry.RunAsync(() => InsertOnceAsync(draft, product, userId, cancellationToken), "campaign insert");
+
+    private async Task<long> InsertOnceAsync(CampaignDraft draft, ProductSnapshot? product, long? userId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var connection = await connections.OpenAsync(cancellationToken);
@@ -103,7 +106,10 @@ public sealed class CampaignStore(DbConnectionFactory connections, PiiProtector 
     }
 
     /// <summary>DRAFT → deleted (C4): soft delete; its recipient lists and banners (personal data, files) go with it.</summary>
-    public async Task<Outcome> DeleteDraftAsync(long id, long? userId, CancellationToken cancellationToken)
+    public Task<Outcome> DeleteDraftAsync(long id, long? userId, CancellationToken cancellationToken) =>
+        DeadlockRetry.RunAsync(() => DeleteDraftOnceAsync(id, userId, cancellationToken), "campaign delete");
+
+    private async Task<Outcome> DeleteDraftOnceAsync(long id, long? userId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var connection = await connections.OpenAsync(cancellationToken);
@@ -121,7 +127,10 @@ public sealed class CampaignStore(DbConnectionFactory connections, PiiProtector 
         return Outcome.Ok;
     }
 
-    public async Task<Outcome> SaveBannerAsync(long id, Banners.ProcessedBanner banner, long? userId, CancellationToken cancellationToken)
+    public Task<Outcome> SaveBannerAsync(long id, Banners.ProcessedBanner banner, long? userId, CancellationToken cancellationToken) =>
+        DeadlockRetry.RunAsync(() => SaveBannerOnceAsync(id, banner, userId, cancellationToken), "campaign banner");
+
+    private async Task<Outcome> SaveBannerOnceAsync(long id, Banners.ProcessedBanner banner, long? userId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var connection = await connections.OpenAsync(cancellationToken);
@@ -148,7 +157,10 @@ public sealed class CampaignStore(DbConnectionFactory connections, PiiProtector 
         return Outcome.Ok;
     }
 
-    public async Task<Outcome> RemoveBannerAsync(long id, long? userId, CancellationToken cancellationToken)
+    public Task<Outcome> RemoveBannerAsync(long id, long? userId, CancellationToken cancellationToken) =>
+        DeadlockRetry.RunAsync(() => RemoveBannerOnceAsync(id, userId, cancellationToken), "campaign banner");
+
+    private async Task<Outcome> RemoveBannerOnceAsync(long id, long? userId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var connection = await connections.OpenAsync(cancellationToken);

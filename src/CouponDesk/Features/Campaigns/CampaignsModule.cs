@@ -29,6 +29,7 @@ public static class CampaignsModule
         services.AddEndpointModule<BannerEndpoints>();
         services.AddEndpointModule<PreviewEndpoints>();
         services.AddEndpointModule<CampaignListEndpoints>();
+        services.AddEndpointModule<SendTimeEndpoints>();
         services.AddEndpointModule<SenderNumberEndpoints>();
         return services;
     }

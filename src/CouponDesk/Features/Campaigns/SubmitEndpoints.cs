@@ -2,6 +2,7 @@ using CouponDesk.Features.Audit;
 using CouponDesk.Hosting;
 using CouponDesk.Security;
 using CouponDesk.Security.Pii;
+using CouponDesk.Shared.Text;
 using CouponDesk.Shared.Time;
 using CouponDesk.Web.Errors;
 using Microsoft.AspNetCore.Mvc;
@@ -92,7 +93,8 @@ public sealed class SubmitEndpoints : IEndpointModule
         start = start < now ? now : start;
         var cost = CampaignViews.Cost(product!, record.RecipientCount);
         var sendText = Kst.FormatMinute(sendAt);
-        var confirm = $"{sendText}에 {product!.Name}을(를) 총 {record.RecipientCount:N0}개의 휴대폰 번호로 발송이 됩니다. 정말 발송하시겠습니까? {cost.Text}";
+        // The sentence of spec §3.2.4 with the particle the product name takes; the cost is its own line (cost.Text).
+        var confirm = $"{sendText}에 {KoreanParticles.WithObject(product!.Name)} 총 {record.RecipientCount:N0}개의 휴대폰 번호로 발송이 됩니다. 정말 발송하시겠습니까?";
         return new PreparedSubmit(record, product, start, new SubmitCheckResponse(sendText, sendAt, Kst.FormatMinute(start), cost, confirm, warnings));
     }
 

@@ -104,7 +104,10 @@ public sealed class CouponRepository(DbConnectionFactory connections, PiiProtect
     /// Records a push once per event key and applies it to the coupon unless a newer event was applied already
     /// (pushes are retried every 10 minutes and can arrive out of order). Asks for a status read either way.
     /// </summary>
-    public async Task<ExchangeApplyResult> ApplyExchangeAsync(ExchangeEvent e, CancellationToken cancellationToken = default)
+    public Task<ExchangeApplyResult> ApplyExchangeAsync(ExchangeEvent e, CancellationToken cancellationToken = default) =>
+        DeadlockRetry.RunAsync(() => ApplyExchangeOnceAsync(e, cancellationToken), "coupon exchange");
+
+    private async Task<ExchangeApplyResult> ApplyExchangeOnceAsync(ExchangeEvent e, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var c = await connections.OpenAsync(cancellationToken);

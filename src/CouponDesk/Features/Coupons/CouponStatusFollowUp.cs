@@ -1,3 +1,4 @@
+using CouponDesk.Data;
 using CouponDesk.Integrations.Coufun;
 
 namespace CouponDesk.Features.Coupons;
@@ -7,7 +8,7 @@ namespace CouponDesk.Features.Coupons;
 /// is stored and answered at once, and this loop settles the state a few seconds later. Runs in the worker role;
 /// coupons stay flagged (<c>status_check_due_at</c>) until a read succeeds, so nothing is lost across restarts.
 /// </summary>
-public sealed class CouponStatusFollowUp(CouponRepository coupons, CoufunClient coufun, TimeProvider time, ILogger<CouponStatusFollowUp> logger) : BackgroundService
+public sealed class CouponStatusFollowUp(CouponRepository coupons, CoufunClient coufun, TimeProvider time, DatabaseOutage outage, ILogger<CouponStatusFollowUp> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
 
@@ -19,6 +20,11 @@ public sealed class CouponStatusFollowUp(CouponRepository coupons, CoufunClient 
             try
             {
                 await RunOnceAsync(stoppingToken);
+                outage.Succeeded();
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested && DatabaseOutage.IsOutage(ex))
+            {
+                outage.Failed(ex);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {

@@ -2,19 +2,21 @@ namespace CouponDesk.Features.Dashboard;
 
 /// <summary>
 /// The dashboard (spec §3.8, permission P2): aggregates only — counts, rates, codes, campaign names and times. It never
-/// carries a phone number, a name or a coupon number, so every role may see it.
+/// carries a phone number, a name or a coupon number, so every role may see it. A panel that could not be read is null
+/// and named in <see cref="Unavailable"/> (<see cref="DashboardPanels"/> → Korean message); the others are still there.
 /// </summary>
 public sealed record Dashboard(
     DateTime GeneratedAt,
     string Period,
-    TodaySending Today,
-    SuccessRates SuccessRate,
-    FailureTabs Failures,
-    IReadOnlyList<RunningCampaign> RunningCampaigns,
-    IReadOnlyList<UpcomingCampaign> UpcomingCampaigns,
-    int InDoubtOrders,
-    int GaveUpCouponCancels,
-    SystemState System);
+    TodaySending? Today,
+    SuccessRates? SuccessRate,
+    FailureTabs? Failures,
+    IReadOnlyList<RunningCampaign>? RunningCampaigns,
+    IReadOnlyList<UpcomingCampaign>? UpcomingCampaigns,
+    int? InDoubtOrders,
+    int? GaveUpCouponCancels,
+    SystemState? System,
+    IReadOnlyDictionary<string, string> Unavailable);
 
 /// <summary>Messages handed to the agent with a send time today (KST).</summary>
 public sealed record TodaySending(int Total, int Succeeded, int Failed, int Pending);

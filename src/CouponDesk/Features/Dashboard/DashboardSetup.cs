@@ -4,14 +4,13 @@ namespace CouponDesk.Features.Dashboard;
 
 public static class DashboardSetup
 {
-    /// <summary>The dashboard API and, in every process, the heartbeat it shows.</summary>
+    /// <summary>The dashboard API (the heartbeats it shows are written by <c>Hosting/Liveness</c> in every process).</summary>
     public static IServiceCollection AddDashboard(this IServiceCollection services)
     {
         services.AddSingleton<CampaignBoard>();
         services.AddSingleton<SystemStatus>();
         services.AddSingleton<DashboardQueries>();
         services.AddEndpointModule<DashboardEndpoints>();
-        services.AddHostedService<WorkerHeartbeat>();
         return services;
     }
 }

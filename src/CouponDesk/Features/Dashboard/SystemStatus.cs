@@ -1,3 +1,5 @@
+using CouponDesk.Features.Pipeline;
+using CouponDesk.Hosting.Liveness;
 using CouponDesk.Integrations.Snap;
 using CouponDesk.Shared.Snap;
 using Dapper;
@@ -10,41 +12,48 @@ namespace CouponDesk.Features.Dashboard;
 /// catalog sync runs), the agent's backlog in <c>UMS_MSG</c>, the last catalog sync, the last result-sync tick (Quartz) and
 /// the newest stored result, and the processes' heartbeats.
 /// </summary>
-public sealed class SystemStatus(SnapOptions snap, TimeProvider time)
+public sealed class SystemStatus(SnapOptions snap, LivenessOptions liveness, TimeProvider time)
 {
     /// <summary>A due <c>ready</c> row older than this means the agent is not taking work ("에이전트 지연").</summary>
     public static readonly TimeSpan AgentDelayThreshold = TimeSpan.FromMinutes(5);
 
-    /// <summary>Three missed beats: the process is gone (or stuck).</summary>
-    public static readonly TimeSpan HeartbeatGrace = WorkerHeartbeat.Interval * 3;
+    /// <summary>Silent this long, or fenced by its peers: the process is gone (or stuck) — the liveness rule (D-OPS-11).</summary>
+    private TimeSpan HeartbeatGrace => TimeSpan.FromSeconds(liveness.DeadAfterSeconds);
 
     public async Task<SystemState> ReadAsync(MySqlConnection c, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var lastSuccess = await LatestAsync(c,
-            "SELECT MAX(finished_at) FROM issuance_orders WHERE status = 'SUCCEEDED'",
+            $"SELECT MAX(finished_at) FROM issuance_orders WHERE status = '{OrderStatus.Succeeded}'",
             "SELECT MAX(finished_at) FROM catalog_sync_runs WHERE outcome = 'SUCCEEDED' AND called_coufun = 1", ct);
         var lastError = await LatestAsync(c,
-            "SELECT MAX(updated_at) FROM issuance_orders WHERE status IN ('FAILED', 'IN_DOUBT', 'RETRY_WAIT')",
+            $"SELECT MAX(updated_at) FROM issuance_orders WHERE status IN ('{OrderStatus.Failed}', '{OrderStatus.InDoubt}', '{OrderStatus.RetryWait}')",
             "SELECT MAX(finished_at) FROM catalog_sync_runs WHERE outcome = 'FAILED' AND called_coufun = 1", ct);
         var catalog = await c.QuerySingleOrDefaultAsync<CatalogSyncState>(new CommandDefinition(
             "SELECT started_at AS StartedAt, finished_at AS FinishedAt, outcome AS Outcome FROM catalog_sync_runs ORDER BY id DESC LIMIT 1", cancellationToken: ct));
-        var resultJobMs = await c.ExecuteScalarAsync<long?>(new CommandDefinition(
+        var resultJobTicks = await c.ExecuteScalarAsync<long?>(new CommandDefinition(
             "SELECT MAX(PREV_FIRE_TIME) FROM QRTZ_TRIGGERS WHERE JOB_NAME = 'snap-result-sync' AND PREV_FIRE_TIME > 0", cancellationToken: ct));
         var lastResult = await c.ExecuteScalarAsync<DateTime?>(new CommandDefinition(
             "SELECT MAX(result_at) FROM messages WHERE req_at >= @since", new { since = now.AddDays(-7) }, cancellationToken: ct));
-        var workers = (await c.QueryAsync<(string HostName, int ProcessId, string Roles, DateTime StartedAt, DateTime BeatAt)>(new CommandDefinition(
-            "SELECT host_name, process_id, roles, started_at, beat_at FROM worker_heartbeats ORDER BY beat_at DESC LIMIT 20", cancellationToken: ct)))
-            .Select(w => new WorkerState(w.HostName, w.ProcessId, w.Roles, w.StartedAt, w.BeatAt, now - w.BeatAt <= HeartbeatGrace))
+        var workers = (await c.QueryAsync<(string HostName, int ProcessId, string Roles, DateTime StartedAt, DateTime BeatAt, bool Fenced)>(new CommandDefinition(
+            "SELECT host_name, process_id, roles, started_at, beat_at, fenced_at IS NOT NULL FROM worker_heartbeats ORDER BY beat_at DESC LIMIT 20", cancellationToken: ct)))
+            .Select(w => new WorkerState(w.HostName, w.ProcessId, w.Roles, w.StartedAt, w.BeatAt, !w.Fenced && now - w.BeatAt <= HeartbeatGrace))
             .ToList();
         return new SystemState(
             new CoufunState(lastSuccess, lastError),
             await AgentAsync(c, ct),
             catalog,
-            resultJobMs is { } ms ? DateTime.UnixEpoch.AddMilliseconds(ms) : null,
+            FromQuartzTime(resultJobTicks),
             lastResult,
             workers);
     }
+
+    /// <summary>
+    /// Quartz's ADO store keeps fire times as .NET ticks of the UTC instant (<c>DateTimeOffset.UtcTicks</c>), not Unix
+    /// milliseconds; a value outside DateTime's range is not a fire time and reads as none.
+    /// </summary>
+    public static DateTime? FromQuartzTime(long? ticks) =>
+        ticks is { } t && t > 0 && t <= DateTime.MaxValue.Ticks ? new DateTime(t, DateTimeKind.Utc) : null;
 
     /// <summary>
     /// Compared in the database with its own <c>NOW()</c>: REQ_DATE is KST wall-clock written for the agent, which reads it

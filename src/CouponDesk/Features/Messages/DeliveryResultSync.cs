@@ -56,7 +56,10 @@ public sealed class DeliveryResultSync(
             var changes = Decide(pending, rows, now);
             if (changes.Count > 0)
             {
-                await ApplyAsync(connection, changes, now, summary, cancellationToken);
+                // Run again whole when it loses a deadlock or a cluster certification conflict (the agent's rows moved meanwhile are re-checked).
+                var (final, taken) = await DeadlockRetry.RunAsync(() => ApplyAsync(connection, changes, now, cancellationToken), logger, "result sync batch");
+                summary.Final += final;
+                summary.TakenByAgent += taken;
             }
 
             if (pending.Length < BatchSize)
@@ -108,8 +111,10 @@ public sealed class DeliveryResultSync(
         return changes;
     }
 
-    private async Task ApplyAsync(MySqlConnection connection, List<Change> changes, DateTime now, ResultSyncSummary summary, CancellationToken cancellationToken)
+    /// <summary>One batch in one transaction; returns (final results stored, rows newly taken by the agent).</summary>
+    private async Task<(int Final, int Taken)> ApplyAsync(MySqlConnection connection, List<Change> changes, DateTime now, CancellationToken cancellationToken)
     {
+        var (final, taken) = (0, 0);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var ids = changes.Select(c => c.Message.Id).ToArray();
         var current = (await connection.QueryAsync<(long Id, string Status)>(new CommandDefinition(
@@ -132,11 +137,17 @@ public sealed class DeliveryResultSync(
                 }
             }
 
-            summary.Final += results.Count;
-            summary.TakenByAgent += applicable.Count - results.Count;
+            final = results.Count;
+            taken = applicable.Count - results.Count;
         }
 
         await transaction.CommitAsync(cancellationToken);
+        foreach (var change in applicable.Where(c => c.Outcome is not null))
+        {
+            Web.Metrics.CouponDeskMetrics.Result(change.Outcome!.Value.ToString());
+        }
+
+        return (final, taken);
     }
 
     private static async Task UpdateAsync(MySqlConnection connection, MySqlTransaction transaction, List<Change> changes, DateTime now, CancellationToken cancellationToken)

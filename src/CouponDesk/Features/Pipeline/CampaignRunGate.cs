@@ -11,20 +11,25 @@ namespace CouponDesk.Features.Pipeline;
 /// commits before a queue transaction reads the status (which then queues nothing) or waits until that transaction has
 /// committed (and then sees, and withdraws, what it queued). The <c>campaigns</c> row itself is never locked here: the
 /// issuance planner claims it with <c>SKIP LOCKED</c> and would skip its own campaign (D-PIPE-20).
+/// <para>
+/// Both sides WRITE the row (D-OPS-7): on a Galera cluster row locks are local to a node, so a lock alone would not keep
+/// a stop on one node and a queue transaction on another apart; two writes of the same row are certified in one order
+/// for the whole cluster, and the one that did not see the other gets error 1213 and is run again whole. On one server
+/// the queue side's lock is therefore exclusive: queue transactions of one campaign take turns for their last
+/// milliseconds (rendering, outside the transaction, still overlaps).
+/// </para>
 /// </summary>
 public static class CampaignRunGate
 {
     /// <summary>
-    /// Queue side: share-locks the run row, then reads the campaign's status. Must be the FIRST statement of the queue
+    /// Queue side: writes (and so locks) the run row, then reads the campaign's status. Must be the FIRST statement of the queue
     /// transaction: under REPEATABLE READ the plain status read takes the transaction's snapshot, and that snapshot must
     /// be taken after the lock is granted, so it sees every stop that committed before. A campaign without a run row
     /// has not started and counts as not running.
     /// </summary>
     public static async Task<bool> StillRunningAsync(MySqlConnection c, MySqlTransaction tx, long campaignId, CancellationToken ct)
     {
-        var run = await c.ExecuteScalarAsync<long?>(new CommandDefinition(
-            "SELECT campaign_id FROM campaign_runs WHERE campaign_id = @campaignId LOCK IN SHARE MODE", new { campaignId }, tx, cancellationToken: ct));
-        if (run is null)
+        if (await TouchAsync(c, tx, campaignId, ct) == 0)
         {
             return false;
         }
@@ -39,6 +44,10 @@ public static class CampaignRunGate
     /// campaign row and BEFORE reading the campaign's ready messages, so the withdrawal sees what those transactions queued.
     /// </summary>
     public static Task CloseAsync(MySqlConnection c, MySqlTransaction tx, long campaignId, CancellationToken ct) =>
-        c.ExecuteScalarAsync<long?>(new CommandDefinition(
-            "SELECT campaign_id FROM campaign_runs WHERE campaign_id = @campaignId FOR UPDATE", new { campaignId }, tx, cancellationToken: ct));
+        TouchAsync(c, tx, campaignId, ct);
+
+    /// <summary>A real change (a new microsecond), so the row is in the transaction's replicated write set.</summary>
+    private static Task<int> TouchAsync(MySqlConnection c, MySqlTransaction tx, long campaignId, CancellationToken ct) =>
+        c.ExecuteAsync(new CommandDefinition(
+            "UPDATE campaign_runs SET updated_at = UTC_TIMESTAMP(6) WHERE campaign_id = @campaignId", new { campaignId }, tx, cancellationToken: ct));
 }

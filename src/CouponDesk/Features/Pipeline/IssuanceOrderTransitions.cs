@@ -33,14 +33,14 @@ public static class IssuanceOrderTransitions
     }
 
     /// <summary>O2 / O2r: the order (locked by the caller in <paramref name="from"/>) is claimed for a call under a lease.</summary>
-    public static Task<int> RequestedAsync(MySqlConnection c, MySqlTransaction tx, long id, string from, bool answerLost, string token, DateTime leaseUntil, DateTime now, CancellationToken ct)
+    public static Task<int> RequestedAsync(MySqlConnection c, MySqlTransaction tx, long id, string from, bool answerLost, string token, int createCnt, DateTime leaseUntil, DateTime now, CancellationToken ct)
     {
         Machine.Check(from, OrderStatus.Requested);
         return c.ExecuteAsync(new CommandDefinition(
             """
-            UPDATE issuance_orders SET status = @requested, calls = calls + 1, answer_lost = @answerLost, lease_token = @token,
+            UPDATE issuance_orders SET status = @requested, calls = calls + 1, answer_lost = @answerLost, lease_token = @token, create_cnt = @createCnt,
               lease_until = @leaseUntil, requested_at = COALESCE(requested_at, @now), updated_at = @now WHERE id = @id AND status = @from
-            """, new { id, from, answerLost, token, leaseUntil, now, requested = OrderStatus.Requested }, tx, cancellationToken: ct));
+            """, new { id, from, answerLost, token, createCnt, leaseUntil, now, requested = OrderStatus.Requested }, tx, cancellationToken: ct));
     }
 
     /// <summary>Renews the lease of a REQUESTED order, only while it is still ours; false when it was taken over.</summary>

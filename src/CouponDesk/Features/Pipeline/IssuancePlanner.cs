@@ -1,6 +1,7 @@
 using System.Globalization;
 using CouponDesk.Data;
 using CouponDesk.Features.Campaigns;
+using CouponDesk.Features.Pipeline.OrderSize;
 using CouponDesk.Shared.Time;
 using Dapper;
 
@@ -11,11 +12,17 @@ namespace CouponDesk.Features.Pipeline;
 /// The order, its deterministic TR_ID and its items are committed <b>before</b> any call is made (spec §4.4 PLANNED).
 /// The spending guard refuses to plan coupons whose value would pass the approved estimate.
 /// </summary>
-public sealed class IssuancePlanner(DbConnectionFactory connections, PipelineOptions options, CampaignTransitions transitions, TimeProvider time)
+public sealed class IssuancePlanner(DbConnectionFactory connections, PipelineOptions options, CampaignTransitions transitions, OrderSizeRule orderSize, TimeProvider time)
 {
     public async Task<int> PlanAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
+        // CREATE_CNT: the adaptive order size (D-PIPE-31). While cautious (one coupon per call), single orders are planned
+        // only a little ahead of the calls, so the items still unplanned when the supplier recovers get full orders again.
+        var size = await orderSize.CouponsPerCallAsync(ct);
+        var cautious = size < options.CouponsPerOrder;
+        var horizon = options.IssueConcurrency * 2;
+        var withinHorizon = cautious ? $"AND (SELECT COUNT(*) FROM issuance_orders o WHERE o.campaign_id = cp.id AND o.status = '{OrderStatus.Planned}') < @horizon" : "";
         await using var c = await connections.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var campaign = await c.QuerySingleOrDefaultAsync<(long Id, string GoodsId, int ListPrice, long? CostEstimate)>(new CommandDefinition(
@@ -23,14 +30,15 @@ public sealed class IssuancePlanner(DbConnectionFactory connections, PipelineOpt
             SELECT cp.id, cp.goods_id, COALESCE(cp.list_price, 0), cp.cost_estimate FROM campaigns cp
             WHERE cp.status IN {CampaignStatus.RunningSql}
               AND EXISTS (SELECT 1 FROM delivery_items d WHERE d.campaign_id = cp.id AND d.status = '{ItemStatus.Pending}')
+              {withinHorizon}
             ORDER BY cp.start_at LIMIT 1 FOR UPDATE SKIP LOCKED
-            """, transaction: tx, cancellationToken: ct));
+            """, new { horizon }, tx, cancellationToken: ct));
         if (campaign.Id == 0)
         {
             return 0;
         }
 
-        var batch = options.CouponsPerOrder * options.IssueConcurrency * 2;
+        var batch = cautious ? horizon : options.CouponsPerOrder * options.IssueConcurrency * 2;
         var items = (await c.QueryAsync<long>(new CommandDefinition(
             $"SELECT id FROM delivery_items WHERE campaign_id = @id AND status = '{ItemStatus.Pending}' ORDER BY id LIMIT @batch FOR UPDATE SKIP LOCKED",
             new { id = campaign.Id, batch }, tx, cancellationToken: ct))).ToList();
@@ -59,7 +67,7 @@ public sealed class IssuancePlanner(DbConnectionFactory connections, PipelineOpt
         }
 
         var datePart = Kst.ToKst(now).ToString("yyMMdd", CultureInfo.InvariantCulture);
-        foreach (var chunk in items.Chunk(options.CouponsPerOrder))
+        foreach (var chunk in items.Chunk(size))
         {
             // TR_ID deterministic from our own order row (coufun-b2c-api.md §8.1): prefix (with the environment) + KST date + id.
             var orderId = await IssuanceOrderTransitions.PlanAsync(c, tx, campaign.Id, campaign.GoodsId, chunk.Length, campaign.ListPrice,

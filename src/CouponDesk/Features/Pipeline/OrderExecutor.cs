@@ -3,6 +3,8 @@ using CouponDesk.Features.Alerts;
 using CouponDesk.Features.Campaigns;
 using CouponDesk.Features.Coupons;
 using CouponDesk.Features.Pipeline.Failures;
+using CouponDesk.Features.Pipeline.OrderSize;
+using CouponDesk.Hosting.Liveness;
 using CouponDesk.Integrations.Coufun;
 using CouponDesk.Shared.Text;
 using Dapper;
@@ -25,7 +27,9 @@ public sealed class OrderExecutor(
     CampaignTransitions transitions,
     PipelineOptions options,
     IssuanceFailureRules failureRules,
+    OrderSizeRule orderSize,
     IOperationsAlerts alerts,
+    ProcessIdentity identity,
     TimeProvider time,
     ILogger<OrderExecutor> logger)
 {
@@ -35,6 +39,7 @@ public sealed class OrderExecutor(
     public async Task<IReadOnlyList<ClaimedOrder>> ClaimAsync(int max, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
+        var size = await orderSize.CouponsPerCallAsync(ct);
         await using var c = await connections.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         // Campaigns first, without locks (MariaDB has no FOR UPDATE OF: a join would lock the campaign rows too).
@@ -79,13 +84,36 @@ public sealed class OrderExecutor(
         {
             // A REQUESTED order whose lease ran out: its worker died during the call, so the answer is lost.
             var lost = r.AnswerLost || r.Status == OrderStatus.Requested;
-            var token = Guid.NewGuid().ToString("N");
-            await IssuanceOrderTransitions.RequestedAsync(c, tx, r.Id, r.Status, lost, token, now.AddSeconds(options.LeaseSeconds), now, ct);
-            claimed.Add(new ClaimedOrder(r.Id, r.CampaignId, r.TrId, r.GoodsId, r.CreateCnt, r.UnitPrice, r.Calls + 1, r.TransientFailures, lost, token, now));
+            var token = identity.NewLeaseToken();
+            // Never called yet (its TR_ID never left) and answers are being lost: cut it to the cautious size (D-PIPE-30).
+            var count = r.Status == OrderStatus.Planned && r.CreateCnt > size ? await ShrinkUncalledAsync(c, tx, r.Id, size, now, ct) : r.CreateCnt;
+            await IssuanceOrderTransitions.RequestedAsync(c, tx, r.Id, r.Status, lost, token, count, now.AddSeconds(options.LeaseSeconds), now, ct);
+            claimed.Add(new ClaimedOrder(r.Id, r.CampaignId, r.TrId, r.GoodsId, count, r.UnitPrice, r.Calls + 1, r.TransientFailures, lost, token, now));
         }
 
         await tx.CommitAsync(ct);
         return claimed;
+    }
+
+    /// <summary>
+    /// Keeps the first <paramref name="size"/> items of a PLANNED order (never called, so its TR_ID and count were never
+    /// sent) and gives the others back to PENDING, one order attempt refunded; the planner orders them at the current size.
+    /// </summary>
+    private async Task<int> ShrinkUncalledAsync(MySqlConnection c, MySqlTransaction tx, long orderId, int size, DateTime now, CancellationToken ct)
+    {
+        var items = (await c.QueryAsync<long>(new CommandDefinition(
+            "SELECT item_id FROM issuance_order_items WHERE order_id = @orderId ORDER BY item_id", new { orderId }, tx, cancellationToken: ct))).ToList();
+        var rest = items.Skip(size).ToArray();
+        if (rest.Length == 0)
+        {
+            return items.Count;
+        }
+
+        await c.ExecuteAsync(new CommandDefinition("DELETE FROM issuance_order_items WHERE order_id = @orderId AND item_id IN @rest", new { orderId, rest }, tx, cancellationToken: ct));
+        await DeliveryItemTransitions.IssueEndedAsync(c, tx, rest, ItemStatus.Pending, null, null, now, ct);
+        await DeliveryItemTransitions.UndoIssueAttemptAsync(c, tx, rest, ct);
+        orderSize.NoteSplit();
+        return items.Count - rest.Length;
     }
 
     public async Task ExecuteAsync(ClaimedOrder order, CancellationToken ct)
@@ -126,7 +154,7 @@ public sealed class OrderExecutor(
         return await IssuanceOrderTransitions.RenewLeaseAsync(c, order.Id, order.Token, now.AddSeconds(options.LeaseSeconds), now, ct);
     }
 
-    private async Task ApplyAsync(ClaimedOrder order, CoufunResult<CoufunCreatedOrder> result, CancellationToken ct)
+    private async Task<Outcome?> StoreOutcomeAsync(ClaimedOrder order, CoufunResult<CoufunCreatedOrder> result)
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var c = await connections.OpenAsync(CancellationToken.None);
@@ -137,7 +165,7 @@ public sealed class OrderExecutor(
         if (mine == 0)
         {
             logger.LogWarning("Order {OrderId} lease lost before its answer was stored; another worker repeats the TR_ID", order.Id);
-            return;
+            return null;
         }
 
         var items = (await c.QueryAsync<long>(new CommandDefinition(
@@ -147,30 +175,32 @@ public sealed class OrderExecutor(
         var issueFailed = 0; // items of this order that became ISSUE_FAILED: one alert per order, after the commit
         var inDoubt = false;
         var callFailed = result.Outcome != CoufunOutcome.Success; // for the failure rules, counted after the commit
+        // The answer of this call was lost (in doubt, or no answer at all): the adaptive order size turns cautious (D-PIPE-30).
+        var lost = result.Outcome == CoufunOutcome.InDoubt || (result.ResultCode is null && result.Outcome != CoufunOutcome.Success);
         switch (result.Outcome)
         {
             case CoufunOutcome.Success:
                 issueFailed = await StoreSuccessAsync(c, tx, order, items, result.Value!, now);
                 break;
             case CoufunOutcome.InDoubt when !order.AnswerLost:
-                await RetryAsync(c, tx, order, now, transient: false, code, failure, answerLost: true);
+                await RetryAsync(c, tx, order, now, transient: false, code, failure, answerLost: true, lost);
                 break;
             case CoufunOutcome.InDoubt:
             case CoufunOutcome.Duplicate:
                 // The same-TR_ID call after a lost answer that COUFUN answers 12/23 is no new failure: the lost call
                 // already counted (or died with a killed worker). Counting it again doubled every timeout (D-PIPE-7).
                 callFailed = !(order.AnswerLost && result.Outcome == CoufunOutcome.Duplicate);
-                issueFailed = await InDoubtAsync(c, tx, order, items, now, code, failure, callFailed);
+                issueFailed = await InDoubtAsync(c, tx, order, items, now, code, failure, callFailed, lost);
                 inDoubt = true;
                 break;
             case CoufunOutcome.Transient when order.TransientFailures + 1 < options.IssueAttempts:
-                await RetryAsync(c, tx, order, now, transient: true, code, failure, answerLost: order.AnswerLost);
+                await RetryAsync(c, tx, order, now, transient: true, code, failure, answerLost: order.AnswerLost, lost);
                 break;
             case CoufunOutcome.Transient:
             case CoufunOutcome.Rejected:
                 await IssuanceOrderTransitions.FinishedAsync(c, tx, order.Id, OrderStatus.Failed, code, failure, now, CancellationToken.None);
                 await DeliveryItemTransitions.IssueEndedAsync(c, tx, items, ItemStatus.IssueFailed, code ?? "TRANSIENT", Truncation.Truncate($"쿠폰 발급 실패: {failure}", 200), now, CancellationToken.None);
-                await IssuanceFailureRules.RecordAsync(c, tx, order.CampaignId, order.Id, failed: true, now);
+                await IssuanceFailureRules.RecordAsync(c, tx, order.CampaignId, order.Id, failed: true, now, lost);
                 issueFailed = items.Count;
                 break;
             default:
@@ -184,6 +214,30 @@ public sealed class OrderExecutor(
         }
 
         await tx.CommitAsync(CancellationToken.None);
+        Web.Metrics.CouponDeskMetrics.OrderFinished(result.Outcome == CoufunOutcome.Success ? items.Count - issueFailed : 0, issueFailed);
+
+        if (lost)
+        {
+            orderSize.NoteLostAnswer();
+        }
+
+        return new Outcome(inDoubt, issueFailed, callFailed, failure);
+    }
+
+    /// <summary>What the outcome transaction decided, for the alerts and checks that follow its commit.</summary>
+    private sealed record Outcome(bool InDoubt, int IssueFailed, bool CallFailed, string? Failure);
+
+    private async Task ApplyAsync(ClaimedOrder order, CoufunResult<CoufunCreatedOrder> result, CancellationToken ct)
+    {
+        // The answer is stored by one transaction, run again whole when it loses a deadlock or a cluster certification
+        // conflict: losing it would leave the order REQUESTED and turn the coupons just bought into an in-doubt order.
+        var outcome = await DeadlockRetry.RunAsync(() => StoreOutcomeAsync(order, result), logger, "issuance outcome");
+        if (outcome is null)
+        {
+            return;
+        }
+
+        var (inDoubt, issueFailed, callFailed, failure) = outcome;
         if (inDoubt)
         {
             await alerts.RaiseAsync(new OperationsAlert("issuance.in_doubt",
@@ -227,7 +281,7 @@ public sealed class OrderExecutor(
     }
 
     /// <summary>The order keeps its TR_ID as IN_DOUBT for the reconciliation report; its items go back to PENDING (a new order, a fresh TR_ID).</summary>
-    private async Task<int> InDoubtAsync(MySqlConnection c, MySqlTransaction tx, ClaimedOrder order, List<long> items, DateTime now, string? code, string? failure, bool countFailure)
+    private async Task<int> InDoubtAsync(MySqlConnection c, MySqlTransaction tx, ClaimedOrder order, List<long> items, DateTime now, string? code, string? failure, bool countFailure, bool lost)
     {
         await IssuanceOrderTransitions.FinishedAsync(c, tx, order.Id, OrderStatus.InDoubt, code, failure ?? "응답 유실 후 재요청에서 TR_ID 사용됨", now, CancellationToken.None);
         var exhausted = (await c.QueryAsync<long>(new CommandDefinition(
@@ -236,19 +290,19 @@ public sealed class OrderExecutor(
         await DeliveryItemTransitions.IssueEndedAsync(c, tx, exhausted, ItemStatus.IssueFailed, OrderStatus.InDoubt, "발급 확인 필요 주문이 반복되어 발급을 중단했습니다.", now, CancellationToken.None);
         if (countFailure)
         {
-            await IssuanceFailureRules.RecordAsync(c, tx, order.CampaignId, order.Id, failed: true, now);
+            await IssuanceFailureRules.RecordAsync(c, tx, order.CampaignId, order.Id, failed: true, now, lost);
         }
 
         logger.LogWarning("Order {OrderId} TR_ID {TrId} is in doubt; {Items} items will be served by a new order", order.Id, order.TrId, items.Count);
         return exhausted.Count;
     }
 
-    private async Task RetryAsync(MySqlConnection c, MySqlTransaction tx, ClaimedOrder order, DateTime now, bool transient, string? code, string? failure, bool answerLost)
+    private async Task RetryAsync(MySqlConnection c, MySqlTransaction tx, ClaimedOrder order, DateTime now, bool transient, string? code, string? failure, bool answerLost, bool lost)
     {
         var backoff = options.IssueBackoffMs.Length == 0 ? 2000 : options.IssueBackoffMs[Math.Min(order.TransientFailures, options.IssueBackoffMs.Length - 1)];
         var jitter = Random.Shared.Next(0, Math.Max(1, backoff / 5));
         await IssuanceOrderTransitions.RetryWaitAsync(c, tx, order.Id, transient, answerLost, code, failure, now.AddMilliseconds(backoff + jitter), now, CancellationToken.None);
-        await IssuanceFailureRules.RecordAsync(c, tx, order.CampaignId, order.Id, failed: true, now);
+        await IssuanceFailureRules.RecordAsync(c, tx, order.CampaignId, order.Id, failed: true, now, lost);
     }
 
     /// <summary>Never called and the campaign stopped meanwhile: the order fails without a call; its items wait as PENDING (or are cancelled).</summary>

@@ -82,12 +82,17 @@ public sealed class PipelineControl(DbConnectionFactory connections, SnapMessage
         return withdrawn.Length;
     }
 
+    /// <summary>The action's transaction, run again whole when it loses a deadlock or a cluster certification conflict.</summary>
+    private Task<Outcome<int>> ActAsync(long id, AuditActor actor, string action, string[] from,
+        Func<MySqlConnection, MySqlTransaction, string, DateTime, Task<int>> act, Refusal refusal, CancellationToken ct) =>
+        DeadlockRetry.RunAsync(() => ActOnceAsync(id, actor, action, from, act, refusal, ct), logger, action);
+
     /// <summary>
     /// One transaction: lock the campaign, check it is in one of <paramref name="from"/>, act, write the audit row. The
     /// answer is the number of messages withdrawn; an act returning -1, or a campaign in another state, is refused with
     /// <paramref name="refusal"/> and changes nothing.
     /// </summary>
-    private async Task<Outcome<int>> ActAsync(long id, AuditActor actor, string action, string[] from,
+    private async Task<Outcome<int>> ActOnceAsync(long id, AuditActor actor, string action, string[] from,
         Func<MySqlConnection, MySqlTransaction, string, DateTime, Task<int>> act, Refusal refusal, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;

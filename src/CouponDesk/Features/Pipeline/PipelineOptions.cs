@@ -19,6 +19,16 @@ public sealed class PipelineOptions
     [Range(1, 10)]
     public int CouponsPerOrder { get; set; } = 10;
 
+    /// <summary>
+    /// Adaptive order size (D-PIPE-30): one coupon per call while answers are being lost, <see cref="CouponsPerOrder"/> when
+    /// the supplier answers. Off: always <see cref="CouponsPerOrder"/>.
+    /// </summary>
+    public bool AdaptiveOrderSize { get; set; } = true;
+
+    /// <summary>Answered create calls in a row (cluster-wide) after a lost answer before calls buy <see cref="CouponsPerOrder"/> again.</summary>
+    [Range(1, 100_000)]
+    public int HealthyAfterCalls { get; set; } = 100;
+
     /// <summary>Items claimed per render-and-queue batch (one multi-row insert per batch).</summary>
     [Range(1, 1000)]
     public int QueueBatchSize { get; set; } = 200;

@@ -1,5 +1,6 @@
 using CouponDesk.Data;
 using CouponDesk.Features.Campaigns;
+using CouponDesk.Features.Pipeline.OrderSize;
 using CouponDesk.Features.Pipeline.Scheduling;
 using Dapper;
 
@@ -27,9 +28,10 @@ public sealed record CampaignProgress(
     string? StopReason,
     int InDoubtOrders,
     IReadOnlyList<FailureReason> TopFailures,
-    IReadOnlyList<ProgressWarning> Warnings);
+    IReadOnlyList<ProgressWarning> Warnings,
+    OrderSizeState OrderSize);
 
-public sealed class PipelineProgress(DbConnectionFactory connections, LateCampaigns late, TimeProvider time)
+public sealed class PipelineProgress(DbConnectionFactory connections, LateCampaigns late, OrderSizeRule orderSize, TimeProvider time)
 {
     private static readonly string[] Prepared = [ItemStatus.Queued, ItemStatus.Sent, ItemStatus.SendFailed];
 
@@ -65,6 +67,7 @@ public sealed class PipelineProgress(DbConnectionFactory connections, LateCampai
         var lateWarning = late.Warning(status, sendAt, LateCampaigns.NotQueued.Sum(s => counts.GetValueOrDefault(s)));
         ProgressWarning[] warnings = lateWarning is null ? [] : [lateWarning];
         return new CampaignProgress(id, status, CampaignStatus.Label(status), total, counts, prepared, Math.Round(rate, 1), eta,
-            started, run?.AllQueuedAt, run?.FinishedAt, run?.StopCode, run?.StopReason, inDoubt, failures, warnings);
+            started, run?.AllQueuedAt, run?.FinishedAt, run?.StopCode, run?.StopReason, inDoubt, failures, warnings,
+            await orderSize.ReadAsync(c, ct)); // the supplier-wide rule of D-PIPE-30: coupons per create call now, and why
     }
 }

@@ -1,9 +1,12 @@
 using CouponDesk.Features.Messages;
 using CouponDesk.Features.Pipeline.Failures;
 using CouponDesk.Features.Pipeline.Leases;
+using CouponDesk.Features.Pipeline.OrderSize;
 using CouponDesk.Features.Pipeline.Scheduling;
 using CouponDesk.Hosting;
+using CouponDesk.Hosting.Liveness;
 using CouponDesk.Shared.Hosting;
+using CouponDesk.Web.Metrics;
 
 namespace CouponDesk.Features.Pipeline;
 
@@ -17,11 +20,14 @@ public static class PipelineSetup
         services.AddSingleton<CampaignLifecycle>();
         services.AddSingleton<IssuancePlanner>();
         services.AddSingleton<IssuanceFailureRules>();
+        services.AddSingleton<OrderSizeRule>();
         services.AddSingleton<OrderExecutor>();
         services.AddSingleton<QueueTail>();
         services.AddSingleton<RenderAndQueue>();
         services.AddSingleton<PipelineProgress>();
         services.AddSingleton<PipelineControl>();
+        services.AddSingleton<IPipelineBacklog, PipelineBacklog>();
+        services.AddSingleton<ILeaseRelease, DeadOwnerLeases>();
         services.AddSingleton<IDeliveryResultHandler, PipelineResultHandler>();
         services.AddEndpointModule<PipelineEndpoints>();
         if (roles.Worker)

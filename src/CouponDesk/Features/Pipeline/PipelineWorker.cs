@@ -20,6 +20,7 @@ public sealed class PipelineWorker(
     DeliveryResultSync resultSync,
     DbConnectionFactory connections,
     PipelineOptions options,
+    DatabaseOutage outage,
     ILogger<PipelineWorker> logger) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
@@ -70,16 +71,24 @@ public sealed class PipelineWorker(
         return 0;
     }
 
-    /// <summary>Runs <paramref name="step"/> back to back while it finds work, and sleeps between polls when idle. Failures are logged and retried.</summary>
+    /// <summary>
+    /// Runs <paramref name="step"/> back to back while it finds work, and sleeps between polls when idle. Failures are
+    /// logged and retried with an exponential back-off; while the database is unreachable only <see cref="DatabaseOutage"/> speaks.
+    /// </summary>
     private async Task Loop(string name, Func<CancellationToken, Task<int>> step, CancellationToken ct, int? idleMs = null)
     {
         await Task.Yield();
+        var failures = 0;
         while (!ct.IsCancellationRequested)
         {
             int done;
             try
             {
-                done = await step(ct);
+                // Every step is a unit that may be run again (claims, leases): one that loses a deadlock or a cluster
+                // certification conflict runs again at once, counted, instead of waiting a poll interval.
+                done = await DeadlockRetry.RunAsync(() => step(ct), logger, $"pipeline step {name}");
+                failures = 0;
+                outage.Succeeded();
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -87,15 +96,27 @@ public sealed class PipelineWorker(
             }
             catch (Exception ex)
             {
-                logger.LogError(ex, "Pipeline loop {Loop} failed; retrying", name);
+                failures++;
+                if (DatabaseOutage.IsOutage(ex))
+                {
+                    outage.Failed(ex);
+                }
+                else
+                {
+                    logger.LogError(ex, "Pipeline loop {Loop} failed; retrying", name);
+                }
+
                 done = 0;
             }
 
-            if (done == 0 || idleMs is not null)
+            if (done == 0 || idleMs is not null || failures > 0)
             {
+                var wait = failures > 0
+                    ? DatabaseOutage.Backoff(failures, TimeSpan.FromMilliseconds(options.PollIntervalMs))
+                    : TimeSpan.FromMilliseconds(idleMs ?? options.PollIntervalMs);
                 try
                 {
-                    await Task.Delay(idleMs ?? options.PollIntervalMs, ct);
+                    await Task.Delay(wait, ct);
                 }
                 catch (OperationCanceledException)
                 {

@@ -6,6 +6,7 @@ using CouponDesk.Features.Pipeline.Leases;
 using CouponDesk.Features.Pipeline.Scheduling;
 using CouponDesk.Features.Products;
 using CouponDesk.Features.Rendering;
+using CouponDesk.Hosting.Liveness;
 using CouponDesk.Integrations.Snap;
 using CouponDesk.Security.Pii;
 using CouponDesk.Shared.Text;
@@ -32,6 +33,7 @@ public sealed class RenderAndQueue(
     CampaignTransitions transitions,
     PreparationRates rates,
     PipelineOptions options,
+    ProcessIdentity identity,
     TimeProvider time,
     ILogger<RenderAndQueue> logger) : IDisposable
 {
@@ -65,7 +67,7 @@ public sealed class RenderAndQueue(
             }
 
             // The work (items ⨝ coupons ⨝ recipients) is read after the claim commits, by lease token (D-PIPE-20, LeaseClaim).
-            claim = await LeaseClaim.ClaimAsync<Work>(c, LeaseTable.DeliveryItems,
+            claim = await LeaseClaim.ClaimAsync<Work>(c, identity, LeaseTable.DeliveryItems,
                 $"""
                 SELECT id FROM delivery_items
                 WHERE campaign_id IN @campaigns AND status = '{ItemStatus.Issued}' AND (lease_until IS NULL OR lease_until < @now)
@@ -90,7 +92,11 @@ public sealed class RenderAndQueue(
         var work = claim.Work;
         foreach (var group in work.GroupBy(w => w.CampaignId))
         {
-            await RenderAndQueueCampaignAsync(group.Key, [.. group], token, ct);
+            // A deadlock victim (the hand-off's inserts against the result sync) hands its batch back at once instead of
+            // holding it for the whole lease; its staged files are purged as orphans.
+            await LeaseClaim.ReleaseOnRollbackAsync(connections, LeaseTable.DeliveryItems, group.Select(w => w.ItemId), token,
+                () => RenderAndQueueCampaignAsync(group.Key, [.. group], token, ct),
+                error => logger.LogWarning("Campaign {CampaignId}: render-and-queue batch rolled back ({Error}); released for the next pass", group.Key, error), ct);
         }
 
         return work.Count;
@@ -108,13 +114,16 @@ public sealed class RenderAndQueue(
             {
                 var template = await TemplateAsync(campaign, DateOnly.FromDateTime(w.ValidUntil), token2);
                 var number = numbers.GetValueOrDefault(w.CouponId) ?? throw new InvalidOperationException("coupon number not found");
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 var jpeg = template.Render(number, w.StampDuty).Jpeg;
                 staged[w.ItemId] = await stager.StageAsync(jpeg, token2);
+                Web.Metrics.CouponDeskMetrics.ImageRendered(started);
             }
             catch (Exception ex) when (ex is CouponRenderException or IOException or ArgumentException or InvalidOperationException)
             {
                 logger.LogWarning("Rendering item {ItemId} failed: {Error}", w.ItemId, ex.GetType().Name);
                 failed[w.ItemId] = ex.GetType().Name;
+                Web.Metrics.CouponDeskMetrics.ImageFailed();
             }
         });
 
@@ -123,6 +132,15 @@ public sealed class RenderAndQueue(
             await before(campaignId, ct);
         }
 
+        // The queue transaction runs again whole when it loses a deadlock or a cluster certification conflict (the
+        // images stay staged), instead of leaving the batch leased and drawn again after the lease.
+        await DeadlockRetry.RunAsync(() => QueueAsync(campaign, work, staged, failed, token, ct), logger, "render-queue: queue");
+        await rates.RecordAsync(campaignId, ct);
+    }
+
+    private async Task QueueAsync(CampaignParts campaign, List<Work> work, ConcurrentDictionary<long, string> staged, ConcurrentDictionary<long, string> failed, string token, CancellationToken ct)
+    {
+        var campaignId = campaign.Id;
         var now = time.GetUtcNow().UtcDateTime;
         var reserve = campaign.ScheduledAt is { } at && at > now ? DateTime.SpecifyKind(at, DateTimeKind.Utc) : (DateTime?)null;
         var byItem = work.ToDictionary(w => w.ItemId);
@@ -156,7 +174,7 @@ public sealed class RenderAndQueue(
         }
         else if (result.Outcome == QueueTailOutcome.Queued)
         {
-            await rates.RecordAsync(campaignId, ct);
+            Web.Metrics.CouponDeskMetrics.Queued(result.Ready.Count);
         }
     }
 

@@ -1,4 +1,5 @@
 using CouponDesk.Data;
+using CouponDesk.Data.Leases;
 using CouponDesk.Features.Audit;
 using CouponDesk.Security.Pii;
 using Dapper;
@@ -11,10 +12,11 @@ namespace CouponDesk.Features.Privacy;
 /// versions. Each batch re-encrypts rows and advances its progress row in one transaction, so a kill at any instant
 /// loses nothing and a restart resumes where the last commit left off. Old keys stay configured (decrypt-only) until
 /// a final scan finds no value under them; only then are they RETIRED and may be removed from configuration.
-/// One process rotates at a time (named lock).
+/// One process rotates at a time (the <c>key-rotation</c> lease); each batch is retried whole when it loses a conflict.
 /// </summary>
 public sealed class KeyRotationService(
     DbConnectionFactory connections,
+    NamedLeases leases,
     PiiProtector protector,
     EncryptionKeyRegistry registry,
     IEnumerable<EncryptedColumn> columns,
@@ -22,7 +24,7 @@ public sealed class KeyRotationService(
     AuditTrail audit,
     ILogger<KeyRotationService> logger)
 {
-    private const string LockName = "coupondesk.key-rotation";
+    private const string LeaseName = "key-rotation";
     private const int MaxPasses = 5;
 
     public sealed record Report(int TargetVersion, long RowsReencrypted, int RetiredVersions, IReadOnlyDictionary<string, long> PerColumn);
@@ -36,115 +38,125 @@ public sealed class KeyRotationService(
 
     public async Task<Report> RotateAsync(CancellationToken cancellationToken = default)
     {
-        await using var lockConnection = await connections.OpenAsync(cancellationToken);
-        if (await lockConnection.ExecuteScalarAsync<int?>("SELECT GET_LOCK(@name, 0)", new { name = LockName }) != 1)
+        await using var lease = await leases.TryAcquireAsync(LeaseName, TimeSpan.FromMinutes(1), cancellationToken)
+            ?? throw new InvalidOperationException("another process is rotating the PII keys; it will finish the work");
+        // The work stops when the lease is lost (this process stalled past it and another took over).
+        using var work = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
+        cancellationToken = work.Token;
+        await registry.RecordActiveVersionAsync(cancellationToken);
+        var target = protector.ActiveKeyVersion;
+        var perColumn = new Dictionary<string, long>();
+        for (var pass = 1; ; pass++)
         {
-            throw new InvalidOperationException("another process is rotating the PII keys; it will finish the work");
-        }
-
-        try
-        {
-            await registry.RecordActiveVersionAsync(cancellationToken);
-            var target = protector.ActiveKeyVersion;
-            var perColumn = new Dictionary<string, long>();
-            for (var pass = 1; ; pass++)
+            foreach (var column in columns)
             {
-                foreach (var column in columns)
-                {
-                    perColumn[column.ToString()] = perColumn.GetValueOrDefault(column.ToString()) + await ReencryptColumnAsync(column, target, cancellationToken);
-                }
-
-                // Processes still running with the old configuration may have written old-version values behind the
-                // cursor; the scan finds them, and another pass from the start re-encrypts them.
-                var leftovers = await CountOtherVersionsAsync(target, cancellationToken);
-                if (leftovers == 0)
-                {
-                    break;
-                }
-
-                if (pass == MaxPasses)
-                {
-                    throw new InvalidOperationException($"{leftovers} values are still under old key versions after {MaxPasses} passes; is a process still running with the old Security:Pii:ActiveKeyVersion?");
-                }
-
-                await ResetProgressAsync(target, cancellationToken);
+                perColumn[column.ToString()] = perColumn.GetValueOrDefault(column.ToString()) + await ReencryptColumnAsync(column, target, cancellationToken);
             }
 
-            await using var connection = await connections.OpenAsync(cancellationToken);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            var retired = await registry.RetireDecryptOnlyAsync(connection, transaction);
-            var total = perColumn.Values.Sum();
-            await audit.WriteAsync(
-                new AuditEntry
-                {
-                    Action = AuditActions.KeyRotation,
-                    ActorLogin = AuditEntry.SystemActor,
-                    TargetType = "encryption_key",
-                    TargetId = target.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    Details = new Dictionary<string, string?> { ["rowsReencrypted"] = total.ToString(System.Globalization.CultureInfo.InvariantCulture), ["retiredVersions"] = retired.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-                },
-                connection,
-                transaction,
-                cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            logger.LogInformation("PII key rotation to version {Version} finished: {Rows} values re-encrypted, {Retired} versions retired", target, total, retired);
-            return new Report(target, total, retired, perColumn);
+            // Processes still running with the old configuration may have written old-version values behind the
+            // cursor; the scan finds them, and another pass from the start re-encrypts them.
+            var leftovers = await CountOtherVersionsAsync(target, cancellationToken);
+            if (leftovers == 0)
+            {
+                break;
+            }
+
+            if (pass == MaxPasses)
+            {
+                throw new InvalidOperationException($"{leftovers} values are still under old key versions after {MaxPasses} passes; is a process still running with the old Security:Pii:ActiveKeyVersion?");
+            }
+
+            await ResetProgressAsync(target, cancellationToken);
         }
-        finally
-        {
-            await lockConnection.ExecuteScalarAsync<int?>("SELECT RELEASE_LOCK(@name)", new { name = LockName });
-        }
+
+        var total = perColumn.Values.Sum();
+        var retired = await DeadlockRetry.RunAsync(() => RetireAsync(target, total, cancellationToken), logger, "key rotation: retire");
+        logger.LogInformation("PII key rotation to version {Version} finished: {Rows} values re-encrypted, {Retired} versions retired", target, total, retired);
+        return new Report(target, total, retired, perColumn);
+    }
+
+    private async Task<int> RetireAsync(int target, long total, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var retired = await registry.RetireDecryptOnlyAsync(connection, transaction);
+        await audit.WriteAsync(
+            new AuditEntry
+            {
+                Action = AuditActions.KeyRotation,
+                ActorLogin = AuditEntry.SystemActor,
+                TargetType = "encryption_key",
+                TargetId = target.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Details = new Dictionary<string, string?> { ["rowsReencrypted"] = total.ToString(System.Globalization.CultureInfo.InvariantCulture), ["retiredVersions"] = retired.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            },
+            connection,
+            transaction,
+            cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return retired;
     }
 
     private async Task<long> ReencryptColumnAsync(EncryptedColumn column, int target, CancellationToken cancellationToken)
     {
-        var (table, col, id) = ($"`{column.Table}`", $"`{column.Column}`", $"`{column.IdColumn}`");
-        var key = new { target, table = column.Table, column = column.Column };
         long done = 0;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            await using var connection = await connections.OpenAsync(cancellationToken);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await connection.ExecuteAsync(
-                "INSERT IGNORE INTO key_rotation_progress (target_version, table_name, column_name, last_id, rows_reencrypted, updated_at) VALUES (@target, @table, @column, 0, 0, UTC_TIMESTAMP(6))",
-                key, transaction);
-            var lastId = await connection.ExecuteScalarAsync<long>(
-                "SELECT last_id FROM key_rotation_progress WHERE target_version = @target AND table_name = @table AND column_name = @column FOR UPDATE",
-                key, transaction);
-            var rows = (await connection.QueryAsync<(long Id, byte[] Value)>(
-                $"SELECT {id}, {col} FROM {table} WHERE {id} > @lastId AND {col} IS NOT NULL ORDER BY {id} LIMIT @limit FOR UPDATE",
-                new { lastId, limit = options.BatchSize }, transaction)).AsList();
-            if (rows.Count == 0)
+            var changed = await DeadlockRetry.RunAsync(() => ReencryptBatchAsync(column, target, cancellationToken), logger, "key rotation: batch");
+            if (changed is null)
             {
-                await transaction.CommitAsync(cancellationToken);
                 return done;
             }
 
-            var changed = 0;
-            foreach (var (rowId, value) in rows)
-            {
-                if (PiiProtector.KeyVersionOf(value) == target)
-                {
-                    continue;
-                }
-
-                var reencrypted = protector.Encrypt(protector.Decrypt(value), target);
-                await connection.ExecuteAsync($"UPDATE {table} SET {col} = @reencrypted WHERE {id} = @rowId", new { reencrypted, rowId }, transaction);
-                changed++;
-            }
-
-            await connection.ExecuteAsync(
-                "UPDATE key_rotation_progress SET last_id = @last, rows_reencrypted = rows_reencrypted + @changed, updated_at = UTC_TIMESTAMP(6) WHERE target_version = @target AND table_name = @table AND column_name = @column",
-                new { last = rows[^1].Id, changed, key.target, key.table, key.column }, transaction);
-            await transaction.CommitAsync(cancellationToken);
-            done += changed;
+            done += changed.Value;
             AfterBatch?.Invoke(column, done);
             if (options.PauseMilliseconds > 0)
             {
                 await Task.Delay(options.PauseMilliseconds, cancellationToken);
             }
         }
+    }
+
+    /// <summary>One batch after the column's progress row, in one transaction; null when the column is done.</summary>
+    private async Task<int?> ReencryptBatchAsync(EncryptedColumn column, int target, CancellationToken cancellationToken)
+    {
+        var (table, col, id) = ($"`{column.Table}`", $"`{column.Column}`", $"`{column.IdColumn}`");
+        var key = new { target, table = column.Table, column = column.Column };
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(
+            "INSERT IGNORE INTO key_rotation_progress (target_version, table_name, column_name, last_id, rows_reencrypted, updated_at) VALUES (@target, @table, @column, 0, 0, UTC_TIMESTAMP(6))",
+            key, transaction);
+        var lastId = await connection.ExecuteScalarAsync<long>(
+            "SELECT last_id FROM key_rotation_progress WHERE target_version = @target AND table_name = @table AND column_name = @column FOR UPDATE",
+            key, transaction);
+        var rows = (await connection.QueryAsync<(long Id, byte[] Value)>(
+            $"SELECT {id}, {col} FROM {table} WHERE {id} > @lastId AND {col} IS NOT NULL ORDER BY {id} LIMIT @limit FOR UPDATE",
+            new { lastId, limit = options.BatchSize }, transaction)).AsList();
+        if (rows.Count == 0)
+        {
+            await transaction.CommitAsync(cancellationToken);
+            return null;
+        }
+
+        var changed = 0;
+        foreach (var (rowId, value) in rows)
+        {
+            if (PiiProtector.KeyVersionOf(value) == target)
+            {
+                continue;
+            }
+
+            var reencrypted = protector.Encrypt(protector.Decrypt(value), target);
+            await connection.ExecuteAsync($"UPDATE {table} SET {col} = @reencrypted WHERE {id} = @rowId", new { reencrypted, rowId }, transaction);
+            changed++;
+        }
+
+        await connection.ExecuteAsync(
+            "UPDATE key_rotation_progress SET last_id = @last, rows_reencrypted = rows_reencrypted + @changed, updated_at = UTC_TIMESTAMP(6) WHERE target_version = @target AND table_name = @table AND column_name = @column",
+            new { last = rows[^1].Id, changed, key.target, key.table, key.column }, transaction);
+        await transaction.CommitAsync(cancellationToken);
+        return changed;
     }
 
     private async Task<long> CountOtherVersionsAsync(int target, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using CouponDesk.Data;
+using CouponDesk.Data.Leases;
 using CouponDesk.Integrations.Coufun;
 using CouponDesk.Shared.Time;
 using CouponDesk.Web.Errors;
@@ -15,15 +16,14 @@ public sealed record SyncRunResult(long? RunId, string Outcome, string? ErrorKo)
 /// <summary>
 /// Downloads COUFUN's product list and replaces the local copy in one transaction (spec §3.5, §5.7): upserts, logs
 /// changes of name, prices, validity and status, marks products missing from a successful list as discontinued
-/// (never deletes), then caches images. One run at a time across processes (a named database lock); daily call
+/// (never deletes), then caches images. One run at a time across processes (the <c>catalog-sync</c> lease); daily call
 /// budget and the manual-run limit are checked before calling. A failure keeps the last good catalog.
 /// </summary>
-public sealed class CatalogSync(DbConnectionFactory connections, CoufunClient coufun, ProductImageStore images, CatalogOptions options, TimeProvider time, ILogger<CatalogSync> logger)
+public sealed class CatalogSync(DbConnectionFactory connections, NamedLeases leases, CoufunClient coufun, ProductImageStore images, CatalogOptions options, TimeProvider time, ILogger<CatalogSync> logger)
 {
     public const string Scheduled = "SCHEDULED";
     public const string Manual = "MANUAL";
-    // Named locks are server-wide: the database name keeps two CouponDesk databases on one server apart.
-    private string LockName => $"coupondesk.catalog-sync.{connections.DatabaseName}";
+    private const string LeaseName = "catalog-sync";
     private const int Batch = 500;
 
     /// <summary>The 04:30 / 05:00 retries run only when today's scheduled run has not succeeded (and no 09 was seen).</summary>
@@ -36,43 +36,44 @@ public sealed class CatalogSync(DbConnectionFactory connections, CoufunClient co
         return done > 0 ? null : await RunAsync(Scheduled, null, ct);
     }
 
-    /// <summary>Runs a sync now, or refuses (another run holds the lock; the daily call budget or the manual-run limit is used up).</summary>
+    /// <summary>Runs a sync now, or refuses (another run holds the lease; the daily call budget or the manual-run limit is used up).</summary>
     public async Task<Outcome<SyncRunResult>> RunAsync(string trigger, string? requestedBy, CancellationToken ct)
     {
-        await using var lockConnection = await connections.OpenAsync(ct);
-        if (await lockConnection.ExecuteScalarAsync<int?>("SELECT GET_LOCK(@name, 0)", new { name = LockName }) != 1)
+        await using var lease = await leases.TryAcquireAsync(LeaseName, TimeSpan.FromMinutes(2), ct);
+        if (lease is null)
         {
             return Refusal.Conflict("catalog_sync_running", "상품 동기화가 이미 진행 중입니다. 잠시 후 다시 확인해 주세요.");
         }
 
+        // The work stops when the lease is lost (this process stalled past it and another took over).
+        using var work = CancellationTokenSource.CreateLinkedTokenSource(ct, lease.Lost);
+        await using var c = await connections.OpenAsync(ct);
+        if (await CheckLimitsAsync(c, trigger) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var runId = await c.ExecuteScalarAsync<long>(
+            """
+            INSERT INTO catalog_sync_runs (trigger_kind, requested_by, day_kst, started_at, outcome, called_coufun)
+            VALUES (@trigger, @requestedBy, @day, @now, 'RUNNING', 1);
+            SELECT LAST_INSERT_ID();
+            """,
+            new { trigger, requestedBy, day = TodayKst.ToDateTime(TimeOnly.MinValue), now = Now });
         try
         {
-            if (await CheckLimitsAsync(lockConnection, trigger) is { } refusal)
-            {
-                return refusal;
-            }
-
-            var runId = await lockConnection.ExecuteScalarAsync<long>(
-                """
-                INSERT INTO catalog_sync_runs (trigger_kind, requested_by, day_kst, started_at, outcome, called_coufun)
-                VALUES (@trigger, @requestedBy, @day, @now, 'RUNNING', 1);
-                SELECT LAST_INSERT_ID();
-                """,
-                new { trigger, requestedBy, day = TodayKst.ToDateTime(TimeOnly.MinValue), now = Now });
-            try
-            {
-                return await SyncAsync(lockConnection, runId, ct);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogError(ex, "Catalog sync run {RunId} failed", runId);
-                await FinishFailedAsync(lockConnection, runId, null, $"내부 오류로 동기화하지 못했습니다 ({ex.GetType().Name}). 이전 상품 목록을 계속 사용합니다.");
-                return new SyncRunResult(runId, "FAILED", "내부 오류로 동기화하지 못했습니다.");
-            }
+            return await SyncAsync(c, runId, work.Token);
         }
-        finally
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            await lockConnection.ExecuteScalarAsync<int?>("SELECT RELEASE_LOCK(@name)", new { name = LockName });
+            logger.LogError(ex, "Catalog sync run {RunId} failed", runId);
+            await FinishFailedAsync(c, runId, null, $"내부 오류로 동기화하지 못했습니다 ({ex.GetType().Name}). 이전 상품 목록을 계속 사용합니다.");
+            return new SyncRunResult(runId, "FAILED", "내부 오류로 동기화하지 못했습니다.");
+        }
+        catch (OperationCanceledException) when (lease.Lost.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            await FinishFailedAsync(c, runId, null, "다른 서버가 동기화를 이어받아 이 실행을 중단했습니다.");
+            return new SyncRunResult(runId, "FAILED", "다른 서버가 동기화를 이어받았습니다.");
         }
     }
 
@@ -121,7 +122,7 @@ public sealed class CatalogSync(DbConnectionFactory connections, CoufunClient co
 
         var products = list.Products.GroupBy(p => p.GoodsId, StringComparer.Ordinal).Select(g => g.First()).ToList();
         var now = Now;
-        var counts = await ReplaceCatalogAsync(c, runId, products, now, ct);
+        var counts = await DeadlockRetry.RunAsync(() => ReplaceCatalogAsync(c, runId, products, now, ct), logger, "catalog replace");
         var (cached, failed) = await CacheImagesAsync(products, counts.ImageUrlsChanged, ct);
         await c.ExecuteAsync(
             """

@@ -17,7 +17,7 @@ public sealed class RecipientEndpoints : IEndpointModule
     public void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/api/recipient-lists/template", () =>
-                Results.File(RecipientFiles.Template(), RecipientFiles.XlsxContentType, "수신자_등록_샘플.xlsx"))
+                Results.File(RecipientFiles.Template(), RecipientFiles.XlsxContentType, Exports.ExportFileNames.RecipientTemplate))
             .RequireAuthorization(Policies.RegisterCampaign)
             .WithTags("Recipients");
 
@@ -128,7 +128,7 @@ public sealed class RecipientEndpoints : IEndpointModule
             ["listId"] = listId,
             ["rows"] = errors.Count,
         }), cancellationToken);
-        return Results.File(RecipientFiles.ErrorCsv(errors), "text/csv; charset=utf-8", $"수신자_오류목록_{campaignId}_{listId}.csv");
+        return Results.File(RecipientFiles.ErrorCsv(errors), "text/csv; charset=utf-8", Exports.ExportFileNames.RecipientErrors(campaignId, listId));
     }
 
     private static async Task<IResult> AcceptAsync(long campaignId, long listId, HttpContext http, RecipientListStore store, ICampaignAudit audit, CancellationToken cancellationToken)

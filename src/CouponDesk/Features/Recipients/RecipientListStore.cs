@@ -15,7 +15,10 @@ public sealed class RecipientListStore(DbConnectionFactory connections, PiiProte
 {
     private const int BatchSize = 1000;
 
-    public async Task<(AcceptOutcome Outcome, long ListId)> StageAsync(long campaignId, string source, string? fileName, ParsedRecipientList parsed, long? userId, CancellationToken cancellationToken)
+    public Task<(AcceptOutcome Outcome, long ListId)> StageAsync(long campaignId, string source, string? fileName, ParsedRecipientList parsed, long? userId, CancellationToken cancellationToken) =>
+        DeadlockRetry.RunAsync(() => StageOnceAsync(campaignId, source, fileName, parsed, userId, cancellationToken), "recipient list");
+
+    private async Task<(AcceptOutcome Outcome, long ListId)> StageOnceAsync(long campaignId, string source, string? fileName, ParsedRecipientList parsed, long? userId, CancellationToken cancellationToken)
     {
         // Encrypt before the transaction: CPU work should not hold locks.
         var rows = new List<EncryptedRow>(parsed.Valid.Count);
@@ -110,7 +113,10 @@ public sealed class RecipientListStore(DbConnectionFactory connections, PiiProte
     /// Makes a staged list the campaign's list. The campaign row is locked and must be a DRAFT; the previous accepted
     /// list is retired (its personal data deleted) in the same transaction.
     /// </summary>
-    public async Task<AcceptOutcome> AcceptAsync(long campaignId, long listId, long? userId, CancellationToken cancellationToken)
+    public Task<AcceptOutcome> AcceptAsync(long campaignId, long listId, long? userId, CancellationToken cancellationToken) =>
+        DeadlockRetry.RunAsync(() => AcceptOnceAsync(campaignId, listId, userId, cancellationToken), "recipient list");
+
+    private async Task<AcceptOutcome> AcceptOnceAsync(long campaignId, long listId, long? userId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var connection = await connections.OpenAsync(cancellationToken);
@@ -162,7 +168,10 @@ public sealed class RecipientListStore(DbConnectionFactory connections, PiiProte
     }
 
     /// <summary>Drops a staged list (the operator chose not to use it).</summary>
-    public async Task<bool> DiscardAsync(long campaignId, long listId, CancellationToken cancellationToken)
+    public Task<bool> DiscardAsync(long campaignId, long listId, CancellationToken cancellationToken) =>
+        DeadlockRetry.RunAsync(() => DiscardOnceAsync(campaignId, listId, cancellationToken), "recipient list");
+
+    private async Task<bool> DiscardOnceAsync(long campaignId, long listId, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);

@@ -56,7 +56,12 @@ public sealed class CouponCancelActions(DbConnectionFactory connections, AuditTr
         }, ct);
 
     /// <summary>One transaction: lock the row, check its state, change it, write the audit row; a refusal changes nothing.</summary>
-    private async Task<CouponCancelActionResult> ActAsync(
+    private Task<CouponCancelActionResult> ActAsync(
+        long couponId, string reason, AuditActor actor, string action, string[] allowedStates,
+        Func<MySqlConnector.MySqlConnection, MySqlConnector.MySqlTransaction, DateTime, Task<int>> change, CancellationToken ct) =>
+        DeadlockRetry.RunAsync(() => ActOnceAsync(couponId, reason, actor, action, allowedStates, change, ct), "coupon cancel action");
+
+    private async Task<CouponCancelActionResult> ActOnceAsync(
         long couponId, string reason, AuditActor actor, string action, string[] allowedStates,
         Func<MySqlConnector.MySqlConnection, MySqlConnector.MySqlTransaction, DateTime, Task<int>> change, CancellationToken ct)
     {

@@ -99,7 +99,7 @@ public sealed class InDoubtEndpoints : IEndpointModule
             TargetType = "issuance_order",
             Details = new Dictionary<string, string?> { ["status"] = status ?? "all", ["rows"] = rows.ToString(CultureInfo.InvariantCulture), ["masked"] = "true" },
         }, ct);
-        var name = $"in-doubt-orders-{Kst.Now(time):yyyyMMdd-HHmm}.csv";
+        var name = Exports.ExportFileNames.InDoubtOrders(time.GetUtcNow().UtcDateTime);
         return Results.File(CsvWriter.Encoding.GetPreamble().Concat(CsvWriter.Encoding.GetBytes(csv.ToString())).ToArray(), "text/csv; charset=utf-8", name);
     }
 

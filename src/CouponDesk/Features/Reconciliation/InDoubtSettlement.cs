@@ -46,6 +46,23 @@ public sealed class InDoubtSettlement(
             return new SettleResult(SettleOutcome.Invalid, Errors: known);
         }
 
+        // The settlement's transaction runs again whole when it loses a conflict; the COUFUN cancels follow its commit.
+        if (await DeadlockRetry.RunAsync(() => RecordAsync(c, id, settlement, indexes, actor, ct), "in-doubt settlement") is { } refused)
+        {
+            return refused;
+        }
+
+        if (settlement.CouponNumbers.Count > 0)
+        {
+            await RunCancelsAsync(id, actor, ct);
+        }
+
+        return new SettleResult(SettleOutcome.Done, await queries.GetAsync(id, ct));
+    }
+
+    /// <summary>Records the settlement (status, numbers to cancel, audit row); null when committed, else the refusal.</summary>
+    private async Task<SettleResult?> RecordAsync(MySqlConnection c, long id, ValidSettlement settlement, List<byte[]> indexes, AuditActor actor, CancellationToken ct)
+    {
         await using var tx = await c.BeginTransactionAsync(ct);
         var order = await c.QuerySingleOrDefaultAsync<(string Status, int CreateCount, long CampaignId, string? TrId)?>(new CommandDefinition(
             "SELECT status, create_cnt, campaign_id, tr_id FROM issuance_orders WHERE id = @id FOR UPDATE", new { id }, tx, cancellationToken: ct));
@@ -95,13 +112,7 @@ public sealed class InDoubtSettlement(
             },
         }, c, tx, ct);
         await tx.CommitAsync(ct);
-
-        if (settlement.CouponNumbers.Count > 0)
-        {
-            await RunCancelsAsync(id, actor, ct);
-        }
-
-        return new SettleResult(SettleOutcome.Done, await queries.GetAsync(id, ct));
+        return null;
     }
 
     /// <summary>Cancels (again) the order's numbers still PENDING or FAILED; 18 "already cancelled" counts as done. Audited with counts.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CouponDesk.Data;
+using CouponDesk.Data.Leases;
 using CouponDesk.Features.Audit;
 using CouponDesk.Security;
 using CouponDesk.Security.Masking;
@@ -35,7 +36,10 @@ public sealed class UserAccounts(DbConnectionFactory connections, PiiProtector p
     public const string LastAdmin = "last_admin";
     public const string SelfChange = "self_change";
 
-    public async Task<(CreatedUser? Created, ApiProblem? Problem)> CreateAsync(CreateUserRequest request, AuditActor actor, CancellationToken ct)
+    public Task<(CreatedUser? Created, ApiProblem? Problem)> CreateAsync(CreateUserRequest request, AuditActor actor, CancellationToken ct) =>
+        DeadlockRetry.RunAsync(() => CreateOnceAsync(request, actor, ct), "user account");
+
+    private async Task<(CreatedUser? Created, ApiProblem? Problem)> CreateOnceAsync(CreateUserRequest request, AuditActor actor, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         UserFields.CheckLoginId(request.LoginId, errors);
@@ -129,7 +133,10 @@ public sealed class UserAccounts(DbConnectionFactory connections, PiiProtector p
         return Detail(user);
     }
 
-    public async Task<(UserDetail? User, ApiProblem? Problem)> UpdateAsync(long id, UpdateUserRequest request, AuditActor actor, CancellationToken ct)
+    public Task<(UserDetail? User, ApiProblem? Problem)> UpdateAsync(long id, UpdateUserRequest request, AuditActor actor, CancellationToken ct) =>
+        DeadlockRetry.RunAsync(() => UpdateOnceAsync(id, request, actor, ct), "user account");
+
+    private async Task<(UserDetail? User, ApiProblem? Problem)> UpdateOnceAsync(long id, UpdateUserRequest request, AuditActor actor, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         var (name, email, mobile) = (UserFields.Trimmed(request.Name), UserFields.Trimmed(request.Email), UserFields.Trimmed(request.Mobile));
@@ -191,7 +198,10 @@ public sealed class UserAccounts(DbConnectionFactory connections, PiiProtector p
     }
 
     /// <summary>LOCKED → ACTIVE with the counter at 0 (spec §2.4). Also used by the maintenance command when no ADMIN can log in.</summary>
-    public async Task<ApiProblem?> UnlockAsync(long id, AuditActor actor, CancellationToken ct)
+    public Task<ApiProblem?> UnlockAsync(long id, AuditActor actor, CancellationToken ct) =>
+        DeadlockRetry.RunAsync(() => UnlockOnceAsync(id, actor, ct), "user account");
+
+    private async Task<ApiProblem?> UnlockOnceAsync(long id, AuditActor actor, CancellationToken ct)
     {
         await using var connection = await connections.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -224,7 +234,10 @@ public sealed class UserAccounts(DbConnectionFactory connections, PiiProtector p
     /// Sets a temporary password (typed or generated and shown once), requires a change at next login, unlocks the
     /// account and ends its sessions (spec §2.6).
     /// </summary>
-    public async Task<(string? Generated, ApiProblem? Problem)> ResetPasswordAsync(long id, ResetPasswordRequest request, AuditActor actor, CancellationToken ct)
+    public Task<(string? Generated, ApiProblem? Problem)> ResetPasswordAsync(long id, ResetPasswordRequest request, AuditActor actor, CancellationToken ct) =>
+        DeadlockRetry.RunAsync(() => ResetPasswordOnceAsync(id, request, actor, ct), "user account");
+
+    private async Task<(string? Generated, ApiProblem? Problem)> ResetPasswordOnceAsync(long id, ResetPasswordRequest request, AuditActor actor, CancellationToken ct)
     {
         await using var connection = await connections.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -264,7 +277,10 @@ public sealed class UserAccounts(DbConnectionFactory connections, PiiProtector p
         return (generated, null);
     }
 
-    public async Task<(int Ended, ApiProblem? Problem)> EndSessionsAsync(long id, AuditActor actor, CancellationToken ct)
+    public Task<(int Ended, ApiProblem? Problem)> EndSessionsAsync(long id, AuditActor actor, CancellationToken ct) =>
+        DeadlockRetry.RunAsync(() => EndSessionsOnceAsync(id, actor, ct), "user account");
+
+    private async Task<(int Ended, ApiProblem? Problem)> EndSessionsOnceAsync(long id, AuditActor actor, CancellationToken ct)
     {
         await using var connection = await connections.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -298,6 +314,8 @@ public sealed class UserAccounts(DbConnectionFactory connections, PiiProtector p
             return false;
         }
 
+        // Two ADMINs demoting each other on two cluster nodes must not both pass: see NamedLeases.SerializeAsync.
+        await NamedLeases.SerializeAsync(connection, transaction, "last-admin-check", CancellationToken.None);
         var activeAdmins = (await connection.QueryAsync<long>(
             "SELECT id FROM users WHERE role = @admin AND status = @active FOR UPDATE", new { admin = Roles.Admin, active = AccountStatus.Active }, transaction)).AsList();
         return activeAdmins.All(adminId => adminId == user.Id);

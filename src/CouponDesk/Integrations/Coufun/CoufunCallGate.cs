@@ -1,4 +1,5 @@
 using CouponDesk.Data.Redis;
+using CouponDesk.Hosting.Liveness;
 using StackExchange.Redis;
 
 namespace CouponDesk.Integrations.Coufun;
@@ -8,14 +9,30 @@ namespace CouponDesk.Integrations.Coufun;
 /// <see cref="CoufunOptions.CallsPerSecond"/> started per second (fixed one-second windows). Shared by every process
 /// through Redis when it is configured and reachable; per process otherwise, and per process again the moment Redis
 /// fails (the limits are then per process: a brief overshoot we accept rather than stopping issuance).
+/// A shared slot belongs to its process: it is freed when the call ends, when the process is known dead (its owner is in
+/// <see cref="ISlotOwners.ReleasedOwners"/>, D-OPS-11), and — last resort, for a process that hangs while it beats —
+/// after the lease duration. Without Redis the slots are the process's own and die with it.
 /// Time comes from <see cref="TimeProvider"/>, so the waits are testable without a clock.
 /// </summary>
-public sealed class CoufunCallGate(CoufunOptions options, RedisConnection redis, TimeProvider time, ILogger<CoufunCallGate> logger) : IDisposable
+public sealed class CoufunCallGate(CoufunOptions options, RedisConnection redis, ISlotOwners? liveness, TimeProvider time, ILogger<CoufunCallGate> logger) : IDisposable
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
 
-    // KEYS[1] = lease set; ARGV = now ms, lease expiry ms, max, lease id. Expired leases (crashed processes) are dropped first.
+    // KEYS[1] = lease set; ARGV = now ms, lease expiry ms, max, lease id, then the owners of dead processes. Members are
+    // "owner:lease"; a dead process's slots are dropped first (D-OPS-11), then expired ones (the last resort, for a process
+    // that hangs while its heartbeat lives).
     private const string AcquireScript = """
+        if #ARGV > 4 then
+          for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+            local owner = string.sub(m, 1, 16)
+            for i = 5, #ARGV do
+              if owner == ARGV[i] then
+                redis.call('ZREM', KEYS[1], m)
+                break
+              end
+            end
+          end
+        end
         redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
         if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[3]) then
           redis.call('ZADD', KEYS[1], ARGV[2], ARGV[4])
@@ -53,7 +70,8 @@ public sealed class CoufunCallGate(CoufunOptions options, RedisConnection redis,
 
     private async Task<IAsyncDisposable> AcquireSlotAsync(CancellationToken ct)
     {
-        var leaseId = Guid.NewGuid().ToString("N");
+        // The owner prefix ties the slot to this process, so it is freed as soon as the process is known dead (D-OPS-11).
+        var leaseId = (liveness?.Owner ?? "0000000000000000") + ":" + Guid.NewGuid().ToString("N");
         while (true)
         {
             var db = await SharedAsync(ct);
@@ -70,7 +88,8 @@ public sealed class CoufunCallGate(CoufunOptions options, RedisConnection redis,
             try
             {
                 var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-                var granted = (int)await db.ScriptEvaluateAsync(AcquireScript, [KeyPrefix + "slots"], [now, now + (long)LeaseDuration.TotalMilliseconds, options.MaxConcurrency, leaseId]);
+                RedisValue[] args = [now, now + (long)LeaseDuration.TotalMilliseconds, options.MaxConcurrency, leaseId, .. (liveness?.ReleasedOwners ?? []).Select(o => (RedisValue)o)];
+                var granted = (int)await db.ScriptEvaluateAsync(AcquireScript, [KeyPrefix + "slots"], args);
                 if (granted == 1)
                 {
                     return new Release(async () =>

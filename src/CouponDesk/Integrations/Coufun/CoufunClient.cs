@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
+using CouponDesk.Hosting.Liveness;
 using Polly.Timeout;
 
 namespace CouponDesk.Integrations.Coufun;
@@ -11,7 +12,7 @@ namespace CouponDesk.Integrations.Coufun;
 /// does. <see cref="CreateAsync"/> is never retried here: an answer lost after the request may have left is
 /// <see cref="CoufunOutcome.InDoubt"/> with its TR_ID, for the pipeline to record (spec §8.1).
 /// </summary>
-public sealed partial class CoufunClient(IHttpClientFactory httpClients, CoufunOptions options, CoufunCallGate gate, ILogger<CoufunClient> logger)
+public sealed partial class CoufunClient(IHttpClientFactory httpClients, CoufunOptions options, CoufunCallGate gate, ICreateCallPermit liveness, ILogger<CoufunClient> logger)
 {
     /// <summary>Product list, status, cancel: safe to repeat, so the pipeline retries transport failures.</summary>
     public const string SafeClientName = "Coufun.Safe";
@@ -69,12 +70,29 @@ public sealed partial class CoufunClient(IHttpClientFactory httpClients, CoufunO
         return Finish<CoufunCancelled>(call, root => new CoufunCancelled(CoufunXml.Text(root, "BARCODE_NUM"), call.Code == "18"), trId: null);
     }
 
-    private sealed record Call(CoufunApi Api, XElement? Root, string? Code, string? Message, string? Failure, string? MaskedRaw, bool MaybeSent);
+    private sealed record Call(CoufunApi Api, XElement? Root, string? Code, string? Message, string? Failure, string? MaskedRaw, bool MaybeSent)
+    {
+        public TimeSpan Elapsed { get; init; }
+    }
 
     private async Task<Call> SendAsync(CoufunApi api, string root, List<KeyValuePair<string, string>> parameters, string clientName, CancellationToken ct)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var call = await SendOnceAsync(api, root, parameters, clientName, ct);
+        return call with { Elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started) };
+    }
+
+    private async Task<Call> SendOnceAsync(CoufunApi api, string root, List<KeyValuePair<string, string>> parameters, string clientName, CancellationToken ct)
+    {
         parameters.Insert(0, new("POC_ID", options.PocId));
         await using var slot = await gate.EnterAsync(ct);
+        if (api == CoufunApi.Create)
+        {
+            // Last moment before a purchase leaves: a process the others may already count as dead (its beat is late, it
+            // was paused) waits for its next beat, and one they fenced never calls — its order is someone else's (D-OPS-11).
+            await liveness.WaitUntilMayCallAsync(ct);
+        }
+
         var client = httpClients.CreateClient(clientName);
         HttpResponseMessage response;
         try
@@ -124,7 +142,16 @@ public sealed partial class CoufunClient(IHttpClientFactory httpClients, CoufunO
         }
     }
 
+    /// <summary>The call's result, counted in the COUFUN latency histogram by API and outcome.</summary>
     private CoufunResult<T> Finish<T>(Call call, Func<XElement, T> parse, string? trId)
+        where T : class
+    {
+        var result = Interpret(call, parse, trId);
+        Web.Metrics.CouponDeskMetrics.CoufunCall(CoufunResultCodes.ApiName(call.Api), result.Outcome.ToString(), call.Elapsed);
+        return result;
+    }
+
+    private CoufunResult<T> Interpret<T>(Call call, Func<XElement, T> parse, string? trId)
         where T : class
     {
         CoufunResult<T> result;

@@ -31,8 +31,11 @@ public sealed class SnapOptions
     [RegularExpression("^[A-Za-z_][A-Za-z0-9_]{0,40}$", ErrorMessage = "must be a plain table-name prefix")]
     public string LogTablePrefix { get; set; } = UmsTableDdl.DefaultLogTablePrefix;
 
-    /// <summary>Add our helper index <c>CD_IDX_CLIENT_KEY</c> to month tables we read (§2.2 (d); confirm with LG U+).</summary>
+    /// <summary>Add our helper index <c>CD_IDX_CLIENT_KEY</c> to month tables the agent created (§2.2 (d); confirm with LG U+); done by the hourly month-table job, never by a read.</summary>
     public bool IndexLogTables { get; set; } = true;
+
+    /// <summary>Create the current and next month's <c>UMS_LOG_YYYYMM</c> ahead of the agent, with a primary key and our index (Galera needs a primary key on every table; confirm with LG U+ that the agent uses a table it finds).</summary>
+    public bool PrepareLogTables { get; set; } = true;
 
     /// <summary><c>TRAFFIC_TYPE</c>: must be a line type the agent has a line for, or rows are never picked up (§4).</summary>
     [RegularExpression("^(normal|real|batch)$", ErrorMessage = "must be normal, real or batch")]

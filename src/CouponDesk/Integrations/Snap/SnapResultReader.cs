@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using CouponDesk.Shared.Snap;
 using CouponDesk.Shared.Time;
@@ -10,16 +9,15 @@ namespace CouponDesk.Integrations.Snap;
 /// <summary>
 /// Reads results the way spec/snap-agent.md §12.3 says: first <c>UMS_MSG</c>, then — for every key not complete there —
 /// the month tables <c>UMS_LOG_YYYYMM</c> from the KST month of its <c>REQ_DATE</c> to the current month, only those that
-/// exist (listed from information_schema), by key through our helper index, never by scanning a month. Reading the send
+/// exist (listed from information_schema), by key through our helper index (created with the table or added by the
+/// hourly <see cref="AgentLogTables"/> job — never here: no DDL at run time). Reading the send
 /// table before the month tables means a row the agent moves in between is found in the month table; duplicates in
 /// month tables (no primary key there) resolve to the latest <c>DONE_DATE</c>. Read-only: we never update agent tables.
 /// </summary>
-public sealed class SnapResultReader(SnapOptions options, ILogger<SnapResultReader> logger)
+public sealed class SnapResultReader(SnapOptions options)
 {
     private const string ResultColumns =
         "CLIENT_KEY, MSG_STATUS, SENT_DATE, DONE_DATE, DONE_CODE, DONE_CODE_DESC, DONE_TELCO, DONE_PRODUCT";
-
-    private readonly ConcurrentDictionary<string, bool> indexedTables = new(StringComparer.Ordinal);
 
     /// <summary>Test hook: runs between the send-table read and the month-table reads (to move a row mid-read).</summary>
     internal Func<Task>? BetweenReads { get; set; }
@@ -62,7 +60,6 @@ public sealed class SnapResultReader(SnapOptions options, ILogger<SnapResultRead
                 continue;
             }
 
-            await EnsureKeyIndexAsync(connection, table, cancellationToken);
             foreach (var chunk in inRange.Chunk(1000))
             {
                 foreach (var row in await QueryAsync(connection, table, chunk, fromLog: true, cancellationToken))
@@ -108,21 +105,6 @@ public sealed class SnapResultReader(SnapOptions options, ILogger<SnapResultRead
 
     private static bool Later(AgentResultRow candidate, AgentResultRow current) =>
         (candidate.DoneAtUtc ?? DateTime.MinValue) > (current.DoneAtUtc ?? DateTime.MinValue);
-
-    private async Task EnsureKeyIndexAsync(MySqlConnection connection, string table, CancellationToken cancellationToken)
-    {
-        if (!options.IndexLogTables || indexedTables.ContainsKey(table))
-        {
-            return;
-        }
-
-        // Our own helper index (§2.2 (d)); extra indexes do not change the column list the agent copies.
-        await connection.ExecuteAsync(new CommandDefinition(
-            $"ALTER TABLE {UmsTableDdl.Quote(table)} ADD INDEX IF NOT EXISTS CD_IDX_CLIENT_KEY (CLIENT_KEY)",
-            cancellationToken: cancellationToken));
-        indexedTables[table] = true;
-        logger.LogInformation("Helper index CD_IDX_CLIENT_KEY ensured on {Table}", table);
-    }
 
     private static async Task<IEnumerable<AgentResultRow>> QueryAsync(
         MySqlConnection connection, string table, string[] keys, bool fromLog, CancellationToken cancellationToken)

@@ -26,7 +26,10 @@ public sealed class EncryptionKeyRegistry(DbConnectionFactory connections, PiiPr
     }
 
     /// <summary>Records the configured active version; returns true when that started a rotation (another version became DECRYPT_ONLY).</summary>
-    public async Task<bool> RecordActiveVersionAsync(CancellationToken cancellationToken = default)
+    public Task<bool> RecordActiveVersionAsync(CancellationToken cancellationToken = default) =>
+        DeadlockRetry.RunAsync(() => RecordActiveVersionOnceAsync(cancellationToken), "encryption keys");
+
+    private async Task<bool> RecordActiveVersionOnceAsync(CancellationToken cancellationToken = default)
     {
         var active = protector.ActiveKeyVersion;
         await using var connection = await connections.OpenAsync(cancellationToken);

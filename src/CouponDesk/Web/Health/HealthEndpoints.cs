@@ -4,13 +4,14 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace CouponDesk.Web.Health;
 
-/// <summary><c>/health/live</c>: the process answers. <c>/health/ready</c>: the database is reachable and migrated, Redis too when configured.</summary>
+/// <summary><c>/health/live</c>: the process answers. <c>/health/ready</c>: the database is reachable and migrated, its cluster node (if any) synced, Redis too when configured.</summary>
 public static class HealthEndpoints
 {
     public static IServiceCollection AddCouponDeskHealth(this IServiceCollection services)
     {
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
+            .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"])
             .AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
         return services;
     }

@@ -154,8 +154,10 @@
 
     if (!opts.anonymous && response.status === 401) {
       // Expired, ended elsewhere or revoked: back to login with the server's own sentence, keeping no form data.
+      // The other tabs sharing this session (js/tabs.js) go with it.
       CD.session.clear();
       CD.flash.set(error.detail || CD.messages.expired, 'warning');
+      if (CD.tabs && session) CD.tabs.ended(session.token, error.detail || CD.messages.expired, 'warning');
       CD.go('login.html');
       error.redirected = true;
     } else if (response.status === 403 && error.code === 'password_change_required') {
@@ -302,6 +304,19 @@
       if (field.closest('.input-group')) field.closest('.input-group').classList.add('has-validation');
       return field;
     },
+    // Removes one field's error (the message sits after the field, or after its input group).
+    clearField(form, name) {
+      const field = findField(form, name);
+      if (!field) return;
+      field.classList.remove('is-invalid');
+      const anchor = field.closest('.input-group') || field;
+      let next = anchor.nextElementSibling;
+      while (next && next.matches('.invalid-feedback[data-generated]')) {
+        const after = next.nextElementSibling;
+        next.remove();
+        next = after;
+      }
+    },
     // Shows a problem next to the fields it names (camelCase keys), the rest in the form's alert box.
     showError(form, error) {
       CD.forms.clearErrors(form);
@@ -415,13 +430,27 @@
     });
   };
 
+  // The file name a Content-Disposition header gives: the UTF-8 `filename*` (RFC 6266/5987) wherever it stands, the
+  // plain `filename` (the server's ASCII fallback, Korean turned into "_") only when there is none.
+  CD.downloadName = function (disposition, fallbackName) {
+    const text = String(disposition || '');
+    const extended = /filename\*\s*=\s*UTF-8'[^']*'([^;\s]+)/i.exec(text);
+    if (extended) {
+      try {
+        return decodeURIComponent(extended[1]);
+      } catch (e) {
+        // malformed percent-encoding: use the plain name
+      }
+    }
+    const plain = /filename\s*=\s*(?:"([^"]*)"|([^;\s]+))/i.exec(text);
+    return (plain && (plain[1] || plain[2])) || fallbackName;
+  };
+
   // Downloads an authenticated file (fetch with the token, then a temporary object URL).
   CD.download = async function (path, query, fallbackName) {
     const response = await CD.api('GET', path, { query, as: 'response' });
     const blob = await response.blob();
-    const disposition = response.headers.get('Content-Disposition') || '';
-    const match = /filename\*=UTF-8''([^;]+)|filename="?([^";]+)"?/i.exec(disposition);
-    const name = match ? decodeURIComponent(match[1] || match[2]) : fallbackName;
+    const name = CD.downloadName(response.headers.get('Content-Disposition'), fallbackName);
     const url = URL.createObjectURL(blob);
     const link = CD.h('a', { href: url, download: name, class: 'd-none' });
     document.body.appendChild(link);

@@ -77,6 +77,7 @@
   }
 
   CD.logout = async function () {
+    const session = CD.session.get();
     try {
       await CD.api('POST', '/api/auth/logout');
     } catch (e) {
@@ -84,6 +85,8 @@
     }
     CD.idle.stop();
     CD.session.clear();
+    // Every tab of this browser shares the session: they all leave with it (js/tabs.js).
+    CD.tabs.ended(session && session.token, '로그아웃되었습니다.', 'info');
     CD.go('login.html');
   };
 
@@ -104,10 +107,13 @@
       window.clearInterval(tick);
     }
 
+    // Activity here or in another tab of the session (js/tabs.js) restarts the countdown and closes the warning.
     function schedule() {
       const session = CD.session.get();
       if (!session || !session.idleTimeoutSeconds) return;
       stop();
+      if (dialog && (dialog.dataset.cdState === 'shown' || dialog.dataset.cdState === 'showing')) CD.hideModal(dialog);
+      showAfterHide = false;
       // The countdown runs on this tab's clock from the moment of the last answer, so clock skew cannot shorten it.
       deadline = Date.now() + session.idleTimeoutSeconds * 1000;
       const warnAt = Math.max(0, session.idleTimeoutSeconds - (session.warningSeconds || 120)) * 1000;
@@ -116,6 +122,11 @@
     }
 
     function expire() {
+      // A throttled background tab's timer may fire late, never early: the deadline is the judge.
+      if (Date.now() < deadline) {
+        expireTimer = window.setTimeout(expire, deadline - Date.now());
+        return;
+      }
       stop();
       CD.session.clear();
       CD.flash.set(CD.messages.expired, 'warning');
@@ -196,13 +207,19 @@
    */
   CD.page = function (options) {
     document.addEventListener('DOMContentLoaded', async () => {
-      const session = CD.session.get();
+      // A tab opened from a signed-in one (Ctrl+click, a typed address) shares its session.
+      const session = await CD.tabs.obtain();
       if (!session || !session.token) {
-        CD.flash.set(CD.messages.expired, 'warning');
+        CD.flash.set('로그인이 필요합니다. 로그인해 주세요.', 'info');
         CD.go('login.html');
         return;
       }
-      CD.onApiSuccess(() => CD.idle.schedule());
+      CD.onApiSuccess(() => {
+        CD.idle.schedule();
+        CD.tabs.activity();
+      });
+      CD.tabs.on('activity', () => CD.idle.schedule());
+      CD.tabs.on('ended', () => CD.idle.stop());
       let me;
       try {
         me = await CD.api('GET', '/api/auth/me');

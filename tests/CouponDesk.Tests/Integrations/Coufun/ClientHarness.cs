@@ -1,4 +1,5 @@
 using CouponDesk.Data.Redis;
+using CouponDesk.Hosting.Liveness;
 using CouponDesk.Integrations.Coufun;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,8 +27,24 @@ public static class ClientHarness
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new RedisOptions());
         services.AddSingleton<RedisConnection>();
+        services.AddSingleton<StandaloneProcess>();
+        services.AddSingleton<ISlotOwners>(sp => sp.GetRequiredService<StandaloneProcess>());
+        services.AddSingleton<ICreateCallPermit>(sp => sp.GetRequiredService<StandaloneProcess>());
         services.AddCoufun(configuration);
         return services.BuildServiceProvider();
+    }
+
+    /// <summary>
+    /// The client alone, without a heartbeat: these tests are about the wire, and liveness has tests of its own
+    /// (tests/CouponDesk.Tests/Pipeline/Liveness). A create may always leave; no peer is ever dead.
+    /// </summary>
+    private sealed class StandaloneProcess : ISlotOwners, ICreateCallPermit
+    {
+        public string Owner { get; } = Guid.NewGuid().ToString("N")[..16];
+
+        public IReadOnlyList<string> ReleasedOwners => [];
+
+        public Task WaitUntilMayCallAsync(CancellationToken ct) => Task.CompletedTask;
     }
 
     private sealed class TestHostEnvironment : IHostEnvironment

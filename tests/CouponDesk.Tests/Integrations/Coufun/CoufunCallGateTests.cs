@@ -1,4 +1,5 @@
 using CouponDesk.Data.Redis;
+using CouponDesk.Hosting.Liveness;
 using CouponDesk.Integrations.Coufun;
 using CouponDesk.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -9,10 +10,47 @@ namespace CouponDesk.Tests.Integrations.Coufun;
 /// <summary>The limiter with a fake clock: concurrency and calls per second, per process and shared through Redis.</summary>
 public sealed class CoufunCallGateTests
 {
-    private static CoufunCallGate Gate(FakeTimeProvider time, int concurrency, int perSecond, string? redis, string prefix) =>
+    private static CoufunCallGate Gate(FakeTimeProvider time, int concurrency, int perSecond, string? redis, string prefix, Owners? owners = null) =>
         new(new CoufunOptions { BaseUrl = "http://x/", PocId = "P", MaxConcurrency = concurrency, CallsPerSecond = perSecond },
-            new RedisConnection(new RedisOptions { Configuration = redis }, NullLogger<RedisConnection>.Instance), time, NullLogger<CoufunCallGate>.Instance)
+            new RedisConnection(new RedisOptions { Configuration = redis }, NullLogger<RedisConnection>.Instance), owners ?? new Owners(), time, NullLogger<CoufunCallGate>.Instance)
         { KeyPrefix = prefix };
+
+    /// <summary>
+    /// D-OPS-11: a process that dies holding shared slots (no release, no expiry yet) stops blocking the others as soon as
+    /// its owner is known dead — not after the slots' 120 s lease.
+    /// </summary>
+    [Fact]
+    public async Task Slots_of_a_process_known_dead_are_freed_at_once()
+    {
+        var redis = RedisOrSkip(shared: true);
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-25T00:00:00.100Z", System.Globalization.CultureInfo.InvariantCulture));
+        var prefix = $"test:{Guid.NewGuid():N}:";
+        var dyingProcess = new Owners();
+        var deadOwners = new Owners();
+        using var dying = Gate(time, 2, 1000, redis, prefix, dyingProcess);
+        using var survivor = Gate(time, 2, 1000, redis, prefix, deadOwners);
+        _ = await dying.EnterAsync(CancellationToken.None);
+        _ = await dying.EnterAsync(CancellationToken.None); // both slots held; the process is then "killed" (never releases)
+
+        var waiting = survivor.EnterAsync(CancellationToken.None);
+        await Settle(time);
+        Assert.False(waiting.IsCompleted);
+
+        deadOwners.Dead.Add(dyingProcess.Owner);
+        await Settle(time);
+        Assert.True(waiting.IsCompleted);
+        await (await waiting).DisposeAsync();
+    }
+
+    /// <summary>A process's liveness view: its own owner prefix and the owners it knows dead.</summary>
+    private sealed class Owners : ISlotOwners
+    {
+        public string Owner { get; } = Guid.NewGuid().ToString("N")[..16];
+
+        public List<string> Dead { get; } = [];
+
+        public IReadOnlyList<string> ReleasedOwners => [.. Dead];
+    }
 
     public static TheoryData<bool> Modes() => [false, true];
 

@@ -1,4 +1,5 @@
 using CouponDesk.Data;
+using CouponDesk.Data.Leases;
 using Dapper;
 using MySqlConnector;
 
@@ -47,12 +48,17 @@ public sealed class TableSenderNumbers(DbConnectionFactory connections, TimeProv
         return rows.Select(r => new SenderNumber(r.Id, r.Number, r.Description, r.IsDefault)).ToList();
     }
 
-    public async Task<SenderNumberChange> AddAsync(string number, string description, bool isDefault, CancellationToken cancellationToken = default)
+    public Task<SenderNumberChange> AddAsync(string number, string description, bool isDefault, CancellationToken cancellationToken = default) =>
+        DeadlockRetry.RunAsync(() => AddOnceAsync(number, description, isDefault, cancellationToken), "sender number");
+
+    private async Task<SenderNumberChange> AddOnceAsync(string number, string description, bool isDefault, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-        // The first number becomes the default: a form always has one to pre-select (spec §9 #51).
+        // The first number becomes the default: a form always has one to pre-select (spec §9 #51). Two adds on two
+        // cluster nodes must not both see "none yet": see NamedLeases.SerializeAsync.
+        await NamedLeases.SerializeAsync(connection, tx, "sender-numbers", cancellationToken);
         var count = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM sender_numbers FOR UPDATE", transaction: tx);
         isDefault |= count == 0;
         if (isDefault)
@@ -75,7 +81,10 @@ public sealed class TableSenderNumbers(DbConnectionFactory connections, TimeProv
         return SenderNumberChange.Done;
     }
 
-    public async Task<SenderNumberChange> RemoveAsync(long id, CancellationToken cancellationToken = default)
+    public Task<SenderNumberChange> RemoveAsync(long id, CancellationToken cancellationToken = default) =>
+        DeadlockRetry.RunAsync(() => RemoveOnceAsync(id, cancellationToken), "sender number");
+
+    private async Task<SenderNumberChange> RemoveOnceAsync(long id, CancellationToken cancellationToken = default)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
@@ -99,7 +108,10 @@ public sealed class TableSenderNumbers(DbConnectionFactory connections, TimeProv
         return SenderNumberChange.Done;
     }
 
-    public async Task<SenderNumberChange> MakeDefaultAsync(long id, CancellationToken cancellationToken = default)
+    public Task<SenderNumberChange> MakeDefaultAsync(long id, CancellationToken cancellationToken = default) =>
+        DeadlockRetry.RunAsync(() => MakeDefaultOnceAsync(id, cancellationToken), "sender number");
+
+    private async Task<SenderNumberChange> MakeDefaultOnceAsync(long id, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var connection = await connections.OpenAsync(cancellationToken);

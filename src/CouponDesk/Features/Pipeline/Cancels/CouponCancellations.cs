@@ -4,6 +4,7 @@ using CouponDesk.Features.Alerts;
 using CouponDesk.Features.Campaigns;
 using CouponDesk.Features.Coupons;
 using CouponDesk.Features.Pipeline.Leases;
+using CouponDesk.Hosting.Liveness;
 using CouponDesk.Integrations.Coufun;
 using CouponDesk.Shared.Text;
 using Dapper;
@@ -27,6 +28,7 @@ public sealed class CouponCancellations(
     IOperationsAlerts alerts,
     CouponCancelOptions options,
     PipelineOptions pipeline,
+    ProcessIdentity identity,
     TimeProvider time,
     ILogger<CouponCancellations> logger)
 {
@@ -69,7 +71,7 @@ public sealed class CouponCancellations(
         await using (var c = await connections.OpenAsync(ct))
         {
             // Read after the claim commits, by our token (D-PIPE-20, LeaseClaim).
-            claim = await LeaseClaim.ClaimAsync<Due>(c, LeaseTable.CouponCancels,
+            claim = await LeaseClaim.ClaimAsync<Due>(c, identity, LeaseTable.CouponCancels,
                 $"""
                 SELECT coupon_id FROM coupon_cancels
                 WHERE state IN ('{CouponCancelState.Pending}', '{CouponCancelState.Retry}') AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until < @now)

@@ -16,11 +16,11 @@ public sealed class IssuanceFailureRules(DbConnectionFactory connections, Campai
 {
     public sealed record Counts(long Streak, long WindowFailed);
 
-    /// <summary>Logs one counted create call in the caller's transaction.</summary>
-    public static Task RecordAsync(MySqlConnection c, MySqlTransaction tx, long campaignId, long orderId, bool failed, DateTime now) =>
+    /// <summary>Logs one counted create call in the caller's transaction; <paramref name="lost"/>: its answer was lost (D-PIPE-30).</summary>
+    public static Task RecordAsync(MySqlConnection c, MySqlTransaction tx, long campaignId, long orderId, bool failed, DateTime now, bool lost = false) =>
         c.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO issuance_calls (campaign_id, order_id, failed, called_at) VALUES (@campaignId, @orderId, @failed, @now)",
-            new { campaignId, orderId, failed, now }, tx));
+            "INSERT INTO issuance_calls (campaign_id, order_id, failed, lost, called_at) VALUES (@campaignId, @orderId, @failed, @lost, @now)",
+            new { campaignId, orderId, failed, lost, now }, tx));
 
     /// <summary>After a person resumes or retries: only calls from now on count (the caller's transaction).</summary>
     public static Task ResetAsync(MySqlConnection c, MySqlTransaction tx, long campaignId, CancellationToken ct) =>

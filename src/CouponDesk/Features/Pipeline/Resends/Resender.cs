@@ -3,6 +3,7 @@ using CouponDesk.Features.Campaigns;
 using CouponDesk.Features.Coupons;
 using CouponDesk.Features.Messages;
 using CouponDesk.Features.Pipeline.Leases;
+using CouponDesk.Hosting.Liveness;
 using CouponDesk.Integrations.Snap;
 using CouponDesk.Security.Pii;
 using CouponDesk.Shared.Time;
@@ -29,6 +30,7 @@ public sealed class Resender(
     PiiProtector pii,
     ResendOptions options,
     PipelineOptions pipeline,
+    ProcessIdentity identity,
     TimeProvider time,
     ILogger<Resender> logger)
 {
@@ -59,7 +61,7 @@ public sealed class Resender(
             }
 
             // Read after the claim commits, by our token (D-PIPE-20, LeaseClaim).
-            claim = await LeaseClaim.ClaimAsync<Work>(c, LeaseTable.DeliveryItems,
+            claim = await LeaseClaim.ClaimAsync<Work>(c, identity, LeaseTable.DeliveryItems,
                 $"""
                 SELECT id FROM delivery_items
                 WHERE campaign_id IN @campaigns AND status = '{ItemStatus.SendFailed}' AND resend_due_at <= @now AND (lease_until IS NULL OR lease_until < @now)
@@ -80,17 +82,10 @@ public sealed class Resender(
         var work = claim.Work;
         foreach (var group in work.GroupBy(w => w.CampaignId))
         {
-            try
-            {
-                await ResendCampaignAsync(group.Key, [.. group], token, ct);
-            }
-            catch (MySqlException ex) when (ex.ErrorCode is MySqlErrorCode.LockDeadlock or MySqlErrorCode.LockWaitTimeout)
-            {
-                // Rolled back as a whole: release the claim so the next pass tries again at once instead of after the lease.
-                logger.LogWarning("Campaign {CampaignId}: resend batch rolled back ({Error}); released for the next pass", group.Key, ex.ErrorCode);
-                await using var c = await connections.OpenAsync(ct);
-                await LeaseClaim.ReleaseAsync(c, null, LeaseTable.DeliveryItems, group.Select(w => w.ItemId), token, ct);
-            }
+            // Rolled back as a whole: released so the next pass tries again at once instead of after the lease.
+            await LeaseClaim.ReleaseOnRollbackAsync(connections, LeaseTable.DeliveryItems, group.Select(w => w.ItemId), token,
+                () => ResendCampaignAsync(group.Key, [.. group], token, ct),
+                error => logger.LogWarning("Campaign {CampaignId}: resend batch rolled back ({Error}); released for the next pass", group.Key, error), ct);
         }
 
         return work.Count;
@@ -119,7 +114,7 @@ public sealed class Resender(
 
         try
         {
-            await QueueAsync(campaignId, work, usable, staged, token, today, ct);
+            await DeadlockRetry.RunAsync(() => QueueAsync(campaignId, work, usable, staged, token, today, ct), logger, "resend queue");
         }
         catch (MySqlException)
         {

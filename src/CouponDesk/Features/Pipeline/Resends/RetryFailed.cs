@@ -28,7 +28,10 @@ public sealed class RetryFailed(DbConnectionFactory connections, AuditTrail audi
     /// <summary>Issuance failures a retry cannot fix: COUFUN delivered fewer coupons than bought (settled by a person, D-PIPE-2).</summary>
     public static readonly string[] NotRetryableIssueCodes = ["SHORT"];
 
-    public async Task<Outcome<RetryFailedResult>> RetryAsync(long id, AuditActor actor, CancellationToken ct)
+    public Task<Outcome<RetryFailedResult>> RetryAsync(long id, AuditActor actor, CancellationToken ct) =>
+        DeadlockRetry.RunAsync(() => RetryOnceAsync(id, actor, ct), "retry failed");
+
+    private async Task<Outcome<RetryFailedResult>> RetryOnceAsync(long id, AuditActor actor, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var today = DateOnly.FromDateTime(Kst.ToKst(now)).ToDateTime(TimeOnly.MinValue);

@@ -4,27 +4,6 @@
   'use strict';
   const CD = window.CD;
   const state = { cursor: null, shown: 0, query: {} };
-  // Korean names of the recorded actions; an action not listed here is shown by its code.
-  const ACTIONS = {
-    'auth.login': '로그인',
-    'auth.logout': '로그아웃',
-    'auth.session_expired': '세션 만료',
-    'auth.session_ended': '세션 종료',
-    'auth.password_changed': '비밀번호 변경',
-    'authz.denied': '권한 없음',
-    'user.created': '사용자 등록',
-    'user.updated': '사용자 수정',
-    'user.viewed_personal_data': '사용자 개인정보 조회',
-    'user.locked': '계정 잠금',
-    'user.unlocked': '잠금 해제',
-    'user.password_reset': '비밀번호 초기화',
-    'user.sessions_ended': '세션 강제 종료',
-    'audit.searched': '감사로그 조회',
-    'audit.exported': '감사로그 내보내기',
-    'audit.purged': '감사로그 보존기간 정리',
-    'pii.key_rotation': '암호화 키 교체',
-    'pii.purged': '개인정보 파기'
-  };
   const OUTCOMES = { SUCCESS: ['성공', 'success'], FAILURE: ['실패', 'danger'], DENIED: ['거부', 'warning'] };
 
   CD.page({
@@ -36,8 +15,7 @@
       const options = { locale: 'ko', dateFormat: 'Y-m-d', allowInput: true, disableMobile: true };
       window.flatpickr(form.from, Object.assign({ defaultDate: today }, options));
       window.flatpickr(form.to, Object.assign({ defaultDate: today }, options));
-      const list = CD.$('#action-list');
-      Object.keys(ACTIONS).forEach((a) => list.appendChild(CD.h('option', { value: a, label: ACTIONS[a] })));
+      await loadActions(form.action);
       form.addEventListener('submit', (event) => {
         event.preventDefault();
         search(form, true);
@@ -47,6 +25,23 @@
       await search(form, true);
     }
   });
+
+  // 행위 유형: the server's list of action codes with their Korean names, grouped (the code shows on hover).
+  async function loadActions(select) {
+    let actions = [];
+    try {
+      actions = await CD.api('GET', '/api/audit/actions');
+    } catch (error) {
+      if (!error.redirected) CD.alert(CD.$('[data-role=form-alert]'), error.detail, 'danger');
+      return;
+    }
+    const groups = new Map();
+    actions.forEach((a) => {
+      if (!groups.has(a.group)) groups.set(a.group, CD.h('optgroup', { label: a.group }));
+      groups.get(a.group).appendChild(CD.h('option', { value: a.code, title: a.code, text: a.name }));
+    });
+    groups.forEach((group) => select.appendChild(group));
+  }
 
   function filters(form) {
     const q = {};
@@ -116,12 +111,12 @@
       {},
       h('td', { class: 'text-nowrap', text: CD.fmt.dateTimeSeconds(item.occurredAt) }),
       h('td', { text: item.actor || '-' }),
-      h('td', { title: item.action }, ACTIONS[item.action] || item.action),
-      h('td', { class: 'cd-truncate', title: (item.targetType || '') + ' ' + (item.targetId || ''), text: item.targetType ? item.targetType + (item.targetId ? ' #' + item.targetId : '') : '-' }),
+      h('td', { title: item.action, dataset: { action: item.action } }, item.actionLabel || item.action),
+      h('td', { class: 'cd-truncate', title: (item.targetType || '') + ' ' + (item.targetId || ''), text: item.targetType ? (item.targetTypeLabel || item.targetType) + (item.targetId ? ' #' + item.targetId : '') : '-' }),
       h('td', { text: item.subject || '-' }),
       h('td', { class: 'cd-mono', text: item.sourceIp || '-' }),
       h('td', {}, CD.badge.apply(null, OUTCOMES[item.outcome] || [item.outcome, 'secondary'])),
-      h('td', { class: 'cd-truncate', title: item.reason || '', text: item.reason || '-' }),
+      h('td', { class: 'cd-truncate', title: item.reason || '', text: item.reasonLabel || item.reason || '-' }),
       h('td', { class: 'text-end' }, toggle)
     );
     return [main, detail];

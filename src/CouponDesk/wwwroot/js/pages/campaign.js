@@ -2,6 +2,8 @@
 // reasons, pause / resume / 일괄취소 for the roles allowed to (P7, P8) and the reconciliation report (P23).
 // Progress is polled every 3 s: the server-sent-event stream needs the bearer token, which EventSource cannot send.
 // The recipient table (masked by the server) pages by cursor; 미발송분 취소 and 실패 건 재시도 go to the pipeline.
+// Before a campaign starts it has no delivery items yet: the page lists the accepted recipients (masked) and the
+// planned counts and cost instead (issue 14 point 8). The rate shows only while the campaign runs and still queues.
 (function () {
   'use strict';
   const CD = window.CD;
@@ -12,7 +14,7 @@
   const FAILED_STATES = ['ISSUE_FAILED', 'RENDER_FAILED', 'SEND_FAILED'];
   const STARTED_STATES = ['QUEUED', 'SENT', 'SEND_FAILED'];
   const ITEM_PAGE = 50;
-  const state = { id: null, me: null, campaign: null, timer: null, progress: null, items: { cursor: null, shown: 0, filter: 'all', q: '' } };
+  const state = { id: null, me: null, campaign: null, timer: null, progress: null, items: { cursor: null, shown: 0, filter: 'all', q: '' }, planned: { after: null } };
 
   CD.page({
     id: 'campaigns',
@@ -34,8 +36,8 @@
       CD.$('#campaign-export').addEventListener('click', (e) => exportDetail(e.currentTarget));
       wireRecipientTable();
       await loadCampaign();
-      await loadItems(false);
       await refreshProgress();
+      await loadItems(false);
       await loadReconciliation();
     }
   });
@@ -121,6 +123,8 @@
     const ok = await CD.confirm('[' + c.clientName + '] ' + c.eventName + '\n아직 통신사로 넘어가지 않은 발송 건과 그 쿠폰을 취소합니다. 진행하시겠습니까?', {
       title: '미발송분 취소',
       danger: true,
+      okText: '미발송분 취소',
+      cancelText: '닫기',
       extra,
       validate: async () => {
         const valid = reasonInput.value.trim().length > 0;
@@ -200,9 +204,7 @@
 
   async function saveFile(response, fallbackName) {
     const blob = await response.blob();
-    const disposition = response.headers.get('Content-Disposition') || '';
-    const match = /filename\*=UTF-8''([^;]+)|filename="?([^";]+)"?/i.exec(disposition);
-    const name = match ? decodeURIComponent(match[1] || match[2]) : fallbackName;
+    const name = CD.downloadName(response.headers.get('Content-Disposition'), fallbackName);
     const url = URL.createObjectURL(blob);
     const link = CD.h('a', { href: url, download: name, class: 'd-none' });
     document.body.appendChild(link);
@@ -222,8 +224,65 @@
     CD.$('#recipient-more').addEventListener('click', () => loadItems(true));
   }
 
+  // Not started: no delivery items exist yet (SCHEDULED, or cancelled before its run began).
+  function isPlanned() {
+    const c = state.campaign;
+    return !!c && (c.status === 'SCHEDULED' || (c.status === 'CANCELLED' && !!state.progress && !state.progress.startedAt && !state.progress.total));
+  }
+
+  // The accepted recipients of a campaign that has not started, masked by the server.
+  async function loadPlanned(more) {
+    const alertBox = CD.$('#recipient-alert');
+    CD.alert(alertBox, null);
+    // Filters and search work on delivery items, which do not exist yet (d-none: the form's d-flex beats [hidden]).
+    CD.$('#recipient-search').classList.add('d-none');
+    let page;
+    try {
+      page = await CD.api('GET', base() + '/recipients', { query: { after: more ? state.planned.after : null, limit: ITEM_PAGE } });
+    } catch (e) {
+      if (!e.redirected) CD.alert(alertBox, e.detail, 'danger');
+      return;
+    }
+    const h = CD.h;
+    const body = CD.$('#recipient-table tbody');
+    if (!more) {
+      CD.clear(body);
+      state.items.shown = 0;
+    }
+    const label = state.campaign.status === 'CANCELLED' ? CD.badge('취소', 'secondary') : CD.badge('발송 예정', 'info');
+    page.items.forEach((r) => {
+      body.appendChild(
+        h(
+          'tr',
+          { dataset: { recipient: String(r.seq) } },
+          h('td', { text: String(r.seq) }),
+          h('td', { class: 'cd-mono', text: r.phone }),
+          h('td', { text: '-' }),
+          h('td', { text: '-' }),
+          h('td', { text: '-' }),
+          h('td', {}, label.cloneNode(true)),
+          h('td', { text: '-' }),
+          h('td', { text: '-' }),
+          h('td', { text: '-' })
+        )
+      );
+      state.items.shown++;
+    });
+    if (state.items.shown === 0) body.appendChild(CD.emptyRow(9, '등록된 수신자가 없습니다.'));
+    state.planned.after = page.next;
+    CD.$('#recipient-more-box').hidden = page.next === null || page.next === undefined;
+    const total = state.campaign.recipientCount;
+    CD.$('#recipient-count').textContent = '수신자 (표시 ' + CD.fmt.number(state.items.shown) + ' / 전체 ' + CD.fmt.number(total) + '건) · 발송 전';
+    CD.$('#campaign-title-count').textContent = '(표시 ' + CD.fmt.number(state.items.shown) + ' / 전체 ' + CD.fmt.number(total) + '건)';
+  }
+
   async function loadItems(more) {
+    if (isPlanned()) {
+      await loadPlanned(more);
+      return;
+    }
     const form = CD.$('#recipient-search');
+    form.classList.remove('d-none');
     const alertBox = CD.$('#recipient-alert');
     CD.alert(alertBox, null);
     if (!more) {
@@ -285,9 +344,9 @@
   }
 
   const questions = {
-    pause: { title: '일시정지', text: '발송을 일시정지하시겠습니까? 아직 통신사로 넘어가지 않은 메시지는 보류됩니다.', done: '발송을 일시정지했습니다.' },
-    resume: { title: '재개', text: '발송을 재개하시겠습니까?', done: '발송을 재개했습니다.' },
-    cancel: { title: '일괄취소', danger: true, done: '발송이 취소되었습니다.' }
+    pause: { title: '일시정지', okText: '일시정지', text: '발송을 일시정지하시겠습니까? 아직 통신사로 넘어가지 않은 메시지는 보류됩니다.', done: '발송을 일시정지했습니다.' },
+    resume: { title: '재개', okText: '재개', text: '발송을 재개하시겠습니까?', done: '발송을 재개했습니다.' },
+    cancel: { title: '일괄취소', okText: '캠페인 취소', danger: true, done: '발송이 취소되었습니다.' }
   };
 
   async function act(button, action) {
@@ -306,9 +365,12 @@
         extra = CD.h('div', { class: 'mt-2' }, CD.h('label', { for: 'cancel-reason', class: 'form-label small', text: '취소 사유' }), reasonInput);
       }
     }
+    // The buttons name the action and "닫기": "취소" next to a cancel action would be ambiguous (issue 14 point 9).
     const ok = await CD.confirm(text, {
       title: q.title,
       danger: q.danger,
+      okText: q.okText,
+      cancelText: '닫기',
       extra,
       validate: async () => {
         if (!reasonInput) return true;
@@ -328,6 +390,7 @@
       CD.toast(q.done);
       await loadCampaign();
       await refreshProgress();
+      await loadItems(false);
     } catch (e) {
       if (!e.redirected) {
         CD.alert(alertBox, e.detail, 'danger');
@@ -349,8 +412,14 @@
     drawProgress(p);
     showPipelineActions();
     if (state.campaign && p.status !== state.campaign.status) {
+      const wasPlanned = isPlanned();
       state.campaign.status = p.status;
       await loadCampaign();
+      // The run began: the accepted list gives way to the delivery items.
+      if (wasPlanned !== isPlanned()) {
+        await loadItems(false);
+        await loadReconciliation();
+      }
     }
     if (FINAL.indexOf(p.status) < 0 && p.status !== 'DRAFT') state.timer = window.setTimeout(refreshProgress, POLL_MS);
   }
@@ -358,7 +427,8 @@
   function drawProgress(p) {
     const h = CD.h;
     const n = (key) => (p.items && p.items[key]) || 0;
-    const total = p.total || 0;
+    const planned = isPlanned();
+    const total = planned ? state.campaign.recipientCount : p.total || 0;
     const issued = n('ISSUED') + n('RENDER_FAILED') + p.prepared;
     const received = n('SENT') + n('SEND_FAILED');
     const stages = [
@@ -386,16 +456,7 @@
         )
       );
     });
-    const stats = [
-      ['상태', CD.campaignBadge(p.status, p.statusLabel)],
-      ['성공', CD.fmt.number(n('SENT'))],
-      ['실패', CD.fmt.number(n('SEND_FAILED') + n('RENDER_FAILED'))],
-      ['발급실패', CD.fmt.number(n('ISSUE_FAILED'))],
-      ['취소', CD.fmt.number(n('CANCELLED'))],
-      ['처리 속도', CD.fmt.number(p.queuedPerMinute) + ' 건/분'],
-      ['예상 완료', eta(p)],
-      ['시작 / 완료', CD.fmt.dateTime(p.startedAt) + ' / ' + CD.fmt.dateTime(p.finishedAt)]
-    ];
+    const stats = planned ? plannedStats(p) : runStats(p, n);
     if (p.stopReason) stats.push(['중단 사유', p.stopReason]);
     if (p.inDoubtOrders) stats.push(['발급 확인 필요', CD.fmt.number(p.inDoubtOrders) + '건']);
     // Warnings of a running campaign, e.g. items still not queued 5 minutes after the send time (spec §5.1).
@@ -405,12 +466,44 @@
       dl.appendChild(h('dt', { class: 'col-5 col-md-3 text-body-secondary', text: label }));
       dl.appendChild(h('dd', { class: 'col-7 col-md-3' }, value));
     });
+    // Nothing has run yet: no failure reasons to show.
+    CD.$('#failure-table').hidden = planned;
+    CD.$('#failure-title').hidden = planned;
     const tbody = CD.clear(CD.$('#failure-table tbody'));
     (p.topFailures || []).forEach((f) =>
       tbody.appendChild(h('tr', {}, h('td', { class: 'cd-mono', text: f.code || '-' }), h('td', { text: f.reason || '-' }), h('td', { class: 'text-end', text: CD.fmt.number(f.count) })))
     );
     if (!tbody.firstChild) tbody.appendChild(CD.emptyRow(3, '실패 건이 없습니다.'));
     CD.$('#progress-updated').textContent = '갱신 ' + CD.fmt.dateTimeSeconds(new Date());
+  }
+
+  // Before the start: what will be sent, when, and what it costs (the campaign's own estimate, at list price).
+  function plannedStats(p) {
+    const c = state.campaign;
+    const cost = c.costEstimate !== null && c.costEstimate !== undefined ? CD.fmt.won(c.costEstimate) : '-';
+    return [
+      ['상태', CD.campaignBadge(p.status, p.statusLabel)],
+      ['발송 예정', CD.fmt.number(c.recipientCount) + '건'],
+      ['예상 합계', cost + ' (정가 기준)'],
+      ['발송 예약일시', c.scheduledAt || '-'],
+      ['발송 준비 시작', c.status === 'SCHEDULED' ? c.startAt || '-' : '-']
+    ];
+  }
+
+  function runStats(p, n) {
+    const stats = [
+      ['상태', CD.campaignBadge(p.status, p.statusLabel)],
+      ['성공', CD.fmt.number(n('SENT'))],
+      ['실패', CD.fmt.number(n('SEND_FAILED') + n('RENDER_FAILED'))],
+      ['발급실패', CD.fmt.number(n('ISSUE_FAILED'))],
+      ['취소', CD.fmt.number(n('CANCELLED'))]
+    ];
+    // A rate is news only while the campaign runs and still has items to prepare; a finished campaign's average
+    // over its whole life ("0.4건/분" for five recipients) is noise.
+    if (RUNNING.indexOf(p.status) >= 0 && p.queuedPerMinute > 0 && p.prepared < p.total) stats.push(['처리 속도', CD.fmt.number(p.queuedPerMinute) + ' 건/분']);
+    if (RUNNING.indexOf(p.status) >= 0) stats.push(['예상 완료', eta(p)]);
+    stats.push(['시작 / 완료', CD.fmt.dateTime(p.startedAt) + ' / ' + CD.fmt.dateTime(p.finishedAt)]);
+    return stats;
   }
 
   function eta(p) {
@@ -421,7 +514,8 @@
 
   // The reconciliation report is for ADMIN/OPERATOR (P23); a VIEWER does not ask for it.
   async function loadReconciliation() {
-    if (STAFF.indexOf(state.me.role) < 0) return;
+    // Nothing is issued before the start: the report would be all zeros. It appears once the run began.
+    if (STAFF.indexOf(state.me.role) < 0 || isPlanned()) return;
     const r = await CD.api('GET', base() + '/pipeline/reconciliation');
     const h = CD.h;
     CD.$('#reconciliation-card').hidden = false;

@@ -57,12 +57,23 @@
     }
     CD.alert(CD.$('#dash-alert'), null);
     state.data = data;
-    renderStats(data);
-    renderCampaigns(data.runningCampaigns);
-    renderHealth(data.system, health);
+    // A panel the server could not read comes as null with a Korean message under data.unavailable; the rest still draws.
+    const missing = data.unavailable || {};
+    renderStats(data, missing);
+    if (missing.running) panelError(CD.$('#dash-campaigns'), missing.running);
+    else renderCampaigns(data.runningCampaigns);
+    renderHealth(data.system, health, missing.system);
     renderFailures();
-    renderUpcoming(data.upcomingCampaigns);
+    if (missing.upcoming) panelError(CD.$('#dash-upcoming'), missing.upcoming);
+    else renderUpcoming(data.upcomingCampaigns);
     CD.$('#dash-updated').textContent = CD.fmt.dateTimeSeconds(data.generatedAt);
+  }
+
+  // One panel's place taken by its own failure message (the other panels are unaffected).
+  function panelError(container, message) {
+    CD.clear(container).appendChild(
+      CD.h('div', { class: 'alert alert-warning small d-flex align-items-start gap-2 mb-0 cd-panel-error', role: 'status' }, CD.icon('fa-triangle-exclamation', 'mt-1'), CD.h('span', { text: message }))
+    );
   }
 
   async function readiness() {
@@ -78,25 +89,44 @@
     return value === null || value === undefined ? '-' : value.toFixed(1) + '%';
   }
 
-  function renderStats(d) {
-    CD.$('#stat-today').textContent = CD.fmt.number(d.today.total);
-    CD.$('#today-succeeded').textContent = CD.fmt.number(d.today.succeeded);
-    CD.$('#today-failed').textContent = CD.fmt.number(d.today.failed);
-    CD.$('#today-pending').textContent = CD.fmt.number(d.today.pending);
-    CD.$('#stat-success').textContent = percent(d.successRate.today);
-    CD.$('#stat-success-7d').textContent = percent(d.successRate.last7Days);
-    CD.$('#stat-indoubt').textContent = CD.fmt.number(d.inDoubtOrders) + '건';
-    // Coupons we could not cancel at COUFUN (공급사 취소 실패): a link to the list for those who may open it.
-    const cancels = CD.fmt.number(d.gaveUpCouponCancels) + '건';
-    const canOpen = CD.can(state.me.role, 'in-doubt');
-    CD.$('#stat-cancels-link').textContent = cancels;
-    CD.$('#stat-cancels-link').hidden = !canOpen;
-    CD.$('#stat-cancels-count').textContent = cancels;
-    CD.$('#stat-cancels-count').hidden = canOpen;
-    CD.$('#stat-cancels').classList.toggle('text-danger', d.gaveUpCouponCancels > 0);
-    CD.$('#stat-upcoming').textContent = CD.fmt.number(d.upcomingCampaigns.length) + '건';
-    const warned = d.upcomingCampaigns.filter((c) => c.warnings.length > 0).length;
-    CD.$('#stat-upcoming-note').textContent = warned ? '준비 경고 ' + warned + '건' : '준비 경고 없음';
+  function renderStats(d, missing) {
+    const dash = (ids) => ids.forEach((id) => (CD.$(id).textContent = '-'));
+    CD.$$('[data-panel-error]').forEach((el) => el.remove());
+    const note = (card, message) => CD.$(card).appendChild(CD.h('div', { class: 'small text-warning-emphasis mt-1', dataset: { panelError: 'true' }, text: message }));
+    if (missing.sending) {
+      dash(['#stat-today', '#today-succeeded', '#today-failed', '#today-pending', '#stat-success', '#stat-success-7d']);
+      note('#stat-today-card', missing.sending);
+      note('#stat-success-card', missing.sending);
+    } else {
+      CD.$('#stat-today').textContent = CD.fmt.number(d.today.total);
+      CD.$('#today-succeeded').textContent = CD.fmt.number(d.today.succeeded);
+      CD.$('#today-failed').textContent = CD.fmt.number(d.today.failed);
+      CD.$('#today-pending').textContent = CD.fmt.number(d.today.pending);
+      CD.$('#stat-success').textContent = percent(d.successRate.today);
+      CD.$('#stat-success-7d').textContent = percent(d.successRate.last7Days);
+    }
+    if (missing.attention) {
+      dash(['#stat-indoubt', '#stat-cancels-link', '#stat-cancels-count']);
+      note('#stat-attention-card', missing.attention);
+    } else {
+      CD.$('#stat-indoubt').textContent = CD.fmt.number(d.inDoubtOrders) + '건';
+      // Coupons we could not cancel at COUFUN (공급사 취소 실패): a link to the list for those who may open it.
+      const cancels = CD.fmt.number(d.gaveUpCouponCancels) + '건';
+      const canOpen = CD.can(state.me.role, 'in-doubt');
+      CD.$('#stat-cancels-link').textContent = cancels;
+      CD.$('#stat-cancels-link').hidden = !canOpen;
+      CD.$('#stat-cancels-count').textContent = cancels;
+      CD.$('#stat-cancels-count').hidden = canOpen;
+      CD.$('#stat-cancels').classList.toggle('text-danger', d.gaveUpCouponCancels > 0);
+    }
+    if (missing.upcoming) {
+      dash(['#stat-upcoming', '#stat-upcoming-note']);
+      note('#stat-upcoming-card', missing.upcoming);
+    } else {
+      CD.$('#stat-upcoming').textContent = CD.fmt.number(d.upcomingCampaigns.length) + '건';
+      const warned = d.upcomingCampaigns.filter((c) => c.warnings.length > 0).length;
+      CD.$('#stat-upcoming-note').textContent = warned ? '준비 경고 ' + warned + '건' : '준비 경고 없음';
+    }
   }
 
   // ---- 진행 중 캠페인 ----
@@ -262,7 +292,7 @@
   }
 
   // ---- 시스템 상태 ----
-  function renderHealth(system, health) {
+  function renderHealth(system, health, systemMissing) {
     const list = CD.clear(CD.$('#dash-health'));
     const row = (label, ok, text) =>
       list.appendChild(
@@ -280,6 +310,10 @@
       const label = { database: '데이터베이스', redis: 'Redis 캐시', migrations: '스키마' }[key] || key;
       row(label, check.status === 'Healthy' ? true : check.status === 'Degraded' ? null : false, check.status === 'Healthy' ? '정상' : check.description || check.status);
     });
+    if (systemMissing) {
+      list.appendChild(CD.h('li', { class: 'list-group-item px-0' }, CD.h('div', { class: 'alert alert-warning small d-flex align-items-start gap-2 mb-0 cd-panel-error', role: 'status' }, CD.icon('fa-triangle-exclamation', 'mt-1'), CD.h('span', { text: systemMissing }))));
+      return;
+    }
     const coufun = system.coufun;
     const coufunOk = coufun.lastSuccessAt ? !coufun.lastErrorAt || CD.fmt.toDate(coufun.lastSuccessAt) >= CD.fmt.toDate(coufun.lastErrorAt) : null;
     row('COUFUN', coufunOk, '성공 ' + CD.fmt.dateTime(coufun.lastSuccessAt) + (coufun.lastErrorAt ? ' · 오류 ' + CD.fmt.dateTime(coufun.lastErrorAt) : ''));
@@ -307,7 +341,10 @@
 
   function renderFailures() {
     if (!state.data) return;
-    const rows = state.data.failures[state.tab] || [];
+    const failed = (state.data.unavailable || {}).failures;
+    CD.$('#failure-unavailable').hidden = !failed;
+    CD.$('#failure-unavailable').textContent = failed || '';
+    const rows = failed ? [] : state.data.failures[state.tab] || [];
     const tbody = CD.clear(CD.$('#failure-table tbody'));
     rows.forEach((r) =>
       tbody.appendChild(
@@ -321,7 +358,7 @@
         )
       )
     );
-    if (!rows.length) tbody.appendChild(CD.emptyRow(4, (state.period === '7d' ? '최근 7일' : '오늘') + ' ' + TAB_LABELS[state.tab] + ' 실패가 없습니다.'));
+    if (!rows.length && !failed) tbody.appendChild(CD.emptyRow(4, (state.period === '7d' ? '최근 7일' : '오늘') + ' ' + TAB_LABELS[state.tab] + ' 실패가 없습니다.'));
     const top = rows.slice(0, 10);
     const data = {
       labels: top.map((r) => r.code),
@@ -341,7 +378,7 @@
         animation: false,
         plugins: {
           legend: { display: false },
-          tooltip: { callbacks: { afterLabel: (ctx) => ((state.data.failures[state.tab] || [])[ctx.dataIndex] || {}).description || '' } }
+          tooltip: { callbacks: { afterLabel: (ctx) => (((state.data.failures || {})[state.tab] || [])[ctx.dataIndex] || {}).description || '' } }
         },
         scales: { y: { beginAtZero: true, ticks: { precision: 0 } } }
       }

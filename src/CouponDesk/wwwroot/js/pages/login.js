@@ -4,17 +4,11 @@
   'use strict';
   const CD = window.CD;
 
-  document.addEventListener('DOMContentLoaded', () => {
+  document.addEventListener('DOMContentLoaded', async () => {
     const form = CD.$('#login-form');
     const alertBox = CD.$('#login-alert');
     const flash = CD.flash.take();
     if (flash) CD.alert(alertBox, flash.text, flash.kind);
-    // A page opened in a tab that is still signed in goes straight to the dashboard.
-    const existing = CD.session.get();
-    if (existing && existing.token && !flash) {
-      CD.go(existing.mustChangePassword ? 'password.html' : 'index.html');
-      return;
-    }
 
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
@@ -30,7 +24,7 @@
       await CD.busy(button, '로그인 중...', async () => {
         try {
           const result = await CD.api('POST', '/api/auth/login', { body: { username, password }, anonymous: true });
-          CD.session.set({
+          const session = {
             token: result.accessToken,
             loginId: result.loginId,
             role: result.role,
@@ -38,7 +32,10 @@
             idleTimeoutSeconds: result.idleTimeoutSeconds,
             warningSeconds: result.warningSeconds,
             absoluteExpiresAt: result.absoluteExpiresAt
-          });
+          };
+          CD.session.set(session);
+          // The server ended this user's older session (one per user): the other tabs continue with this one.
+          CD.tabs.loggedIn(session);
           if (result.mustChangePassword) {
             CD.flash.set(result.message || '최초 로그인(또는 비밀번호 초기화) 후에는 비밀번호를 변경해야 합니다.', 'warning');
             CD.go('password.html');
@@ -52,5 +49,10 @@
         }
       });
     });
+
+    // A login page opened while this browser is signed in (this tab or another one) goes straight to the dashboard.
+    // Asked only after the form is wired: a submit while the other tabs answer must never fall through to the browser.
+    const existing = flash ? null : await CD.tabs.obtain();
+    if (existing && existing.token && !CD.leaving) CD.go(existing.mustChangePassword ? 'password.html' : 'index.html');
   });
 })();

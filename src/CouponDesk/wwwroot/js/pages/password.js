@@ -32,9 +32,12 @@
           try {
             const result = await CD.api('POST', '/api/auth/password', { body });
             // Every session of the user ended with the change: sign in again with the new password.
+            const ended = CD.session.get();
             CD.idle.stop();
             CD.session.clear();
-            CD.flash.set((result && result.message) || '비밀번호가 변경되었습니다. 다시 로그인해 주세요.', 'success');
+            const text = (result && result.message) || '비밀번호가 변경되었습니다. 다시 로그인해 주세요.';
+            CD.tabs.ended(ended && ended.token, text, 'success');
+            CD.flash.set(text, 'success');
             CD.go('login.html');
           } catch (error) {
             if (!error.redirected) CD.forms.showError(form, error);

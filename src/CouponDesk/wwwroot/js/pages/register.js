@@ -1,7 +1,9 @@
 // 발송등록 (spec §3.2), ADMIN and OPERATOR (P5). The form saves a DRAFT as soon as something needs a campaign
 // (recipients, banner, 임시저장); 저장/발송 saves, accepts the staged recipient list, asks the server for the final
 // check and the cost estimate, confirms with the operator and submits. Every rule is checked again by the server;
-// the page only makes the rules visible early (counters, O/X marks, night-time confirmation).
+// the page only makes the rules visible early (counters, O/X marks, send-time window, night-time confirmation), marks
+// every invalid field at once on 저장/발송 and clears a field's message as soon as it is edited (issue 14 point 6).
+// The send time lives in register-send-time.js, quick entry in register-quick.js.
 (function () {
   'use strict';
   const CD = window.CD;
@@ -9,6 +11,8 @@
   const MAX_QUICK = 100;
   const state = { campaign: null, product: null, list: null, dirty: false, previewUrl: null, bannerFile: null };
   let form;
+  let sendTime;
+  let quick;
 
   CD.page({
     id: 'register',
@@ -17,8 +21,13 @@
       form = CD.$('#reg-form');
       form.salesManager.value = me.name || me.loginId;
       setupCounters();
-      setupSendTime();
+      sendTime = CD.sendTime(form, () => {
+        state.dirty = true;
+        updateNight();
+        schedulePreview();
+      });
       setupMessage();
+      setupFixClears();
       setupProductPicker();
       setupRecipients();
       setupBanner();
@@ -26,6 +35,7 @@
       await loadSenderNumbers();
       const id = new URLSearchParams(window.location.search).get('id');
       if (id && /^\d+$/.test(id)) await loadDraft(id);
+      await sendTime.refresh(recipientCount());
       form.addEventListener('input', () => {
         state.dirty = true;
       });
@@ -63,52 +73,35 @@
         hint.textContent = '';
         return;
       }
-      const ok = /^[^@\s]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(value);
+      const ok = emailOk(value);
       hint.textContent = ok ? '유효한 이메일 형식입니다.' : '유효하지 않은 이메일 형식입니다.';
       hint.className = 'small mt-1 ' + (ok ? 'text-success' : 'text-danger');
     });
   }
 
-  function kstPlusMinutes(minutes) {
-    const text = CD.fmt.dateTime(new Date(Date.now() + minutes * 60000));
-    return text;
-  }
-
-  function setupSendTime() {
-    const picker = window.flatpickr(form.scheduledAt, {
-      locale: 'ko',
-      enableTime: true,
-      time_24hr: true,
-      minuteIncrement: 5,
-      dateFormat: 'Y-m-d H:i',
-      allowInput: true,
-      disableMobile: true,
-      minDate: kstPlusMinutes(10).slice(0, 10),
-      maxDate: kstPlusMinutes(90 * 24 * 60).slice(0, 10),
-      onChange: () => {
-        state.dirty = true;
-        updateNight();
-        schedulePreview();
-      }
-    });
-    CD.$('#scheduled-hint').textContent = '한국 시간(KST) 기준, 5분 단위 · 최소 ' + kstPlusMinutes(10).slice(11) + ' 이후 선택 가능';
-    CD.$$('input[name=sendMode]', form).forEach((radio) =>
-      radio.addEventListener('change', () => {
-        const now = form.sendMode.value === 'NOW';
-        form.scheduledAt.disabled = now;
-        if (now) picker.clear();
-        updateNight();
-      })
-    );
+  function emailOk(value) {
+    return /^[^@\s]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(value);
   }
 
   function updateNight() {
-    const value = form.scheduledAt.value;
-    const match = /\s(\d{2}):/.exec(value);
-    const hour = form.sendMode.value === 'NOW' ? Number(CD.fmt.dateTime(new Date()).slice(11, 13)) : match ? Number(match[1]) : null;
-    const night = hour !== null && (hour >= 21 || hour < 8);
+    const night = sendTime.isNight();
     CD.$('#night-box').hidden = !night;
-    if (!night) form.nightSendConfirmed.checked = false;
+    if (!night) {
+      form.nightSendConfirmed.checked = false;
+      CD.forms.clearField(form, 'nightSendConfirmed');
+    }
+  }
+
+  // A field the operator edits loses its message at once (captured before the field's own live checks, which may
+  // put a new one back): 고객사 no longer stays red once filled.
+  function setupFixClears() {
+    const clear = (event) => {
+      const field = event.target;
+      if (!field.name || field.name === 'scheduledAt' || !field.classList.contains('is-invalid')) return;
+      CD.forms.clearField(form, field.name);
+    };
+    form.addEventListener('input', clear, true);
+    form.addEventListener('change', clear, true);
   }
 
   function setupMessage() {
@@ -124,7 +117,7 @@
         counter.textContent = CD.fmt.number(m.bytes) + ' / ' + CD.fmt.number(max) + ' byte';
         const bad = m.unencodable.length > 0;
         counter.classList.toggle('over', m.bytes > max || bad);
-        clearFieldError(name);
+        CD.forms.clearField(form, name);
         // Not cut off silently: the counter turns red and the message says why; the save is refused instead.
         if (bad) CD.forms.fieldError(form, name, 'MMS에서 사용할 수 없는 문자(이모지 등)가 포함되어 있습니다: ' + m.unencodable.join(' '));
         else if (m.bytes > max) CD.forms.fieldError(form, name, overMessage);
@@ -133,13 +126,6 @@
       input.addEventListener('input', update);
       update();
     });
-  }
-
-  function clearFieldError(name) {
-    const field = form[name];
-    if (!field) return;
-    field.classList.remove('is-invalid');
-    CD.$$('.invalid-feedback[data-generated]', field.parentElement).forEach((el) => el.remove());
   }
 
   async function loadSenderNumbers() {
@@ -203,7 +189,7 @@
   }
 
   function showProduct(p) {
-    clearFieldError('goodsId');
+    CD.forms.clearField(form, 'goodsId');
     form.goodsId.value = p.name || p.goodsId;
     CD.$('#product-validity').textContent = p.validity || '-';
     CD.$('#product-price').textContent = p.price != null ? CD.fmt.number(p.price) + ' / ' + CD.fmt.number(p.oriPrice) + ' (원)' : '-';
@@ -273,7 +259,7 @@
       schedulePreview();
     });
     form.bannerImage.addEventListener('change', async () => {
-      clearFieldError('bannerImage');
+      CD.forms.clearField(form, 'bannerImage');
       const file = form.bannerImage.files[0];
       if (!file) return;
       if (!/^image\/(jpeg|png|gif)$/.test(file.type) || file.size > 5 * 1024 * 1024) {
@@ -320,53 +306,10 @@
   }
 
   // ---- recipients ----
-  function quickLines() {
-    return form.recipientList.value.split('\n');
-  }
-
   function setupRecipients() {
     const area = form.recipientList;
-    const marks = CD.$('#quick-marks');
-    const draw = () => {
-      CD.clear(marks);
-      const seen = new Set();
-      let count = 0;
-      quickLines().forEach((line, i) => {
-        const valid = /^010\d{8}$/.test(line);
-        const dup = valid && seen.has(line);
-        if (valid) seen.add(line);
-        if (line) count++;
-        marks.appendChild(h('li', { title: dup ? '중복 번호' : '' }, h('span', { text: String(i + 1) }), line ? h('span', { class: valid && !dup ? 'ok' : 'bad', text: valid && !dup ? 'O' : 'X' }) : null));
-      });
-      CD.$('#quick-count').textContent = count + ' / ' + MAX_QUICK + '건';
-      marks.scrollTop = area.scrollTop;
-    };
-    area.addEventListener('input', () => {
-      // Non-digits go as typed; each line stops at 11 digits; at most 100 lines.
-      let lines = area.value.split(/\r?\n/).map((l) => l.replace(/\D/g, '').slice(0, 11));
-      if (lines.filter((l) => l).length > MAX_QUICK) {
-        lines = lines.filter((l) => l).slice(0, MAX_QUICK);
-        showRecipientMessage('100개가 초과되었습니다. 초과된 휴대폰은 삭제됩니다.', 'warning');
-      }
-      const text = lines.join('\n');
-      if (text !== area.value) area.value = text;
-      draw();
-    });
-    area.addEventListener('keydown', (event) => {
-      if (event.key !== 'Enter') return;
-      const before = area.value.slice(0, area.selectionStart).split('\n');
-      const current = before[before.length - 1];
-      if (quickLines().filter((l) => l).length >= MAX_QUICK) {
-        event.preventDefault();
-        showRecipientMessage('100개까지만 입력이 가능합니다.', 'warning');
-      } else if (!/^010\d{8}$/.test(current)) {
-        event.preventDefault(); // Enter is refused on an empty or invalid line
-      }
-    });
-    area.addEventListener('scroll', () => {
-      marks.scrollTop = area.scrollTop;
-    });
-    draw();
+    quick = CD.quickEntry(area, { max: MAX_QUICK, onMessage: showRecipientMessage });
+    const draw = quick.redraw;
     CD.$('#quick-reset').addEventListener('click', async () => {
       if (!area.value || (await CD.confirm('입력한 모든 휴대폰 번호를 초기화하시겠습니까?', { title: '초기화' }))) {
         area.value = '';
@@ -375,7 +318,7 @@
     });
     CD.$('#quick-register').addEventListener('click', (event) =>
       CD.busy(event.currentTarget, '등록 중...', async () => {
-        const lines = quickLines().filter((l) => l);
+        const lines = quick.lines().filter((l) => l);
         if (!lines.length) {
           showRecipientMessage('간편등록에 수신자 휴대폰 번호를 입력해주세요.', 'danger');
           return;
@@ -429,6 +372,10 @@
       state.list = await call();
       showList(state.list);
       updateSummary();
+      CD.forms.clearField(form, 'recipientList');
+      CD.forms.clearField(form, 'recipientFile');
+      // The lead grows with the campaign's size: the earliest allowed time follows the recipient count.
+      await sendTime.refresh(recipientCount());
     } catch (e) {
       if (!e.redirected) showRecipientMessage(e.detail, 'danger');
     }
@@ -445,6 +392,10 @@
   }
 
   // ---- saving ----
+  function recipientCount() {
+    return state.list ? state.list.validCount : state.campaign ? state.campaign.recipientCount : 0;
+  }
+
   function payload() {
     return {
       clientName: form.clientName.value.trim(),
@@ -454,7 +405,8 @@
       requesterEmail: form.requesterEmail.value.trim() || null,
       eventName: form.eventName.value.trim(),
       sendMode: form.sendMode.value,
-      scheduledAt: form.sendMode.value === 'AT' ? form.scheduledAt.value.trim() || null : null,
+      // A time the field itself refuses is not saved into the draft (the field shows why); 수신자 등록 still works.
+      scheduledAt: sendTime.valueForSave(),
       nightSendConfirmed: form.nightSendConfirmed.checked,
       goodsId: state.product ? state.product.goodsId : null,
       senderNumber: form.senderNumber.value || null,
@@ -465,22 +417,102 @@
     };
   }
 
-  function requireFields(fields) {
-    CD.forms.clearErrors(form);
-    for (const [name, label] of fields) {
-      const value = name === 'goodsId' ? (state.product ? 'x' : '') : String(form[name].value || '').trim();
-      if (!value) {
-        const field = CD.forms.fieldError(form, name, "필수 항목인 '" + label + "'을(를) 입력해주세요.");
-        if (field) field.focus();
-        return false;
-      }
+  const REQUIRED = [
+    ['clientName', '고객사'],
+    ['salesManager', '영업담당자'],
+    ['clientRequester', '고객사 요청자'],
+    ['requesterEmail', '요청자 이메일'],
+    ['eventName', '이벤트명'],
+    ['scheduledAt', '발송 예약일시'],
+    ['goodsId', '상품명'],
+    ['mmsTitle', '제목'],
+    ['mmsBody', '내용']
+  ];
+
+  function missing(name) {
+    if (name === 'goodsId') return !state.product;
+    if (name === 'scheduledAt') return form.sendMode.value === 'AT' && !form.scheduledAt.value.trim();
+    return !String(form[name].value || '').trim();
+  }
+
+  function requiredMessage(label) {
+    return "필수 항목인 '" + label + "'을(를) 입력해주세요.";
+  }
+
+  /**
+   * Marks every problem at once — each field's own message next to it, the recipients' in their box — and focuses the
+   * first in the page's order (spec §3.0 "Field errors"; issue 14 point 6). Returns true when there is none.
+   */
+  function markProblems(problems, recipientProblem) {
+    const fields = [];
+    problems.forEach(([name, message]) => {
+      const field = CD.forms.fieldError(form, name, message);
+      if (field) fields.push(field);
+    });
+    if (recipientProblem) {
+      const quickTab = CD.$('#tab-quick').classList.contains('active');
+      const field = quickTab ? form.recipientList : form.recipientFile;
+      field.classList.add('is-invalid');
+      fields.push(field);
+      showRecipientMessage(recipientProblem, 'danger');
     }
-    return true;
+    // The live e-mail hint would say the same as the field's message: one is enough.
+    if (form.requesterEmail.classList.contains('is-invalid')) CD.$('#email-hint').textContent = '';
+    if (!fields.length) return true;
+    fields.sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
+    if (fields[0] === form.scheduledAt) sendTime.focus();
+    else fields[0].focus();
+    return false;
+  }
+
+  /** Shows the server's refusal next to its fields; the calendar does not open over the send time's message. */
+  function showServerError(e) {
+    CD.forms.showError(form, e);
+    if (document.activeElement === form.scheduledAt) sendTime.focus();
+  }
+
+  function recipientProblem() {
+    if (recipientCount() > 0) return null;
+    if (CD.$('#tab-quick').classList.contains('active')) {
+      const lines = quick.lines().filter((l) => l);
+      if (!lines.length) return '간편등록에 수신자 휴대폰 번호를 입력해주세요.';
+      if (CD.$$('#quick-marks .bad').length) return '간편등록에 유효하지 않은 휴대폰 번호가 있습니다. (X 표시 확인)';
+      return '입력한 번호를 [수신자 등록]으로 등록해 주세요.';
+    }
+    return form.recipientFile.value ? '등록된 수신자 휴대폰 번호가 없습니다.' : '대량등록(엑셀)에 파일을 업로드해주세요.';
+  }
+
+  // Everything the page can tell before asking the server (which checks it all again).
+  function formProblems() {
+    const problems = [];
+    REQUIRED.forEach(([name, label]) => {
+      if (missing(name)) problems.push([name, requiredMessage(label)]);
+    });
+    const email = form.requesterEmail.value.trim();
+    if (email && !emailOk(email)) problems.push(['requesterEmail', '유효하지 않은 이메일 형식입니다.']);
+    const timeProblem = sendTime.problem();
+    if (timeProblem) problems.push(['scheduledAt', timeProblem]);
+    else if (!CD.$('#night-box').hidden && !form.nightSendConfirmed.checked) problems.push(['nightSendConfirmed', '야간 발송 확인에 체크해 주세요.']);
+    [
+      ['mmsTitle', 40, '제목은 40byte(한글 20자)까지 입력할 수 있습니다.'],
+      ['mmsBody', 2000, '내용은 2,000byte(한글 1,000자)까지 입력할 수 있습니다.']
+    ].forEach(([name, max, over]) => {
+      const m = CD.eucKr.measure(form[name].value);
+      if (m.unencodable.length) problems.push([name, 'MMS에서 사용할 수 없는 문자(이모지 등)가 포함되어 있습니다: ' + m.unencodable.join(' ')]);
+      else if (m.bytes > max) problems.push([name, over]);
+    });
+    if (form.useBanner.checked && !state.bannerFile && !(state.campaign && state.campaign.hasBanner)) problems.push(['bannerImage', requiredMessage('배너 파일')]);
+    return problems;
   }
 
   /** Creates the draft or saves the form into it; returns the campaign or null when the form needs attention. */
   async function ensureDraft() {
-    if (!requireFields([['clientName', '고객사'], ['eventName', '이벤트명']])) return null;
+    const needed = [['clientName', '고객사'], ['eventName', '이벤트명']].filter(([name]) => missing(name));
+    if (needed.length) {
+      needed.forEach(([name]) => CD.forms.clearField(form, name));
+      markProblems(needed.map(([name, label]) => [name, requiredMessage(label)]), null);
+      return null;
+    }
     try {
       state.campaign = state.campaign
         ? await CD.api('PUT', '/api/campaigns/' + state.campaign.id, { body: payload() })
@@ -490,13 +522,13 @@
       state.dirty = false;
       return state.campaign;
     } catch (e) {
-      if (!e.redirected) CD.forms.showError(form, e);
+      if (!e.redirected) showServerError(e);
       return null;
     }
   }
 
   function updateSummary() {
-    const n = state.list ? state.list.validCount : state.campaign ? state.campaign.recipientCount : 0;
+    const n = recipientCount();
     const unit = state.product ? state.product.oriPrice : null;
     CD.$('#reg-summary').textContent = '수신자 ' + CD.fmt.number(n) + '명' + (unit ? ' · 예상 합계 ' + CD.fmt.won(n * unit) : '');
   }
@@ -519,30 +551,27 @@
     });
   }
 
-  async function submit() {
-    const required = [
-      ['clientName', '고객사'],
-      ['salesManager', '영업담당자'],
-      ['clientRequester', '고객사 요청자'],
-      ['requesterEmail', '요청자 이메일'],
-      ['eventName', '이벤트명'],
-      ['goodsId', '상품명'],
-      ['mmsTitle', '제목'],
-      ['mmsBody', '내용']
+  // The send confirmation (spec §3.2.4): the server's sentence, then what the operator is about to send — event,
+  // sender number, title — and the total once.
+  function confirmDetails(check) {
+    const sender = form.senderNumber.selectedOptions[0];
+    const rows = [
+      ['이벤트명', form.eventName.value.trim()],
+      ['발신자 번호', sender ? sender.textContent : form.senderNumber.value],
+      ['제목', form.mmsTitle.value],
+      ['합계', CD.fmt.won(check.costEstimate.totalListPrice) + ' (정가 ' + CD.fmt.won(check.costEstimate.unitListPrice) + ' × ' + CD.fmt.number(check.costEstimate.recipients) + '개)']
     ];
-    if (form.sendMode.value === 'AT') required.splice(5, 0, ['scheduledAt', '발송 예약일시']);
-    if (!requireFields(required)) return;
-    if (!CD.$('#night-box').hidden && !form.nightSendConfirmed.checked) {
-      CD.forms.fieldError(form, 'nightSendConfirmed', '야간 발송 확인에 체크해 주세요.');
-      form.nightSendConfirmed.focus();
-      return;
-    }
-    const quickHasX = CD.$$('#quick-marks .bad').length > 0;
-    if (!state.list && !(state.campaign && state.campaign.recipientCount > 0)) {
-      showRecipientMessage(quickHasX ? '간편등록에 유효하지 않은 휴대폰 번호가 있습니다. (X 표시 확인)' : '등록된 수신자 휴대폰 번호가 없습니다.', 'danger');
-      CD.$('#recipient-result').scrollIntoView({ block: 'center' });
-      return;
-    }
+    const dl = h('dl', { class: 'row small mb-0 mt-3 border-top pt-3', id: 'submit-confirm-details' });
+    rows.forEach(([label, value]) => {
+      dl.appendChild(h('dt', { class: 'col-4 fw-normal text-body-secondary', text: label }));
+      dl.appendChild(h('dd', { class: 'col-8 mb-1 text-break', text: value }));
+    });
+    return dl;
+  }
+
+  async function submit() {
+    CD.forms.clearErrors(form);
+    if (!markProblems(formProblems(), recipientProblem())) return;
     const campaign = await ensureDraft();
     if (!campaign) return;
     try {
@@ -552,15 +581,17 @@
         state.list.status = 'ACCEPTED';
       }
       const check = await CD.api('POST', '/api/campaigns/' + campaign.id + '/submit/check');
-      const lines = [check.confirmMessage, check.costEstimate.text].concat(check.warnings || []).join('\n');
-      if (!(await CD.confirm(lines, { title: '발송 확인', okText: '발송' }))) return;
+      const lines = [check.confirmMessage].concat(check.warnings || []).join('\n');
+      if (!(await CD.confirm(lines, { title: '발송 확인', okText: '발송', extra: confirmDetails(check) }))) return;
       const latest = await CD.api('GET', '/api/campaigns/' + campaign.id);
       const result = await CD.api('POST', '/api/campaigns/' + campaign.id + '/submit', { body: { version: latest.version } });
       state.dirty = false;
-      CD.flash.set((result && result.message) || '발송 요청이 완료되었습니다.', 'success');
-      CD.go('index.html');
+      // The new campaign's detail, not the dashboard: the operator sees what was scheduled (issue 14 point 7).
+      const scheduled = (result && result.campaign) || campaign;
+      CD.flash.set(((result && result.message) || '발송 요청이 완료되었습니다.') + ' (캠페인 번호 ' + (scheduled.campaignNo || scheduled.id) + ')', 'success');
+      CD.go('campaign.html?id=' + encodeURIComponent(campaign.id));
     } catch (e) {
-      if (!e.redirected) CD.forms.showError(form, e);
+      if (!e.redirected) showServerError(e);
     }
   }
 
@@ -581,8 +612,12 @@
     form.useBanner.checked = c.useBanner;
     CD.$('#banner-box').hidden = !c.useBanner;
     if (c.senderNumber) form.senderNumber.value = c.senderNumber;
-    if (c.sendMode === 'NOW') form.sendMode.value = 'NOW';
-    else if (c.scheduledAt) form.scheduledAt._flatpickr.setDate(c.scheduledAt, false, 'Y-m-d H:i');
+    if (c.sendMode === 'NOW') {
+      form.sendMode.value = 'NOW';
+      sendTime.applyMode();
+    } else if (c.scheduledAt) {
+      sendTime.show(c.scheduledAt);
+    }
     form.nightSendConfirmed.checked = c.nightSendConfirmed;
     // Masked personal fields are not put back into the form: they are typed again when changed.
     ['clientName', 'salesManager', 'eventName', 'mmsTitle', 'mmsBody'].forEach((n) => form[n].dispatchEvent(new Event('input')));

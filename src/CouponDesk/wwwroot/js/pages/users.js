@@ -63,9 +63,9 @@
       toggle.setAttribute('aria-label', show ? '비밀번호 숨기기' : '비밀번호 보기');
       CD.clear(toggle).appendChild(CD.icon(show ? 'fa-eye-slash' : 'fa-eye'));
     });
-    // Invalid characters are removed as typed, with the field's message (spec §3.6).
-    sanitize(form.loginId, /[^A-Za-z0-9]/g, '로그인 ID는 영문/숫자 조합 15자 이내여야 합니다.');
-    sanitize(form.mobile, /[^0-9]/g, '휴대폰 번호는 숫자만 입력할 수 있습니다.');
+    // Invalid characters are removed as typed, with the field's message (spec §3.6) saying what went and why.
+    sanitize(form.loginId, /[^A-Za-z0-9]/g, '로그인 ID는 영문/숫자 조합 15자 이내여야 합니다.', loginIdReason);
+    sanitize(form.mobile, /[^0-9]/g, '휴대폰 번호는 숫자만 입력할 수 있습니다.', () => '');
     form.addEventListener('reset', () => CD.forms.clearErrors(form));
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
@@ -98,16 +98,39 @@
     });
   }
 
-  function sanitize(input, pattern, message) {
-    input.addEventListener('input', () => {
-      if (pattern.test(input.value)) {
-        input.value = input.value.replace(pattern, '');
-        const form = input.form;
-        CD.$$('.invalid-feedback[data-generated]', form).forEach((el) => el.remove());
-        CD.forms.fieldError(form, input.name, message);
-      }
-      pattern.lastIndex = 0;
+  // Korean typed into the login ID (the IME was left in 한글 mode) is the common case: say so, name what went.
+  function loginIdReason(removed) {
+    const hangul = removed.filter((c) => /[\u1100-\u11FF\u3130-\u318F\uAC00-\uD7A3]/.test(c)).join('');
+    const others = removed.filter((c) => !/[\u1100-\u11FF\u3130-\u318F\uAC00-\uD7A3]/.test(c));
+    const parts = [];
+    if (hangul) parts.push('한글(' + hangul + ')은 로그인 ID에 쓸 수 없어 지웠습니다. 한/영 키로 영문 입력으로 바꿔 주세요.');
+    if (others.length) parts.push(others.map((c) => (c === ' ' ? "'공백'" : "'" + c + "'")).join(', ') + ' 문자는 로그인 ID에 쓸 수 없어 지웠습니다.');
+    return parts.join(' ');
+  }
+
+  /**
+   * Removes what the field does not take as it is typed, and says what went and why; the message stays (naming
+   * everything removed since it appeared) until the form is submitted or reset, so a fast typist still reads it. A
+   * syllable still being composed by an input method (Korean) is left alone until it is finished: changing the text
+   * under the IME would only make it come back or vanish silently.
+   */
+  function sanitize(input, pattern, message, reason) {
+    let removedSoFar = [];
+    const strip = () => {
+      const removed = input.value.match(pattern) || [];
+      if (!removed.length) return;
+      const caret = input.selectionStart - (input.value.slice(0, input.selectionStart).match(pattern) || []).length;
+      input.value = input.value.replace(pattern, '');
+      input.setSelectionRange(caret, caret);
+      removedSoFar = (input.classList.contains('is-invalid') ? removedSoFar : []).concat(removed);
+      CD.forms.clearField(input.form, input.name);
+      const why = reason(removedSoFar);
+      CD.forms.fieldError(input.form, input.name, (why ? why + ' ' : '') + message);
+    };
+    input.addEventListener('input', (event) => {
+      if (!event.isComposing) strip();
     });
+    input.addEventListener('compositionend', strip);
   }
 
   // A generated password is shown once, in a dialog, never again.
