@@ -4,7 +4,10 @@ using CouponDesk.Tests.Pipeline;
 
 namespace CouponDesk.Tests.Deployment;
 
-/// <summary>Issue 19: after a campaign ran, <c>/metrics</c> has .NET's and CouponDesk's series; others than the allowlist get 404.</summary>
+/// <summary>
+/// Issue 19: after a campaign ran, <c>/metrics</c> has .NET's and CouponDesk's series (with issue 23's adaptive order
+/// size); others than the allowlist get 404.
+/// </summary>
 public sealed class MetricsScrapeTests
 {
     [Fact]
@@ -20,7 +23,7 @@ public sealed class MetricsScrapeTests
         {
             "coupondesk_coupons_issued_total", "coupondesk_coufun_call_duration_seconds_bucket{", "api=\"coufunCreate.do\"", "outcome=\"Success\"",
             "coupondesk_messages_queued_total", "coupondesk_delivery_results_total{", "class=\"Success\"", "coupondesk_image_render_duration_seconds_count",
-            "coupondesk_pipeline_backlog{", "stage=\"PENDING\"", "coupondesk_indoubt_open", "http_server_request_duration_seconds_bucket", "dotnet_gc_collections_total",
+            "coupondesk_pipeline_backlog{", "stage=\"PENDING\"", "coupondesk_indoubt_open", "coupondesk_issuance_coupons_per_call", "http_server_request_duration_seconds_bucket", "dotnet_gc_collections_total",
         })
         {
             Assert.Contains(series, text);

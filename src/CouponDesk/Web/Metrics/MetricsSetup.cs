@@ -35,7 +35,9 @@ public static class MetricsSetup
         }
 
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(CouponDeskMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http", "System.Runtime")
+            // "CouponDesk.Pipeline": the adaptive order size's meter (Features/Pipeline/OrderSize/OrderSizeRule.MeterName),
+            // named here as text so Web does not depend on a feature folder.
+            .AddMeter(CouponDeskMetrics.MeterName, "CouponDesk.Pipeline", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http", "System.Runtime")
             .AddPrometheusExporter());
         if (roles.Web)
         {
