@@ -2,6 +2,7 @@ using System.Globalization;
 using CouponDesk.Hosting;
 using CouponDesk.Security;
 using CouponDesk.Shared.Time;
+using CouponDesk.Web.Downloads;
 using CouponDesk.Web.Errors;
 
 namespace CouponDesk.Features.Audit;
@@ -96,7 +97,7 @@ public sealed class AuditEndpoints : IEndpointModule
             ]));
         }
 
-        var fileName = Exports.ExportFileNames.AuditLog(time.GetUtcNow().UtcDateTime);
+        var fileName = ExportFileNames.AuditLog(time.GetUtcNow().UtcDateTime);
         return Results.File(CsvWriter.Encoding.GetPreamble().Concat(CsvWriter.Encoding.GetBytes(text.ToString())).ToArray(), "text/csv; charset=utf-8", fileName);
     }
 

@@ -3,6 +3,7 @@ using CouponDesk.Data;
 using CouponDesk.Features.CampaignDetail;
 using CouponDesk.Features.Campaigns;
 using CouponDesk.Shared.Time;
+using CouponDesk.Web.Downloads;
 using Dapper;
 using MiniExcel = MiniExcelLibs.MiniExcel;
 

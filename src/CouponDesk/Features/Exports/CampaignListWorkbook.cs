@@ -1,6 +1,7 @@
 using CouponDesk.Data;
 using CouponDesk.Features.Campaigns;
 using CouponDesk.Shared.Time;
+using CouponDesk.Web.Downloads;
 using MiniExcel = MiniExcelLibs.MiniExcel;
 
 namespace CouponDesk.Features.Exports;

@@ -3,6 +3,7 @@ using CouponDesk.Features.Audit;
 using CouponDesk.Features.Campaigns;
 using CouponDesk.Hosting;
 using CouponDesk.Security;
+using CouponDesk.Web.Downloads;
 using CouponDesk.Web.Errors;
 
 namespace CouponDesk.Features.Exports;

@@ -1,6 +1,7 @@
 using CouponDesk.Features.Audit;
 using CouponDesk.Hosting;
 using CouponDesk.Security;
+using CouponDesk.Web.Downloads;
 using CouponDesk.Web.Errors;
 using Microsoft.AspNetCore.Mvc;
 
@@ -17,7 +18,7 @@ public sealed class RecipientEndpoints : IEndpointModule
     public void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/api/recipient-lists/template", () =>
-                Results.File(RecipientFiles.Template(), RecipientFiles.XlsxContentType, Exports.ExportFileNames.RecipientTemplate))
+                Results.File(RecipientFiles.Template(), RecipientFiles.XlsxContentType, ExportFileNames.RecipientTemplate))
             .RequireAuthorization(Policies.RegisterCampaign)
             .WithTags("Recipients");
 
@@ -128,7 +129,7 @@ public sealed class RecipientEndpoints : IEndpointModule
             ["listId"] = listId,
             ["rows"] = errors.Count,
         }), cancellationToken);
-        return Results.File(RecipientFiles.ErrorCsv(errors), "text/csv; charset=utf-8", Exports.ExportFileNames.RecipientErrors(campaignId, listId));
+        return Results.File(RecipientFiles.ErrorCsv(errors), "text/csv; charset=utf-8", ExportFileNames.RecipientErrors(campaignId, listId));
     }
 
     private static async Task<IResult> AcceptAsync(long campaignId, long listId, HttpContext http, RecipientListStore store, ICampaignAudit audit, CancellationToken cancellationToken)

@@ -4,6 +4,7 @@ using CouponDesk.Features.Audit;
 using CouponDesk.Hosting;
 using CouponDesk.Security;
 using CouponDesk.Shared.Time;
+using CouponDesk.Web.Downloads;
 using CouponDesk.Web.Errors;
 using Microsoft.AspNetCore.Mvc;
 
@@ -99,7 +100,7 @@ public sealed class InDoubtEndpoints : IEndpointModule
             TargetType = "issuance_order",
             Details = new Dictionary<string, string?> { ["status"] = status ?? "all", ["rows"] = rows.ToString(CultureInfo.InvariantCulture), ["masked"] = "true" },
         }, ct);
-        var name = Exports.ExportFileNames.InDoubtOrders(time.GetUtcNow().UtcDateTime);
+        var name = ExportFileNames.InDoubtOrders(time.GetUtcNow().UtcDateTime);
         return Results.File(CsvWriter.Encoding.GetPreamble().Concat(CsvWriter.Encoding.GetBytes(csv.ToString())).ToArray(), "text/csv; charset=utf-8", name);
     }
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using CouponDesk.Shared.Time;
 
-namespace CouponDesk.Features.Exports;
+namespace CouponDesk.Web.Downloads;
 
 /// <summary>
 /// Every download's file name in one place: spec §3.3.4's, and the other downloads named the same way (Korean name,
