@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CouponDesk.Data;
+using CouponDesk.Shared.Text;
 using Dapper;
 using MySqlConnector;
 
@@ -100,7 +101,7 @@ public sealed class ProcessLiveness(
             INSERT INTO worker_heartbeats (instance_id, instance_name, host_name, process_id, roles, started_at, beat_at)
             VALUES (@id, @name, @host, @pid, @roles, @started, UTC_TIMESTAMP(6))
             """,
-            new { id = identity.InstanceId, name = identity.InstanceName, host = Truncate(Environment.MachineName, 100), pid = Environment.ProcessId, roles = roles.ToString(), started = time.GetUtcNow().UtcDateTime });
+            new { id = identity.InstanceId, name = identity.InstanceName, host = Truncation.Truncate(Environment.MachineName, 100), pid = Environment.ProcessId, roles = roles.ToString(), started = time.GetUtcNow().UtcDateTime });
         registered = true;
         Interlocked.Exchange(ref lastConfirmedTicks, sent);
         if (identity.InstanceName is { } name)
@@ -299,8 +300,6 @@ public sealed class ProcessLiveness(
         c.Execute("UPDATE worker_heartbeats SET leases_released_at = UTC_TIMESTAMP(6) WHERE instance_id = @instanceId", new { instanceId });
         logger.LogWarning("Released {Count} claim(s) of process {Owner}", result.Released, owner);
     }
-
-    private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
 
     public void Dispose() => stopping.Dispose();
 }
