@@ -1,10 +1,38 @@
 #!/usr/bin/env python3
 """Prints docs/schema.md for one migrated database: python3 schema_md.py DATABASE [mariadb client options...]."""
+import os
+import re
 import subprocess
 import sys
 from collections import defaultdict, OrderedDict
 
 database, client = sys.argv[1], sys.argv[2:]
+root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def defined_in():
+    """Table name -> (file that creates it, the summary of that file's class), read from the sources."""
+    found = {}
+    for folder, _, files in [w for project in ("CouponDesk", "CouponDesk.Shared") for w in sorted(os.walk(os.path.join(root, "src", project)))]:
+        if os.sep + "bin" in folder or os.sep + "obj" in folder:
+            continue
+        for name in sorted(f for f in files if f.endswith(".cs")):
+            path = os.path.join(folder, name)
+            text = open(path, encoding="utf-8").read()
+            summary = re.search(r"/// <summary>(.*?)</summary>", text, re.S)
+            summary = " ".join(re.sub(r"^\s*///\s?", "", summary.group(1), flags=re.M).split()) if summary else ""
+            summary = re.sub(r'<see cref="([^"]+)"\s*/>', r"`\1`", re.sub(r"</?c>", "`", summary))
+            for table in re.findall(r"CREATE TABLE (?:IF NOT EXISTS )?`?([A-Za-z_][A-Za-z0-9_]*)`?\s*\(", text):
+                where = os.path.relpath(path, os.path.join(root, "src"))
+                found.setdefault(table, (where[len("CouponDesk/"):] if where.startswith("CouponDesk/") else "src/" + where, summary))
+    return found
+
+
+sources = defined_in()
+# The agent's table: its DDL is a template (the table name is configurable), so it is named here.
+sources.setdefault("UMS_MSG", ("src/CouponDesk.Shared/Snap/UmsTableDdl.cs",
+                               "The SNAP Agent's send table (snap-agent.md §2.1); our migration creates it only where we "
+                               "own the agent's tables (`Snap:CreateAgentTables`, decision D-SNAP-1)."))
 
 
 def rows(sql):
@@ -42,10 +70,12 @@ print("run the script after adding a migration. The migrations live beside their
 print("one per file; decision D-PLAT-14); who writes each table is in [architecture.md](architecture.md). Times in our")
 print("tables are UTC `DATETIME(6)`; `UMS_MSG.REQ_DATE` is KST (the agent's table).")
 print()
-print("| Table | What it holds |")
+print("| Table | What it holds (from the table comment or its migration's summary), and where it is created |")
 print("| --- | --- |")
 for t, comment in ours:
-    print(f"| [{t}](#{t.lower()}) | {cell(comment)} |")
+    path, summary = sources.get(t, (None, ""))
+    where = f" (`{path}`)" if path else ""
+    print(f"| [{t}](#{t.lower()}) | {cell(comment or summary)}{where} |")
 print()
 for t, comment in ours:
     print(f"## {t}")
