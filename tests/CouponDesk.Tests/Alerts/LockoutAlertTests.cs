@@ -1,6 +1,6 @@
 using CouponDesk.Security;
-using CouponDesk.TestSupport;
 using CouponDesk.Tests.Accounts;
+using CouponDesk.TestSupport;
 
 namespace CouponDesk.Tests.Alerts;
 

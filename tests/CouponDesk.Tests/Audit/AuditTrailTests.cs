@@ -2,8 +2,8 @@ using System.Net;
 using System.Text;
 using CouponDesk.Features.Audit;
 using CouponDesk.Security;
-using CouponDesk.TestSupport;
 using CouponDesk.Tests.Accounts;
+using CouponDesk.TestSupport;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Net;
 using CouponDesk.Security;
 using CouponDesk.Shared.Time;
-using CouponDesk.TestSupport;
 using CouponDesk.Tests.Accounts;
+using CouponDesk.TestSupport;
 
 namespace CouponDesk.Tests.Reconciliation;
 

@@ -3,8 +3,8 @@ using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using CouponDesk.Features.Audit;
 using CouponDesk.Security;
-using CouponDesk.TestSupport;
 using CouponDesk.Tests.Accounts;
+using CouponDesk.TestSupport;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 

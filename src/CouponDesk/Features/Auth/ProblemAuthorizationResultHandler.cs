@@ -1,5 +1,5 @@
-using CouponDesk.Security.Authentication;
 using CouponDesk.Features.Audit;
+using CouponDesk.Security.Authentication;
 using CouponDesk.Web.Errors;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
