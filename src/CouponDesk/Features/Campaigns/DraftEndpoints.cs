@@ -70,16 +70,6 @@ public sealed class DraftEndpoints : IEndpointModule
         return Results.Ok(CampaignViews.ToResponse((await store.GetAsync(id, ct))!, pii, rules));
     }
 
-    private static async Task<IResult> DeleteAsync(long id, HttpContext http, CampaignStore store, ICampaignAudit audit, CancellationToken ct)
-    {
-        var actor = AuditActor.From(http);
-        var outcome = await store.DeleteDraftAsync(id, actor.UserId, ct);
-        if (outcome.Refusal is { } refused)
-        {
-            return refused.ToResult();
-        }
-
-        await audit.RecordAsync(new CampaignAuditEvent(CampaignAuditEvents.Deleted, id, actor, new Dictionary<string, object?>()), ct);
-        return Results.NoContent();
-    }
+    private static Task<IResult> DeleteAsync(long id, HttpContext http, CampaignStore store, ICampaignAudit audit, CancellationToken ct) =>
+        AuditedChange.RunAsync(id, http, audit, CampaignAuditEvents.Deleted, user => store.DeleteDraftAsync(id, user, ct), () => Task.FromResult(Results.NoContent()), ct);
 }

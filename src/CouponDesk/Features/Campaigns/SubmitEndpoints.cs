@@ -98,18 +98,9 @@ public sealed class SubmitEndpoints : IEndpointModule
         return new PreparedSubmit(record, product, start, new SubmitCheckResponse(sendText, sendAt, Kst.FormatMinute(start), cost, confirm, warnings));
     }
 
-    private static async Task<IResult> UnscheduleAsync(long id, HttpContext http, CampaignStore store, ICampaignAudit audit, PiiProtector pii, SendTimeRules rules, CancellationToken ct)
-    {
-        var actor = AuditActor.From(http);
-        var outcome = await store.UnscheduleAsync(id, actor.UserId, ct);
-        if (outcome.Refusal is { } refused)
-        {
-            return refused.ToResult();
-        }
-
-        await audit.RecordAsync(new CampaignAuditEvent(CampaignAuditEvents.Unscheduled, id, actor, new Dictionary<string, object?>()), ct);
-        return Results.Ok(CampaignViews.ToResponse((await store.GetAsync(id, ct))!, pii, rules));
-    }
+    private static Task<IResult> UnscheduleAsync(long id, HttpContext http, CampaignStore store, ICampaignAudit audit, PiiProtector pii, SendTimeRules rules, CancellationToken ct) =>
+        AuditedChange.RunAsync(id, http, audit, CampaignAuditEvents.Unscheduled, user => store.UnscheduleAsync(id, user, ct),
+            async () => Results.Ok(CampaignViews.ToResponse((await store.GetAsync(id, ct))!, pii, rules)), ct);
 
     private static async Task<IResult> CancelAsync(long id, CancelRequest request, HttpContext http, CampaignStore store, ICampaignAudit audit, PiiProtector pii, SendTimeRules rules, CancellationToken ct)
     {
@@ -124,15 +115,9 @@ public sealed class SubmitEndpoints : IEndpointModule
             return ApiProblem.Validation("reason", "취소 사유는 200자까지 입력할 수 있습니다.").ToResult();
         }
 
-        var actor = AuditActor.From(http);
-        var outcome = await store.CancelScheduledAsync(id, reason, actor.UserId, ct);
-        if (outcome.Refusal is { } refused)
-        {
-            return refused.ToResult();
-        }
-
-        await audit.RecordAsync(new CampaignAuditEvent(CampaignAuditEvents.Cancelled, id, actor, new Dictionary<string, object?> { ["reason"] = reason }), ct);
-        return Results.Ok(new { message = "발송이 취소되었습니다.", campaign = CampaignViews.ToResponse((await store.GetAsync(id, ct))!, pii, rules) });
+        return await AuditedChange.RunAsync(id, http, audit, CampaignAuditEvents.Cancelled, user => store.CancelScheduledAsync(id, reason, user, ct),
+            async () => Results.Ok(new { message = "발송이 취소되었습니다.", campaign = CampaignViews.ToResponse((await store.GetAsync(id, ct))!, pii, rules) }),
+            ct, new Dictionary<string, object?> { ["reason"] = reason });
     }
 
     /// <summary>What the submit check computed, for the check's answer and the submit itself.</summary>

@@ -55,18 +55,8 @@ public sealed class BannerEndpoints : IEndpointModule
         }
     }
 
-    private static async Task<IResult> RemoveBannerAsync(long id, HttpContext http, CampaignStore store, ICampaignAudit audit, CancellationToken ct)
-    {
-        var actor = AuditActor.From(http);
-        var outcome = await store.RemoveBannerAsync(id, actor.UserId, ct);
-        if (outcome.Refusal is { } refused)
-        {
-            return refused.ToResult();
-        }
-
-        await audit.RecordAsync(new CampaignAuditEvent(CampaignAuditEvents.BannerRemoved, id, actor, new Dictionary<string, object?>()), ct);
-        return Results.NoContent();
-    }
+    private static Task<IResult> RemoveBannerAsync(long id, HttpContext http, CampaignStore store, ICampaignAudit audit, CancellationToken ct) =>
+        AuditedChange.RunAsync(id, http, audit, CampaignAuditEvents.BannerRemoved, user => store.RemoveBannerAsync(id, user, ct), () => Task.FromResult(Results.NoContent()), ct);
 
     private static async Task<IResult> GetBannerAsync(long id, CampaignStore store, CancellationToken ct) =>
         await store.GetBannerAsync(id, ct) is { } banner
