@@ -23,6 +23,7 @@ public static class BenchmarkRegistry
         ["pipeline-cluster"] = new Pipeline.ClusterBenchmark(),
         ["pipeline-kill"] = new Pipeline.RecoveryBenchmark(kill: true),
         ["pipeline-faults"] = new Pipeline.RecoveryBenchmark(kill: false),
+        ["cs-search"] = new CustomerService.CsSearchBenchmark(),
     };
 }
 

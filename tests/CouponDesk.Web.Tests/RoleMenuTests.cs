@@ -32,6 +32,11 @@ public sealed class RoleMenuTests(WebUiFixture fixture)
         await page.WaitForURLAsync("**/index.html");
         await Assertions.Expect(page.Locator("#cd-flash")).ToHaveTextAsync("접근 권한이 없는 메뉴입니다.");
 
+        // No C/S for a VIEWER (spec §1.2 P10, §9 #41): a phone search is a personal-data lookup.
+        await browser.GoAsync("cs.html");
+        await page.WaitForURLAsync("**/index.html");
+        await Assertions.Expect(page.Locator("#cd-flash")).ToHaveTextAsync("접근 권한이 없는 메뉴입니다.");
+
         // The catalog is open to a viewer, its manual sync is not.
         await page.ClickAsync("#cd-menu [data-menu=products]");
         await Assertions.Expect(page.Locator("#product-table tbody tr").First).ToBeVisibleAsync();
@@ -40,8 +45,8 @@ public sealed class RoleMenuTests(WebUiFixture fixture)
     }
 
     [Theory(Timeout = 60_000)]
-    [InlineData(Roles.Operator, new[] { "대시보드", "발송등록", "발송조회", "발급 확인 필요", "상품" })]
-    [InlineData(Roles.Admin, new[] { "대시보드", "발송등록", "발송조회", "발급 확인 필요", "상품", "사용자관리", "감사로그" })]
+    [InlineData(Roles.Operator, new[] { "대시보드", "발송등록", "발송조회", "발급 확인 필요", "C/S", "상품" })]
+    [InlineData(Roles.Admin, new[] { "대시보드", "발송등록", "발송조회", "발급 확인 필요", "C/S", "상품", "사용자관리", "감사로그" })]
     public async Task Each_role_gets_its_own_menu(string role, string[] expected)
     {
         var account = await fixture.CreateAccountAsync(role);

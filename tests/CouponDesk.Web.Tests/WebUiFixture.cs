@@ -51,7 +51,12 @@ public sealed class WebUiFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(ScreenshotDirectory);
-        Stack = await WebStack.StartAsync("web,worker", syncCatalog: true);
+        Stack = await WebStack.StartAsync("web,worker", syncCatalog: true,
+            // C/S replacements within seconds; the C/S night confirmation off, so a browser test does not depend on
+            // the time of day (its API test switches it on).
+            new("CustomerService:FollowUpPollSeconds", "1"),
+            new("CustomerService:NightStartHour", "0"),
+            new("CustomerService:NightEndHour", "0"));
         var executable = Environment.GetEnvironmentVariable("COUPONDESK_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions

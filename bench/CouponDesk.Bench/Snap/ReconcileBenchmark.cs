@@ -4,13 +4,10 @@ using CouponDesk.Data;
 using CouponDesk.Features.Messages;
 using CouponDesk.Integrations.Snap;
 using CouponDesk.Integrations.Snap.SenderNumbers;
-using CouponDesk.Security.Pii;
 using CouponDesk.Shared.Snap;
 using Dapper;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.FileProviders;
-using Microsoft.Extensions.Hosting;
 using MySqlConnector;
 
 namespace CouponDesk.Bench.Snap;
@@ -118,19 +115,7 @@ public sealed class ReconcileBenchmark : IBenchmark
             ["Snap:EnvironmentLetter"] = "B",
             ["Snap:EnvironmentTag"] = "bench",
         }).Build();
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton<IHostEnvironment>(new BenchEnvironment());
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(new DatabaseOptions { ConnectionString = connectionString });
-        services.AddSingleton<DbConnectionFactory>();
-        services.AddSingleton<DatabaseMigrator>();
-        services.AddSingleton(new PiiProtector(new PiiOptions
-        {
-            Keys = new() { ["1"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) },
-            ActiveKeyVersion = 1,
-            BlindIndexKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-        }));
+        var services = BenchHost.BaseServices(connectionString);
         services.AddSnapMessaging(configuration);
         return services.BuildServiceProvider();
     }
@@ -146,16 +131,5 @@ public sealed class ReconcileBenchmark : IBenchmark
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
-
-    private sealed class BenchEnvironment : IHostEnvironment
-    {
-        public string EnvironmentName { get; set; } = "Benchmark";
-
-        public string ApplicationName { get; set; } = "CouponDesk.Bench";
-
-        public string ContentRootPath { get; set; } = AppContext.BaseDirectory;
-
-        public IFileProvider ContentRootFileProvider { get; set; } = new NullFileProvider();
     }
 }

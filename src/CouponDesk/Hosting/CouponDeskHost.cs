@@ -7,6 +7,7 @@ using CouponDesk.Features.Auth;
 using CouponDesk.Features.CampaignDetail;
 using CouponDesk.Features.Campaigns;
 using CouponDesk.Features.Coupons;
+using CouponDesk.Features.CustomerService;
 using CouponDesk.Features.Dashboard;
 using CouponDesk.Features.Exports;
 using CouponDesk.Features.Messages;
@@ -27,6 +28,7 @@ using CouponDesk.Web.Correlation;
 using CouponDesk.Web.Errors;
 using CouponDesk.Web.Frontend;
 using CouponDesk.Web.Health;
+using CouponDesk.Web.Idempotency;
 using CouponDesk.Web.Metrics;
 using CouponDesk.Web.Proxy;
 using Serilog;
@@ -87,6 +89,7 @@ public static class CouponDeskHost
         services.AddProcessLiveness(configuration, hosted: !forCommand);
 
         services.AddCouponDeskProblemDetails();
+        services.AddSingleton<IdempotencyStore>();
         services.AddCouponDeskHealth();
         services.AddCouponDeskAuthorization();
         services.AddOperationsAlerts(configuration);
@@ -106,6 +109,7 @@ public static class CouponDeskHost
         services.AddReconciliation(configuration);
         services.AddDashboard();
         services.AddPipelineAfterSend(configuration, roles);
+        services.AddCustomerService(configuration, roles);
         if (roles.Jobs && !forCommand)
         {
             services.AddCouponDeskJobs(configuration);
@@ -132,6 +136,7 @@ public static class CouponDeskHost
 
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<IdempotencyMiddleware>();
         app.MapCouponDeskHealth();
         if (roles.Web)
         {

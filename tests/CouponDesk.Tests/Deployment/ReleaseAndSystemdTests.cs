@@ -25,15 +25,19 @@ public sealed class ReleaseAndSystemdTests : IAsyncLifetime
         var release = Path.Combine(work, "coupondesk-t19.1");
         Assert.True(File.Exists(Path.Combine(work, "coupondesk-t19.1.tar.gz")));
         Assert.True(File.Exists(Path.Combine(work, "coupondesk-standins-t19.1.tar.gz")));
-        foreach (var file in new[] { "CouponDesk.dll", "appsettings.json", "wwwroot/index.html", "VERSION", "docs/operations.md", "scripts/backup", "scripts/restore",
+        foreach (var file in new[] { "CouponDesk.dll", "appsettings.json", "wwwroot/index.html", "VERSION", "docs/operations.md", "scripts/backup", "scripts/restore", "scripts/run-command",
             "deploy/systemd/coupondesk-web.service", "deploy/systemd/coupondesk-worker@.service", "deploy/systemd/coupondesk-alert", "deploy/nginx/coupondesk.conf" })
         {
             Assert.True(File.Exists(Path.Combine(release, file)), "missing in the release: " + file);
         }
 
         Assert.False(File.Exists(Path.Combine(release, "appsettings.Development.json")), "development settings shipped");
+        Assert.True(File.Exists(Path.Combine(release, "runtimes", "linux-x64", "native", "libSkiaSharp.so")), "the Linux image library is missing");
+        Assert.Empty(Directory.EnumerateDirectories(Path.Combine(release, "runtimes"), "win-*"));
         Assert.Empty(Directory.EnumerateFiles(release, "CouponDesk.*StandIn.dll", SearchOption.AllDirectories));
         Assert.True(File.Exists(Path.Combine(work, "coupondesk-standins-t19.1", "CouponDesk.SnapStandIn", "CouponDesk.SnapStandIn.dll")));
+
+        await RunCommandRunsAsTheServiceUserWithTheEnvironmentFileAsync(release);
 
         // The units as installed, pointing at this release instead of /opt/coupondesk/current.
         var units = Path.Combine(work, "units");
@@ -129,6 +133,38 @@ public sealed class ReleaseAndSystemdTests : IAsyncLifetime
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
         }
+    }
+
+    /// <summary>
+    /// scripts/run-command (docs/operations.md: create-admin, verify-audit, rotate-keys on a server) reads the settings
+    /// from the environment file, and refuses a malformed file without echoing the line, which may hold a key.
+    /// </summary>
+    private async Task RunCommandRunsAsTheServiceUserWithTheEnvironmentFileAsync(string release)
+    {
+        await using var database = new TestDatabase();
+        await database.MigrateAsync();
+        var runCommand = Path.Combine(release, "scripts", "run-command");
+        var envFile = Path.Combine(work, "coupondesk.env");
+        var lines = TestSettings.BackOffice(database, Path.Combine(work, "scratch"))
+            .Select(setting => $"{setting.Key.Replace(":", "__", StringComparison.Ordinal)}={setting.Value}")
+            .Prepend("# comments and blank lines are allowed").Prepend("")
+            .Append("ASPNETCORE_ENVIRONMENT=Testing");
+        await File.WriteAllLinesAsync(envFile, lines);
+
+        // root stands in for the service user: the test machine has no coupondesk account.
+        var verified = await ExternalCommand.RunAsync(runCommand, ["--env", envFile, "--user", "root", "verify-audit"]);
+        Assert.True(verified.ExitCode == 0, $"run-command verify-audit ({verified.ExitCode}):\n{verified.Output}{verified.Error}");
+        Assert.Contains("chain intact", verified.Output);
+
+        await File.AppendAllTextAsync(envFile, "Security__Audit__ChainKey = key-with-spaces-never-echoed\n");
+        var malformed = await ExternalCommand.RunAsync(runCommand, ["--env", envFile, "--user", "root", "verify-audit"]);
+        Assert.Equal(2, malformed.ExitCode);
+        Assert.Contains("is not KEY=VALUE", malformed.Error);
+        Assert.DoesNotContain("never-echoed", malformed.Output + malformed.Error);
+
+        var missing = await ExternalCommand.RunAsync(runCommand, ["--env", Path.Combine(work, "absent.env"), "verify-audit"]);
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("not found", missing.Error);
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

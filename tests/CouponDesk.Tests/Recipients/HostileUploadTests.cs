@@ -88,6 +88,52 @@ public sealed class HostileUploadTests(CampaignTestFactory factory) : IClassFixt
         Assert.Equal("홍*동", staged.GetProperty("preview")[0].GetProperty("name").GetString());
     }
 
+    // Issue 14: a control character in a CSV row is that row's error wherever it stands — in the first 512 bytes (once
+    // the whole file was refused as "not CSV") or after them; in the phone or in the name column.
+    [Theory]
+    [InlineData(6, "휴대폰번호")]
+    [InlineData(2, "이름")]
+    [InlineData(40, "휴대폰번호")]
+    [InlineData(40, "이름")]
+    public async Task A_control_character_in_a_csv_row_is_that_rows_error_wherever_it_stands(int badRow, string column)
+    {
+        var client = await factory.CreateClientAsync(Roles.Operator);
+        var campaignId = await CampaignApi.CreateAsync(client);
+        var lines = new List<string> { "휴대폰번호,이름" };
+        for (var row = 2; row <= 41; row++)
+        {
+            var phone = $"010-0000-{1200 + row:D4}";
+            const string name = "홍길동";
+            lines.Add(row != badRow ? $"{phone},{name}" : column == "이름" ? $"{phone},홍\u0000길동" : $"010-0000-\u0000{1200 + row:D4},{name}");
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(string.Join('\n', lines) + "\n");
+        var nul = Array.IndexOf(bytes, (byte)0);
+        Assert.Equal(badRow < 10, nul < 512);
+
+        var staged = await CampaignApi.UploadAsync(client, campaignId, bytes, "list.csv");
+
+        Assert.Equal(39, staged.GetProperty("validCount").GetInt32());
+        var error = Assert.Single(staged.GetProperty("errors").EnumerateArray());
+        Assert.Equal(badRow, error.GetProperty("row").GetInt32());
+        Assert.Equal(column, error.GetProperty("column").GetString());
+        Assert.Equal("INVALID_CHARACTERS", error.GetProperty("code").GetString());
+        Assert.DoesNotContain("\u0000", staged.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_file_name_with_a_bidi_override_is_refused_and_nothing_is_stored()
+    {
+        var client = await factory.CreateClientAsync(Roles.Operator);
+        var campaignId = await CampaignApi.CreateAsync(client);
+
+        var problem = await CampaignApi.ProblemAsync(
+            await UploadAsync(client, campaignId, Encoding.UTF8.GetBytes("010-0000-0001\n"), "명단\u202Exslx.csv"), HttpStatusCode.BadRequest, "validation_failed");
+
+        Assert.Equal(["파일 이름에 사용할 수 없는 문자(글자 방향 제어 문자, U+202E)가 있습니다. 지우고 다시 입력해 주세요."], CampaignApi.FieldErrors(problem, "fileName"));
+        await AssertNothingStoredAsync(campaignId);
+    }
+
     [Fact]
     public async Task Exactly_20000_rows_are_accepted()
     {

@@ -105,11 +105,14 @@ public sealed class RecipientParsingTests
     public void Names_are_checked_and_masked_in_errors()
     {
         var tooLong = new string('가', 51);
-        var list = ParseCsv($"휴대폰번호,이름\n010-0000-0001,{tooLong}\n010-0000-0002,홍\u0000동\n010-0000-0003,\n");
+        // Issue 14: a bidi override (U+202E) or an invisible format character is refused in a name like a control character.
+        var list = ParseCsv($"휴대폰번호,이름\n010-0000-0001,{tooLong}\n010-0000-0002,홍\u0000동\n010-0000-0003,\n010-0000-0004,홍\u202E동\n010-0000-0005,홍\u200B동\n");
 
         Assert.Equal(["01000000003"], list.Valid.Select(v => v.Phone));
         Assert.Null(list.Valid[0].Name);
-        Assert.Equal([RecipientErrorCode.NameTooLong, RecipientErrorCode.InvalidCharacters], list.Errors.Select(e => e.Code));
+        Assert.Equal(
+            [RecipientErrorCode.NameTooLong, RecipientErrorCode.InvalidCharacters, RecipientErrorCode.InvalidCharacters, RecipientErrorCode.InvalidCharacters],
+            list.Errors.Select(e => e.Code));
         Assert.All(list.Errors, e => Assert.Equal("이름", e.Column));
         Assert.DoesNotContain(list.Errors, e => e.InputMasked.Contains("가가가", StringComparison.Ordinal));
     }

@@ -177,6 +177,8 @@ public sealed class CouponCancelTests(InDoubtFactory factory) : IClassFixture<In
         { "resolve", "{\"reason\":\"   \"}", "reason" },
         { "resolve", "{\"reason\":\"" + new string('가', 501) + "\"}", "reason" },
         { "resolve", "{\"reason\":\"a\\u0000b\"}", "reason" },
+        { "resolve", "{\"reason\":\"\\u202E환불\"}", "reason" },
+        { "retry", "{\"reason\":\"\\u2066a\\u2069\"}", "reason" },
         { "retry", "{\"reason\":null}", "reason" },
     };
 

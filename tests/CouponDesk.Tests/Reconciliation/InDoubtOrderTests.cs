@@ -164,6 +164,7 @@ public sealed class InDoubtOrderTests(InDoubtFactory factory) : IClassFixture<In
         { "{\"outcome\":\"NOT_ISSUED\",\"memo\":\"   \"}", "memo" },
         { "{\"outcome\":\"NOT_ISSUED\",\"memo\":\"" + new string('가', 501) + "\"}", "memo" },
         { "{\"outcome\":\"NOT_ISSUED\",\"memo\":\"a\\u0000b\"}", "memo" },
+        { "{\"outcome\":\"NOT_ISSUED\",\"memo\":\"\\u202Ememo\"}", "memo" },
         { "{\"outcome\":\"MAYBE\",\"memo\":\"m\"}", "outcome" },
         { "{\"outcome\":\"not_issued' OR 1=1 --\",\"memo\":\"m\"}", "outcome" },
         { "{\"outcome\":\"NOT_ISSUED\",\"memo\":\"m\",\"couponNumbers\":[\"900000000001\"]}", "couponNumbers" },
@@ -244,7 +245,8 @@ public sealed class InDoubtOrderTests(InDoubtFactory factory) : IClassFixture<In
         var bytes = await response.Content.ReadAsByteArrayAsync();
         Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]);
         var text = Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3);
-        Assert.StartsWith("\"요청일시\",\"캠페인 ID\"", text);
+        // Korean headers the supplier still recognises (issue 14 point 15).
+        Assert.StartsWith("\"요청일시\",\"캠페인 ID\",\"이벤트명\",\"요청번호(TR_ID)\",\"상품코드(GOODS_ID)\"", text);
         Assert.Contains(trId, text);
         Assert.Contains("\"'=HYPERLINK", text);
         Assert.DoesNotContain("010-0000-1234", text);

@@ -31,6 +31,7 @@ public static class AccountsSetup
         services.AddSingleton<AuditSearch>();
         services.AddSingleton<AuditRetention>();
         services.AddSingleton<SessionStore>();
+        services.AddSingleton<WrongPasswords>();
         services.AddSingleton<IUserSessions>(sp => sp.GetRequiredService<SessionStore>());
         services.AddSingleton<LoginService>();
         services.AddSingleton<PasswordChange>();

@@ -22,7 +22,7 @@ public sealed class LoginService(
     SessionStore sessions,
     TokenService tokens,
     AuditTrail audit,
-    ISecurityAlerts alerts,
+    WrongPasswords wrongPasswords,
     LoginOptions options,
     SessionOptions sessionOptions,
     PasswordHashingOptions hashing,
@@ -49,7 +49,8 @@ public sealed class LoginService(
             return (null, ApiProblem.Validation(new Dictionary<string, string[]>(), "아이디와 비밀번호를 모두 입력하세요."));
         }
 
-        if (username.Length > 64 || password.Length > 128)
+        // Too long, or holding characters no login id has (control, bidi): the generic answer, before any lookup.
+        if (username.Length > 64 || password.Length > 128 || Web.Validation.FreeText.FindForbidden(username) is not null)
         {
             return (null, ApiProblem.Validation(new Dictionary<string, string[]>(), InvalidCredentialsMessage));
         }
@@ -139,25 +140,11 @@ public sealed class LoginService(
     private async Task<(LoginResult?, ApiProblem?)> RecordFailureAsync(
         MySqlConnector.MySqlConnection connection, MySqlConnector.MySqlTransaction transaction, UserRecord user, AuditEntry attempt, DateTime now, CancellationToken ct)
     {
-        var failures = user.FailedLoginCount + 1;
-        var locks = failures >= options.MaxConsecutiveFailures;
-        await connection.ExecuteAsync(
-            "UPDATE users SET failed_login_count = @failures, status = @status, locked_at = @lockedAt, updated_at = @now WHERE id = @id",
-            new { failures, status = locks ? AccountStatus.Locked : AccountStatus.Active, lockedAt = locks ? now : (DateTime?)null, now, id = user.Id },
-            transaction);
-        await audit.WriteAsync(attempt with { Reason = "wrong_password", Details = new Dictionary<string, string?> { ["consecutiveFailures"] = failures.ToString(System.Globalization.CultureInfo.InvariantCulture) } }, connection, transaction, ct);
-        if (locks)
-        {
-            await sessions.EndAllAsync(connection, transaction, user.Id, SessionEndReasons.Locked);
-            await audit.WriteAsync(
-                attempt with { Action = AuditActions.UserLocked, Outcome = AuditOutcome.Success, ActorUserId = null, ActorLogin = AuditEntry.SystemActor, Reason = "consecutive_failures" },
-                connection, transaction, ct);
-        }
-
+        var locked = await wrongPasswords.RecordAsync(connection, transaction, user, attempt with { Reason = "wrong_password" }, now, ct);
         await transaction.CommitAsync(ct);
-        if (locks)
+        if (locked)
         {
-            await alerts.AccountLockedAsync(user.Id, user.LoginId, ct);
+            await wrongPasswords.AlertLockedAsync(user, ct);
             return (null, Failed(AccountLocked, LockedMessage));
         }
 

@@ -29,7 +29,7 @@ public static class ItemLabels
     {
         null => "발급 전",
         CouponStatus.Unused => "미교환",
-        CouponStatus.PartiallyUsed => "부분교환",
+        CouponStatus.PartiallyUsed => "부분사용",
         CouponStatus.Used => "교환",
         CouponStatus.Cancelled => "폐기",
         CouponStatus.Expired => "만료",

@@ -1,6 +1,6 @@
-using System.Text.RegularExpressions;
 using CouponDesk.Features.Campaigns.Products;
 using CouponDesk.Features.Campaigns.SenderNumbers;
+using CouponDesk.Web.Validation;
 
 namespace CouponDesk.Features.Campaigns;
 
@@ -9,7 +9,7 @@ namespace CouponDesk.Features.Campaigns;
 /// present must already be valid, so a draft never holds something that could not be sent. Submit (저장/발송) needs
 /// every required field and checks the product, the sender number and the send time against now.
 /// </summary>
-public sealed partial class CampaignValidator(IProductCatalog catalog, ISenderNumbers senderNumbers, SendTimeRules sendTime)
+public sealed class CampaignValidator(IProductCatalog catalog, ISenderNumbers senderNumbers, SendTimeRules sendTime)
 {
     public const int TitleMaxBytes = 40;
     public const int BodyMaxBytes = 2000;
@@ -43,6 +43,10 @@ public sealed partial class CampaignValidator(IProductCatalog catalog, ISenderNu
         MaxChars(errors, "salesManager", salesManager, 30, "영업담당자는 30자까지 입력할 수 있습니다.");
         var requester = Text(request.ClientRequester);
         MaxChars(errors, "clientRequester", requester, 30, "고객사 요청자는 30자까지 입력할 수 있습니다.");
+        foreach (var (field, value) in new[] { ("clientName", clientName), ("eventName", eventName), ("salesManager", salesManager), ("clientRequester", requester) })
+        {
+            PlainText(errors, field, value);
+        }
 
         var phone = Text(request.RequesterPhone) is { } p ? new string(p.Where(c => c is not ('-' or ' ')).ToArray()) : null;
         if (phone is not null && (phone.Length is < 9 or > 11 || phone[0] != '0' || !phone.All(char.IsAsciiDigit)))
@@ -51,7 +55,7 @@ public sealed partial class CampaignValidator(IProductCatalog catalog, ISenderNu
         }
 
         var email = Text(request.RequesterEmail);
-        if (email is not null && (email.Length > 100 || !EmailPattern().IsMatch(email)))
+        if (email is not null && !EmailAddress.IsValid(email, maxLength: 100))
         {
             errors.Add("requesterEmail", email.Length > 100 ? "요청자 이메일은 100자까지 입력할 수 있습니다." : "유효하지 않은 이메일 형식입니다.");
         }
@@ -88,13 +92,15 @@ public sealed partial class CampaignValidator(IProductCatalog catalog, ISenderNu
             {
                 errors.Add("mmsTitle", "제목에는 줄바꿈을 넣을 수 없습니다.");
             }
-
-            CheckMmsText(errors, "mmsTitle", title, TitleMaxBytes, "제목은 40byte(한글 20자)까지 입력할 수 있습니다.");
+            else if (!PlainText(errors, "mmsTitle", title))
+            {
+                CheckMmsText(errors, "mmsTitle", title, TitleMaxBytes, "제목은 40byte(한글 20자)까지 입력할 수 있습니다.");
+            }
         }
 
         // The body keeps its inner spacing and line breaks; only the ends are trimmed.
         var body = Text(request.MmsBody) is { } b ? EucKrText.NormalizeLineBreaks(b) : null;
-        if (body is not null)
+        if (body is not null && !PlainText(errors, "mmsBody", body, multiline: true))
         {
             CheckMmsText(errors, "mmsBody", body, BodyMaxBytes, "내용은 2,000byte(한글 1,000자)까지 입력할 수 있습니다.");
         }
@@ -261,6 +267,18 @@ public sealed partial class CampaignValidator(IProductCatalog catalog, ISenderNu
         }
     }
 
+    /// <summary>The shared free-text rule (control, bidi and format characters refused); true when it added an error.</summary>
+    private static bool PlainText(ValidationErrors errors, string field, string? value, bool multiline = false)
+    {
+        if (FreeText.Check(value, Labels[field], multiline) is not { } message)
+        {
+            return false;
+        }
+
+        errors.Add(field, message);
+        return true;
+    }
+
     private static void Required(ValidationErrors errors, string field, string? value)
     {
         if (string.IsNullOrWhiteSpace(value) && !errors.Has(field))
@@ -279,8 +297,6 @@ public sealed partial class CampaignValidator(IProductCatalog catalog, ISenderNu
 
     private static string? Text(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-    [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")]
-    private static partial Regex EmailPattern();
 }
 
 /// <summary>Field errors in the order found; the first message becomes the problem's detail.</summary>

@@ -115,6 +115,11 @@ public sealed class SubmitEndpoints : IEndpointModule
             return ApiProblem.Validation("reason", "취소 사유는 200자까지 입력할 수 있습니다.").ToResult();
         }
 
+        if (Web.Validation.FreeText.Check(reason, "취소 사유") is { } badReason)
+        {
+            return ApiProblem.Validation("reason", badReason).ToResult();
+        }
+
         return await AuditedChange.RunAsync(id, http, audit, CampaignAuditEvents.Cancelled, user => store.CancelScheduledAsync(id, reason, user, ct),
             async () => Results.Ok(new { message = "발송이 취소되었습니다.", campaign = CampaignViews.ToResponse((await store.GetAsync(id, ct))!, pii, rules) }),
             ct, new Dictionary<string, object?> { ["reason"] = reason });

@@ -100,6 +100,16 @@ public sealed class CouponRepository(DbConnectionFactory connections, PiiProtect
         return rows.ToDictionary(r => r.Id, r => pii.Decrypt(r.Enc));
     }
 
+    /// <summary>SQL of the two columns <see cref="Masked"/> needs, for a query that joins <c>coupons</c> as <paramref name="alias"/>.</summary>
+    public static string MaskColumns(string alias) => $"LENGTH({alias}.coupon_number_enc) AS CouponEncLength, {alias}.coupon_number_last4 AS CouponLast4";
+
+    /// <summary>
+    /// The masked number (<c>**** **** 1234</c>, its true length) from the stored last 4 and the ciphertext's length —
+    /// coupon numbers are ASCII (COUFUN's BARCODE_NUM), so nothing is decrypted to mask a page of them.
+    /// </summary>
+    public static string Masked(int encryptedLength, string last4) =>
+        SensitiveDataMasker.MaskCouponNumber(new string('*', Math.Max(0, PiiProtector.PlaintextLength(encryptedLength) - last4.Length)) + last4);
+
     /// <summary>
     /// Records a push once per event key and applies it to the coupon unless a newer event was applied already
     /// (pushes are retried every 10 minutes and can arrive out of order). Asks for a status read either way.
@@ -156,6 +166,13 @@ public sealed class CouponRepository(DbConnectionFactory connections, PiiProtect
         var now = time.GetUtcNow().UtcDateTime;
         await using var c = await connections.OpenAsync(cancellationToken);
         await CouponTransitions.ReadFromSupplierAsync(c, id, status, supplierStatus, usedAmount, balance, now);
+    }
+
+    /// <summary>The coupon locked in the caller's transaction (<c>FOR UPDATE</c>), for a change that depends on its state.</summary>
+    public async Task<CouponRecord?> LockAsync(MySqlConnection c, MySqlTransaction tx, long id, CancellationToken cancellationToken = default)
+    {
+        var row = await c.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(Columns + " WHERE id = @id FOR UPDATE", new { id }, tx, cancellationToken: cancellationToken));
+        return row?.ToRecord();
     }
 
     /// <summary>Coupons whose status read is due (after a push), oldest first.</summary>

@@ -34,8 +34,13 @@ public sealed class ExportEndpoints : IEndpointModule
                 return Task.FromResult(ApiProblem.Validation("reason", "마스킹 해제 사유를 입력하세요.").ToResult());
             }
 
-            return reason.Length > MaxReasonLength
-                ? Task.FromResult(ApiProblem.Validation("reason", $"사유는 {MaxReasonLength}자까지 입력할 수 있습니다.").ToResult())
+            if (reason.Length > MaxReasonLength)
+            {
+                return Task.FromResult(ApiProblem.Validation("reason", $"사유는 {MaxReasonLength}자까지 입력할 수 있습니다.").ToResult());
+            }
+
+            return Web.Validation.FreeText.Check(reason, "마스킹 해제 사유") is { } bad
+                ? Task.FromResult(ApiProblem.Validation("reason", bad).ToResult())
                 : DetailAsync(id, reason, http, workbook, audit, time, ct);
         }).RequireAuthorization(Policies.DownloadUnmasked);
     }

@@ -14,7 +14,8 @@ namespace CouponDesk.Features.Pipeline;
 /// having claimed or locked the items; each statement also guards on the from states in SQL, so an item another
 /// transaction moved meanwhile is left alone. Each change is checked against <see cref="ItemStatus.Machine"/>: an illegal
 /// one throws <see cref="IllegalTransitionException"/> naming from and to. Lease columns are written by the claim helper
-/// (<see cref="Leases.LeaseClaim"/>) and here where a change ends the claim.
+/// (<see cref="Leases.LeaseClaim"/>) and here where a change ends the claim. Every change moves the item's <c>version</c>,
+/// so a C/S page that shows an older state gets 409 instead of acting on what is no longer there.
 /// </summary>
 public static class DeliveryItemTransitions
 {
@@ -49,7 +50,7 @@ public static class DeliveryItemTransitions
     }
 
     /// <summary>
-    /// D4p / spec D5 / D12: an order's ISSUING items after its outcome — back to PENDING for a new order (the order link is
+    /// D4p / spec D5 / spec D12: an order's ISSUING items after its outcome — back to PENDING for a new order (the order link is
     /// dropped), ISSUE_FAILED, or CANCELLED — with the failure code and reason shown to operators.
     /// </summary>
     public static Task<int> IssueEndedAsync(MySqlConnection c, MySqlTransaction tx, IReadOnlyCollection<long> ids, string to, string? code, string? reason, DateTime now, CancellationToken ct) =>
@@ -80,7 +81,7 @@ public static class DeliveryItemTransitions
         return c.ExecuteAsync(new CommandDefinition(
             $"""
             UPDATE delivery_items SET render_attempts = render_attempts + 1, lease_token = NULL, lease_until = NULL,
-              status = IF(render_attempts + 1 >= @maxAttempts, '{ItemStatus.RenderFailed}', status), failure_code = 'RENDER', failure_reason = '쿠폰 이미지 생성 실패', updated_at = @now
+              status = IF(render_attempts + 1 >= @maxAttempts, '{ItemStatus.RenderFailed}', status), failure_code = 'RENDER', failure_reason = '쿠폰 이미지 생성 실패', version = version + 1, updated_at = @now
             WHERE id IN @ids AND status = '{ItemStatus.Issued}'
             """, new { ids, maxAttempts, now }, tx, cancellationToken: ct));
     }
@@ -90,7 +91,7 @@ public static class DeliveryItemTransitions
     {
         Machine.Check(ItemStatus.Queued, ItemStatus.Sent);
         return c.ExecuteAsync(new CommandDefinition(
-            $"UPDATE delivery_items SET status = '{ItemStatus.Sent}', ever_delivered = 1, failure_code = NULL, failure_reason = NULL, updated_at = @now WHERE message_id IN @messageIds AND status = '{ItemStatus.Queued}'",
+            $"UPDATE delivery_items SET status = '{ItemStatus.Sent}', ever_delivered = 1, failure_code = NULL, failure_reason = NULL, version = version + 1, updated_at = @now WHERE message_id IN @messageIds AND status = '{ItemStatus.Queued}'",
             new { messageIds, now }, tx, cancellationToken: ct));
     }
 
@@ -99,7 +100,7 @@ public static class DeliveryItemTransitions
     {
         Machine.Check(ItemStatus.Queued, ItemStatus.SendFailed);
         return c.ExecuteAsync(new CommandDefinition(
-            $"UPDATE delivery_items SET status = '{ItemStatus.SendFailed}', failure_code = @code, failure_reason = @reason, updated_at = @now WHERE message_id = @messageId AND status = '{ItemStatus.Queued}'",
+            $"UPDATE delivery_items SET status = '{ItemStatus.SendFailed}', failure_code = @code, failure_reason = @reason, version = version + 1, updated_at = @now WHERE message_id = @messageId AND status = '{ItemStatus.Queued}'",
             new { messageId, code, reason, now }, tx, cancellationToken: ct));
     }
 
@@ -107,7 +108,7 @@ public static class DeliveryItemTransitions
     public sealed record AutoResendRule(int FirstDelaySeconds, int SecondDelaySeconds, int MaxAutomatic);
 
     /// <summary>
-    /// spec D8 + D9 (automatic part): the items of failed current messages become SEND_FAILED with an automatic resend due after
+    /// spec D8 + spec D9 (automatic part): the items of failed current messages become SEND_FAILED with an automatic resend due after
     /// the 1st or 2nd delay — only below the limit, while the campaign still sends or can resume, and while the coupon is
     /// unused and valid on <paramref name="todayKst"/>.
     /// </summary>
@@ -122,7 +123,7 @@ public static class DeliveryItemTransitions
             JOIN campaigns cp ON cp.id = d.campaign_id
             JOIN coupons k ON k.id = d.coupon_id
             SET d.status = '{ItemStatus.SendFailed}', d.failure_code = @code, d.failure_reason = @reason, d.resend_kind = @auto,
-                d.resend_due_at = DATE_ADD(@now, INTERVAL IF(d.auto_resends = 0, @first, @second) SECOND), d.updated_at = @now
+                d.resend_due_at = DATE_ADD(@now, INTERVAL IF(d.auto_resends = 0, @first, @second) SECOND), d.version = d.version + 1, d.updated_at = @now
             WHERE d.message_id IN @messageIds AND d.status IN @from AND d.auto_resends < @max
               AND cp.status IN @resumable
               AND k.status = @unused AND k.valid_until >= @today
@@ -156,12 +157,12 @@ public static class DeliveryItemTransitions
         var issue = await c.ExecuteAsync(new CommandDefinition(
             $"""
             UPDATE delivery_items SET status = '{ItemStatus.Pending}', issue_attempts = 0, order_id = NULL, failure_code = NULL, failure_reason = NULL,
-              lease_token = NULL, lease_until = NULL, updated_at = @now
+              lease_token = NULL, lease_until = NULL, version = version + 1, updated_at = @now
             WHERE campaign_id = @campaignId AND status = '{ItemStatus.IssueFailed}' AND coupon_id IS NULL AND COALESCE(failure_code, '') NOT IN @notRetryableIssueCodes
             """, new { campaignId, now, notRetryableIssueCodes }, tx, cancellationToken: ct));
         var render = await c.ExecuteAsync(new CommandDefinition(
             $"""
-            UPDATE delivery_items SET status = '{ItemStatus.Issued}', render_attempts = 0, failure_code = NULL, failure_reason = NULL, lease_token = NULL, lease_until = NULL, updated_at = @now
+            UPDATE delivery_items SET status = '{ItemStatus.Issued}', render_attempts = 0, failure_code = NULL, failure_reason = NULL, lease_token = NULL, lease_until = NULL, version = version + 1, updated_at = @now
             WHERE campaign_id = @campaignId AND status = '{ItemStatus.RenderFailed}' AND coupon_id IS NOT NULL
             """, new { campaignId, now }, tx, cancellationToken: ct));
         return (issue, render);
@@ -170,7 +171,7 @@ public static class DeliveryItemTransitions
     /// <summary>spec D9 (실패 건 재시도): the SEND_FAILED items get a BULK_RETRY resend, due now (the item is not final while it is due).</summary>
     public static Task<int> BulkResendDueAsync(MySqlConnection c, MySqlTransaction tx, IReadOnlyCollection<long> ids, DateTime now, CancellationToken ct) =>
         ids.Count == 0 ? Task.FromResult(0) : c.ExecuteAsync(new CommandDefinition(
-            $"UPDATE delivery_items SET resend_kind = @bulk, resend_due_at = @now, updated_at = @now WHERE id IN @ids AND status = '{ItemStatus.SendFailed}'",
+            $"UPDATE delivery_items SET resend_kind = @bulk, resend_due_at = @now, version = version + 1, updated_at = @now WHERE id IN @ids AND status = '{ItemStatus.SendFailed}'",
             new { ids, now, bulk = MessageType.BulkRetry }, tx, cancellationToken: ct));
 
     /// <summary>spec D9: a SEND_FAILED item is QUEUED again with its resend message; the resend is no longer due and counted by kind.</summary>
@@ -204,7 +205,7 @@ public static class DeliveryItemTransitions
         return c.ExecuteAsync(new CommandDefinition(
             $"""
             UPDATE delivery_items d{join}
-            SET d.resend_kind = NULL, d.resend_due_at = NULL, d.lease_token = NULL, d.lease_until = NULL,{set} d.updated_at = @now
+            SET d.resend_kind = NULL, d.resend_due_at = NULL, d.lease_token = NULL, d.lease_until = NULL,{set} d.version = d.version + 1, d.updated_at = @now
             WHERE d.id IN @ids AND d.lease_token = @token AND d.status = '{ItemStatus.SendFailed}'{where}
             """,
             new { ids, token, now, today = todayKst, unused = CouponStatus.Unused, code = failure?.Code, reason = failure?.Reason }, tx, cancellationToken: ct));
@@ -213,7 +214,7 @@ public static class DeliveryItemTransitions
     /// <summary>A campaign's unsent part is cancelled (C12): automatic resends still due are dropped.</summary>
     public static Task<int> DropDueResendsAsync(MySqlConnection c, MySqlTransaction tx, long campaignId, DateTime now, CancellationToken ct) =>
         c.ExecuteAsync(new CommandDefinition(
-            $"UPDATE delivery_items SET resend_kind = NULL, resend_due_at = NULL, updated_at = @now WHERE campaign_id = @campaignId AND status = '{ItemStatus.SendFailed}' AND resend_due_at IS NOT NULL",
+            $"UPDATE delivery_items SET resend_kind = NULL, resend_due_at = NULL, version = version + 1, updated_at = @now WHERE campaign_id = @campaignId AND status = '{ItemStatus.SendFailed}' AND resend_due_at IS NOT NULL",
             new { campaignId, now }, tx, cancellationToken: ct));
 
     /// <summary>
@@ -224,7 +225,7 @@ public static class DeliveryItemTransitions
     {
         Machine.Check(ItemStatus.Queued, to);
         return messageIds.Count == 0 ? Task.FromResult(0) : c.ExecuteAsync(new CommandDefinition(
-            $"UPDATE delivery_items SET status = @to,{(keepMessage ? "" : " message_id = NULL,")} updated_at = @now WHERE message_id IN @messageIds AND status = '{ItemStatus.Queued}'",
+            $"UPDATE delivery_items SET status = @to,{(keepMessage ? "" : " message_id = NULL,")} version = version + 1, updated_at = @now WHERE message_id IN @messageIds AND status = '{ItemStatus.Queued}'",
             new { to, messageIds, now }, tx, cancellationToken: ct));
     }
 
@@ -237,11 +238,11 @@ public static class DeliveryItemTransitions
     {
         Machine.Check([ItemStatus.Pending, ItemStatus.Issued, ItemStatus.Issuing], ItemStatus.Cancelled);
         var cancelled = await c.ExecuteAsync(new CommandDefinition(
-            $"UPDATE delivery_items SET status = '{ItemStatus.Cancelled}', lease_token = NULL, lease_until = NULL, updated_at = @now WHERE campaign_id = @campaignId AND status IN {Machine.InSql(ItemStatus.Pending, ItemStatus.Issued)}",
+            $"UPDATE delivery_items SET status = '{ItemStatus.Cancelled}', lease_token = NULL, lease_until = NULL, version = version + 1, updated_at = @now WHERE campaign_id = @campaignId AND status IN {Machine.InSql(ItemStatus.Pending, ItemStatus.Issued)}",
             new { campaignId, now }, tx, cancellationToken: ct));
         cancelled += await c.ExecuteAsync(new CommandDefinition(
             $"""
-            UPDATE delivery_items SET status = '{ItemStatus.Cancelled}', updated_at = @now
+            UPDATE delivery_items SET status = '{ItemStatus.Cancelled}', version = version + 1, updated_at = @now
             WHERE campaign_id = @campaignId AND status = '{ItemStatus.Issuing}'
               AND order_id IN (SELECT o.id FROM issuance_orders o WHERE o.campaign_id = @campaignId AND o.status = '{OrderStatus.Planned}')
             """, new { campaignId, now }, tx, cancellationToken: ct));
@@ -254,9 +255,60 @@ public static class DeliveryItemTransitions
         Machine.Check([ItemStatus.Pending, ItemStatus.Issued], ItemStatus.Cancelled);
         return c.ExecuteAsync(new CommandDefinition(
             $"""
-            UPDATE delivery_items d JOIN campaigns cp ON cp.id = d.campaign_id SET d.status = '{ItemStatus.Cancelled}', d.updated_at = @now
+            UPDATE delivery_items d JOIN campaigns cp ON cp.id = d.campaign_id SET d.status = '{ItemStatus.Cancelled}', d.version = d.version + 1, d.updated_at = @now
             WHERE cp.status = '{CampaignStatus.Cancelling}' AND d.status IN {Machine.InSql(ItemStatus.Pending, ItemStatus.Issued)}
             """, new { now }, cancellationToken: ct));
+    }
+
+    // C/S (spec §3.4.3): one item at a time, under its row lock (read by the caller in from); each changes exactly that item.
+
+    /// <summary>spec D9/D10 (C/S 재발송): a SENT or SEND_FAILED item is QUEUED again with its CS_RESEND message; it counts against the operator limit.</summary>
+    public static Task CsResendQueuedAsync(MySqlConnection c, MySqlTransaction tx, long itemId, string from, long messageId, DateTime now, CancellationToken ct) =>
+        OneAsync(MoveAsync(c, tx, [itemId], [from], ItemStatus.Queued,
+            "message_id = @messageId, resend_count = resend_count + 1, failure_code = NULL, failure_reason = NULL,", new { messageId }, now, ct), itemId, from);
+
+    /// <summary>spec D12 (C/S 쿠폰폐기): an item not delivered yet (its ready message withdrawn) whose coupon was cancelled is CANCELLED; a renderer's claim ends.</summary>
+    public static Task CsCancelledAsync(MySqlConnection c, MySqlTransaction tx, long itemId, string from, DateTime now, CancellationToken ct) =>
+        OneAsync(MoveAsync(c, tx, [itemId], [from], ItemStatus.Cancelled, "lease_token = NULL, lease_until = NULL,", null, now, ct), itemId, from);
+
+    /// <summary>쿠폰폐기 after delivery (K5): the item keeps its delivery state (history); a due resend is dropped.</summary>
+    public static Task CouponDiscardedAsync(MySqlConnection c, MySqlTransaction tx, long itemId, DateTime now, CancellationToken ct) =>
+        c.ExecuteAsync(new CommandDefinition(
+            "UPDATE delivery_items SET resend_kind = NULL, resend_due_at = NULL, version = version + 1, updated_at = @now WHERE id = @itemId",
+            new { itemId, now }, tx, cancellationToken: ct));
+
+    /// <summary>spec D13: a delivered item whose coupon COUFUN cancelled is REPLACED; the lineage's 번호변경 count moves on; a due resend is dropped.</summary>
+    public static Task ReplacedAsync(MySqlConnection c, MySqlTransaction tx, long itemId, string from, int phoneChanges, DateTime now, CancellationToken ct) =>
+        OneAsync(MoveAsync(c, tx, [itemId], [from], ItemStatus.Replaced,
+            "phone_change_count = @phoneChanges, resend_kind = NULL, resend_due_at = NULL,", new { phoneChanges }, now, ct), itemId, from);
+
+    /// <summary>spec D13 (spec D1 of the new item): the replacement for the new number, PENDING, pointing at the item it replaces.</summary>
+    public static Task<long> CreateReplacementAsync(MySqlConnection c, MySqlTransaction tx, long campaignId, long listId, int seq, long parentItemId, int phoneChanges, DateTime now, CancellationToken ct)
+    {
+        Machine.Check(StateMachine.New, ItemStatus.Pending);
+        return c.ExecuteScalarAsync<long>(new CommandDefinition(
+            """
+            INSERT INTO delivery_items (campaign_id, list_id, seq, status, parent_item_id, phone_change_count, created_at, updated_at)
+            VALUES (@campaignId, @listId, @seq, @pending, @parentItemId, @phoneChanges, @now, @now);
+            SELECT LAST_INSERT_ID();
+            """, new { campaignId, listId, seq, parentItemId, phoneChanges, now, pending = ItemStatus.Pending }, tx, cancellationToken: ct));
+    }
+
+    /// <summary>
+    /// spec D14: the number changed before any message reached the agent — the state stays; a withdrawn ready message is
+    /// replaced by <paramref name="messageId"/>; the lineage's count moves on; a renderer's claim ends (it read the old number).
+    /// </summary>
+    public static Task NumberChangedAsync(MySqlConnection c, MySqlTransaction tx, long itemId, string from, long? messageId, int phoneChanges, DateTime now, CancellationToken ct) =>
+        OneAsync(MoveAsync(c, tx, [itemId], [from], from,
+            "message_id = COALESCE(@messageId, message_id), phone_change_count = @phoneChanges, lease_token = NULL, lease_until = NULL,", new { messageId, phoneChanges }, now, ct), itemId, from);
+
+    private static async Task OneAsync(Task<int> change, long itemId, string from)
+    {
+        if (await change != 1)
+        {
+            // Under the caller's row lock this cannot happen; refuse rather than act on an item in another state.
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"delivery item {itemId} is no longer {from}; nothing changed"));
+        }
     }
 
     /// <summary>The status UPDATE for id lists: checks every from → to pair, then changes the rows still in a from state.</summary>
@@ -274,6 +326,6 @@ public static class DeliveryItemTransitions
         p.Add("to", to);
         p.Add("now", now);
         return c.ExecuteAsync(new CommandDefinition(
-            $"UPDATE delivery_items SET status = @to, {set} updated_at = @now WHERE id IN @ids AND status IN @from", p, tx, cancellationToken: ct));
+            $"UPDATE delivery_items SET status = @to, {set} version = version + 1, updated_at = @now WHERE id IN @ids AND status IN @from", p, tx, cancellationToken: ct));
     }
 }

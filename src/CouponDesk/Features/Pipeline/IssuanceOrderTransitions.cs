@@ -16,18 +16,19 @@ public static class IssuanceOrderTransitions
 
     /// <summary>
     /// O1: the order's intent is stored before any call (PLANNED); its deterministic TR_ID comes from its own id
-    /// (coufun-b2c-api.md §8.1) and is written in the same transaction. Returns the order id.
+    /// (coufun-b2c-api.md §8.1) and is written in the same transaction. <paramref name="origin"/> CS marks a C/S 번호변경
+    /// replacement (worked whatever its campaign's state). Returns the order id.
     /// </summary>
     public static async Task<long> PlanAsync(MySqlConnection c, MySqlTransaction tx, long campaignId, string goodsId, int count, int unitPrice,
-        Func<long, string> trIdOf, DateTime now, CancellationToken ct)
+        Func<long, string> trIdOf, DateTime now, CancellationToken ct, string origin = OrderOrigin.Campaign)
     {
         Machine.Check(StateMachine.New, OrderStatus.Planned);
         var orderId = await c.ExecuteScalarAsync<long>(new CommandDefinition(
             """
-            INSERT INTO issuance_orders (campaign_id, goods_id, create_cnt, unit_price, status, next_attempt_at, created_at, updated_at)
-            VALUES (@campaignId, @goodsId, @count, @unitPrice, @planned, @now, @now, @now);
+            INSERT INTO issuance_orders (campaign_id, goods_id, create_cnt, unit_price, status, origin, next_attempt_at, created_at, updated_at)
+            VALUES (@campaignId, @goodsId, @count, @unitPrice, @planned, @origin, @now, @now, @now);
             SELECT LAST_INSERT_ID();
-            """, new { campaignId, goodsId, count, unitPrice, now, planned = OrderStatus.Planned }, tx, cancellationToken: ct));
+            """, new { campaignId, goodsId, count, unitPrice, now, origin, planned = OrderStatus.Planned }, tx, cancellationToken: ct));
         await c.ExecuteAsync(new CommandDefinition("UPDATE issuance_orders SET tr_id = @trId WHERE id = @orderId", new { trId = trIdOf(orderId), orderId }, tx, cancellationToken: ct));
         return orderId;
     }

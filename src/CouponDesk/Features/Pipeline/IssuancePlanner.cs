@@ -10,14 +10,15 @@ namespace CouponDesk.Features.Pipeline;
 /// <summary>
 /// spec D2: claims PENDING items of running campaigns and groups them into issuance orders of up to CREATE_CNT coupons.
 /// The order, its deterministic TR_ID and its items are committed <b>before</b> any call is made (spec §4.4 PLANNED).
-/// The spending guard refuses to plan coupons whose value would pass the approved estimate.
+/// The spending guard refuses to plan coupons whose value would pass the approved estimate. Replacement items of a C/S
+/// 번호변경 (<c>parent_item_id</c> set) are not the campaign's: C/S orders them itself (<c>origin</c> CS).
 /// </summary>
 public sealed class IssuancePlanner(DbConnectionFactory connections, PipelineOptions options, CampaignTransitions transitions, OrderSizeRule orderSize, TimeProvider time)
 {
     public async Task<int> PlanAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        // CREATE_CNT: the adaptive order size (D-PIPE-31). While cautious (one coupon per call), single orders are planned
+        // CREATE_CNT: the adaptive order size (D-PIPE-30). While cautious (one coupon per call), single orders are planned
         // only a little ahead of the calls, so the items still unplanned when the supplier recovers get full orders again.
         var size = await orderSize.CouponsPerCallAsync(ct);
         var cautious = size < options.CouponsPerOrder;
@@ -29,7 +30,7 @@ public sealed class IssuancePlanner(DbConnectionFactory connections, PipelineOpt
             $"""
             SELECT cp.id, cp.goods_id, COALESCE(cp.list_price, 0), cp.cost_estimate FROM campaigns cp
             WHERE cp.status IN {CampaignStatus.RunningSql}
-              AND EXISTS (SELECT 1 FROM delivery_items d WHERE d.campaign_id = cp.id AND d.status = '{ItemStatus.Pending}')
+              AND EXISTS (SELECT 1 FROM delivery_items d WHERE d.campaign_id = cp.id AND d.status = '{ItemStatus.Pending}' AND d.parent_item_id IS NULL)
               {withinHorizon}
             ORDER BY cp.start_at LIMIT 1 FOR UPDATE SKIP LOCKED
             """, new { horizon }, tx, cancellationToken: ct));
@@ -40,7 +41,7 @@ public sealed class IssuancePlanner(DbConnectionFactory connections, PipelineOpt
 
         var batch = cautious ? horizon : options.CouponsPerOrder * options.IssueConcurrency * 2;
         var items = (await c.QueryAsync<long>(new CommandDefinition(
-            $"SELECT id FROM delivery_items WHERE campaign_id = @id AND status = '{ItemStatus.Pending}' ORDER BY id LIMIT @batch FOR UPDATE SKIP LOCKED",
+            $"SELECT id FROM delivery_items WHERE campaign_id = @id AND status = '{ItemStatus.Pending}' AND parent_item_id IS NULL ORDER BY id LIMIT @batch FOR UPDATE SKIP LOCKED",
             new { id = campaign.Id, batch }, tx, cancellationToken: ct))).ToList();
         if (items.Count == 0)
         {
@@ -66,19 +67,30 @@ public sealed class IssuancePlanner(DbConnectionFactory connections, PipelineOpt
             }
         }
 
-        var datePart = Kst.ToKst(now).ToString("yyMMdd", CultureInfo.InvariantCulture);
         foreach (var chunk in items.Chunk(size))
         {
-            // TR_ID deterministic from our own order row (coufun-b2c-api.md §8.1): prefix (with the environment) + KST date + id.
-            var orderId = await IssuanceOrderTransitions.PlanAsync(c, tx, campaign.Id, campaign.GoodsId, chunk.Length, campaign.ListPrice,
-                id => string.Create(CultureInfo.InvariantCulture, $"{options.TrIdPrefix}{datePart}{id:D12}"), now, ct);
-            await c.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO issuance_order_items (order_id, item_id) VALUES " + string.Join(',', chunk.Select(i => string.Create(CultureInfo.InvariantCulture, $"({orderId},{i})"))),
-                transaction: tx, cancellationToken: ct));
-            await DeliveryItemTransitions.StartIssuingAsync(c, tx, orderId, chunk, now, ct);
+            await CreateOrderAsync(c, tx, campaign.Id, campaign.GoodsId, campaign.ListPrice, chunk, OrderOrigin.Campaign, now, ct);
         }
 
         await tx.CommitAsync(ct);
         return items.Count;
+    }
+
+    /// <summary>
+    /// spec D2 for one order, in the caller's transaction: the PLANNED order with its deterministic TR_ID and items, the items
+    /// ISSUING. Committed before any call is made (spec §4.4). Also used by C/S for a 번호변경 replacement coupon.
+    /// </summary>
+    public async Task<long> CreateOrderAsync(
+        MySqlConnector.MySqlConnection c, MySqlConnector.MySqlTransaction tx, long campaignId, string goodsId, int unitPrice, IReadOnlyCollection<long> items, string origin, DateTime now, CancellationToken ct)
+    {
+        // TR_ID deterministic from our own order row (coufun-b2c-api.md §8.1): prefix (with the environment) + KST date + id.
+        var datePart = Kst.ToKst(now).ToString("yyMMdd", CultureInfo.InvariantCulture);
+        var orderId = await IssuanceOrderTransitions.PlanAsync(c, tx, campaignId, goodsId, items.Count, unitPrice,
+            id => string.Create(CultureInfo.InvariantCulture, $"{options.TrIdPrefix}{datePart}{id:D12}"), now, ct, origin);
+        await c.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO issuance_order_items (order_id, item_id) VALUES " + string.Join(',', items.Select(i => string.Create(CultureInfo.InvariantCulture, $"({orderId},{i})"))),
+            transaction: tx, cancellationToken: ct));
+        await DeliveryItemTransitions.StartIssuingAsync(c, tx, orderId, items, now, ct);
+        return orderId;
     }
 }

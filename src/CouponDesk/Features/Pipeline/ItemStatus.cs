@@ -5,8 +5,8 @@ namespace CouponDesk.Features.Pipeline;
 /// <summary>
 /// Delivery item states (수신 건: one recipient × one coupon) and their allowed transitions (spec §4.2; a copy of its table
 /// is in docs/rules/state-machines.md). The one place these values are spelled; every status change is written by
-/// <see cref="DeliveryItemTransitions"/>. RENDERED and REPLACED are part of the machine but not written yet: drawing and
-/// queueing are one step (D6q), and 번호변경 (spec D13) comes with C/S.
+/// <see cref="DeliveryItemTransitions"/>. RENDERED is part of the machine but not written: drawing and queueing are one
+/// step (D6q). C/S writes spec D9/D10 (재발송), spec D12 (쿠폰폐기), spec D13 (번호변경 after delivery) and spec D14 (before).
 /// </summary>
 public static class ItemStatus
 {
@@ -22,8 +22,8 @@ public static class ItemStatus
     public const string Cancelled = "CANCELLED";
     public const string Replaced = "REPLACED";
 
-    /// <summary>States from which nothing more happens automatically.</summary>
-    public static readonly string[] Final = [IssueFailed, RenderFailed, Sent, SendFailed, Cancelled];
+    /// <summary>States from which nothing more happens automatically (REPLACED: its replacement carries on, spec C14).</summary>
+    public static readonly string[] Final = [IssueFailed, RenderFailed, Sent, SendFailed, Cancelled, Replaced];
 
     /// <summary>Not handed to the agent yet (spec D12 "PENDING … QUEUED"; a QUEUED item only while its message is still ready).</summary>
     public static readonly string[] Unsent = [Pending, Issuing, Issued, Rendered, Queued];

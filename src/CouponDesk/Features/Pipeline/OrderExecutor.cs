@@ -19,6 +19,9 @@ namespace CouponDesk.Features.Pipeline;
 /// success stores the coupons and moves the items to ISSUED; a lost answer earns one more call with the same TR_ID;
 /// 12/23 after that (or on a first call) makes the order IN_DOUBT and sends its items back to PENDING, to be served by
 /// a new order with a fresh TR_ID; transient codes retry with backoff; codes that need a person stop the campaign.
+/// A C/S order (<see cref="OrderOrigin.CustomerService"/>, a 번호변경 replacement coupon — spec D13) is worked whatever its
+/// campaign's state (unless it is being cancelled), keeps retrying transient failures for
+/// <see cref="PipelineOptions.CsOrderRetryHours"/> ("자동으로 재시도합니다"), and never stops or counts against its campaign.
 /// </summary>
 public sealed class OrderExecutor(
     DbConnectionFactory connections,
@@ -33,10 +36,17 @@ public sealed class OrderExecutor(
     TimeProvider time,
     ILogger<OrderExecutor> logger)
 {
-    public sealed record ClaimedOrder(long Id, long CampaignId, string TrId, string GoodsId, int CreateCnt, int UnitPrice, int Calls, int TransientFailures, bool AnswerLost, string Token, DateTime ClaimedAt);
+    public sealed record ClaimedOrder(long Id, long CampaignId, string TrId, string GoodsId, int CreateCnt, int UnitPrice, int Calls, int TransientFailures, bool AnswerLost, string Token, DateTime ClaimedAt)
+    {
+        public string Origin { get; init; } = OrderOrigin.Campaign;
 
-    /// <summary>Claims up to <paramref name="max"/> orders; returns them for <see cref="ExecuteAsync"/>.</summary>
-    public async Task<IReadOnlyList<ClaimedOrder>> ClaimAsync(int max, CancellationToken ct)
+        public DateTime CreatedAt { get; init; }
+
+        public bool ForCustomerService => Origin == OrderOrigin.CustomerService;
+    }
+
+    /// <summary>Claims up to <paramref name="max"/> orders (only <paramref name="orderId"/> when given); returns them for <see cref="ExecuteAsync"/>.</summary>
+    public async Task<IReadOnlyList<ClaimedOrder>> ClaimAsync(int max, CancellationToken ct, long? orderId = null)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var size = await orderSize.CouponsPerCallAsync(ct);
@@ -47,18 +57,14 @@ public sealed class OrderExecutor(
         // lost answer, a call whose worker died); cancelling ones also finish their transient retries.
         var campaigns = (await c.QueryAsync<(long Id, string Status)>(new CommandDefinition(
             $"SELECT id, status FROM campaigns WHERE status IN ('{CampaignStatus.Issuing}', '{CampaignStatus.Sending}', '{CampaignStatus.Paused}', '{CampaignStatus.Error}', '{CampaignStatus.Cancelling}')", transaction: tx, cancellationToken: ct))).ToList();
-        if (campaigns.Count == 0)
-        {
-            return [];
-        }
-
         var running = campaigns.Where(x => x.Status is CampaignStatus.Issuing or CampaignStatus.Sending).Select(x => x.Id).Append(0).ToArray();
         var retrying = campaigns.Where(x => x.Status is not (CampaignStatus.Paused or CampaignStatus.Error)).Select(x => x.Id).Append(0).ToArray();
-        var any = campaigns.Select(x => x.Id).ToArray();
+        var any = campaigns.Select(x => x.Id).Append(0).ToArray();
+        // C/S orders run whatever their campaign's state (a finished campaign's replacement coupon, spec D13).
         const string Claimable = $"""
-            o.campaign_id IN @any
-              AND ((o.status = '{OrderStatus.Planned}' AND o.next_attempt_at <= @now AND o.campaign_id IN @running)
-                OR (o.status = '{OrderStatus.RetryWait}' AND o.next_attempt_at <= @now AND (o.answer_lost = 1 OR o.campaign_id IN @retrying))
+            (o.campaign_id IN @any OR o.origin = '{OrderOrigin.CustomerService}') AND (@orderId IS NULL OR o.id = @orderId)
+              AND ((o.status = '{OrderStatus.Planned}' AND o.next_attempt_at <= @now AND (o.campaign_id IN @running OR o.origin = '{OrderOrigin.CustomerService}'))
+                OR (o.status = '{OrderStatus.RetryWait}' AND o.next_attempt_at <= @now AND (o.answer_lost = 1 OR o.campaign_id IN @retrying OR o.origin = '{OrderOrigin.CustomerService}'))
                 OR (o.status = '{OrderStatus.Requested}' AND o.lease_until < @now))
             """;
         // Candidates from a plain read, then locked by primary key: a locking scan locks every order it walks past and,
@@ -66,19 +72,19 @@ public sealed class OrderExecutor(
         // this claim never wanted (D-PIPE-22). The locking read re-checks the condition on the latest version.
         var candidates = (await c.QueryAsync<long>(new CommandDefinition(
             $"SELECT o.id FROM issuance_orders o WHERE {Claimable} ORDER BY o.id LIMIT @scan",
-            new { now, any, running, retrying, scan = max + options.IssueConcurrency * 2 }, tx, cancellationToken: ct))).ToList();
+            new { now, any, running, retrying, orderId, scan = max + options.IssueConcurrency * 2 }, tx, cancellationToken: ct))).ToList();
         if (candidates.Count == 0)
         {
             return [];
         }
 
-        var rows = (await c.QueryAsync<(long Id, long CampaignId, string TrId, string GoodsId, int CreateCnt, int UnitPrice, int Calls, int TransientFailures, bool AnswerLost, string Status)>(new CommandDefinition(
+        var rows = (await c.QueryAsync<(long Id, long CampaignId, string TrId, string GoodsId, int CreateCnt, int UnitPrice, int Calls, int TransientFailures, bool AnswerLost, string Status, string Origin, DateTime CreatedAt)>(new CommandDefinition(
             $"""
-            SELECT o.id, o.campaign_id, o.tr_id, o.goods_id, o.create_cnt, o.unit_price, o.calls, o.transient_failures, o.answer_lost, o.status
+            SELECT o.id, o.campaign_id, o.tr_id, o.goods_id, o.create_cnt, o.unit_price, o.calls, o.transient_failures, o.answer_lost, o.status, o.origin, o.created_at
             FROM issuance_orders o
             WHERE o.id IN @candidates AND {Claimable}
             ORDER BY o.id LIMIT @max FOR UPDATE SKIP LOCKED
-            """, new { candidates, now, max, any, running, retrying }, tx, cancellationToken: ct))).ToList();
+            """, new { candidates, now, max, any, running, retrying, orderId }, tx, cancellationToken: ct))).ToList();
         var claimed = new List<ClaimedOrder>();
         foreach (var r in rows)
         {
@@ -88,7 +94,7 @@ public sealed class OrderExecutor(
             // Never called yet (its TR_ID never left) and answers are being lost: cut it to the cautious size (D-PIPE-30).
             var count = r.Status == OrderStatus.Planned && r.CreateCnt > size ? await ShrinkUncalledAsync(c, tx, r.Id, size, now, ct) : r.CreateCnt;
             await IssuanceOrderTransitions.RequestedAsync(c, tx, r.Id, r.Status, lost, token, count, now.AddSeconds(options.LeaseSeconds), now, ct);
-            claimed.Add(new ClaimedOrder(r.Id, r.CampaignId, r.TrId, r.GoodsId, count, r.UnitPrice, r.Calls + 1, r.TransientFailures, lost, token, now));
+            claimed.Add(new ClaimedOrder(r.Id, r.CampaignId, r.TrId, r.GoodsId, count, r.UnitPrice, r.Calls + 1, r.TransientFailures, lost, token, now) { Origin = r.Origin, CreatedAt = r.CreatedAt });
         }
 
         await tx.CommitAsync(ct);
@@ -119,7 +125,10 @@ public sealed class OrderExecutor(
     public async Task ExecuteAsync(ClaimedOrder order, CancellationToken ct)
     {
         var campaignStatus = await CampaignStatusAsync(order.CampaignId, ct);
-        if (order is { AnswerLost: false, Calls: 1 } && campaignStatus is not (CampaignStatus.Issuing or CampaignStatus.Sending))
+        var stopped = order.ForCustomerService
+            ? campaignStatus is CampaignStatus.Cancelling or CampaignStatus.Cancelled
+            : campaignStatus is not (CampaignStatus.Issuing or CampaignStatus.Sending);
+        if (order is { AnswerLost: false, Calls: 1 } && stopped)
         {
             // Never called yet and the campaign was paused or cancelled meanwhile: give the items back, buy nothing.
             await ReleaseUncalledAsync(order, campaignStatus, ct);
@@ -193,7 +202,8 @@ public sealed class OrderExecutor(
                 issueFailed = await InDoubtAsync(c, tx, order, items, now, code, failure, callFailed, lost);
                 inDoubt = true;
                 break;
-            case CoufunOutcome.Transient when order.TransientFailures + 1 < options.IssueAttempts:
+            case CoufunOutcome.Transient when order.TransientFailures + 1 < options.IssueAttempts
+                || (order.ForCustomerService && now - DateTime.SpecifyKind(order.CreatedAt, DateTimeKind.Utc) < TimeSpan.FromHours(options.CsOrderRetryHours)):
                 await RetryAsync(c, tx, order, now, transient: true, code, failure, answerLost: order.AnswerLost, lost);
                 break;
             case CoufunOutcome.Transient:
@@ -201,6 +211,14 @@ public sealed class OrderExecutor(
                 await IssuanceOrderTransitions.FinishedAsync(c, tx, order.Id, OrderStatus.Failed, code, failure, now, CancellationToken.None);
                 await DeliveryItemTransitions.IssueEndedAsync(c, tx, items, ItemStatus.IssueFailed, code ?? "TRANSIENT", Truncation.Truncate($"쿠폰 발급 실패: {failure}", 200), now, CancellationToken.None);
                 await IssuanceFailureRules.RecordAsync(c, tx, order.CampaignId, order.Id, failed: true, now, lost);
+                issueFailed = items.Count;
+                break;
+            case CoufunOutcome.NeedsPerson or CoufunOutcome.Unknown when order.ForCustomerService:
+                // A C/S replacement never stops its campaign: the item fails with the reason and the alert below.
+                await IssuanceOrderTransitions.FinishedAsync(c, tx, order.Id, OrderStatus.Failed, code, failure, now, CancellationToken.None);
+                await DeliveryItemTransitions.IssueEndedAsync(c, tx, items, ItemStatus.IssueFailed, code ?? "UNKNOWN",
+                    Truncation.Truncate($"번호변경 쿠폰 발급 실패 (COUFUN {code}: {result.ResultMessage ?? (code is null ? "응답 없음" : CoufunResultCodes.DescribeKo(CoufunApi.Create, code))})", 200), now, CancellationToken.None);
+                callFailed = false;
                 issueFailed = items.Count;
                 break;
             default:
@@ -252,7 +270,7 @@ public sealed class OrderExecutor(
                 AlertSeverity.Warning, $"order:{order.Id}"), CancellationToken.None);
         }
 
-        if (callFailed)
+        if (callFailed && !order.ForCustomerService)
         {
             await failureRules.CheckAsync(order.CampaignId, failure, CancellationToken.None);
         }
@@ -299,7 +317,8 @@ public sealed class OrderExecutor(
 
     private async Task RetryAsync(MySqlConnection c, MySqlTransaction tx, ClaimedOrder order, DateTime now, bool transient, string? code, string? failure, bool answerLost, bool lost)
     {
-        var backoff = options.IssueBackoffMs.Length == 0 ? 2000 : options.IssueBackoffMs[Math.Min(order.TransientFailures, options.IssueBackoffMs.Length - 1)];
+        var backoff = order.ForCustomerService && order.TransientFailures + 1 >= options.IssueAttempts ? options.CsOrderRetrySeconds * 1000
+            : options.IssueBackoffMs.Length == 0 ? 2000 : options.IssueBackoffMs[Math.Min(order.TransientFailures, options.IssueBackoffMs.Length - 1)];
         var jitter = Random.Shared.Next(0, Math.Max(1, backoff / 5));
         await IssuanceOrderTransitions.RetryWaitAsync(c, tx, order.Id, transient, answerLost, code, failure, now.AddMilliseconds(backoff + jitter), now, CancellationToken.None);
         await IssuanceFailureRules.RecordAsync(c, tx, order.CampaignId, order.Id, failed: true, now, lost);

@@ -33,3 +33,10 @@ public static class OrderStatus
                 "a campaign cancelled before the call: the order buys nothing (C11, C12)"),
         ]);
 }
+
+/// <summary>Who asked for an issuance order: the campaign's pipeline, or C/S for a 번호변경 replacement (spec D13).</summary>
+public static class OrderOrigin
+{
+    public const string Campaign = "CAMPAIGN";
+    public const string CustomerService = "CS";
+}

@@ -44,6 +44,16 @@ public sealed class PipelineOptions
     /// <summary>Backoff before the 2nd and later create attempts, in ms (spec §5.2: 2 s, then 10 s).</summary>
     public int[] IssueBackoffMs { get; set; } = [2000, 10_000];
 
+    /// <summary>
+    /// A C/S replacement coupon (번호변경 after delivery, spec D13: "자동으로 재시도합니다") keeps retrying transient
+    /// failures this long after its order was planned, every <see cref="CsOrderRetrySeconds"/> once the normal backoff is used.
+    /// </summary>
+    [Range(1, 168)]
+    public int CsOrderRetryHours { get; set; } = 24;
+
+    [Range(1, 86_400)]
+    public int CsOrderRetrySeconds { get; set; } = 600;
+
     /// <summary>Consecutive failed create calls of one campaign that stop it (ERROR, spec §5.2: 20).</summary>
     [Range(1, 10_000)]
     public int FailureStreakLimit { get; set; } = 20;

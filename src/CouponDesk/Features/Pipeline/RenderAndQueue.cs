@@ -20,7 +20,8 @@ namespace CouponDesk.Features.Pipeline;
 /// stages the JPEGs, then queues them through the shared <see cref="QueueTail"/>: in ONE transaction the lease is
 /// re-checked, the <c>messages</c> + <c>UMS_MSG</c> rows inserted (multi-row) and the items marked QUEUED — unless the
 /// campaign was stopped meanwhile (<see cref="CampaignRunGate"/>): then the batch is released and nothing queued. A worker killed
-/// between the two leaves only orphan image files (purged by the staged-image purge) and an expiring lease.
+/// between the two leaves only orphan image files (purged by the staged-image purge) and an expiring lease. A C/S
+/// 번호변경 replacement (<c>parent_item_id</c> set) is sent by C/S as an AFTER_PHONE_CHANGE message, not here.
 /// </summary>
 public sealed class RenderAndQueue(
     DbConnectionFactory connections,
@@ -70,7 +71,7 @@ public sealed class RenderAndQueue(
             claim = await LeaseClaim.ClaimAsync<Work>(c, identity, LeaseTable.DeliveryItems,
                 $"""
                 SELECT id FROM delivery_items
-                WHERE campaign_id IN @campaigns AND status = '{ItemStatus.Issued}' AND (lease_until IS NULL OR lease_until < @now)
+                WHERE campaign_id IN @campaigns AND status = '{ItemStatus.Issued}' AND parent_item_id IS NULL AND (lease_until IS NULL OR lease_until < @now)
                 ORDER BY id LIMIT @batch FOR UPDATE SKIP LOCKED
                 """, new { now, batch = options.QueueBatchSize, campaigns },
                 """
@@ -134,17 +135,33 @@ public sealed class RenderAndQueue(
 
         // The queue transaction runs again whole when it loses a deadlock or a cluster certification conflict (the
         // images stay staged), instead of leaving the batch leased and drawn again after the lease.
-        await DeadlockRetry.RunAsync(() => QueueAsync(campaign, work, staged, failed, token, ct), logger, "render-queue: queue");
+        var result = await DeadlockRetry.RunAsync(() => QueueAsync(campaign, work, staged, failed, token, ct), logger, "render-queue: queue");
+        if (result.Outcome == QueueTailOutcome.Refused)
+        {
+            // The tail rolled back and deleted the staged images; the stop is a transaction of its own, retried whole too.
+            await DeadlockRetry.RunAsync(async () =>
+            {
+                await using var c = await connections.OpenAsync(ct);
+                await using var tx = await c.BeginTransactionAsync(ct);
+                await transitions.StopAsync(c, tx, campaignId, "MMS_INVALID", Truncation.Truncate($"메시지를 접수할 수 없습니다: {result.Refusal!.Message}", 300), ct);
+                await tx.CommitAsync(ct);
+            }, logger, "render-queue: stop on refusal");
+        }
+        else if (result.Outcome == QueueTailOutcome.Queued)
+        {
+            Web.Metrics.CouponDeskMetrics.Queued(result.Ready.Count);
+        }
+
         await rates.RecordAsync(campaignId, ct);
     }
 
-    private async Task QueueAsync(CampaignParts campaign, List<Work> work, ConcurrentDictionary<long, string> staged, ConcurrentDictionary<long, string> failed, string token, CancellationToken ct)
+    private Task<QueueTailResult> QueueAsync(CampaignParts campaign, List<Work> work, ConcurrentDictionary<long, string> staged, ConcurrentDictionary<long, string> failed, string token, CancellationToken ct)
     {
         var campaignId = campaign.Id;
         var now = time.GetUtcNow().UtcDateTime;
         var reserve = campaign.ScheduledAt is { } at && at > now ? DateTime.SpecifyKind(at, DateTimeKind.Utc) : (DateTime?)null;
         var byItem = work.ToDictionary(w => w.ItemId);
-        var result = await tail.RunAsync(new QueueBatch(campaignId, token, [.. work.Select(w => w.ItemId)], staged,
+        return tail.RunAsync(new QueueBatch(campaignId, token, [.. work.Select(w => w.ItemId)], staged,
             $"SELECT id FROM delivery_items WHERE id IN @ids AND lease_token = @token AND status = '{ItemStatus.Issued}' FOR UPDATE",
             (_, _, ready, _) => Task.FromResult<IReadOnlyList<OutgoingMms>>([.. ready.Select(id => new OutgoingMms
             {
@@ -165,17 +182,6 @@ public sealed class RenderAndQueue(
             AlsoInTransaction = (c, tx, stillOurs, token2) =>
                 DeliveryItemTransitions.RenderFailedAsync(c, tx, [.. failed.Keys.Where(stillOurs.Contains)], MaxRenderAttempts, now, token2),
         }, ct);
-        if (result.Outcome == QueueTailOutcome.Refused)
-        {
-            await using var c = await connections.OpenAsync(ct);
-            await using var tx = await c.BeginTransactionAsync(ct);
-            await transitions.StopAsync(c, tx, campaignId, "MMS_INVALID", Truncation.Truncate($"메시지를 접수할 수 없습니다: {result.Refusal!.Message}", 300), ct);
-            await tx.CommitAsync(ct);
-        }
-        else if (result.Outcome == QueueTailOutcome.Queued)
-        {
-            Web.Metrics.CouponDeskMetrics.Queued(result.Ready.Count);
-        }
     }
 
     private async Task<CouponTemplate> TemplateAsync(CampaignParts campaign, DateOnly validUntil, CancellationToken ct)

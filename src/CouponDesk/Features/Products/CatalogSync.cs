@@ -23,7 +23,8 @@ public sealed class CatalogSync(DbConnectionFactory connections, NamedLeases lea
 {
     public const string Scheduled = "SCHEDULED";
     public const string Manual = "MANUAL";
-    private const string LeaseName = "catalog-sync";
+    /// <summary>The lease a run holds: a second run, scheduled or manual, is refused while it is taken.</summary>
+    public const string LeaseName = "catalog-sync";
     private const int Batch = 500;
 
     /// <summary>The 04:30 / 05:00 retries run only when today's scheduled run has not succeeded (and no 09 was seen).</summary>

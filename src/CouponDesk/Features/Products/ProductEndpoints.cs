@@ -21,18 +21,30 @@ public sealed class ProductEndpoints : IEndpointModule
                     ? Results.Ok(detail)
                     : ApiProblem.NotFound("상품을 찾을 수 없습니다.").ToResult())
             .RequireAuthorization(Policies.ViewCatalog);
-        group.MapGet("/{goodsId}/image", (string goodsId, string? size, ProductImageStore images) =>
-            {
-                if (!TryParseSize(size, out var parsed))
-                {
-                    return ApiProblem.Validation("size", "이미지 크기는 small, medium, large 중 하나여야 합니다.").ToResult();
-                }
+        group.MapGet("/{goodsId}/image", Image).RequireAuthorization(Policies.ViewCatalog);
+    }
 
-                return images.GetPath(goodsId, parsed) is { } path
-                    ? Results.File(path, path.EndsWith(".png", StringComparison.Ordinal) ? "image/png" : "image/jpeg")
-                    : ApiProblem.NotFound("상품 이미지가 아직 준비되지 않았습니다.").ToResult();
-            })
-            .RequireAuthorization(Policies.ViewCatalog);
+    /// <summary>
+    /// A cached product image with its content hash as ETag (a repeat answers 304). Asked for by its hashed address
+    /// (<c>v</c> = the hash) it may be kept a year: that address never changes content. Otherwise the browser revalidates.
+    /// Private: the request carries the user's token.
+    /// </summary>
+    private static IResult Image(string goodsId, string? size, string? v, HttpContext http, ProductImageStore images)
+    {
+        if (!TryParseSize(size, out var parsed))
+        {
+            return ApiProblem.Validation("size", "이미지 크기는 small, medium, large 중 하나여야 합니다.").ToResult();
+        }
+
+        if (images.GetPath(goodsId, parsed) is not { } path)
+        {
+            return ApiProblem.NotFound("상품 이미지가 아직 준비되지 않았습니다.").ToResult();
+        }
+
+        var hash = images.ContentHash(path);
+        http.Response.Headers.CacheControl = v == hash ? "private, max-age=31536000, immutable" : "private, no-cache";
+        return Results.File(path, path.EndsWith(".png", StringComparison.Ordinal) ? "image/png" : "image/jpeg",
+            entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{hash}\""));
     }
 
     private static async Task<IResult> SearchAsync(string? q, string? brand, string? catId, string? status, string? validEndType, int? minPrice, int? maxPrice, int? page, int? pageSize,

@@ -41,6 +41,34 @@ public sealed class ProductImageStore(CatalogOptions options, IHostEnvironment e
         return null;
     }
 
+    /// <summary>
+    /// The address the pages load an image from: it carries the file's content hash (<c>v</c>), so the browser may keep
+    /// it for a year and a new image after a sync is a new address (issue 14 point 12: 93 uncached requests per visit).
+    /// </summary>
+    public string Url(string goodsId, ProductImageSize size)
+    {
+        var url = $"/api/products/{goodsId}/image?size={size.ToString().ToLowerInvariant()}";
+        return GetPath(goodsId, size) is { } path ? $"{url}&v={ContentHash(path)}" : url;
+    }
+
+    /// <summary>First 16 hex digits of the file's SHA-256, remembered while its length and write time stay the same.</summary>
+    public string ContentHash(string path)
+    {
+        var file = new FileInfo(path);
+        var key = (file.Length, file.LastWriteTimeUtc);
+        if (hashes.TryGetValue(path, out var known) && known.Key == key)
+        {
+            return known.Hash;
+        }
+
+        using var stream = file.OpenRead();
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream))[..16];
+        hashes[path] = (key, hash);
+        return hash;
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ((long, DateTime) Key, string Hash)> hashes = new(StringComparer.Ordinal);
+
     public async Task<byte[]?> GetBytesAsync(string goodsId, ProductImageSize size = ProductImageSize.Large, CancellationToken cancellationToken = default) =>
         GetPath(goodsId, size) is { } path ? await File.ReadAllBytesAsync(path, cancellationToken) : null;
 

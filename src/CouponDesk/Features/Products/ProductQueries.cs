@@ -68,7 +68,7 @@ public sealed class ProductQueries(DbConnectionFactory connections, ProductImage
         await using var c = await connections.OpenAsync(ct);
         var total = await c.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM products" + where, p);
         var rows = await c.QueryAsync<Row>(ListColumns + where + " ORDER BY status DESC, name, goods_id LIMIT @limit OFFSET @offset", p);
-        return new ProductPage([.. rows.Select(r => r.ToItem())], total, s.Page, s.PageSize);
+        return new ProductPage([.. rows.Select(r => r.ToItem(images))], total, s.Page, s.PageSize);
     }
 
     public async Task<ProductDetail?> FindAsync(string goodsId, CancellationToken ct)
@@ -87,8 +87,8 @@ public sealed class ProductQueries(DbConnectionFactory connections, ProductImage
             "SELECT field, old_value AS OldValue, new_value AS NewValue, changed_at AS ChangedAt FROM product_changes WHERE goods_id = @goodsId ORDER BY id DESC LIMIT 100",
             new { goodsId });
         ProductImageInfo Image(ProductImageSize size, string? url, int? w, int? h) =>
-            new(size.ToString(), url, w, h, images.GetPath(goodsId, size) is not null, $"/api/products/{goodsId}/image?size={size.ToString().ToLowerInvariant()}");
-        return new ProductDetail(row.ToItem(), extra.Info, extra.Guide,
+            new(size.ToString(), url, w, h, images.GetPath(goodsId, size) is not null, images.Url(goodsId, size));
+        return new ProductDetail(row.ToItem(images), extra.Info, extra.Guide,
             [Image(ProductImageSize.Small, extra.Su, extra.Sw, extra.Sh), Image(ProductImageSize.Medium, extra.Mu, extra.Mw, extra.Mh), Image(ProductImageSize.Large, extra.Bu, extra.Bw, extra.Bh)],
             [.. changes]);
     }
@@ -126,8 +126,8 @@ public sealed class ProductQueries(DbConnectionFactory connections, ProductImage
 
     private sealed record Row(string GoodsId, string? CatId, string? Name, string? ExchangeBranch, int? OriPrice, int? Price, string? ValidEndType, string? ValidEndValue, string? SendType, string Status, DateTime ChangedAt)
     {
-        public ProductListItem ToItem() => new(GoodsId, CatId, Name, ExchangeBranch, OriPrice, Price, ValidEndType, ValidEndValue, SendType, Status, ChangedAt, Validity(),
-            $"/api/products/{GoodsId}/image?size=small");
+        public ProductListItem ToItem(ProductImageStore images) => new(GoodsId, CatId, Name, ExchangeBranch, OriPrice, Price, ValidEndType, ValidEndValue, SendType, Status, ChangedAt, Validity(),
+            images.Url(GoodsId, ProductImageSize.Small));
 
         /// <summary>"발송일로부터 N일" / "YYYY-MM-DD까지" (spec §3.5; the D+date ambiguity per §2.2 [SR]).</summary>
         private string? Validity() => (ValidEndType, ValidEndValue) switch

@@ -51,6 +51,12 @@ public sealed class RecipientEndpoints : IEndpointModule
                 return UploadProblems.FileNameRequired().ToResult();
             }
 
+            // A name like "명단\u202Evsc.xlsx" shows as something else than it is (and it is stored and shown again).
+            if (Web.Validation.FreeText.Check(fileName, "파일 이름") is { } badName)
+            {
+                return ApiProblem.Validation("fileName", badName).ToResult();
+            }
+
             using var content = await reader.ReadBodyAsync(http.Request, cancellationToken);
             var parsed = reader.Parse(fileName, content, out var kind);
             var safeName = Path.GetFileName(fileName.Trim());

@@ -95,7 +95,7 @@ public sealed class RecipientListBuilder(int maxRows)
             return;
         }
 
-        if (name is not null && name.Any(c => char.IsControl(c) || char.IsSurrogate(c) || c is '\uFFFD' or '\uFEFF'))
+        if (name is not null && (name.Any(char.IsSurrogate) || Web.Validation.FreeText.FindForbidden(name) is not null))
         {
             list.Errors.Add(new RecipientRowError(rowNumber, NameColumnLabel, RecipientErrorCode.InvalidCharacters, MaskName(name)));
             return;

@@ -53,8 +53,7 @@ public sealed class RecipientUploadReader(RecipientOptions options)
 
     public ParsedRecipientList Parse(string fileName, MemoryStream content, out UploadKind kind)
     {
-        var head = content.GetBuffer().AsSpan(0, (int)Math.Min(content.Length, 512));
-        kind = UploadFormat.Detect(fileName, head);
+        kind = UploadFormat.Detect(fileName, content.GetBuffer().AsSpan(0, (int)content.Length));
         try
         {
             return kind == UploadKind.Xlsx ? ParseXlsx(content) : ParseCsv(content);

@@ -23,9 +23,9 @@ public static class CouponCancelReason
         {
             errors["reason"] = [$"사유는 {MaxLength}자까지 입력할 수 있습니다."];
         }
-        else if (reason.Any(ch => char.IsControl(ch) && ch is not ('\n' or '\r' or '\t')))
+        else if (Web.Validation.FreeText.Check(reason, "사유", multiline: true) is { } bad)
         {
-            errors["reason"] = ["사유에 사용할 수 없는 문자가 있습니다."];
+            errors["reason"] = [bad];
         }
 
         return errors.Count > 0 ? (null, errors) : (reason, errors);

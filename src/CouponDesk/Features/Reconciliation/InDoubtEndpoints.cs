@@ -74,7 +74,7 @@ public sealed class InDoubtEndpoints : IEndpointModule
         }
 
         var csv = new StringBuilder();
-        csv.Append(CsvWriter.Line(["요청일시", "캠페인 ID", "이벤트명", "TR_ID", "GOODS_ID", "요청 수량", "금액", "오류 내용", "상태", "정리자", "정리일시", "메모", "취소 쿠폰번호"]));
+        csv.Append(CsvWriter.Line(["요청일시", "캠페인 ID", "이벤트명", "요청번호(TR_ID)", "상품코드(GOODS_ID)", "요청 수량", "금액", "오류 내용", "상태", "정리자", "정리일시", "메모", "취소 쿠폰번호"]));
         var rows = 0;
         long? cursor = null;
         do

@@ -41,9 +41,9 @@ public static partial class SettleValidator
         {
             errors["memo"] = [$"메모는 {MaxMemo}자까지 입력할 수 있습니다."];
         }
-        else if (memo.Any(ch => char.IsControl(ch) && ch is not ('\n' or '\r' or '\t')))
+        else if (Web.Validation.FreeText.Check(memo, "메모", multiline: true) is { } bad)
         {
-            errors["memo"] = ["메모에 사용할 수 없는 문자가 있습니다."];
+            errors["memo"] = [bad];
         }
 
         var numbers = new List<string>();

@@ -21,9 +21,6 @@ public static partial class UserFields
     [GeneratedRegex(@"^[\p{IsHangulSyllables}A-Za-z]+( [\p{IsHangulSyllables}A-Za-z]+)*$")]
     public static partial Regex Name();
 
-    [GeneratedRegex(@"^[^@\s""<>(),;:\\\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")]
-    public static partial Regex Email();
-
     [GeneratedRegex("^[0-9]{9,11}$")]
     public static partial Regex Mobile();
 
@@ -46,7 +43,7 @@ public static partial class UserFields
             errors["name"] = [NameMessage];
         }
 
-        if (!string.IsNullOrEmpty(email) && (email.Length > 254 || !Email().IsMatch(email)))
+        if (!string.IsNullOrEmpty(email) && !Web.Validation.EmailAddress.IsValid(email))
         {
             errors["email"] = [EmailMessage];
         }

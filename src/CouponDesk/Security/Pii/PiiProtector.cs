@@ -85,6 +85,12 @@ public sealed class PiiProtector
             ? BinaryPrimitives.ReadInt32BigEndian(stored.AsSpan(1, 4))
             : throw new PiiDecryptionException("the value is not in the encrypted format (too short or wrong format byte)");
 
+    /// <summary>
+    /// How many bytes of plaintext a stored value of <paramref name="storedLength"/> bytes holds (its overhead is fixed):
+    /// the length of an ASCII value — e.g. a coupon number, to mask it — without decrypting it.
+    /// </summary>
+    public static int PlaintextLength(int storedLength) => Math.Max(0, storedLength - HeaderSize - NonceSize - TagSize);
+
     public static bool IsEncryptedFormat(ReadOnlySpan<byte> stored) => stored.Length >= HeaderSize + NonceSize + TagSize && stored[0] == Format;
 
     /// <summary>The 4 bytes of a key version as they appear at offset 1 of a stored value (for SQL <c>SUBSTRING(col, 2, 4)</c>).</summary>

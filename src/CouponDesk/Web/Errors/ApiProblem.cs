@@ -8,6 +8,9 @@ public sealed record ApiProblem(int Status, string Code, string Title, string De
 {
     public IReadOnlyDictionary<string, string[]>? Errors { get; init; }
 
+    /// <summary>More members of the answer, e.g. the current state of what a stale request wanted to change (camelCase keys).</summary>
+    public IReadOnlyDictionary<string, object?>? Extensions { get; init; }
+
     public IResult ToResult() => Results.Extensions.Problem(this);
 
     public static ApiProblem Validation(IReadOnlyDictionary<string, string[]> errors, string detail = "입력값을 확인해 주세요.") =>

@@ -26,6 +26,8 @@ public static class ProblemDetailsSetup
 
             problem.Extensions.Remove("traceId");
         });
+        // After AddProblemDetails: the default writer answers first, this one only when the client's Accept excludes JSON.
+        services.AddSingleton<IProblemDetailsWriter, JsonProblemFallbackWriter>();
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         return services;
     }

@@ -13,6 +13,11 @@ public static class ProblemResultExtensions
             extensions["errors"] = problem.Errors;
         }
 
+        foreach (var (key, value) in problem.Extensions ?? new Dictionary<string, object?>())
+        {
+            extensions.TryAdd(key, value);
+        }
+
         return TypedResults.Problem(
             detail: problem.Detail,
             statusCode: problem.Status,

@@ -47,5 +47,6 @@ public static class WebFrontendSetup
                 context.Context.Response.Headers.CacheControl = "no-cache";
             },
         });
+        app.UseMiddleware<NotFoundPageMiddleware>();
     }
 }

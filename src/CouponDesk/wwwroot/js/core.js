@@ -76,6 +76,7 @@
       this.detail = detail;
       this.errors = (problem && problem.errors) || {};
       this.correlationId = (problem && problem.correlationId) || null;
+      this.problem = problem || {}; // the whole answer: some carry more (e.g. the current state of a stale item)
     }
   }
   CD.ApiError = ApiError;
@@ -99,7 +100,8 @@
 
   /**
    * Calls the API. options: { body (JSON), form (FormData), query (object), as: 'json'|'blob'|'response',
-   * anonymous (no token, no 401 redirect) }. Throws ApiError with the problem details' Korean detail.
+   * anonymous (no token, no 401 redirect), cache (fetch cache mode; 'no-store' unless the answer is made to be kept,
+   * e.g. a product image at its content-hash address) }. Throws ApiError with the problem details' Korean detail.
    */
   CD.api = async function (method, path, options) {
     const opts = options || {};
@@ -127,7 +129,7 @@
 
     let response;
     try {
-      response = await fetch(url, { method, headers, body, cache: 'no-store', credentials: 'omit' });
+      response = await fetch(url, { method, headers, body, cache: opts.cache || 'no-store', credentials: 'omit' });
     } catch (e) {
       throw new ApiError(0, { detail: CD.messages.offline, code: 'offline' });
     }
@@ -263,7 +265,33 @@
     },
     won(value) {
       return value === null || value === undefined ? '-' : Number(value).toLocaleString('ko-KR') + '원';
+    },
+    // A Korean telephone number grouped by its kind (the one formatter for sender and other numbers shown in clear):
+    // 1600-0000 (전국 대표번호), 010-1234-5678 / 011-123-4567 (mobile), 02-123-4567 / 02-1234-5678 (Seoul),
+    // 031-123-4567 / 070-1234-5678 (other area codes, internet phone), 0505-123-4567 (050x). Anything else as given.
+    phone(value) {
+      if (value === null || value === undefined || value === '') return '-';
+      const d = String(value).replace(/[\s-]/g, '');
+      if (!/^\d+$/.test(d)) return String(value);
+      const group = (head) => {
+        const rest = d.slice(head);
+        return rest.length === 7 || rest.length === 8 ? d.slice(0, head) + '-' + rest.slice(0, rest.length - 4) + '-' + rest.slice(-4) : null;
+      };
+      let grouped = null;
+      if (/^1[5-9]\d{6}$/.test(d)) grouped = d.slice(0, 4) + '-' + d.slice(4);
+      else if (d.startsWith('02')) grouped = group(2);
+      else if (/^050\d/.test(d)) grouped = group(4);
+      else if (d.startsWith('0')) grouped = group(3);
+      return grouped || d;
     }
+  };
+
+  // The product's one e-mail rule (the server's EmailAddress): ASCII local@domain.tld, RFC 5322 atoms before the @.
+  const EMAIL = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])$/;
+  CD.isEmail = function (value, maxLength) {
+    const text = String(value || '');
+    const at = text.indexOf('@');
+    return text.length <= (maxLength || 254) && at > 0 && at <= 64 && EMAIL.test(text);
   };
 
   CD.roleLabels = Object.freeze({ ADMIN: '관리자', OPERATOR: '운영자', VIEWER: '조회 전용' });
@@ -463,13 +491,14 @@
     window.setTimeout(() => URL.revokeObjectURL(url), 10000);
   };
 
-  // Product images need the token: fetch them and show an object URL; a missing image shows the placeholder.
+  // Product images need the token: fetch them and show an object URL; a missing image shows the placeholder. Their
+  // addresses carry a content hash and the server lets the browser keep them, so the HTTP cache may answer.
   const imageCache = new Map();
   CD.authImage = function (img, path) {
     img.classList.add('cd-img-loading');
     let pending = imageCache.get(path);
     if (!pending) {
-      pending = CD.api('GET', path, { as: 'blob' })
+      pending = CD.api('GET', path, { as: 'blob', cache: 'default' })
         .then((blob) => URL.createObjectURL(blob))
         .catch(() => null);
       imageCache.set(path, pending);

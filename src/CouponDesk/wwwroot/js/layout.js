@@ -13,7 +13,7 @@
     { id: 'register', label: '발송등록', href: 'register.html', icon: 'fa-paper-plane', roles: STAFF, ready: true },
     { id: 'campaigns', label: '발송조회', href: 'campaigns.html', icon: 'fa-list-check', roles: ALL, ready: true },
     { id: 'in-doubt', label: '발급 확인 필요', href: 'in-doubt.html', icon: 'fa-circle-question', roles: STAFF, ready: true },
-    { id: 'cs', label: 'C/S', href: 'cs.html', icon: 'fa-headset', roles: STAFF, ready: false },
+    { id: 'cs', label: 'C/S', href: 'cs.html', icon: 'fa-headset', roles: STAFF, ready: true },
     { id: 'products', label: '상품', href: 'products.html', icon: 'fa-gift', roles: ALL, ready: true },
     { id: 'users', label: '사용자관리', href: 'users.html', icon: 'fa-users-gear', roles: ['ADMIN'], ready: true },
     { id: 'audit', label: '감사로그', href: 'audit.html', icon: 'fa-clipboard-list', roles: ['ADMIN'], ready: true },
@@ -203,13 +203,18 @@
 
   /**
    * Boots a signed-in page: checks the session (GET /api/auth/me), enforces a required password change and the
-   * page's roles, draws the header and runs init(me). options: { id, roles, deniedMessage, allowPasswordChange }.
+   * page's roles, draws the header and runs init(me). options: { id, roles, deniedMessage, allowPasswordChange,
+   * signedOut (a page that also serves visitors without a session, e.g. the 404 page: called instead of the redirect) }.
    */
   CD.page = function (options) {
     document.addEventListener('DOMContentLoaded', async () => {
       // A tab opened from a signed-in one (Ctrl+click, a typed address) shares its session.
       const session = await CD.tabs.obtain();
       if (!session || !session.token) {
+        if (options.signedOut) {
+          options.signedOut();
+          return;
+        }
         CD.flash.set('로그인이 필요합니다. 로그인해 주세요.', 'info');
         CD.go('login.html');
         return;

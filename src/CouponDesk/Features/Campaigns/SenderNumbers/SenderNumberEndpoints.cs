@@ -36,6 +36,11 @@ public sealed class SenderNumberEndpoints : IEndpointModule
             return ApiProblem.Validation("description", "설명은 50자까지 입력할 수 있습니다.").ToResult();
         }
 
+        if (Web.Validation.FreeText.Check(description, "설명") is { } badDescription)
+        {
+            return ApiProblem.Validation("description", badDescription).ToResult();
+        }
+
         var outcome = await numbers.AddAsync(number, description, request.IsDefault, ct);
         if (outcome == SenderNumberChange.Duplicate)
         {

@@ -50,35 +50,6 @@ public sealed class CancelUnsentEndpoint : IEndpointModule
         }
 
         // Control and invisible format characters (line breaks, NUL, bidi overrides) would corrupt logs, CSV exports and screens.
-        if (reason.Any(ch => char.IsControl(ch) || CharUnicodeInfo.GetUnicodeCategory(ch) == UnicodeCategory.Format || ch == '\uFFFD')
-            || HasLoneSurrogate(reason))
-        {
-            return "취소 사유에 사용할 수 없는 문자(줄바꿈, 제어 문자 등)가 있습니다.";
-        }
-
-        return null;
-    }
-
-    private static bool HasLoneSurrogate(string s)
-    {
-        for (var i = 0; i < s.Length; i++)
-        {
-            if (char.IsHighSurrogate(s[i]) && (i + 1 >= s.Length || !char.IsLowSurrogate(s[i + 1])))
-            {
-                return true;
-            }
-
-            if (char.IsLowSurrogate(s[i]) && (i == 0 || !char.IsHighSurrogate(s[i - 1])))
-            {
-                return true;
-            }
-
-            if (char.IsHighSurrogate(s[i]))
-            {
-                i++;
-            }
-        }
-
-        return false;
+        return Web.Validation.FreeText.Check(reason, "취소 사유");
     }
 }

@@ -63,6 +63,38 @@ public sealed class CouponCancellations(
         return await AttemptDueAsync(null, ct);
     }
 
+    /// <summary>
+    /// Records a cancel that C/S made itself (쿠폰폐기, 번호변경) in the caller's transaction, so every COUFUN cancel is in
+    /// one table: DONE (or REFUSED) when the inline call settled it, RETRY when it failed transiently — then the follow-up
+    /// above calls again every <see cref="CouponCancelOptions.RetrySeconds"/> like any other cancel (spec §5.8 "failed C/S cancels").
+    /// </summary>
+    public async Task RecordCustomerServiceAsync(
+        MySqlConnector.MySqlConnection c, MySqlConnector.MySqlTransaction tx, long couponId, long campaignId, long itemId, string state, CoufunResult<CoufunCancelled> result, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var error = result.Failure ?? (result.ResultCode is null ? null : $"{result.ResultCode} {result.ResultMessage}");
+        await c.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO coupon_cancels (coupon_id, campaign_id, item_id, source, state, attempts, next_attempt_at, last_code, last_error, created_at, first_attempt_at, last_attempt_at, finished_at, updated_at)
+            VALUES (@couponId, @campaignId, @itemId, @source, @state, 1, @next, @code, @error, @now, @now, @now, @finished, @now)
+            ON DUPLICATE KEY UPDATE source = @source, state = @state, attempts = attempts + 1, next_attempt_at = @next, last_code = @code, last_error = @error,
+              first_attempt_at = @now, last_attempt_at = @now, finished_at = @finished, lease_token = NULL, lease_until = NULL, updated_at = @now
+            """,
+            new
+            {
+                couponId,
+                campaignId,
+                itemId,
+                source = CouponCancelSource.CustomerService,
+                state,
+                now,
+                code = result.ResultCode,
+                error = Truncation.Truncate(error, 300),
+                next = state == CouponCancelState.Retry ? now.AddSeconds(options.RetrySeconds) : now,
+                finished = state == CouponCancelState.Retry ? (DateTime?)null : now,
+            }, tx, cancellationToken: ct));
+    }
+
     /// <summary>Calls COUFUN for the due rows (of one campaign, or of all); returns how many were called.</summary>
     public async Task<int> AttemptDueAsync(long? campaignId, CancellationToken ct)
     {
@@ -133,9 +165,9 @@ public sealed class CouponCancellations(
                   finished_at = IF(@state = '{CouponCancelState.Retry}', NULL, @now), lease_token = NULL, lease_until = NULL, updated_at = @now
                 WHERE coupon_id = @id AND lease_token = @token
                 """, new { state, now, retry = options.RetrySeconds, code = result?.ResultCode, error = Truncation.Truncate(error, 300), id = row.CouponId, token }, tx, cancellationToken: ct));
-            if (mine == 1 && state == CouponCancelState.Done)
+            if (mine == 1 && state == CouponCancelState.Done && await coupons.LockAsync(c, tx, row.CouponId, ct) is { Status: not CouponStatus.Cancelled } before)
             {
-                await CouponTransitions.CancelledAtSupplierAsync(c, tx, row.CouponId, now, ct);
+                await CouponTransitions.CancelledAsync(c, tx, before, CouponStatusSource.System, "취소 후속 처리 (COUFUN 취소 완료)", now, ct);
             }
 
             await tx.CommitAsync(ct);

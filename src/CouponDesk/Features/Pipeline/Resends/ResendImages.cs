@@ -34,7 +34,11 @@ public sealed class ResendImages(DbConnectionFactory connections, CouponRenderer
     }
 
     /// <summary>Draws the coupon again (same parts as the first drawing) and stages it.</summary>
-    public async Task<string> RedrawAsync(long campaignId, string couponNumber, string? stampDuty, DateTime validUntil, CancellationToken ct)
+    public async Task<string> RedrawAsync(long campaignId, string couponNumber, string? stampDuty, DateTime validUntil, CancellationToken ct) =>
+        await stager.StageAsync(await DrawAsync(campaignId, couponNumber, stampDuty, validUntil, ct), ct);
+
+    /// <summary>Draws the coupon again as JPEG bytes (C/S 이미지 보기 of a coupon whose file was purged).</summary>
+    public async Task<byte[]> DrawAsync(long campaignId, string couponNumber, string? stampDuty, DateTime validUntil, CancellationToken ct)
     {
         Parts parts;
         byte[]? banner = null;
@@ -57,7 +61,7 @@ public sealed class ResendImages(DbConnectionFactory connections, CouponRenderer
         var spec = new CouponTemplateSpec(parts.ProductName ?? "", parts.ExchangePlace ?? "", DateOnly.FromDateTime(validUntil), type,
             type == CouponType.Amount ? parts.ListPrice : null, product, banner);
         using var template = renderer.CreateTemplate(spec);
-        return await stager.StageAsync(template.Render(couponNumber, stampDuty).Jpeg, ct);
+        return template.Render(couponNumber, stampDuty).Jpeg;
     }
 
 #pragma warning disable CA1812 // instantiated by Dapper

@@ -67,7 +67,7 @@
       ['정상 단가', product.listPrice !== undefined && product.listPrice !== null ? CD.fmt.won(product.listPrice) : null],
       ['수량', CD.fmt.number(c.recipientCount)],
       ['합계', c.costEstimate !== null && c.costEstimate !== undefined ? CD.fmt.won(c.costEstimate) : null],
-      ['발신자 번호', c.senderNumber],
+      ['발신자 번호', c.senderNumber ? CD.fmt.phone(c.senderNumber) : null],
       ['제목', c.mmsTitle],
       ['취소 사유', c.cancelReason]
     ];

@@ -360,8 +360,9 @@
     );
     if (!rows.length && !failed) tbody.appendChild(CD.emptyRow(4, (state.period === '7d' ? '최근 7일' : '오늘') + ' ' + TAB_LABELS[state.tab] + ' 실패가 없습니다.'));
     const top = rows.slice(0, 10);
+    // The axis reads the reason; the code is in the tooltip (and in the table below).
     const data = {
-      labels: top.map((r) => r.code),
+      labels: top.map((r) => r.description || r.code),
       datasets: [{ label: TAB_LABELS[state.tab] + ' 실패 건수', data: top.map((r) => r.count), backgroundColor: top.map((r) => (r.retryable ? '#fd7e14' : '#dc3545')), maxBarThickness: 48 }]
     };
     if (state.chart) {
@@ -378,11 +379,26 @@
         animation: false,
         plugins: {
           legend: { display: false },
-          tooltip: { callbacks: { afterLabel: (ctx) => (((state.data.failures || {})[state.tab] || [])[ctx.dataIndex] || {}).description || '' } }
+          tooltip: { callbacks: { afterLabel: (ctx) => '코드 ' + ((((state.data.failures || {})[state.tab] || [])[ctx.dataIndex] || {}).code || '-') } }
         },
-        scales: { y: { beginAtZero: true, ticks: { precision: 0 } } }
+        scales: {
+          x: {
+            ticks: {
+              callback(value) {
+                return shorten(this.getLabelForValue(value));
+              }
+            }
+          },
+          y: { beginAtZero: true, ticks: { precision: 0 } }
+        }
       }
     });
+  }
+
+  // Long reasons stay readable under a bar; the tooltip has the whole text.
+  function shorten(text) {
+    const value = String(text || '');
+    return value.length > 14 ? value.slice(0, 13) + '…' : value;
   }
 
   // ---- 예정 캠페인 ----

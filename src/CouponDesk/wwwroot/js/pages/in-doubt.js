@@ -130,7 +130,7 @@
       'form',
       { id: 'settle-form', novalidate: true },
       h('div', { 'data-role': 'form-alert', tabindex: '-1', hidden: true }),
-      h('p', { class: 'small mb-2', text: 'TR_ID ' + (item.trId || '-') + ' · 요청 수량 ' + item.createCount + '개 · ' + CD.fmt.won(item.value) }),
+      h('p', { class: 'small mb-2', text: '요청번호 ' + (item.trId || '-') + ' · 요청 수량 ' + item.createCount + '개 · ' + CD.fmt.won(item.value) }),
       h('fieldset', { class: 'mb-2' }, h('legend', { class: 'form-label small mb-1', text: '공급사 확인 결과' }), radio('NOT_ISSUED', '미발급 확인 (생성된 쿠폰 없음)', true), radio('ISSUED', '발급됨 확인 (쿠폰이 생성됨)', false)),
       numbersBox,
       h('label', { class: 'form-label small mb-1', for: 'memo', text: '메모 (필수)' }),

@@ -79,8 +79,9 @@
     });
   }
 
+  // The product's one e-mail rule (CD.isEmail mirrors the server's); requesterEmail is at most 100 characters.
   function emailOk(value) {
-    return /^[^@\s]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(value);
+    return CD.isEmail(value, 100);
   }
 
   function updateNight() {
@@ -131,10 +132,10 @@
   async function loadSenderNumbers() {
     const numbers = await CD.api('GET', '/api/sender-numbers');
     const select = CD.clear(form.senderNumber);
-    (numbers || []).forEach((n) => select.appendChild(h('option', { value: n.number, selected: n.isDefault, text: n.number + (n.description ? ' (' + n.description + ')' : '') })));
+    (numbers || []).forEach((n) => select.appendChild(h('option', { value: n.number, selected: n.isDefault, text: CD.fmt.phone(n.number) + (n.description ? ' · ' + n.description : '') })));
     if (!numbers || !numbers.length) select.appendChild(h('option', { value: '', text: '등록된 발신번호가 없습니다' }));
     const update = () => {
-      CD.$('#phone-sender').textContent = form.senderNumber.value || '발신번호';
+      CD.$('#phone-sender').textContent = form.senderNumber.value ? CD.fmt.phone(form.senderNumber.value) : '발신번호';
     };
     select.addEventListener('change', update);
     update();

@@ -1,0 +1,36 @@
+using CouponDesk.Hosting;
+using CouponDesk.Shared.Hosting;
+
+namespace CouponDesk.Features.CustomerService;
+
+public static class CsSetup
+{
+    /// <summary>C/S (spec §3.4): search, detail, reveals, actions; the replacement follow-up in worker processes.</summary>
+    public static IServiceCollection AddCustomerService(this IServiceCollection services, IConfiguration configuration, AppRoles roles)
+    {
+        services.AddSettings<CsOptions>(configuration, CsOptions.Section);
+        services.AddSingleton<CsRows>();
+        services.AddSingleton<CsSearch>();
+        services.AddSingleton<CsDetail>();
+        services.AddSingleton<CsImages>();
+        services.AddSingleton<CsReveal>();
+        services.AddSingleton<PersonalDataAccess>();
+        services.AddSingleton<CsJournal>();
+        services.AddSingleton<CsActionFrame>();
+        services.AddSingleton<CsSender>();
+        services.AddSingleton<CsSupplier>();
+        services.AddSingleton<CsReissue>();
+        services.AddSingleton<CsResend>();
+        services.AddSingleton<CsPhoneChange>();
+        services.AddSingleton<CsDiscard>();
+        services.AddSingleton<CsMemoAndRefresh>();
+        services.AddEndpointModule<CsEndpoints>();
+        services.AddEndpointModule<CsActionEndpoints>();
+        if (roles.Worker)
+        {
+            services.AddHostedService<CsFollowUpWorker>();
+        }
+
+        return services;
+    }
+}
