@@ -23,7 +23,7 @@ public static class TestSettings
         new("Coufun:PocId", "TESTPOC01"),
         new("Catalog:ImageDirectory", Path.Combine(scratchDirectory, "products")),
         // A loaded test machine can hold a process's beat back for seconds; only the liveness tests want the short
-        // production times (D-23.1), every other host must never be declared dead by a slow beat.
+        // production times (D-OPS-11), every other host must never be declared dead by a slow beat.
         new("Liveness:SelfFenceSeconds", "8"),
         new("Liveness:DeadAfterSeconds", "30"),
     ];

@@ -1,4 +1,5 @@
 using System.Text;
+using CouponDesk.Shared.Text;
 
 namespace CouponDesk.Tests;
 
@@ -7,7 +8,7 @@ public static class CodePages
 {
     public static Encoding Get(int codePage)
     {
-        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        KoreanEncoding.Register();
         return Encoding.GetEncoding(codePage);
     }
 }

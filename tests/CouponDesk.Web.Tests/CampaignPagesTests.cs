@@ -41,7 +41,7 @@ public sealed class CampaignPagesTests(WebUiFixture fixture)
             await Assertions.Expect(page.Locator("#progress-stages [data-stage]")).ToHaveCountAsync(4);
             await Assertions.Expect(page.Locator("#campaign-cancel")).ToBeVisibleAsync();
             await Assertions.Expect(page.Locator("#campaign-pause")).ToBeHiddenAsync();
-            // Nothing is issued before the start: the reconciliation report waits for the run (docs/decisions.md D-14.25).
+            // Nothing is issued before the start: the reconciliation report waits for the run (docs/decisions.md D-DETAIL-7).
             await Assertions.Expect(page.Locator("#reconciliation-card")).ToBeHiddenAsync();
 
             // 일괄취소 asks first, and a reason is required before it goes out.

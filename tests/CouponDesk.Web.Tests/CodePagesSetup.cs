@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using System.Text;
+using CouponDesk.Shared.Text;
 
 namespace CouponDesk.Web.Tests;
 
@@ -7,5 +7,5 @@ namespace CouponDesk.Web.Tests;
 internal static class CodePagesSetup
 {
     [ModuleInitializer]
-    internal static void Register() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+    internal static void Register() => KoreanEncoding.Register();
 }

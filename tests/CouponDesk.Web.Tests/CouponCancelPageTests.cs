@@ -11,7 +11,7 @@ using Microsoft.Playwright;
 namespace CouponDesk.Web.Tests;
 
 /// <summary>
-/// 공급사 취소 실패 on 발급 확인 필요 (spec §4.1 C13, D-8.120): the dashboard links to it; an ADMIN sees the given-up and
+/// 공급사 취소 실패 on 발급 확인 필요 (spec §4.1 C13, D-RECON-5): the dashboard links to it; an ADMIN sees the given-up and
 /// refused cancels masked, retries one (the worker then cancels it at the COUFUN stand-in) and resolves the other with a
 /// reason; an OPERATOR only reads.
 /// </summary>

@@ -62,7 +62,7 @@ public sealed class ProductsPageTests(WebUiFixture fixture)
 
         // That run ends (here: the real sync runs once the lease is free); the page shows its products by itself.
         await running.DisposeAsync();
-        Assert.Equal("SUCCEEDED", (await sync.RunAsync(CatalogSync.Scheduled, null, CancellationToken.None)).Outcome);
+        Assert.Equal("SUCCEEDED", (await sync.RunAsync(CatalogSync.Scheduled, null, CancellationToken.None)).Value!.Outcome);
         await job.ExecuteAsync("UPDATE catalog_sync_runs SET outcome = 'FAILED', finished_at = @now WHERE id = @fakeRun", new { fakeRun, now = DateTime.UtcNow });
         await Assertions.Expect(page.Locator("#product-table tbody tr:not(.cd-empty)").First).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await Assertions.Expect(page.Locator("#catalog-empty")).ToHaveCountAsync(0);

@@ -98,7 +98,7 @@ public sealed class RegisterPageTests(WebUiFixture fixture)
         await browser.ReadyAsync();
 
         // Every BMP character the server counts as two EUC-KR bytes, against the page's table; none counts as one
-        // byte above ASCII (.NET's single-byte private-use slots are refused — docs/decisions.md D-9.6).
+        // byte above ASCII (.NET's single-byte private-use slots are refused — docs/decisions.md D-UI-6).
         var expected = new StringBuilder();
         var singleByteAboveAscii = new List<int>();
         for (var c = 0x80; c <= 0xFFFF; c++)

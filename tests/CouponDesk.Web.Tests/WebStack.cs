@@ -82,7 +82,7 @@ public sealed class WebStack : IAsyncDisposable
         {
             // A real catalog (with images) from the stand-in, as the 04:00 job would fetch it.
             var sync = await BackOffice.Services.GetRequiredService<CatalogSync>().RunAsync(CatalogSync.Scheduled, null, CancellationToken.None);
-            Assert.Equal("SUCCEEDED", sync.Outcome);
+            Assert.Equal("SUCCEEDED", sync.Value!.Outcome);
         }
 
         await BackOffice.Services.GetRequiredService<Features.Campaigns.SenderNumbers.ISenderNumbers>().AddAsync(SenderNumber, "대표번호", isDefault: true);

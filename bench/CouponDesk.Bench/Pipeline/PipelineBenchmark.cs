@@ -126,7 +126,7 @@ public sealed class PipelineBenchmark : IBenchmark
                 Console.WriteLine($"worker CPU: {workerCpu:F1} s in {fromProcess:F1} s = {workerCpu / fromProcess / Environment.ProcessorCount:P0} of {Environment.ProcessorCount} cores");
                 // Where the machine's CPU went during the run. On a small machine the worker shares the cores with
                 // MariaDB and the stand-ins, which the stage bound above does not count; their sum ÷ cores is the
-                // floor no schedule of the stages can beat here (D-8.91).
+                // floor no schedule of the stages can beat here (D-PIPE-22).
                 var totalCpu = workerCpu + databaseCpu + benchCpu;
                 Console.WriteLine($"CPU during the run: worker {workerCpu:F1} s + MariaDB {databaseCpu:F1} s + bench process (COUFUN stand-in, polling) {benchCpu:F1} s = {totalCpu:F1} s of {fromProcess * Environment.ProcessorCount:F1} s the {Environment.ProcessorCount} cores had ({totalCpu / (fromProcess * Environment.ProcessorCount):P0})");
                 Console.WriteLine($"CPU floor: {totalCpu:F1} s / {Environment.ProcessorCount} cores = {totalCpu / Environment.ProcessorCount:F1} s -> ratio {totalCpu / Environment.ProcessorCount / fromProcess:F2} (against the {fromProcess:F1} s from the worker's start, the span the CPU was counted over); rendering is {renderMs * count / 1000 / totalCpu:P0} of the CPU used");
@@ -150,7 +150,7 @@ public sealed class PipelineBenchmark : IBenchmark
     /// CPU time, not wall time: on a shared machine the wall time of one thread measures the others' load. The process
     /// is not otherwise idle (the back office's and the stand-in's hosts, tiered JIT compiling in the background), and
     /// that noise made single measures vary 1.5–8 ms between runs; so the idle CPU rate measured just before is
-    /// subtracted, and the cheapest of several rounds counts (D-8.91).
+    /// subtracted, and the cheapest of several rounds counts (D-PIPE-22).
     /// </summary>
     private static async Task<(double Ms, List<string> Staged)> MeasureRenderMsAsync(CouponRenderer renderer, SnapImageStager stager, PiiProtector pii)
     {

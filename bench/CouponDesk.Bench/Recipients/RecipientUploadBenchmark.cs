@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using CouponDesk.Data;
 using CouponDesk.Features.Recipients;
 using CouponDesk.Security.Pii;
+using CouponDesk.Shared.Text;
 using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
 using MiniExcelLibs;
@@ -27,7 +27,7 @@ public sealed class RecipientUploadBenchmark : IBenchmark
 
     public async Task<int> RunAsync(string[] args)
     {
-        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        KoreanEncoding.Register();
         var server = Option(args, "--server") ?? Environment.GetEnvironmentVariable("COUPONDESK_BENCH_DB")
             ?? "Server=127.0.0.1;Port=3317;User ID=coupondesk;Password=dev-only-coupondesk";
         var runs = int.Parse(Option(args, "--runs") ?? "5", CultureInfo.InvariantCulture);

@@ -39,7 +39,7 @@ public sealed class StandInLedger(StandInDb db, StandInOptions options, TimeProv
     /// <summary>
     /// Coupons this POC holds, for the ceiling check on every create. Counted in the database once per process, then
     /// kept in memory: a COUNT(*) per call grew with the ledger and cost the 20,000-coupon benchmark more database time
-    /// than everything CouponDesk itself did (D-8.91). Another stand-in process sharing the POC is not seen — the
+    /// than everything CouponDesk itself did (D-PIPE-22). Another stand-in process sharing the POC is not seen — the
     /// ceiling is a test knob, not a ledger.
     /// </summary>
     public async Task<long> IssuedCountAsync(CancellationToken ct)

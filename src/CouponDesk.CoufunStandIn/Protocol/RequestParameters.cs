@@ -34,38 +34,5 @@ public sealed class RequestParameters
         return parameters;
     }
 
-    private void AddEncoded(string encoded)
-    {
-        foreach (var pair in encoded.Split('&', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var eq = pair.IndexOf('=');
-            var name = Decode(eq < 0 ? pair : pair[..eq]);
-            var value = eq < 0 ? "" : Decode(pair[(eq + 1)..]);
-            values.TryAdd(name, value);
-        }
-    }
-
-    public static string Decode(string escaped)
-    {
-        var bytes = new List<byte>(escaped.Length);
-        for (var i = 0; i < escaped.Length; i++)
-        {
-            var c = escaped[i];
-            if (c == '+')
-            {
-                bytes.Add((byte)' ');
-            }
-            else if (c == '%' && i + 2 < escaped.Length && Uri.IsHexDigit(escaped[i + 1]) && Uri.IsHexDigit(escaped[i + 2]))
-            {
-                bytes.Add(Convert.ToByte(escaped.Substring(i + 1, 2), 16));
-                i += 2;
-            }
-            else
-            {
-                bytes.AddRange(KoreanEncoding.Cp949.GetBytes(c.ToString()));
-            }
-        }
-
-        return KoreanEncoding.Cp949.GetString(bytes.ToArray());
-    }
+    private void AddEncoded(string encoded) => FormEncoding.AddPairs(values, encoded, KoreanEncoding.Cp949);
 }

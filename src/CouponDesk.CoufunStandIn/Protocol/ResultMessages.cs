@@ -1,4 +1,5 @@
 using System.Reflection;
+using CouponDesk.Shared.Text;
 
 namespace CouponDesk.CoufunStandIn.Protocol;
 
@@ -34,52 +35,5 @@ public static class ResultMessages
         }
 
         return result;
-    }
-}
-
-/// <summary>Splits one line of the code table (RFC 4180 quoting, no line breaks inside fields).</summary>
-public static class CsvLine
-{
-    public static List<string> Split(string line)
-    {
-        var fields = new List<string>();
-        var field = new System.Text.StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < line.Length; i++)
-        {
-            var c = line[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
-                {
-                    field.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    field.Append(c);
-                }
-            }
-            else if (c == '"')
-            {
-                quoted = true;
-            }
-            else if (c == ',')
-            {
-                fields.Add(field.ToString());
-                field.Clear();
-            }
-            else
-            {
-                field.Append(c);
-            }
-        }
-
-        fields.Add(field.ToString());
-        return fields;
     }
 }

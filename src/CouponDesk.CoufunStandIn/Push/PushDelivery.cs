@@ -55,7 +55,7 @@ public sealed class PushDelivery(StandInDb db, StandInLedger ledger, CouponEvent
                   delivered_at = IF(@ok, @now, NULL), next_attempt_at = @next, gave_up = (NOT @ok AND attempts + 1 >= @max)
                 WHERE id = @id
                 """,
-                new { id = push.Id, ok = code == "00", reply = Truncate(reply, 500), now = ledger.Now, next = ledger.Now + options.PushRetryInterval, max = options.PushMaxAttempts });
+                new { id = push.Id, ok = code == "00", reply = Truncation.Truncate(reply, 500), now = ledger.Now, next = ledger.Now + options.PushRetryInterval, max = options.PushMaxAttempts });
             logger.LogInformation("Exchange push {PushId} attempt {Attempt}: reply code {Code}", push.Id, push.Attempts + 1, code ?? "none");
         }
     }
@@ -124,6 +124,4 @@ public sealed class PushDelivery(StandInDb db, StandInLedger ledger, CouponEvent
 
         return sb.ToString();
     }
-
-    private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
 }

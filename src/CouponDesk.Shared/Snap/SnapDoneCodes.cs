@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text;
+using CouponDesk.Shared.Text;
 
 namespace CouponDesk.Shared.Snap;
 
@@ -68,55 +69,11 @@ public static class SnapDoneCodes
                 continue;
             }
 
-            var f = SplitCsvLine(line);
+            var f = CsvLine.Split(line);
             rows[f[0]] = new SnapDoneCode(f[0], f[1], f[2], f[3] == "success", f[4] == "yes");
         }
 
         return rows;
-    }
-
-    /// <summary>RFC 4180 fields of one line (the file has no line breaks inside fields).</summary>
-    internal static List<string> SplitCsvLine(string line)
-    {
-        var fields = new List<string>();
-        var current = new StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < line.Length; i++)
-        {
-            var c = line[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
-                {
-                    current.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    current.Append(c);
-                }
-            }
-            else if (c == '"')
-            {
-                quoted = true;
-            }
-            else if (c == ',')
-            {
-                fields.Add(current.ToString());
-                current.Clear();
-            }
-            else
-            {
-                current.Append(c);
-            }
-        }
-
-        fields.Add(current.ToString());
-        return fields;
     }
 }
 

@@ -16,15 +16,14 @@ public static class EucKr
 
     private static readonly Lazy<Encoding> StrictEncoding = new(() =>
     {
-        // Idempotent; registering here too means no caller can forget it (Program.cs and the tests also do).
-        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        KoreanEncoding.Register(); // here too, so no caller can forget it
         return Encoding.GetEncoding(CodePage, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
     });
 
     public static Encoding Strict => StrictEncoding.Value;
 
     /// <summary>
-    /// Where .NET's 51949 table differs from the EUC-KR the carriers and the agent use (docs/decisions.md D-9.6):
+    /// Where .NET's 51949 table differs from the EUC-KR the carriers and the agent use (docs/decisions.md D-UI-6):
     /// .NET writes U+B2D6 '닖' as 0xB4D3, which every other table reads as U+B2D2 '닒' (so '닖' would arrive as '닒'
     /// and '닒' would be refused), and it writes six private-use code points as single bytes no handset can show.
     /// </summary>

@@ -10,10 +10,13 @@ public static class KoreanEncoding
 {
     static KoreanEncoding()
     {
-        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        Register();
         Cp949 = Encoding.GetEncoding(949);
         StrictEucKr = Encoding.GetEncoding(51949, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
     }
+
+    /// <summary>Makes CP949 and EUC-KR available to .NET (idempotent): the one place the code-pages provider is registered.</summary>
+    public static void Register() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 
     /// <summary>CP949 (a superset of EUC-KR): what COUFUN's "EUC-KR" bytes are decoded and encoded with (spec §8.4).</summary>
     public static Encoding Cp949 { get; }

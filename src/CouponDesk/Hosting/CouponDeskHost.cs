@@ -85,7 +85,7 @@ public static class CouponDeskHost
             services.AddHostedService<MigrateOnStartService>();
         }
 
-        // Next: the heartbeat row exists before any worker loop claims work (D-23.1).
+        // Next: the heartbeat row exists before any worker loop claims work (D-OPS-11).
         services.AddProcessLiveness(configuration, hosted: !forCommand);
 
         services.AddCouponDeskProblemDetails();

@@ -18,7 +18,7 @@ public static class OperationsSetup
         // Type=notify units (deploy/systemd): READY=1 once started, STOPPING=1 on SIGTERM. A no-op outside systemd.
         builder.Services.AddSystemd();
         builder.Services.AddCouponDeskApiReference();
-        builder.Services.AddCouponDeskMetrics(builder.Configuration, roles.Web);
+        builder.Services.AddCouponDeskMetrics(builder.Configuration, sampleGauges: roles.Web);
         return builder;
     }
 }

@@ -14,7 +14,7 @@ namespace CouponDesk.Tests.Architecture;
 /// </summary>
 public sealed partial class StateMachineSpecTests
 {
-    /// <summary>"PENDING … QUEUED" in the item table (D12, D14): the pipeline's path.</summary>
+    /// <summary>"PENDING … QUEUED" in the item table (spec D12, D14): the pipeline's path.</summary>
     private static readonly string[] ItemPath = [ItemStatus.Pending, ItemStatus.Issuing, ItemStatus.Issued, ItemStatus.Rendered, ItemStatus.Queued];
 
     private static readonly string Copy = File.ReadAllText(RepositoryPaths.Path("docs", "rules", "state-machines.md"));

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text;
 using CouponDesk.Features.Audit;
 using CouponDesk.TestSupport;
 using Dapper;
@@ -22,8 +21,6 @@ public class CampaignTestFactory : CouponDeskFactory, IAsyncLifetime
     public const string DiscontinuedGoodsId = "0000000909";
     public const string ExpiringGoodsId = "0000000202";
     public const string SenderNumber = "0212345678";
-
-    static CampaignTestFactory() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 
     public SettableClock Clock { get; } = new(DefaultNow);
 

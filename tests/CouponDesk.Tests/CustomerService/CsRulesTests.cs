@@ -4,7 +4,7 @@ namespace CouponDesk.Tests.CustomerService;
 
 /// <summary>
 /// Spec §3.4.4, one case per row: which of 재발송 / 번호변경 / 쿠폰폐기 / 기타 / 상태 새로고침 an item's situation allows,
-/// and the reason a disabled button shows. ✔ = allowed; "number" = 번호변경 changes only the number (D14).
+/// and the reason a disabled button shows. ✔ = allowed; "number" = 번호변경 changes only the number (spec D14).
 /// </summary>
 public sealed class CsRulesTests
 {

@@ -50,7 +50,7 @@ public sealed class ConfigurationErrorTests
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["Database__ConnectionString"] = ServerConnection,
             ["Database__MigrateOnStart"] = "false",
-            // Production also requires the reverse proxy to be named (D-19.1); named here so the secrets are what fails.
+            // Production also requires the reverse proxy to be named (D-OPS-1); named here so the secrets are what fails.
             ["Web__ForwardedHeaders__KnownProxies__0"] = "127.0.0.1",
         });
 

@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CouponDesk.Tests.Pipeline;
 
 /// <summary>
-/// The failure rules counted from the insert-only call log (spec §5.2, D-8.7, D-8.90): the streak is the failed calls
+/// The failure rules counted from the insert-only call log (spec §5.2, D-PIPE-7, D-PIPE-21): the streak is the failed calls
 /// since the last success, the window the failed calls among the last W, and a person's resume or retry starts both
 /// from zero.
 /// </summary>

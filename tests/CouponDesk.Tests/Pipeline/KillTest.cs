@@ -15,7 +15,7 @@ namespace CouponDesk.Tests.Pipeline;
 /// Afterwards the witnesses must agree: no recipient with two coupons outside the in-doubt report, no recipient with
 /// two deliveries, none lost, and the campaign finished. Leases (60 s) and call slots (2 minutes, 8 slots for the two
 /// workers' 8 loops) are far longer than a restart: every restart fences its predecessor and frees its claims and slots
-/// at once (D-23.1), which the end checks confirm per incarnation.
+/// at once (D-OPS-11), which the end checks confirm per incarnation.
 /// </summary>
 public sealed class KillTest(ITestOutputHelper output)
 {

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CouponDesk.Tests.Pipeline;
 
 /// <summary>
-/// D-8.92: a worker that reaches its COUFUN call long after the claim (starved, paused by the OS) renews its lease
+/// D-PIPE-23: a worker that reaches its COUFUN call long after the claim (starved, paused by the OS) renews its lease
 /// first, and does not call at all when another worker has taken the order over — that worker calls with the same
 /// TR_ID. The steps are driven by hand (web role only, no worker loops) so the timing is ours.
 /// </summary>

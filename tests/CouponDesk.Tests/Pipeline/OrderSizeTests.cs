@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CouponDesk.Tests.Pipeline;
 
 /// <summary>
-/// Adaptive order size (issue 23, D-23.2): one coupon per create call while answers are being lost, full orders again
+/// Adaptive order size (issue 23, D-PIPE-30): one coupon per create call while answers are being lost, full orders again
 /// once the supplier has answered <c>HealthyAfterCalls</c> calls in a row — driven by the COUFUN stand-in's faults,
 /// visible in the progress data and the metrics.
 /// </summary>

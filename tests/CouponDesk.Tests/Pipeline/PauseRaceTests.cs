@@ -2,13 +2,14 @@ using CouponDesk.Features.Audit;
 using CouponDesk.Features.Pipeline;
 using CouponDesk.Features.Pipeline.Resends;
 using CouponDesk.Integrations.Snap;
+using CouponDesk.Web.Errors;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CouponDesk.Tests.Pipeline;
 
 /// <summary>
-/// D-8.100: a render batch claimed before a pause never leaves messages behind it. The pipeline is driven step by step
+/// D-PIPE-24: a render batch claimed before a pause never leaves messages behind it. The pipeline is driven step by step
 /// (no worker role) and the pause is made at the two dangerous moments through the render step's test seams: after the
 /// batch was rendered but before its queue transaction, and while the queue transaction is inserting.
 /// </summary>
@@ -23,7 +24,7 @@ public sealed class PauseRaceTests
         var id = await IssuedCampaignAsync(h, 6);
         var render = h.BackOffice.Services.GetRequiredService<RenderAndQueue>();
         var control = h.BackOffice.Services.GetRequiredService<PipelineControl>();
-        ControlResult? paused = null;
+        Outcome<int>? paused = null;
         render.BeforeQueueTransaction = async (campaignId, ct) => paused = await control.PauseAsync(campaignId, Actor, ct);
         try
         {
@@ -62,7 +63,7 @@ public sealed class PauseRaceTests
         var id = await IssuedCampaignAsync(h, 6);
         var render = h.BackOffice.Services.GetRequiredService<RenderAndQueue>();
         var control = h.BackOffice.Services.GetRequiredService<PipelineControl>();
-        Task<ControlResult>? pause = null;
+        Task<Outcome<int>>? pause = null;
         var pauseWaited = false;
         render.InQueueTransaction = async (campaignId, ct) =>
         {
@@ -87,7 +88,7 @@ public sealed class PauseRaceTests
         var result = await pause.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.True(pauseWaited, "the pause did not wait for the queue transaction");
         Assert.True(result.Done);
-        Assert.Equal(6, result.Withdrawn);
+        Assert.Equal(6, result.Value);
         Assert.Equal("PAUSED", await h.StatusAsync(id));
         await using var c = await h.Database.OpenAsync();
         // Everything the batch queued was withdrawn by the pause: no ready message of a paused campaign.

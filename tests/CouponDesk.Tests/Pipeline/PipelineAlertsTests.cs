@@ -45,7 +45,7 @@ public sealed class PipelineAlertsTests
             Assert.Single(alerts, a => a.GetProperty("kind").GetString() == "issuance.in_doubt" && a.GetProperty("text").GetString()!.Contains(trId, StringComparison.Ordinal));
         }
 
-        // Each lost answer is one failed call for the threshold; the same-TR_ID call answered 12 adds none (D-8.7).
+        // Each lost answer is one failed call for the threshold; the same-TR_ID call answered 12 adds none (D-PIPE-7).
         var lostCalls = await c.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM issuance_orders WHERE campaign_id = @id AND answer_lost = 1", new { id });
         Assert.Equal(lostCalls, await c.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM issuance_calls WHERE campaign_id = @id AND failed = 1", new { id }));
     }
@@ -68,7 +68,7 @@ public sealed class PipelineAlertsTests
 }
 
 /// <summary>
-/// Spec §5.2: "more than 10 % of the last 200 calls → campaign ERROR" (D-8.7), on top of the 20-in-a-row rule, against
+/// Spec §5.2: "more than 10 % of the last 200 calls → campaign ERROR" (D-PIPE-7), on top of the 20-in-a-row rule, against
 /// the COUFUN stand-in's fault API. One coupon per call, so every recipient is at least one call.
 /// </summary>
 public sealed class FailureWindowTests

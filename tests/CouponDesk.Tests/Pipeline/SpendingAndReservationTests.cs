@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CouponDesk.Tests.Pipeline;
 
 /// <summary>
-/// The spending guard (D-8.3) and the reservation rule of spec §5.1 (REQ_DATE = the send time while it is ahead, else
+/// The spending guard (D-PIPE-3) and the reservation rule of spec §5.1 (REQ_DATE = the send time while it is ahead, else
 /// now), against both stand-ins: the COUFUN stand-in's per-TR_ID counters and the agent's own UMS_MSG rows.
 /// </summary>
 public sealed class SpendingAndReservationTests
@@ -26,7 +26,7 @@ public sealed class SpendingAndReservationTests
         Assert.Contains("승인된 예상 금액", progress.StopReason, StringComparison.Ordinal);
 
         // Orders already being called when the guard stopped the campaign finish (their coupons are stored); planned
-        // ones wait, uncalled, for a person (D-8.6). Wait until no call is in flight, then read the witnesses.
+        // ones wait, uncalled, for a person (D-PIPE-6). Wait until no call is in flight, then read the witnesses.
         await using var c = await h.Database.OpenAsync();
         for (var i = 0; i < 600 && await c.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM issuance_orders WHERE campaign_id = @id AND status = 'REQUESTED'", new { id }) > 0; i++)
         {

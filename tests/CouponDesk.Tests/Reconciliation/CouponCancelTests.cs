@@ -12,7 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CouponDesk.Tests.Reconciliation;
 
 /// <summary>
-/// 공급사 취소 실패 (spec §4.1 C13 "listed for an ADMIN", D-8.120): the list of coupon cancels that need a person, masked;
+/// 공급사 취소 실패 (spec §4.1 C13 "listed for an ADMIN", D-RECON-5): the list of coupon cancels that need a person, masked;
 /// an ADMIN's retry (a fresh follow-up window the workers honour) and resolution; refusals that change nothing.
 /// </summary>
 public sealed class CouponCancelTests(InDoubtFactory factory) : IClassFixture<InDoubtFactory>

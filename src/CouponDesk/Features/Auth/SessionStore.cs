@@ -14,7 +14,7 @@ public sealed record SessionCheck(ActiveSession? Session, string? Rejection);
 
 /// <summary>
 /// Server-side sessions in <c>auth_sessions</c> (spec §2.5). The database row is the only source of truth, with or
-/// without Redis (docs/decisions.md D-3.2): every request reads the row and moves <c>last_seen_at</c>, so idle and
+/// without Redis (docs/decisions.md D-SEC-2): every request reads the row and moves <c>last_seen_at</c>, so idle and
 /// absolute expiry and revocation behave identically whatever else is configured.
 /// </summary>
 public sealed class SessionStore(DbConnectionFactory connections, SessionOptions options, AuditTrail audit, TimeProvider time) : IUserSessions

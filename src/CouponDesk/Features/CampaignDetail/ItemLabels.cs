@@ -1,3 +1,7 @@
+using CouponDesk.Features.Coupons;
+using CouponDesk.Features.Messages;
+using CouponDesk.Features.Pipeline;
+
 namespace CouponDesk.Features.CampaignDetail;
 
 /// <summary>What the screens and exports show for a delivery item and its coupon (spec §4.6, §4.3).</summary>
@@ -6,17 +10,17 @@ public static class ItemLabels
     /// <summary>발송상태 of an item; a QUEUED item whose message waits for a future REQ_DATE is 발송예약.</summary>
     public static string Delivery(string itemStatus, string? messageStatus, DateTime? requestAtUtc, DateTime nowUtc) => itemStatus switch
     {
-        "PENDING" => "대기",
-        "ISSUING" => "발급중",
-        "ISSUE_FAILED" => "발급실패",
-        "ISSUED" or "RENDERED" => "발송준비",
-        "RENDER_FAILED" => "이미지오류",
-        "QUEUED" when messageStatus == "READY" && requestAtUtc > nowUtc => "발송예약",
-        "QUEUED" => "발송중",
-        "SENT" => "발송성공",
-        "SEND_FAILED" => "발송실패",
-        "CANCELLED" => "취소",
-        "REPLACED" => "번호변경",
+        ItemStatus.Pending => "대기",
+        ItemStatus.Issuing => "발급중",
+        ItemStatus.IssueFailed => "발급실패",
+        ItemStatus.Issued or ItemStatus.Rendered => "발송준비",
+        ItemStatus.RenderFailed => "이미지오류",
+        ItemStatus.Queued when messageStatus == MessageStatus.Ready && requestAtUtc > nowUtc => "발송예약",
+        ItemStatus.Queued => "발송중",
+        ItemStatus.Sent => "발송성공",
+        ItemStatus.SendFailed => "발송실패",
+        ItemStatus.Cancelled => "취소",
+        ItemStatus.Replaced => "번호변경",
         _ => itemStatus,
     };
 
@@ -24,11 +28,11 @@ public static class ItemLabels
     public static string Coupon(string? couponStatus) => couponStatus switch
     {
         null => "발급 전",
-        "UNUSED" => "미교환",
-        "PARTIALLY_USED" => "부분사용",
-        "USED" => "교환",
-        "CANCELLED" => "폐기",
-        "EXPIRED" => "만료",
+        CouponStatus.Unused => "미교환",
+        CouponStatus.PartiallyUsed => "부분사용",
+        CouponStatus.Used => "교환",
+        CouponStatus.Cancelled => "폐기",
+        CouponStatus.Expired => "만료",
         _ => couponStatus,
     };
 }

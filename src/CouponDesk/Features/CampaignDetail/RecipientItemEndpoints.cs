@@ -51,7 +51,7 @@ public sealed class RecipientItemEndpoints : IEndpointModule
         var take = 50;
         if (!string.IsNullOrEmpty(limit) && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out take) || take is < 1 or > MaxLimit))
         {
-            return Bad(InvalidLimit, "limit", $"한 번에 1~{MaxLimit}건까지 조회할 수 있습니다.");
+            return Bad(InvalidLimit, "limit", KeysetPage.LimitMessage(MaxLimit));
         }
 
         if (!await items.CampaignExistsAsync(id, ct))

@@ -18,9 +18,10 @@ public sealed record RecipientItemPage(IReadOnlyList<RecipientItemRow> Items, lo
 
 /// <summary>
 /// Reads a campaign's delivery items with their coupon, current message and recipient row. Only the rows of the page
-/// (or of the export) are decrypted, and only to be masked; searching goes through the indexes of <see cref="ItemSearch"/>.
+/// (or of the export) are decrypted, and only to be masked; coupon numbers come from
+/// <see cref="CouponRepository.RevealNumbersAsync"/>; searching goes through the indexes of <see cref="ItemSearch"/>.
 /// </summary>
-public sealed class RecipientItems(DbConnectionFactory connections, PiiProtector pii, TimeProvider time)
+public sealed class RecipientItems(DbConnectionFactory connections, PiiProtector pii, CouponRepository coupons, TimeProvider time)
 {
     /// <summary>Filter chips 전체 / 실패만 / 발급실패 / 미교환 / 교환 as SQL conditions on the joined rows.</summary>
     public static readonly IReadOnlyDictionary<string, string> Filters = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -61,7 +62,8 @@ public sealed class RecipientItems(DbConnectionFactory connections, PiiProtector
         args.Add("take", take + 1);
         var rows = (await connection.QueryAsync<Row>(new CommandDefinition(
             $"{Select} {From} WHERE {where} ORDER BY di.id LIMIT @take", args, cancellationToken: ct))).ToList();
-        var page = rows.Take(take).Select(ToView).ToList();
+        var numbers = await NumbersAsync(rows, ct);
+        var page = rows.Take(take).Select(r => ToView(r, numbers, clear: false)).ToList();
         return new RecipientItemPage(page, total, rows.Count > take ? page[^1].ItemId.ToString(System.Globalization.CultureInfo.InvariantCulture) : null);
     }
 
@@ -76,9 +78,10 @@ public sealed class RecipientItems(DbConnectionFactory connections, PiiProtector
             var rows = (await connection.QueryAsync<Row>(new CommandDefinition(
                 $"{Select} {From} WHERE di.campaign_id = @campaignId AND di.id > @after ORDER BY di.id LIMIT {batch}",
                 new { campaignId, after }, cancellationToken: ct))).ToList();
+            var numbers = await NumbersAsync(rows, ct);
             foreach (var row in rows)
             {
-                yield return ToView(row, clear);
+                yield return ToView(row, numbers, clear);
             }
 
             if (rows.Count < batch)
@@ -92,7 +95,7 @@ public sealed class RecipientItems(DbConnectionFactory connections, PiiProtector
 
     private const string Select = """
         SELECT di.id AS ItemId, di.seq AS No, di.status AS Status, di.failure_code AS FailureCode, di.failure_reason AS FailureReason,
-               COALESCE(m.phone_enc, r.phone_enc) AS PhoneEnc, c.coupon_number_enc AS CouponEnc, c.status AS CouponStatus,
+               COALESCE(m.phone_enc, r.phone_enc) AS PhoneEnc, c.id AS CouponId, c.status AS CouponStatus,
                COALESCE(c.order_id, o.coufun_order_id) AS OrderId, c.last_exchange_at AS ExchangedAt, c.valid_until AS ValidUntil,
                m.status AS MessageStatus, m.req_at AS RequestAt, m.done_at AS DoneAt, m.done_code AS DoneCode, m.done_code_desc AS DoneDesc,
                (SELECT e.branch_name FROM coupon_exchanges e WHERE e.coupon_id = c.id AND e.applied = 1 ORDER BY e.exchanged_at DESC LIMIT 1) AS Branch,
@@ -121,13 +124,14 @@ public sealed class RecipientItems(DbConnectionFactory connections, PiiProtector
         return (where, args);
     }
 
-    private RecipientItemRow ToView(Row r) => ToView(r, clear: false);
+    private Task<IReadOnlyDictionary<long, string>> NumbersAsync(IEnumerable<Row> rows, CancellationToken ct) =>
+        coupons.RevealNumbersAsync([.. rows.Where(r => r.CouponId is not null).Select(r => r.CouponId!.Value)], ct);
 
-    private RecipientItemRow ToView(Row r, bool clear)
+    private RecipientItemRow ToView(Row r, IReadOnlyDictionary<long, string> numbers, bool clear)
     {
         var phone = r.PhoneEnc is null ? "" : pii.Decrypt(r.PhoneEnc);
-        var coupon = r.CouponEnc is null ? null : pii.Decrypt(r.CouponEnc);
-        var failed = r.Status is "ISSUE_FAILED" or "RENDER_FAILED";
+        var coupon = r.CouponId is { } id ? numbers.GetValueOrDefault(id) : null;
+        var failed = r.Status is ItemStatus.IssueFailed or ItemStatus.RenderFailed;
         return new RecipientItemRow(
             r.ItemId, r.No,
             clear ? phone : Masking.Phone(phone),
@@ -143,7 +147,7 @@ public sealed class RecipientItems(DbConnectionFactory connections, PiiProtector
     }
 
     private sealed record Row(
-        long ItemId, int No, string Status, string? FailureCode, string? FailureReason, byte[]? PhoneEnc, byte[]? CouponEnc, string? CouponStatus,
+        long ItemId, int No, string Status, string? FailureCode, string? FailureReason, byte[]? PhoneEnc, long? CouponId, string? CouponStatus,
         string? OrderId, DateTime? ExchangedAt, DateTime? ValidUntil, string? MessageStatus, DateTime? RequestAt, DateTime? DoneAt, string? DoneCode,
         string? DoneDesc, string? Branch, long Resends);
 }

@@ -30,7 +30,7 @@ public sealed class CampaignListEndpoints : IEndpointModule
         var query = CampaignListQuery.Parse(from, to, clientName, eventName, status, sort, direction, cursor, errors);
         if (limit is < 1 or > CampaignListQuery.MaxLimit)
         {
-            errors["limit"] = $"한 번에 1~{CampaignListQuery.MaxLimit}건까지 조회할 수 있습니다.";
+            errors["limit"] = KeysetPage.LimitMessage(CampaignListQuery.MaxLimit);
         }
 
         if (query is null || errors.Count > 0)

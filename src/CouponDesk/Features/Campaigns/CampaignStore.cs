@@ -4,6 +4,7 @@ using CouponDesk.Features.Campaigns.Products;
 using CouponDesk.Features.Recipients;
 using CouponDesk.Security.Pii;
 using CouponDesk.Shared.Time;
+using CouponDesk.Web.Errors;
 using Dapper;
 
 namespace CouponDesk.Features.Campaigns;
@@ -44,7 +45,7 @@ public sealed class CampaignStore(DbConnectionFactory connections, PiiProtector 
         return id;
     }
 
-    public async Task<ChangeOutcome> UpdateDraftAsync(long id, int? expectedVersion, CampaignDraft draft, ProductSnapshot? product, long? userId, CancellationToken cancellationToken)
+    public async Task<Outcome> UpdateDraftAsync(long id, int? expectedVersion, CampaignDraft draft, ProductSnapshot? product, long? userId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var parameters = Parameters(draft, product, userId, now);
@@ -65,7 +66,7 @@ public sealed class CampaignStore(DbConnectionFactory connections, PiiProtector 
             WHERE id = @Id AND deleted_at IS NULL AND status = @Draft AND (@ExpectedVersion IS NULL OR version = @ExpectedVersion)
             """,
             parameters);
-        return changed == 1 ? ChangeOutcome.Done : await ExplainAsync(id, CampaignStatus.Draft, expectedVersion, cancellationToken);
+        return changed == 1 ? Outcome.Ok : await ExplainAsync(id, CampaignStatus.Draft, expectedVersion, CampaignRefusals.NotDraft, CampaignRefusals.Changed, cancellationToken);
     }
 
     public async Task<CampaignRecord?> GetAsync(long id, CancellationToken cancellationToken)
@@ -76,44 +77,39 @@ public sealed class CampaignStore(DbConnectionFactory connections, PiiProtector 
     }
 
     /// <summary>DRAFT → SCHEDULED (C2) with the product snapshot, the send and start times and the cost estimate.</summary>
-    public async Task<ChangeOutcome> ScheduleAsync(
+    public async Task<Outcome> ScheduleAsync(
         long id, int version, DateTime sendAtUtc, DateTime startAtUtc, ProductSnapshot product, int recipients, long cost, long? userId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var connection = await connections.OpenAsync(cancellationToken);
         var changed = await CampaignTransitions.ScheduleAsync(connection, null, id, version, sendAtUtc, startAtUtc, product, recipients, cost, userId, now, cancellationToken);
-        return changed == 1 ? ChangeOutcome.Done : await ExplainAsync(id, CampaignStatus.Draft, version, cancellationToken);
+        return changed == 1 ? Outcome.Ok : await ExplainAsync(id, CampaignStatus.Draft, version, CampaignRefusals.NotDraft, CampaignRefusals.Changed, cancellationToken);
     }
 
     /// <summary>SCHEDULED → DRAFT (C3, 예약 해제), only before the start time.</summary>
-    public async Task<ChangeOutcome> UnscheduleAsync(long id, long? userId, CancellationToken cancellationToken)
+    public async Task<Outcome> UnscheduleAsync(long id, long? userId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var connection = await connections.OpenAsync(cancellationToken);
         var changed = await CampaignTransitions.UnscheduleAsync(connection, null, id, userId, now, cancellationToken);
-        if (changed == 1)
-        {
-            return ChangeOutcome.Done;
-        }
-
-        var outcome = await ExplainAsync(id, CampaignStatus.Scheduled, null, cancellationToken);
-        return outcome == ChangeOutcome.Done ? ChangeOutcome.TooLate : outcome;
+        // Still SCHEDULED but not changed: its start time has come.
+        return changed == 1 ? Outcome.Ok : await ExplainAsync(id, CampaignStatus.Scheduled, null, CampaignRefusals.NotDraft, CampaignRefusals.AlreadyStarted, cancellationToken);
     }
 
     /// <summary>SCHEDULED → CANCELLED (C10): nothing was bought yet, so it is immediate.</summary>
-    public async Task<ChangeOutcome> CancelScheduledAsync(long id, string reason, long? userId, CancellationToken cancellationToken)
+    public async Task<Outcome> CancelScheduledAsync(long id, string reason, long? userId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var connection = await connections.OpenAsync(cancellationToken);
         var changed = await CampaignTransitions.CancelScheduledAsync(connection, null, id, reason, userId, now, cancellationToken);
-        return changed == 1 ? ChangeOutcome.Done : await ExplainAsync(id, CampaignStatus.Scheduled, null, cancellationToken);
+        return changed == 1 ? Outcome.Ok : await ExplainAsync(id, CampaignStatus.Scheduled, null, CampaignRefusals.NotCancellable, CampaignRefusals.Changed, cancellationToken);
     }
 
     /// <summary>DRAFT → deleted (C4): soft delete; its recipient lists and banners (personal data, files) go with it.</summary>
-    public Task<ChangeOutcome> DeleteDraftAsync(long id, long? userId, CancellationToken cancellationToken) =>
+    public Task<Outcome> DeleteDraftAsync(long id, long? userId, CancellationToken cancellationToken) =>
         DeadlockRetry.RunAsync(() => DeleteDraftOnceAsync(id, userId, cancellationToken), "campaign delete");
 
-    private async Task<ChangeOutcome> DeleteDraftOnceAsync(long id, long? userId, CancellationToken cancellationToken)
+    private async Task<Outcome> DeleteDraftOnceAsync(long id, long? userId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var connection = await connections.OpenAsync(cancellationToken);
@@ -122,19 +118,19 @@ public sealed class CampaignStore(DbConnectionFactory connections, PiiProtector 
         if (changed != 1)
         {
             await tx.RollbackAsync(cancellationToken);
-            return await ExplainAsync(id, CampaignStatus.Draft, null, cancellationToken);
+            return await ExplainAsync(id, CampaignStatus.Draft, null, CampaignRefusals.NotDraft, CampaignRefusals.Changed, cancellationToken);
         }
 
         await RecipientListStore.PurgeCampaignAsync(connection, tx, id);
         await connection.ExecuteAsync("DELETE FROM campaign_banners WHERE campaign_id = @id", new { id }, tx);
         await tx.CommitAsync(cancellationToken);
-        return ChangeOutcome.Done;
+        return Outcome.Ok;
     }
 
-    public Task<ChangeOutcome> SaveBannerAsync(long id, Banners.ProcessedBanner banner, long? userId, CancellationToken cancellationToken) =>
+    public Task<Outcome> SaveBannerAsync(long id, Banners.ProcessedBanner banner, long? userId, CancellationToken cancellationToken) =>
         DeadlockRetry.RunAsync(() => SaveBannerOnceAsync(id, banner, userId, cancellationToken), "campaign banner");
 
-    private async Task<ChangeOutcome> SaveBannerOnceAsync(long id, Banners.ProcessedBanner banner, long? userId, CancellationToken cancellationToken)
+    private async Task<Outcome> SaveBannerOnceAsync(long id, Banners.ProcessedBanner banner, long? userId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var connection = await connections.OpenAsync(cancellationToken);
@@ -143,7 +139,7 @@ public sealed class CampaignStore(DbConnectionFactory connections, PiiProtector 
             "SELECT status FROM campaigns WHERE id = @id AND deleted_at IS NULL FOR UPDATE", new { id }, tx);
         if (status != CampaignStatus.Draft)
         {
-            return status is null ? ChangeOutcome.NotFound : ChangeOutcome.WrongState;
+            return status is null ? CampaignRefusals.NotFound : CampaignRefusals.NotDraft;
         }
 
         await connection.ExecuteAsync("DELETE FROM campaign_banners WHERE campaign_id = @id", new { id }, tx);
@@ -158,13 +154,13 @@ public sealed class CampaignStore(DbConnectionFactory connections, PiiProtector 
             "UPDATE campaigns SET banner_id = @bannerId, use_banner = 1, updated_by = @userId, updated_at = @now, version = version + 1 WHERE id = @id",
             new { id, bannerId, userId, now }, tx);
         await tx.CommitAsync(cancellationToken);
-        return ChangeOutcome.Done;
+        return Outcome.Ok;
     }
 
-    public Task<ChangeOutcome> RemoveBannerAsync(long id, long? userId, CancellationToken cancellationToken) =>
+    public Task<Outcome> RemoveBannerAsync(long id, long? userId, CancellationToken cancellationToken) =>
         DeadlockRetry.RunAsync(() => RemoveBannerOnceAsync(id, userId, cancellationToken), "campaign banner");
 
-    private async Task<ChangeOutcome> RemoveBannerOnceAsync(long id, long? userId, CancellationToken cancellationToken)
+    private async Task<Outcome> RemoveBannerOnceAsync(long id, long? userId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var connection = await connections.OpenAsync(cancellationToken);
@@ -178,12 +174,12 @@ public sealed class CampaignStore(DbConnectionFactory connections, PiiProtector 
         if (changed != 1)
         {
             await tx.RollbackAsync(cancellationToken);
-            return await ExplainAsync(id, CampaignStatus.Draft, null, cancellationToken);
+            return await ExplainAsync(id, CampaignStatus.Draft, null, CampaignRefusals.NotDraft, CampaignRefusals.Changed, cancellationToken);
         }
 
         await connection.ExecuteAsync("DELETE FROM campaign_banners WHERE campaign_id = @id", new { id }, tx);
         await tx.CommitAsync(cancellationToken);
-        return ChangeOutcome.Done;
+        return Outcome.Ok;
     }
 
     public async Task<(byte[] Content, int Width, int Height)?> GetBannerAsync(long id, CancellationToken cancellationToken)
@@ -197,23 +193,16 @@ public sealed class CampaignStore(DbConnectionFactory connections, PiiProtector 
             new { id });
     }
 
-    /// <summary>Why a conditional update matched no row.</summary>
-    private async Task<ChangeOutcome> ExplainAsync(long id, string expectedStatus, int? expectedVersion, CancellationToken cancellationToken)
+    /// <summary>Why a conditional update matched no row: gone, in another state, edited meanwhile, or <paramref name="otherwise"/>.</summary>
+    private async Task<Refusal> ExplainAsync(long id, string expectedStatus, int? expectedVersion, Refusal wrongState, Refusal otherwise, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<(string Status, int Version)?>(
             "SELECT status, version FROM campaigns WHERE id = @id AND deleted_at IS NULL", new { id });
-        if (row is null)
-        {
-            return ChangeOutcome.NotFound;
-        }
-
-        if (row.Value.Status != expectedStatus)
-        {
-            return ChangeOutcome.WrongState;
-        }
-
-        return expectedVersion is { } v && v != row.Value.Version ? ChangeOutcome.VersionConflict : ChangeOutcome.Done;
+        return row is null ? CampaignRefusals.NotFound
+            : row.Value.Status != expectedStatus ? wrongState
+            : expectedVersion is { } v && v != row.Value.Version ? CampaignRefusals.Changed
+            : otherwise;
     }
 
     private static DynamicParameters WithNewStatus(DynamicParameters p)
@@ -272,13 +261,4 @@ public sealed class CampaignStore(DbConnectionFactory connections, PiiProtector 
         MmsBody = record.MmsBody,
         UseBanner = record.UseBanner,
     };
-}
-
-public enum ChangeOutcome
-{
-    Done,
-    NotFound,
-    WrongState,
-    VersionConflict,
-    TooLate,
 }

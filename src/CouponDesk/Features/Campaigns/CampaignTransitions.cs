@@ -76,7 +76,7 @@ public sealed class CampaignTransitions(IOperationsAlerts alerts, TimeProvider t
 
     /// <summary>
     /// C5 (C5s after the send time): a SCHEDULED campaign whose items were just created starts — its run row (the gate of
-    /// the queue transactions, D-8.100) is inserted and it becomes ISSUING, or SENDING when its send time has passed.
+    /// the queue transactions, D-PIPE-24) is inserted and it becomes ISSUING, or SENDING when its send time has passed.
     /// </summary>
     public static async Task<string> StartAsync(MySqlConnection c, MySqlTransaction tx, long id, int items, DateTime sendAt, DateTime now, CancellationToken ct)
     {
@@ -169,7 +169,7 @@ public sealed class CampaignTransitions(IOperationsAlerts alerts, TimeProvider t
     /// C8 (and C5e, C8s): stop the campaign with a reason a person can act on, in the caller's transaction — ERROR, the
     /// reason on its run row, and the <c>campaign.error</c> alert. The campaign row is locked here (callers that hold it
     /// already lose nothing). A campaign that may not go to ERROR — cancelling, finished — keeps its state: the stop is
-    /// only logged (D-15.1) and false returned.
+    /// only logged (D-PIPE-28) and false returned.
     /// </summary>
     public async Task<bool> StopAsync(MySqlConnection c, MySqlTransaction tx, long campaignId, string code, string reason, CancellationToken ct)
     {
@@ -190,7 +190,7 @@ public sealed class CampaignTransitions(IOperationsAlerts alerts, TimeProvider t
             """, new { campaignId, now, code, reason }, tx, cancellationToken: ct));
         logger.LogWarning("Campaign {CampaignId} stopped ({Status}): {Code}", campaignId, CampaignStatus.Error, code);
         // Raised inside the caller's transaction: the alert is queued, not sent, so this never waits on the network; in the
-        // rare rollback the alert names a stop that did not happen (spec §5.9, D-8.8).
+        // rare rollback the alert names a stop that did not happen (spec §5.9, D-PIPE-8).
         await alerts.RaiseAsync(new OperationsAlert("campaign.error", $"캠페인 #{campaignId}이(가) 오류로 중지되었습니다 ({code}): {reason}",
             AlertSeverity.Critical, $"campaign:{campaignId}"), CancellationToken.None);
         return true;

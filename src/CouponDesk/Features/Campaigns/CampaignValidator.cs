@@ -321,6 +321,6 @@ public sealed class ValidationErrors
         }
     }
 
-    public Web.Errors.ApiProblem ToProblem() =>
-        Web.Errors.ApiProblem.Validation(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()), errors.First().Value[0]);
+    public Web.Errors.Refusal ToRefusal() =>
+        Web.Errors.Refusal.Invalid(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()), errors.First().Value[0]);
 }

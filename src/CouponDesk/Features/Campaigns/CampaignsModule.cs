@@ -19,13 +19,15 @@ public static class CampaignsModule
         services.AddSingleton<CampaignStore>();
         services.AddSingleton<CampaignTransitions>();
         services.AddSingleton<BannerImageProcessor>();
-        // MERGE NOTE: placeholders until issues 3, 4 and 5 land (see the interfaces' comments).
+        // What registration needs from audit, the catalog and the SNAP side's sender numbers, behind small interfaces.
         services.AddSingleton<ICampaignAudit, TrailCampaignAudit>();
         services.AddSingleton<CampaignCouponSpec>();
         services.AddSingleton<IProductCatalog, TableProductCatalog>();
         services.AddSingleton<ISenderNumbers, TableSenderNumbers>();
-        services.AddSingleton<CampaignEndpoints.Deps>();
-        services.AddEndpointModule<CampaignEndpoints>();
+        services.AddEndpointModule<DraftEndpoints>();
+        services.AddEndpointModule<SubmitEndpoints>();
+        services.AddEndpointModule<BannerEndpoints>();
+        services.AddEndpointModule<PreviewEndpoints>();
         services.AddEndpointModule<CampaignListEndpoints>();
         services.AddEndpointModule<SendTimeEndpoints>();
         services.AddEndpointModule<SenderNumberEndpoints>();

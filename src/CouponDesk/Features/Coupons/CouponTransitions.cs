@@ -19,7 +19,7 @@ public static class CouponTransitions
         c.ExecuteAsync(new CommandDefinition(
             "UPDATE coupons SET status = @cancelled, updated_at = @now WHERE id = @id", new { id, now, cancelled = Checked(CouponStatus.Unused, CouponStatus.Cancelled) }, tx, cancellationToken: ct));
 
-    /// <summary>K5: an ADMIN settled a cancel with the supplier by other means; a coupon we still hold UNUSED becomes CANCELLED (D-8.122).</summary>
+    /// <summary>K5: an ADMIN settled a cancel with the supplier by other means; a coupon we still hold UNUSED becomes CANCELLED (D-RECON-7).</summary>
     public static Task<int> CancelledByPersonAsync(MySqlConnection c, MySqlTransaction tx, long id, DateTime now, CancellationToken ct) =>
         c.ExecuteAsync(new CommandDefinition(
             "UPDATE coupons SET status = @cancelled, updated_at = @now WHERE id = @id AND status = @unused",

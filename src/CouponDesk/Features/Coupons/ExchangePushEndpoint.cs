@@ -135,9 +135,9 @@ public sealed partial class ExchangePushEndpoint : IEndpointModule
                 new
                 {
                     receivedAt,
-                    remote = Truncate(remote, 45),
-                    contentType = Truncate(contentType, 100),
-                    masked = Truncate(masked + (oversized ? " …(truncated)" : ""), 4000),
+                    remote = Truncation.Truncate(remote, 45),
+                    contentType = Truncation.Truncate(contentType, 100),
+                    masked = Truncation.Truncate(masked + (oversized ? " …(truncated)" : ""), 4000),
                     bytes = body.Length,
                     numberMasked = exchange is null ? null : SensitiveDataMasker.MaskCouponNumber(exchange.CouponNumber),
                     numberIndex = exchange is null ? null : coupons.IndexOf(exchange.CouponNumber),
@@ -145,7 +145,7 @@ public sealed partial class ExchangePushEndpoint : IEndpointModule
                     exchangeId = applied?.ExchangeRowId,
                     code,
                     reply,
-                    note = Truncate(note, 300),
+                    note = Truncation.Truncate(note, 300),
                 });
         }
         catch (Exception ex)
@@ -154,6 +154,4 @@ public sealed partial class ExchangePushEndpoint : IEndpointModule
             logger.LogError(ex, "Could not record an exchange push (reply {Code}, body {Body})", code, masked);
         }
     }
-
-    private static string? Truncate(string? value, int max) => value is null || value.Length <= max ? value : value[..max];
 }

@@ -27,8 +27,8 @@ public static class ExchangePushRequest
         }
 
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
-        Add(fields, Encoding.ASCII.GetString(body), encoding);
-        Add(fields, query.StartsWith('?') ? query[1..] : query, encoding);
+        FormEncoding.AddPairs(fields, Encoding.ASCII.GetString(body), encoding);
+        FormEncoding.AddPairs(fields, query.StartsWith('?') ? query[1..] : query, encoding);
         return fields;
     }
 
@@ -96,38 +96,5 @@ public static class ExchangePushRequest
         }
 
         return false;
-    }
-
-    private static void Add(Dictionary<string, string> fields, string encoded, Encoding encoding)
-    {
-        foreach (var pair in encoded.Split('&', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var eq = pair.IndexOf('=');
-            fields.TryAdd(Decode(eq < 0 ? pair : pair[..eq], encoding), eq < 0 ? "" : Decode(pair[(eq + 1)..], encoding));
-        }
-    }
-
-    private static string Decode(string escaped, Encoding encoding)
-    {
-        var bytes = new List<byte>(escaped.Length);
-        for (var i = 0; i < escaped.Length; i++)
-        {
-            var c = escaped[i];
-            if (c == '+')
-            {
-                bytes.Add((byte)' ');
-            }
-            else if (c == '%' && i + 2 < escaped.Length && Uri.IsHexDigit(escaped[i + 1]) && Uri.IsHexDigit(escaped[i + 2]))
-            {
-                bytes.Add(Convert.ToByte(escaped.Substring(i + 1, 2), 16));
-                i += 2;
-            }
-            else
-            {
-                bytes.Add(c < 128 ? (byte)c : (byte)'?');
-            }
-        }
-
-        return encoding.GetString([.. bytes]);
     }
 }

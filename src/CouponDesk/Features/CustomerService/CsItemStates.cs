@@ -35,7 +35,7 @@ public static class CsItemStates
     /// Locks the item row (and nothing else) and reads its state in the caller's transaction. Must be the transaction's
     /// first statement: the lock is a locking read, and the plain joined read after it takes the transaction's snapshot
     /// only then, so it sees every change committed before the lock was granted (as <c>CampaignRunGate</c> does). The
-    /// campaign, coupon and message rows are not locked: the issuance planner claims campaigns with SKIP LOCKED (D-8.80).
+    /// campaign, coupon and message rows are not locked: the issuance planner claims campaigns with SKIP LOCKED (D-PIPE-20).
     /// </summary>
     public static async Task<CsItemState?> LockAsync(MySqlConnection c, MySqlTransaction tx, long itemId, CancellationToken ct)
     {

@@ -14,9 +14,9 @@ using Dapper;
 namespace CouponDesk.Features.CustomerService;
 
 /// <summary>
-/// 번호변경 (spec §3.4.3, D13/D14). Before any message of the coupon reached the agent (D14) only the number changes:
+/// 번호변경 (spec §3.4.3, D13/D14). Before any message of the coupon reached the agent (spec D14) only the number changes:
 /// a <c>ready</c> message is withdrawn and the same coupon queued again to the new number (new CLIENT_KEY, the same
-/// reservation), nothing is cancelled or bought. After (D13): the old coupon is cancelled at COUFUN under the item's
+/// reservation), nothing is cancelled or bought. After (spec D13): the old coupon is cancelled at COUFUN under the item's
 /// lock; only when that succeeded (or COUFUN says it was already cancelled) the old item becomes REPLACED and a new item
 /// for the new number is ordered through the exactly-once issuance path (a C/S order with a deterministic TR_ID), then
 /// drawn and sent as AFTER_PHONE_CHANGE — at once when it can be, else by the C/S follow-up ("자동으로 재시도합니다").
@@ -102,7 +102,7 @@ public sealed class CsPhoneChange(
                            WHERE d.campaign_id = @campaignId AND r.phone_bidx = @bidx AND d.status <> '{ItemStatus.Replaced}')
             """, new { campaignId = x.State.CampaignId, bidx = pii.PhoneBlindIndex(phone) }, x.Transaction, cancellationToken: ct));
 
-    /// <summary>D14: the number changes in place; a ready message is withdrawn and the same coupon queued again to the new number.</summary>
+    /// <summary>spec D14: the number changes in place; a ready message is withdrawn and the same coupon queued again to the new number.</summary>
     private async Task<CsResult> BeforeSendAsync(CsActionFrame.Context x, CsItemStates.Recipient recipient, string oldPhone, string newPhone, string? memo, AuditActor actor, CancellationToken ct)
     {
         var s = x.State;
@@ -142,7 +142,7 @@ public sealed class CsPhoneChange(
         }, "새 번호로 메시지를 접수할 수 없습니다");
     }
 
-    /// <summary>D13 after COUFUN cancelled the old coupon: old item REPLACED, new recipient row and item, a C/S order for its coupon.</summary>
+    /// <summary>spec D13 after COUFUN cancelled the old coupon: old item REPLACED, new recipient row and item, a C/S order for its coupon.</summary>
     private async Task<(long Item, long Order)> AfterSendAsync(
         CsActionFrame.Context x, CsItemStates.Recipient recipient, CouponRecord coupon, CoufunResult<CoufunCancelled> answer, string oldPhone, string newPhone, string? memo, AuditActor actor, CancellationToken ct)
     {

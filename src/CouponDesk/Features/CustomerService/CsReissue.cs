@@ -84,7 +84,7 @@ public sealed class CsReissue(
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var c = await connections.OpenAsync(ct);
-        // A plain read first, then a claim by id: the campaign rows are never locked (the planner claims them, D-8.80).
+        // A plain read first, then a claim by id: the campaign rows are never locked (the planner claims them, D-PIPE-20).
         var candidates = (await c.QueryAsync<long>(new CommandDefinition(
             $"""
             SELECT d.id FROM delivery_items d JOIN campaigns cp ON cp.id = d.campaign_id

@@ -16,10 +16,10 @@ public sealed record CsAvailability(bool Enabled, string? Reason)
 [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<PhoneChangeMode>))]
 public enum PhoneChangeMode
 {
-    /// <summary>No message reached the agent: only the number changes (D14).</summary>
+    /// <summary>No message reached the agent: only the number changes (spec D14).</summary>
     BeforeSend,
 
-    /// <summary>A message reached the agent: cancel the coupon at COUFUN, buy a new one (D13).</summary>
+    /// <summary>A message reached the agent: cancel the coupon at COUFUN, buy a new one (spec D13).</summary>
     AfterSend,
 }
 

@@ -68,7 +68,7 @@ public sealed class CampaignBoard(PipelineProgress progress, SendTimeRules sendT
             SELECT c.id, c.client_name, c.event_name, c.scheduled_at, c.recipient_count, p.status,
                    EXISTS (SELECT 1 FROM sender_numbers s WHERE s.number = c.sender_number AND s.active = 1)
             FROM campaigns c LEFT JOIN products p ON p.goods_id = c.goods_id
-            WHERE c.status = 'SCHEDULED' AND c.deleted_at IS NULL AND c.scheduled_at < @until
+            WHERE c.status = '{CampaignStatus.Scheduled}' AND c.deleted_at IS NULL AND c.scheduled_at < @until
             ORDER BY c.scheduled_at, c.id LIMIT {Limit}
             """, new { until = now.AddHours(24) }, cancellationToken: ct));
         return [.. rows.Select(r => new UpcomingCampaign(r.Id, r.ClientName, r.EventName, r.ScheduledAt, r.RecipientCount, Warnings(r.ProductStatus, r.SenderRegistered != 0, r.ScheduledAt, r.RecipientCount, now)))];

@@ -1,4 +1,5 @@
 using CouponDesk.Data;
+using CouponDesk.Features.Pipeline;
 using Dapper;
 using MySqlConnector;
 
@@ -29,7 +30,7 @@ public sealed class DashboardQueries(DbConnectionFactory connections, CampaignBo
 
     private static async Task<Attention> AttentionAsync(MySqlConnection c, CancellationToken ct)
     {
-        var inDoubt = await c.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM issuance_orders WHERE status = 'IN_DOUBT'", cancellationToken: ct));
+        var inDoubt = await c.ExecuteScalarAsync<int>(new CommandDefinition($"SELECT COUNT(*) FROM issuance_orders WHERE status = '{OrderStatus.InDoubt}'", cancellationToken: ct));
         // Coupons the cancel follow-up gave up on (공급사 취소 실패): money lost unless a person acts.
         var gaveUp = await c.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM coupon_cancels WHERE state = 'GAVE_UP'", cancellationToken: ct));
         return new Attention(inDoubt, gaveUp);

@@ -4,8 +4,8 @@ namespace CouponDesk.Features.Dashboard;
 
 /// <summary>
 /// One row per running CouponDesk process (spec §3.8 시스템 상태 "worker heartbeats"): each process rewrites its row every
-/// beat (<c>Liveness:BeatMilliseconds</c>, D-23.1), so the dashboard sees which roles are alive and which process went silent.
-/// Times are UTC (beats since D-23.1 from the database's <c>UTC_TIMESTAMP(6)</c>).
+/// beat (<c>Liveness:BeatMilliseconds</c>, D-OPS-11), so the dashboard sees which roles are alive and which process went silent.
+/// Times are UTC (beats since D-OPS-11 from the database's <c>UTC_TIMESTAMP(6)</c>).
 /// </summary>
 [Migration(202611251301, "Worker heartbeats")]
 public sealed class M202611251301WorkerHeartbeats : Migration

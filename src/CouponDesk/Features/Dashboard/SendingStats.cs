@@ -1,3 +1,4 @@
+using CouponDesk.Features.Messages;
 using Dapper;
 using MySqlConnector;
 
@@ -25,12 +26,12 @@ public static class SendingStats
 
     private static Task<Counts> CountAsync(MySqlConnection c, DashboardPeriod period, CancellationToken ct) =>
         c.QuerySingleAsync<Counts>(new CommandDefinition(
-            """
+            $"""
             SELECT CAST(COUNT(*) AS SIGNED) AS Total,
-                   CAST(COALESCE(SUM(status = 'SUCCESS'), 0) AS SIGNED) AS Succeeded,
-                   CAST(COALESCE(SUM(status IN ('FAILURE', 'RESULT_TIMEOUT')), 0) AS SIGNED) AS Failed,
-                   CAST(COALESCE(SUM(status IN ('READY', 'IN_AGENT')), 0) AS SIGNED) AS Pending
+                   CAST(COALESCE(SUM(status = '{MessageStatus.Success}'), 0) AS SIGNED) AS Succeeded,
+                   CAST(COALESCE(SUM(status IN ('{MessageStatus.Failure}', '{MessageStatus.ResultTimeout}')), 0) AS SIGNED) AS Failed,
+                   CAST(COALESCE(SUM(status IN ('{MessageStatus.Ready}', '{MessageStatus.InAgent}')), 0) AS SIGNED) AS Pending
             FROM messages
-            WHERE req_at >= @From AND req_at < @To AND status <> 'WITHDRAWN'
+            WHERE req_at >= @From AND req_at < @To AND status <> '{MessageStatus.Withdrawn}'
             """, new { period.From, period.To }, cancellationToken: ct));
 }

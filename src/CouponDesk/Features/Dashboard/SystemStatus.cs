@@ -1,3 +1,4 @@
+using CouponDesk.Features.Pipeline;
 using CouponDesk.Hosting.Liveness;
 using CouponDesk.Integrations.Snap;
 using CouponDesk.Shared.Snap;
@@ -16,17 +17,17 @@ public sealed class SystemStatus(SnapOptions snap, LivenessOptions liveness, Tim
     /// <summary>A due <c>ready</c> row older than this means the agent is not taking work ("에이전트 지연").</summary>
     public static readonly TimeSpan AgentDelayThreshold = TimeSpan.FromMinutes(5);
 
-    /// <summary>Silent this long, or fenced by its peers: the process is gone (or stuck) — the liveness rule (D-23.1).</summary>
+    /// <summary>Silent this long, or fenced by its peers: the process is gone (or stuck) — the liveness rule (D-OPS-11).</summary>
     private TimeSpan HeartbeatGrace => TimeSpan.FromSeconds(liveness.DeadAfterSeconds);
 
     public async Task<SystemState> ReadAsync(MySqlConnection c, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var lastSuccess = await LatestAsync(c,
-            "SELECT MAX(finished_at) FROM issuance_orders WHERE status = 'SUCCEEDED'",
+            $"SELECT MAX(finished_at) FROM issuance_orders WHERE status = '{OrderStatus.Succeeded}'",
             "SELECT MAX(finished_at) FROM catalog_sync_runs WHERE outcome = 'SUCCEEDED' AND called_coufun = 1", ct);
         var lastError = await LatestAsync(c,
-            "SELECT MAX(updated_at) FROM issuance_orders WHERE status IN ('FAILED', 'IN_DOUBT', 'RETRY_WAIT')",
+            $"SELECT MAX(updated_at) FROM issuance_orders WHERE status IN ('{OrderStatus.Failed}', '{OrderStatus.InDoubt}', '{OrderStatus.RetryWait}')",
             "SELECT MAX(finished_at) FROM catalog_sync_runs WHERE outcome = 'FAILED' AND called_coufun = 1", ct);
         var catalog = await c.QuerySingleOrDefaultAsync<CatalogSyncState>(new CommandDefinition(
             "SELECT started_at AS StartedAt, finished_at AS FinishedAt, outcome AS Outcome FROM catalog_sync_runs ORDER BY id DESC LIMIT 1", cancellationToken: ct));

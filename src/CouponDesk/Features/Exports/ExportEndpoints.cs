@@ -11,7 +11,7 @@ namespace CouponDesk.Features.Exports;
 public sealed record UnmaskedExportRequest(string? Reason);
 
 /// <summary>
-/// Excel exports of 발송조회 (spec §3.3.4), generated synchronously for now (decision D-9.43): the list with its filters
+/// Excel exports of 발송조회 (spec §3.3.4), generated synchronously for now (decision D-DETAIL-5): the list with its filters
 /// (P18), one campaign's 발송상세 masked (P18) and, for an ADMIN with a reason, unmasked (P20). Every download is an audit
 /// event with its filters, row count, masking and reason.
 /// </summary>

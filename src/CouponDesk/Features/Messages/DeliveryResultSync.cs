@@ -3,6 +3,7 @@ using System.Text;
 using CouponDesk.Data;
 using CouponDesk.Integrations.Snap;
 using CouponDesk.Shared.Snap;
+using CouponDesk.Shared.Text;
 using Dapper;
 using MySqlConnector;
 
@@ -166,9 +167,9 @@ public sealed class DeliveryResultSync(
             command.Parameters.AddWithValue($"@sa{i}", c.Row?.SentAtUtc);
             command.Parameters.AddWithValue($"@da{i}", c.Outcome is null ? null : c.Row?.DoneAtUtc);
             command.Parameters.AddWithValue($"@dc{i}", c.Outcome is null ? null : c.Row?.DoneCode);
-            command.Parameters.AddWithValue($"@dd{i}", c.Outcome is null ? null : Truncate(c.Row?.DoneCodeDesc, 200));
-            command.Parameters.AddWithValue($"@dt{i}", c.Outcome is null ? null : Truncate(c.Row?.DoneTelco, 10));
-            command.Parameters.AddWithValue($"@dp{i}", c.Outcome is null ? null : Truncate(c.Row?.DoneProduct, 10));
+            command.Parameters.AddWithValue($"@dd{i}", c.Outcome is null ? null : Truncation.Truncate(c.Row?.DoneCodeDesc, 200));
+            command.Parameters.AddWithValue($"@dt{i}", c.Outcome is null ? null : Truncation.Truncate(c.Row?.DoneTelco, 10));
+            command.Parameters.AddWithValue($"@dp{i}", c.Outcome is null ? null : Truncation.Truncate(c.Row?.DoneProduct, 10));
             command.Parameters.AddWithValue($"@fin{i}", c.Outcome is not null);
         }
 
@@ -201,8 +202,6 @@ public sealed class DeliveryResultSync(
         DeliveryOutcome.ResultTimeout => "TIMEOUT",
         _ => "FAILURE",
     };
-
-    private static string? Truncate(string? value, int length) => value is null || value.Length <= length ? value : value[..length];
 
     private sealed record Change(PendingMessage Message, string NewStatus, DeliveryOutcome? Outcome, AgentResultRow? Row);
 

@@ -106,7 +106,7 @@ public sealed class SnapMessageWriter(
             var reserveKst = message.ReserveAtUtc is { } at ? ToWholeSecondKst(at) : (DateTime?)null;
 
             // REQ_DATE: NOW() in SQL for "send now" (the agent's own frame); a reservation as KST wall-clock time with
-            // Kind=Unspecified, which MySqlConnector writes exactly as given (spec/snap-agent.md §5, docs/decisions.md D1).
+            // Kind=Unspecified, which MySqlConnector writes exactly as given (spec/snap-agent.md §5, docs/decisions.md D-PLAT-1).
             umsSql.Append(i == 0 ? "" : ",").Append(CultureInfo.InvariantCulture,
                 $"(@k{i},@ch,@traffic,@ready,{(reserveKst is null ? "NOW()" : $"@r{i}")},@cb{i},NULL,@cp{i},@p{i},@m{i},@t{i},@f{i},@e1{i},@e2{i},@e3{i},@e4{i},@e5{i},@env)");
             ums.Parameters.AddWithValue($"@k{i}", key);

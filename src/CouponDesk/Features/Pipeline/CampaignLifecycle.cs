@@ -78,7 +78,7 @@ public sealed class CampaignLifecycle(
 
             if (check.Verdict == PreflightVerdict.Stop)
             {
-                stop = (check.Code!, check.Reason!);
+                stop = (check.Why!.Code, check.Why.Message);
             }
         }
 
@@ -102,7 +102,7 @@ public sealed class CampaignLifecycle(
         await using var c = await connections.OpenAsync(ct);
         // A plain read first, then a claim by id with SKIP LOCKED — never a locking UPDATE scan: that scan waited on the
         // campaign row the planner holds FOR UPDATE for its whole round, and its queued lock made the planner's next
-        // SKIP LOCKED pass over the campaign and sleep a poll interval, on every lifecycle step (D-8.80). A campaign
+        // SKIP LOCKED pass over the campaign and sleep a poll interval, on every lifecycle step (D-PIPE-20). A campaign
         // skipped here moves at the next step.
         var candidates = (await c.QueryAsync<long>(new CommandDefinition(
             $"SELECT id FROM campaigns WHERE status = '{CampaignStatus.Issuing}' AND scheduled_at <= @now", new { now }, cancellationToken: ct))).ToList();
@@ -147,7 +147,7 @@ public sealed class CampaignLifecycle(
                 $"SELECT status FROM campaigns WHERE id = @id AND status IN ('{CampaignStatus.Sending}', '{CampaignStatus.Cancelling}') FOR UPDATE SKIP LOCKED", new { id }, tx, cancellationToken: ct));
             var counts = (await c.QueryAsync<(string Status, int Count)>(new CommandDefinition(
                 "SELECT status, COUNT(*) FROM delivery_items WHERE campaign_id = @id GROUP BY status", new { id }, tx, cancellationToken: ct))).ToDictionary(x => x.Status, x => x.Count);
-            // An item with a resend still due (automatic or 실패 건 재시도) is not final (D9).
+            // An item with a resend still due (automatic or 실패 건 재시도) is not final (spec D9).
             var resendDue = await c.ExecuteScalarAsync<int>(new CommandDefinition(
                 "SELECT COUNT(*) FROM delivery_items WHERE campaign_id = @id AND resend_due_at IS NOT NULL", new { id }, tx, cancellationToken: ct));
             if (status is null || resendDue > 0 || counts.Keys.Any(s => !ItemStatus.Final.Contains(s)))

@@ -5,14 +5,14 @@ using MySqlConnector;
 namespace CouponDesk.Features.Pipeline;
 
 /// <summary>
-/// The campaign's <c>campaign_runs</c> row as the gate between stopping a campaign and queueing its messages (D-8.100).
+/// The campaign's <c>campaign_runs</c> row as the gate between stopping a campaign and queueing its messages (D-PIPE-24).
 /// A queue transaction holds a shared lock on the row while it inserts; every transaction that takes a campaign out of
 /// ISSUING / SENDING (pause, cancel, 미발송분 취소, the ERROR stop) holds an exclusive lock on it. So a stop either
 /// commits before a queue transaction reads the status (which then queues nothing) or waits until that transaction has
 /// committed (and then sees, and withdraws, what it queued). The <c>campaigns</c> row itself is never locked here: the
-/// issuance planner claims it with <c>SKIP LOCKED</c> and would skip its own campaign (D-8.80).
+/// issuance planner claims it with <c>SKIP LOCKED</c> and would skip its own campaign (D-PIPE-20).
 /// <para>
-/// Both sides WRITE the row (D-20.3): on a Galera cluster row locks are local to a node, so a lock alone would not keep
+/// Both sides WRITE the row (D-OPS-7): on a Galera cluster row locks are local to a node, so a lock alone would not keep
 /// a stop on one node and a queue transaction on another apart; two writes of the same row are certified in one order
 /// for the whole cluster, and the one that did not see the other gets error 1213 and is run again whole. On one server
 /// the queue side's lock is therefore exclusive: queue transactions of one campaign take turns for their last

@@ -21,7 +21,7 @@ public static class DeliveryItemTransitions
 {
     private static StateMachine Machine => ItemStatus.Machine;
 
-    /// <summary>D1: one PENDING item per accepted recipient of the list, when the campaign starts (C5). Returns how many.</summary>
+    /// <summary>spec D1: one PENDING item per accepted recipient of the list, when the campaign starts (C5). Returns how many.</summary>
     public static Task<int> CreateAsync(MySqlConnection c, MySqlTransaction tx, long campaignId, long listId, DateTime now, CancellationToken ct)
     {
         Machine.Check(StateMachine.New, ItemStatus.Pending);
@@ -32,11 +32,11 @@ public static class DeliveryItemTransitions
             """, new { campaignId, listId, now, pending = ItemStatus.Pending }, tx, cancellationToken: ct));
     }
 
-    /// <summary>D2: PENDING items go into the issuance order <paramref name="orderId"/>; each counts an attempt.</summary>
+    /// <summary>spec D2: PENDING items go into the issuance order <paramref name="orderId"/>; each counts an attempt.</summary>
     public static Task<int> StartIssuingAsync(MySqlConnection c, MySqlTransaction tx, long orderId, IReadOnlyCollection<long> ids, DateTime now, CancellationToken ct) =>
         MoveAsync(c, tx, ids, [ItemStatus.Pending], ItemStatus.Issuing, "order_id = @orderId, issue_attempts = issue_attempts + 1,", new { orderId }, now, ct);
 
-    /// <summary>D3: ISSUING items got their coupons (one statement for the order's items: ids are our own BIGINTs, D-8.91).</summary>
+    /// <summary>spec D3: ISSUING items got their coupons (one statement for the order's items: ids are our own BIGINTs, D-PIPE-22).</summary>
     public static Task<int> IssuedAsync(MySqlConnection c, MySqlTransaction tx, IReadOnlyList<(long Item, long Coupon)> served, DateTime now, CancellationToken ct)
     {
         if (served.Count == 0)
@@ -50,7 +50,7 @@ public static class DeliveryItemTransitions
     }
 
     /// <summary>
-    /// D4p / D5 / D12: an order's ISSUING items after its outcome — back to PENDING for a new order (the order link is
+    /// D4p / spec D5 / spec D12: an order's ISSUING items after its outcome — back to PENDING for a new order (the order link is
     /// dropped), ISSUE_FAILED, or CANCELLED — with the failure code and reason shown to operators.
     /// </summary>
     public static Task<int> IssueEndedAsync(MySqlConnection c, MySqlTransaction tx, IReadOnlyCollection<long> ids, string to, string? code, string? reason, DateTime now, CancellationToken ct) =>
@@ -74,7 +74,7 @@ public static class DeliveryItemTransitions
         }
     }
 
-    /// <summary>D6: drawing failed; the claim ends so the item is drawn again, and after <paramref name="maxAttempts"/> it is RENDER_FAILED.</summary>
+    /// <summary>spec D6: drawing failed; the claim ends so the item is drawn again, and after <paramref name="maxAttempts"/> it is RENDER_FAILED.</summary>
     public static Task<int> RenderFailedAsync(MySqlConnection c, MySqlTransaction tx, IReadOnlyCollection<long> ids, int maxAttempts, DateTime now, CancellationToken ct)
     {
         Machine.Check(ItemStatus.Issued, ItemStatus.RenderFailed);
@@ -86,7 +86,7 @@ public static class DeliveryItemTransitions
             """, new { ids, maxAttempts, now }, tx, cancellationToken: ct));
     }
 
-    /// <summary>D8: the items whose <b>current</b> message was delivered are SENT (a result of a superseded message changes nothing).</summary>
+    /// <summary>spec D8: the items whose <b>current</b> message was delivered are SENT (a result of a superseded message changes nothing).</summary>
     public static Task<int> SentAsync(MySqlConnection c, MySqlTransaction tx, IReadOnlyCollection<long> messageIds, DateTime now, CancellationToken ct)
     {
         Machine.Check(ItemStatus.Queued, ItemStatus.Sent);
@@ -95,7 +95,7 @@ public static class DeliveryItemTransitions
             new { messageIds, now }, tx, cancellationToken: ct));
     }
 
-    /// <summary>D8: the item whose current message failed (or got no result) is SEND_FAILED with the reason.</summary>
+    /// <summary>spec D8: the item whose current message failed (or got no result) is SEND_FAILED with the reason.</summary>
     public static Task<int> SendFailedAsync(MySqlConnection c, MySqlTransaction tx, long messageId, string code, string reason, DateTime now, CancellationToken ct)
     {
         Machine.Check(ItemStatus.Queued, ItemStatus.SendFailed);
@@ -108,7 +108,7 @@ public static class DeliveryItemTransitions
     public sealed record AutoResendRule(int FirstDelaySeconds, int SecondDelaySeconds, int MaxAutomatic);
 
     /// <summary>
-    /// D8 + D9 (automatic part): the items of failed current messages become SEND_FAILED with an automatic resend due after
+    /// spec D8 + spec D9 (automatic part): the items of failed current messages become SEND_FAILED with an automatic resend due after
     /// the 1st or 2nd delay — only below the limit, while the campaign still sends or can resume, and while the coupon is
     /// unused and valid on <paramref name="todayKst"/>.
     /// </summary>
@@ -147,7 +147,7 @@ public static class DeliveryItemTransitions
     }
 
     /// <summary>
-    /// D11p / D11 (실패 건 재시도): ISSUE_FAILED items without a coupon go back to issuance (attempts reset; never those with
+    /// D11p / spec D11 (실패 건 재시도): ISSUE_FAILED items without a coupon go back to issuance (attempts reset; never those with
     /// a code in <paramref name="notRetryableIssueCodes"/>), RENDER_FAILED items back to drawing. Returns (issue, render).
     /// </summary>
     public static async Task<(int Issue, int Render)> RetryFailedAsync(MySqlConnection c, MySqlTransaction tx, long campaignId, string[] notRetryableIssueCodes, DateTime now, CancellationToken ct)
@@ -168,13 +168,13 @@ public static class DeliveryItemTransitions
         return (issue, render);
     }
 
-    /// <summary>D9 (실패 건 재시도): the SEND_FAILED items get a BULK_RETRY resend, due now (the item is not final while it is due).</summary>
+    /// <summary>spec D9 (실패 건 재시도): the SEND_FAILED items get a BULK_RETRY resend, due now (the item is not final while it is due).</summary>
     public static Task<int> BulkResendDueAsync(MySqlConnection c, MySqlTransaction tx, IReadOnlyCollection<long> ids, DateTime now, CancellationToken ct) =>
         ids.Count == 0 ? Task.FromResult(0) : c.ExecuteAsync(new CommandDefinition(
             $"UPDATE delivery_items SET resend_kind = @bulk, resend_due_at = @now, version = version + 1, updated_at = @now WHERE id IN @ids AND status = '{ItemStatus.SendFailed}'",
             new { ids, now, bulk = MessageType.BulkRetry }, tx, cancellationToken: ct));
 
-    /// <summary>D9: a SEND_FAILED item is QUEUED again with its resend message; the resend is no longer due and counted by kind.</summary>
+    /// <summary>spec D9: a SEND_FAILED item is QUEUED again with its resend message; the resend is no longer due and counted by kind.</summary>
     public static Task<int> ResendQueuedAsync(MySqlConnection c, MySqlTransaction tx, long itemId, long messageId, bool automatic, DateTime now, CancellationToken ct)
     {
         var auto = automatic ? 1 : 0;
@@ -188,7 +188,7 @@ public static class DeliveryItemTransitions
     /// <summary>
     /// A claimed resend that cannot be made is dropped: the item stays SEND_FAILED (final again) and the claim ends. With
     /// <paramref name="onlyUnusableCoupon"/>, only items whose coupon is no longer unused and valid on <paramref name="todayKst"/>;
-    /// with <paramref name="failure"/>, the item's failure is replaced (D-8.102).
+    /// with <paramref name="failure"/>, the item's failure is replaced (D-PIPE-26).
     /// </summary>
     public static Task<int> DropResendAsync(MySqlConnection c, MySqlTransaction? tx, IReadOnlyCollection<long> ids, string token, DateTime now, CancellationToken ct,
         bool onlyUnusableCoupon = false, DateTime? todayKst = null, (string Code, string Reason)? failure = null)
@@ -218,7 +218,7 @@ public static class DeliveryItemTransitions
             new { campaignId, now }, tx, cancellationToken: ct));
 
     /// <summary>
-    /// D7w / D12: the QUEUED items of withdrawn messages go back to ISSUED (pause: queued again on resume, the message link
+    /// D7w / spec D12: the QUEUED items of withdrawn messages go back to ISSUED (pause: queued again on resume, the message link
     /// dropped) or are CANCELLED (the link dropped unless <paramref name="keepMessage"/>).
     /// </summary>
     public static Task<int> WithdrawnAsync(MySqlConnection c, MySqlTransaction tx, IReadOnlyCollection<long> messageIds, string to, bool keepMessage, DateTime now, CancellationToken ct)
@@ -230,7 +230,7 @@ public static class DeliveryItemTransitions
     }
 
     /// <summary>
-    /// D12 (C11, C12): a campaign's items not handed to the agent and not in an order that may have been called are
+    /// spec D12 (C11, C12): a campaign's items not handed to the agent and not in an order that may have been called are
     /// CANCELLED — PENDING and ISSUED ones, and ISSUING ones whose order is still PLANNED (the caller fails those orders
     /// next). Claims end. QUEUED items are cancelled by <see cref="WithdrawnAsync"/> once their message is withdrawn.
     /// </summary>
@@ -249,7 +249,7 @@ public static class DeliveryItemTransitions
         return cancelled;
     }
 
-    /// <summary>D12 for CANCELLING campaigns: items released back to PENDING or ISSUED by orders in flight at the cancel are cancelled too.</summary>
+    /// <summary>spec D12 for CANCELLING campaigns: items released back to PENDING or ISSUED by orders in flight at the cancel are cancelled too.</summary>
     public static Task<int> CancelLeftOfCancellingAsync(MySqlConnection c, DateTime now, CancellationToken ct)
     {
         Machine.Check([ItemStatus.Pending, ItemStatus.Issued], ItemStatus.Cancelled);
@@ -262,12 +262,12 @@ public static class DeliveryItemTransitions
 
     // C/S (spec §3.4.3): one item at a time, under its row lock (read by the caller in from); each changes exactly that item.
 
-    /// <summary>D9/D10 (C/S 재발송): a SENT or SEND_FAILED item is QUEUED again with its CS_RESEND message; it counts against the operator limit.</summary>
+    /// <summary>spec D9/D10 (C/S 재발송): a SENT or SEND_FAILED item is QUEUED again with its CS_RESEND message; it counts against the operator limit.</summary>
     public static Task CsResendQueuedAsync(MySqlConnection c, MySqlTransaction tx, long itemId, string from, long messageId, DateTime now, CancellationToken ct) =>
         OneAsync(MoveAsync(c, tx, [itemId], [from], ItemStatus.Queued,
             "message_id = @messageId, resend_count = resend_count + 1, failure_code = NULL, failure_reason = NULL,", new { messageId }, now, ct), itemId, from);
 
-    /// <summary>D12 (C/S 쿠폰폐기): an item not delivered yet (its ready message withdrawn) whose coupon was cancelled is CANCELLED; a renderer's claim ends.</summary>
+    /// <summary>spec D12 (C/S 쿠폰폐기): an item not delivered yet (its ready message withdrawn) whose coupon was cancelled is CANCELLED; a renderer's claim ends.</summary>
     public static Task CsCancelledAsync(MySqlConnection c, MySqlTransaction tx, long itemId, string from, DateTime now, CancellationToken ct) =>
         OneAsync(MoveAsync(c, tx, [itemId], [from], ItemStatus.Cancelled, "lease_token = NULL, lease_until = NULL,", null, now, ct), itemId, from);
 
@@ -277,12 +277,12 @@ public static class DeliveryItemTransitions
             "UPDATE delivery_items SET resend_kind = NULL, resend_due_at = NULL, version = version + 1, updated_at = @now WHERE id = @itemId",
             new { itemId, now }, tx, cancellationToken: ct));
 
-    /// <summary>D13: a delivered item whose coupon COUFUN cancelled is REPLACED; the lineage's 번호변경 count moves on; a due resend is dropped.</summary>
+    /// <summary>spec D13: a delivered item whose coupon COUFUN cancelled is REPLACED; the lineage's 번호변경 count moves on; a due resend is dropped.</summary>
     public static Task ReplacedAsync(MySqlConnection c, MySqlTransaction tx, long itemId, string from, int phoneChanges, DateTime now, CancellationToken ct) =>
         OneAsync(MoveAsync(c, tx, [itemId], [from], ItemStatus.Replaced,
             "phone_change_count = @phoneChanges, resend_kind = NULL, resend_due_at = NULL,", new { phoneChanges }, now, ct), itemId, from);
 
-    /// <summary>D13 (D1 of the new item): the replacement for the new number, PENDING, pointing at the item it replaces.</summary>
+    /// <summary>spec D13 (spec D1 of the new item): the replacement for the new number, PENDING, pointing at the item it replaces.</summary>
     public static Task<long> CreateReplacementAsync(MySqlConnection c, MySqlTransaction tx, long campaignId, long listId, int seq, long parentItemId, int phoneChanges, DateTime now, CancellationToken ct)
     {
         Machine.Check(StateMachine.New, ItemStatus.Pending);
@@ -295,7 +295,7 @@ public static class DeliveryItemTransitions
     }
 
     /// <summary>
-    /// D14: the number changed before any message reached the agent — the state stays; a withdrawn ready message is
+    /// spec D14: the number changed before any message reached the agent — the state stays; a withdrawn ready message is
     /// replaced by <paramref name="messageId"/>; the lineage's count moves on; a renderer's claim ends (it read the old number).
     /// </summary>
     public static Task NumberChangedAsync(MySqlConnection c, MySqlTransaction tx, long itemId, string from, long? messageId, int phoneChanges, DateTime now, CancellationToken ct) =>

@@ -8,7 +8,7 @@ using Dapper;
 namespace CouponDesk.Features.Pipeline;
 
 /// <summary>
-/// D2: claims PENDING items of running campaigns and groups them into issuance orders of up to CREATE_CNT coupons.
+/// spec D2: claims PENDING items of running campaigns and groups them into issuance orders of up to CREATE_CNT coupons.
 /// The order, its deterministic TR_ID and its items are committed <b>before</b> any call is made (spec §4.4 PLANNED).
 /// The spending guard refuses to plan coupons whose value would pass the approved estimate. Replacement items of a C/S
 /// 번호변경 (<c>parent_item_id</c> set) are not the campaign's: C/S orders them itself (<c>origin</c> CS).
@@ -18,7 +18,7 @@ public sealed class IssuancePlanner(DbConnectionFactory connections, PipelineOpt
     public async Task<int> PlanAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        // CREATE_CNT: the adaptive order size (D-23.2). While cautious (one coupon per call), single orders are planned
+        // CREATE_CNT: the adaptive order size (D-PIPE-30). While cautious (one coupon per call), single orders are planned
         // only a little ahead of the calls, so the items still unplanned when the supplier recovers get full orders again.
         var size = await orderSize.CouponsPerCallAsync(ct);
         var cautious = size < options.CouponsPerOrder;
@@ -77,7 +77,7 @@ public sealed class IssuancePlanner(DbConnectionFactory connections, PipelineOpt
     }
 
     /// <summary>
-    /// D2 for one order, in the caller's transaction: the PLANNED order with its deterministic TR_ID and items, the items
+    /// spec D2 for one order, in the caller's transaction: the PLANNED order with its deterministic TR_ID and items, the items
     /// ISSUING. Committed before any call is made (spec §4.4). Also used by C/S for a 번호변경 replacement coupon.
     /// </summary>
     public async Task<long> CreateOrderAsync(

@@ -6,7 +6,7 @@ namespace CouponDesk.Features.Pipeline;
 /// Delivery item states (수신 건: one recipient × one coupon) and their allowed transitions (spec §4.2; a copy of its table
 /// is in docs/rules/state-machines.md). The one place these values are spelled; every status change is written by
 /// <see cref="DeliveryItemTransitions"/>. RENDERED is part of the machine but not written: drawing and queueing are one
-/// step (D6q). C/S writes D9/D10 (재발송), D12 (쿠폰폐기), D13 (번호변경 after delivery) and D14 (before).
+/// step (D6q). C/S writes spec D9/D10 (재발송), spec D12 (쿠폰폐기), spec D13 (번호변경 after delivery) and spec D14 (before).
 /// </summary>
 public static class ItemStatus
 {
@@ -50,14 +50,14 @@ public static class ItemStatus
             new("D13", [Sent, SendFailed], [Replaced]),
             new("D14", Unsent, [StateMachine.Same]),
             new("D4p", Issuing, Pending,
-                "D4 as the planner does it: an item whose order was in doubt, failed for a reason a person must fix, or was never called because the campaign stopped goes back to PENDING; D2 then puts it in a new order with a fresh TR_ID"),
+                "spec D4 as the planner does it: an item whose order was in doubt, failed for a reason a person must fix, or was never called because the campaign stopped goes back to PENDING; spec D2 then puts it in a new order with a fresh TR_ID"),
             new("D6q", Issued, Queued,
-                "D6 and D7 in one step: the coupon is drawn and staged, then queued in the render step's transaction, so RENDERED is never stored"),
+                "spec D6 and D7 in one step: the coupon is drawn and staged, then queued in the render step's transaction, so RENDERED is never stored"),
             new("D7w", Queued, Issued,
                 "C7 pause: a message withdrawn while still ready sends its item back to be queued again, with a new CLIENT_KEY, on resume"),
             new("D8a", SendFailed, SendFailed,
-                "the automatic-resend planner runs in D8's result transaction and may find the item already SEND_FAILED; it sets the failure again with the resend due"),
+                "the automatic-resend planner runs in spec D8's result transaction and may find the item already SEND_FAILED; it sets the failure again with the resend due"),
             new("D11p", IssueFailed, Pending,
-                "D11 as the code does it: the item goes back to PENDING and D2 puts it in a new order"),
+                "spec D11 as the code does it: the item goes back to PENDING and D2 puts it in a new order"),
         ]);
 }

@@ -6,6 +6,7 @@ using CouponDesk.Features.Pipeline.Failures;
 using CouponDesk.Features.Pipeline.OrderSize;
 using CouponDesk.Hosting.Liveness;
 using CouponDesk.Integrations.Coufun;
+using CouponDesk.Shared.Text;
 using Dapper;
 using MySqlConnector;
 
@@ -68,7 +69,7 @@ public sealed class OrderExecutor(
             """;
         // Candidates from a plain read, then locked by primary key: a locking scan locks every order it walks past and,
         // under REPEATABLE READ, keeps those locks to the commit, so other loops' outcome transactions waited on orders
-        // this claim never wanted (D-8.91). The locking read re-checks the condition on the latest version.
+        // this claim never wanted (D-PIPE-22). The locking read re-checks the condition on the latest version.
         var candidates = (await c.QueryAsync<long>(new CommandDefinition(
             $"SELECT o.id FROM issuance_orders o WHERE {Claimable} ORDER BY o.id LIMIT @scan",
             new { now, any, running, retrying, orderId, scan = max + options.IssueConcurrency * 2 }, tx, cancellationToken: ct))).ToList();
@@ -90,7 +91,7 @@ public sealed class OrderExecutor(
             // A REQUESTED order whose lease ran out: its worker died during the call, so the answer is lost.
             var lost = r.AnswerLost || r.Status == OrderStatus.Requested;
             var token = identity.NewLeaseToken();
-            // Never called yet (its TR_ID never left) and answers are being lost: cut it to the cautious size (D-23.2).
+            // Never called yet (its TR_ID never left) and answers are being lost: cut it to the cautious size (D-PIPE-30).
             var count = r.Status == OrderStatus.Planned && r.CreateCnt > size ? await ShrinkUncalledAsync(c, tx, r.Id, size, now, ct) : r.CreateCnt;
             await IssuanceOrderTransitions.RequestedAsync(c, tx, r.Id, r.Status, lost, token, count, now.AddSeconds(options.LeaseSeconds), now, ct);
             claimed.Add(new ClaimedOrder(r.Id, r.CampaignId, r.TrId, r.GoodsId, count, r.UnitPrice, r.Calls + 1, r.TransientFailures, lost, token, now) { Origin = r.Origin, CreatedAt = r.CreatedAt });
@@ -148,7 +149,7 @@ public sealed class OrderExecutor(
 
     /// <summary>
     /// A starved worker can reach the call long after its claim. Past half the lease, the lease is renewed first (only
-    /// while still ours), so another worker never takes the order over while this call is in flight (D-8.92).
+    /// while still ours), so another worker never takes the order over while this call is in flight (D-PIPE-23).
     /// </summary>
     private async Task<bool> HoldLeaseAsync(ClaimedOrder order, CancellationToken ct)
     {
@@ -179,11 +180,11 @@ public sealed class OrderExecutor(
         var items = (await c.QueryAsync<long>(new CommandDefinition(
             "SELECT item_id FROM issuance_order_items WHERE order_id = @id ORDER BY item_id", new { id = order.Id }, tx))).ToList();
         var code = result.ResultCode;
-        var failure = Truncate(result.Failure ?? (code is null ? null : $"{code} {result.ResultMessage}"), 300);
+        var failure = Truncation.Truncate(result.Failure ?? (code is null ? null : $"{code} {result.ResultMessage}"), 300);
         var issueFailed = 0; // items of this order that became ISSUE_FAILED: one alert per order, after the commit
         var inDoubt = false;
         var callFailed = result.Outcome != CoufunOutcome.Success; // for the failure rules, counted after the commit
-        // The answer of this call was lost (in doubt, or no answer at all): the adaptive order size turns cautious (D-23.2).
+        // The answer of this call was lost (in doubt, or no answer at all): the adaptive order size turns cautious (D-PIPE-30).
         var lost = result.Outcome == CoufunOutcome.InDoubt || (result.ResultCode is null && result.Outcome != CoufunOutcome.Success);
         switch (result.Outcome)
         {
@@ -196,7 +197,7 @@ public sealed class OrderExecutor(
             case CoufunOutcome.InDoubt:
             case CoufunOutcome.Duplicate:
                 // The same-TR_ID call after a lost answer that COUFUN answers 12/23 is no new failure: the lost call
-                // already counted (or died with a killed worker). Counting it again doubled every timeout (D-8.7).
+                // already counted (or died with a killed worker). Counting it again doubled every timeout (D-PIPE-7).
                 callFailed = !(order.AnswerLost && result.Outcome == CoufunOutcome.Duplicate);
                 issueFailed = await InDoubtAsync(c, tx, order, items, now, code, failure, callFailed, lost);
                 inDoubt = true;
@@ -208,7 +209,7 @@ public sealed class OrderExecutor(
             case CoufunOutcome.Transient:
             case CoufunOutcome.Rejected:
                 await IssuanceOrderTransitions.FinishedAsync(c, tx, order.Id, OrderStatus.Failed, code, failure, now, CancellationToken.None);
-                await DeliveryItemTransitions.IssueEndedAsync(c, tx, items, ItemStatus.IssueFailed, code ?? "TRANSIENT", Truncate($"쿠폰 발급 실패: {failure}", 200), now, CancellationToken.None);
+                await DeliveryItemTransitions.IssueEndedAsync(c, tx, items, ItemStatus.IssueFailed, code ?? "TRANSIENT", Truncation.Truncate($"쿠폰 발급 실패: {failure}", 200), now, CancellationToken.None);
                 await IssuanceFailureRules.RecordAsync(c, tx, order.CampaignId, order.Id, failed: true, now, lost);
                 issueFailed = items.Count;
                 break;
@@ -216,7 +217,7 @@ public sealed class OrderExecutor(
                 // A C/S replacement never stops its campaign: the item fails with the reason and the alert below.
                 await IssuanceOrderTransitions.FinishedAsync(c, tx, order.Id, OrderStatus.Failed, code, failure, now, CancellationToken.None);
                 await DeliveryItemTransitions.IssueEndedAsync(c, tx, items, ItemStatus.IssueFailed, code ?? "UNKNOWN",
-                    Truncate($"번호변경 쿠폰 발급 실패 (COUFUN {code}: {result.ResultMessage ?? (code is null ? "응답 없음" : CoufunResultCodes.DescribeKo(CoufunApi.Create, code))})", 200), now, CancellationToken.None);
+                    Truncation.Truncate($"번호변경 쿠폰 발급 실패 (COUFUN {code}: {result.ResultMessage ?? (code is null ? "응답 없음" : CoufunResultCodes.DescribeKo(CoufunApi.Create, code))})", 200), now, CancellationToken.None);
                 callFailed = false;
                 issueFailed = items.Count;
                 break;
@@ -226,7 +227,7 @@ public sealed class OrderExecutor(
                 await DeliveryItemTransitions.IssueEndedAsync(c, tx, items, ItemStatus.Pending, code, null, now, CancellationToken.None);
                 callFailed = false; // not counted: the campaign stops for a person right here
                 await transitions.StopAsync(c, tx, order.CampaignId, code ?? "UNKNOWN",
-                    Truncate($"COUFUN 오류 {code}: {result.ResultMessage ?? (code is null ? "응답 없음" : CoufunResultCodes.DescribeKo(CoufunApi.Create, code))} — 확인 후 재개해 주세요.", 300)!, CancellationToken.None);
+                    Truncation.Truncate($"COUFUN 오류 {code}: {result.ResultMessage ?? (code is null ? "응답 없음" : CoufunResultCodes.DescribeKo(CoufunApi.Create, code))} — 확인 후 재개해 주세요.", 300)!, CancellationToken.None);
                 break;
         }
 
@@ -287,12 +288,12 @@ public sealed class OrderExecutor(
         await coupons.InsertIssuedAsync(c, tx, issued);
         var ids = (await c.QueryAsync<long>(new CommandDefinition("SELECT id FROM coupons WHERE order_ref = @id ORDER BY id", new { id = order.Id }, tx))).ToList();
         // One statement for the order's items (ids are our own BIGINTs, written invariantly): a statement per item was
-        // the largest share of the database's time per coupon in the benchmark (D-8.91).
+        // the largest share of the database's time per coupon in the benchmark (D-PIPE-22).
         await DeliveryItemTransitions.IssuedAsync(c, tx, [.. items.Zip(ids)], now, CancellationToken.None);
         await DeliveryItemTransitions.IssueEndedAsync(c, tx, [.. items.Skip(ids.Count)], ItemStatus.IssueFailed, "SHORT", "발급 수량 부족: 공급사 확인 필요 (자동 재구매하지 않음)", now, CancellationToken.None);
 
         var review = bought.ReviewReason ?? (ids.Count < items.Count ? $"returned {ids.Count} of {items.Count}" : null);
-        await IssuanceOrderTransitions.SucceededAsync(c, tx, order.Id, bought.OrderId, Truncate(review, 200), now, CancellationToken.None);
+        await IssuanceOrderTransitions.SucceededAsync(c, tx, order.Id, bought.OrderId, Truncation.Truncate(review, 200), now, CancellationToken.None);
         await IssuanceFailureRules.RecordAsync(c, tx, order.CampaignId, order.Id, failed: false, now);
         return Math.Max(0, items.Count - ids.Count);
     }
@@ -303,8 +304,8 @@ public sealed class OrderExecutor(
         await IssuanceOrderTransitions.FinishedAsync(c, tx, order.Id, OrderStatus.InDoubt, code, failure ?? "응답 유실 후 재요청에서 TR_ID 사용됨", now, CancellationToken.None);
         var exhausted = (await c.QueryAsync<long>(new CommandDefinition(
             "SELECT id FROM delivery_items WHERE id IN @items AND issue_attempts >= @max", new { items, max = options.IssueAttempts }, tx))).ToList();
-        await DeliveryItemTransitions.IssueEndedAsync(c, tx, [.. items.Except(exhausted)], ItemStatus.Pending, "IN_DOUBT", null, now, CancellationToken.None);
-        await DeliveryItemTransitions.IssueEndedAsync(c, tx, exhausted, ItemStatus.IssueFailed, "IN_DOUBT", "발급 확인 필요 주문이 반복되어 발급을 중단했습니다.", now, CancellationToken.None);
+        await DeliveryItemTransitions.IssueEndedAsync(c, tx, [.. items.Except(exhausted)], ItemStatus.Pending, OrderStatus.InDoubt, null, now, CancellationToken.None);
+        await DeliveryItemTransitions.IssueEndedAsync(c, tx, exhausted, ItemStatus.IssueFailed, OrderStatus.InDoubt, "발급 확인 필요 주문이 반복되어 발급을 중단했습니다.", now, CancellationToken.None);
         if (countFailure)
         {
             await IssuanceFailureRules.RecordAsync(c, tx, order.CampaignId, order.Id, failed: true, now, lost);
@@ -345,6 +346,4 @@ public sealed class OrderExecutor(
         await using var c = await connections.OpenAsync(ct);
         return await c.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT status FROM campaigns WHERE id = @campaignId", new { campaignId }, cancellationToken: ct));
     }
-
-    private static string? Truncate(string? s, int max) => s is null || s.Length <= max ? s : s[..max];
 }

@@ -4,13 +4,11 @@ using CouponDesk.Features.Campaigns;
 using CouponDesk.Features.Messages;
 using CouponDesk.Features.Pipeline.Cancels;
 using CouponDesk.Features.Pipeline.Failures;
+using CouponDesk.Web.Errors;
 using Dapper;
 using MySqlConnector;
 
 namespace CouponDesk.Features.Pipeline;
-
-/// <summary>What a control action did, or why it was refused (409 with a Korean reason).</summary>
-public sealed record ControlResult(bool Done, string? RefusalCode = null, string? Refusal = null, int Withdrawn = 0);
 
 /// <summary>
 /// Pause (C7), resume (C9) and cancel (C11) of a running campaign. Pause and cancel withdraw the campaign's messages the
@@ -20,17 +18,17 @@ public sealed record ControlResult(bool Done, string? RefusalCode = null, string
 /// </summary>
 public sealed class PipelineControl(DbConnectionFactory connections, SnapMessageCanceller canceller, AuditTrail audit, CouponCancellations cancellations, TimeProvider time, ILogger<PipelineControl> logger)
 {
-    public Task<ControlResult> PauseAsync(long id, AuditActor actor, CancellationToken ct) =>
+    public Task<Outcome<int>> PauseAsync(long id, AuditActor actor, CancellationToken ct) =>
         ActAsync(id, actor, "campaign.pause", [CampaignStatus.Issuing, CampaignStatus.Sending], async (c, tx, status, now) =>
         {
-            // Waits for render batches inside their queue transaction, so the withdrawal below sees their messages (D-8.100).
+            // Waits for render batches inside their queue transaction, so the withdrawal below sees their messages (D-PIPE-24).
             await CampaignRunGate.CloseAsync(c, tx, id, ct);
             var withdrawn = await WithdrawReadyAsync(c, tx, id, ItemStatus.Issued, now, ct);
             await CampaignTransitions.PauseAsync(c, tx, id, status, now, ct);
             return withdrawn;
-        }, "CAMPAIGN_NOT_RUNNING", "진행 중인 발송만 일시정지할 수 있습니다.", ct);
+        }, Refusal.Conflict("CAMPAIGN_NOT_RUNNING", "진행 중인 발송만 일시정지할 수 있습니다."), ct);
 
-    public Task<ControlResult> ResumeAsync(long id, AuditActor actor, CancellationToken ct) =>
+    public Task<Outcome<int>> ResumeAsync(long id, AuditActor actor, CancellationToken ct) =>
         ActAsync(id, actor, "campaign.resume", [CampaignStatus.Paused, CampaignStatus.Error], async (c, tx, status, now) =>
         {
             // A campaign stopped before it could start (missed schedule) goes back to SCHEDULED and starts at once.
@@ -40,13 +38,13 @@ public sealed class PipelineControl(DbConnectionFactory connections, SnapMessage
             }
 
             return 0;
-        }, "CAMPAIGN_NOT_PAUSED", "일시정지 또는 오류 상태의 발송만 재개할 수 있습니다.", ct);
+        }, Refusal.Conflict("CAMPAIGN_NOT_PAUSED", "일시정지 또는 오류 상태의 발송만 재개할 수 있습니다."), ct);
 
     /// <summary>C11 (rule C-cancel): only while no message of the campaign has reached the agent.</summary>
-    public Task<ControlResult> CancelAsync(long id, AuditActor actor, CancellationToken ct) =>
+    public Task<Outcome<int>> CancelAsync(long id, AuditActor actor, CancellationToken ct) =>
         ActAsync(id, actor, "campaign.cancel-running", [CampaignStatus.Issuing, CampaignStatus.Paused, CampaignStatus.Error], async (c, tx, status, now) =>
         {
-            await CampaignRunGate.CloseAsync(c, tx, id, ct); // as pause: no render batch queues behind this cancel (D-8.100)
+            await CampaignRunGate.CloseAsync(c, tx, id, ct); // as pause: no render batch queues behind this cancel (D-PIPE-24)
             var taken = await c.ExecuteScalarAsync<int>(new CommandDefinition(
                 $"SELECT COUNT(*) FROM messages WHERE campaign_id = @id AND status NOT IN ('{MessageStatus.Ready}', '{MessageStatus.Withdrawn}')", new { id }, tx, cancellationToken: ct));
             if (taken > 0)
@@ -60,7 +58,7 @@ public sealed class PipelineControl(DbConnectionFactory connections, SnapMessage
             await IssuanceOrderTransitions.FailPlannedAsync(c, tx, id, now, ct);
             await CampaignTransitions.CancelAsync(c, tx, id, status, now, ct);
             return withdrawn;
-        }, "CAMPAIGN_NOT_CANCELLABLE", "이미 발송이 시작된 건이 있어 일괄취소할 수 없습니다. 일시정지 후 미발송분 취소를 이용해 주세요.", ct);
+        }, Refusal.Conflict("CAMPAIGN_NOT_CANCELLABLE", "이미 발송이 시작된 건이 있어 일괄취소할 수 없습니다. 일시정지 후 미발송분 취소를 이용해 주세요."), ct);
 
     /// <summary>CANCELLING campaigns: cancel at COUFUN every bought coupon whose item was cancelled, with follow-up (<see cref="CouponCancellations"/>).</summary>
     public Task<int> CancelCouponsAsync(CancellationToken ct) => cancellations.StepAsync(ct);
@@ -85,12 +83,17 @@ public sealed class PipelineControl(DbConnectionFactory connections, SnapMessage
     }
 
     /// <summary>The action's transaction, run again whole when it loses a deadlock or a cluster certification conflict.</summary>
-    private Task<ControlResult> ActAsync(long id, AuditActor actor, string action, string[] from,
-        Func<MySqlConnection, MySqlTransaction, string, DateTime, Task<int>> act, string refusalCode, string refusal, CancellationToken ct) =>
-        DeadlockRetry.RunAsync(() => ActOnceAsync(id, actor, action, from, act, refusalCode, refusal, ct), logger, action);
+    private Task<Outcome<int>> ActAsync(long id, AuditActor actor, string action, string[] from,
+        Func<MySqlConnection, MySqlTransaction, string, DateTime, Task<int>> act, Refusal refusal, CancellationToken ct) =>
+        DeadlockRetry.RunAsync(() => ActOnceAsync(id, actor, action, from, act, refusal, ct), logger, action);
 
-    private async Task<ControlResult> ActOnceAsync(long id, AuditActor actor, string action, string[] from,
-        Func<MySqlConnection, MySqlTransaction, string, DateTime, Task<int>> act, string refusalCode, string refusal, CancellationToken ct)
+    /// <summary>
+    /// One transaction: lock the campaign, check it is in one of <paramref name="from"/>, act, write the audit row. The
+    /// answer is the number of messages withdrawn; an act returning -1, or a campaign in another state, is refused with
+    /// <paramref name="refusal"/> and changes nothing.
+    /// </summary>
+    private async Task<Outcome<int>> ActOnceAsync(long id, AuditActor actor, string action, string[] from,
+        Func<MySqlConnection, MySqlTransaction, string, DateTime, Task<int>> act, Refusal refusal, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var c = await connections.OpenAsync(ct);
@@ -98,19 +101,19 @@ public sealed class PipelineControl(DbConnectionFactory connections, SnapMessage
         var status = await c.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT status FROM campaigns WHERE id = @id AND deleted_at IS NULL FOR UPDATE", new { id }, tx, cancellationToken: ct));
         if (status is null)
         {
-            return new ControlResult(false, "NOT_FOUND");
+            return Refusal.NotFound();
         }
 
         if (!from.Contains(status))
         {
-            return new ControlResult(false, refusalCode, refusal);
+            return refusal;
         }
 
         var withdrawn = await act(c, tx, status, now);
         if (withdrawn < 0)
         {
             await tx.RollbackAsync(ct);
-            return new ControlResult(false, refusalCode, refusal);
+            return refusal;
         }
 
         await audit.WriteAsync(actor.Entry(action) with
@@ -120,6 +123,6 @@ public sealed class PipelineControl(DbConnectionFactory connections, SnapMessage
             Details = new Dictionary<string, string?> { ["from"] = status, ["withdrawn"] = withdrawn.ToString(System.Globalization.CultureInfo.InvariantCulture) },
         }, c, tx, ct);
         await tx.CommitAsync(ct);
-        return new ControlResult(true, Withdrawn: withdrawn);
+        return withdrawn;
     }
 }

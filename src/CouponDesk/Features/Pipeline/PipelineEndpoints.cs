@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CouponDesk.Features.Audit;
+using CouponDesk.Features.Campaigns;
 using CouponDesk.Hosting;
 using CouponDesk.Security;
 using CouponDesk.Web.Errors;
@@ -29,16 +30,7 @@ public sealed class PipelineEndpoints : IEndpointModule
         group.MapGet("/progress/stream", StreamAsync).RequireAuthorization(Policies.ViewCampaigns);
     }
 
-    private static async Task<IResult> Act(Task<ControlResult> action)
-    {
-        var result = await action;
-        return result switch
-        {
-            { Done: true } => Results.Ok(new { withdrawn = result.Withdrawn }),
-            { RefusalCode: "NOT_FOUND" } => ApiProblem.NotFound().ToResult(),
-            _ => ApiProblem.Conflict(result.RefusalCode!, result.Refusal!).ToResult(),
-        };
-    }
+    private static async Task<IResult> Act(Task<Outcome<int>> action) => (await action).ToResult(withdrawn => Results.Ok(new { withdrawn }));
 
     /// <summary>Server-sent events: one <c>progress</c> event per second while the campaign runs; ends when it is final or the client leaves.</summary>
     private static async Task StreamAsync(long id, HttpContext http, PipelineProgress progress, CancellationToken ct)
@@ -57,7 +49,7 @@ public sealed class PipelineEndpoints : IEndpointModule
         {
             await http.Response.WriteAsync($"event: progress\ndata: {JsonSerializer.Serialize(current, Json)}\n\n", ct);
             await http.Response.Body.FlushAsync(ct);
-            if (current.FinishedAt is not null || current.Status is "CANCELLED" or "DRAFT")
+            if (current.FinishedAt is not null || current.Status is CampaignStatus.Cancelled or CampaignStatus.Draft)
             {
                 return;
             }

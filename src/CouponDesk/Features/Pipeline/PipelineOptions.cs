@@ -20,7 +20,7 @@ public sealed class PipelineOptions
     public int CouponsPerOrder { get; set; } = 10;
 
     /// <summary>
-    /// Adaptive order size (D-23.2): one coupon per call while answers are being lost, <see cref="CouponsPerOrder"/> when
+    /// Adaptive order size (D-PIPE-30): one coupon per call while answers are being lost, <see cref="CouponsPerOrder"/> when
     /// the supplier answers. Off: always <see cref="CouponsPerOrder"/>.
     /// </summary>
     public bool AdaptiveOrderSize { get; set; } = true;
@@ -58,7 +58,7 @@ public sealed class PipelineOptions
     [Range(1, 10_000)]
     public int FailureStreakLimit { get; set; } = 20;
 
-    /// <summary>Create calls per campaign kept for the failure-rate rule (spec §5.2: the last 200; D-8.7).</summary>
+    /// <summary>Create calls per campaign kept for the failure-rate rule (spec §5.2: the last 200; D-PIPE-7).</summary>
     [Range(10, 1000)]
     public int FailureWindowCalls { get; set; } = 200;
 
@@ -72,7 +72,7 @@ public sealed class PipelineOptions
 
     /// <summary>
     /// Spending guard: coupons bought or being bought never pass the approved estimate; coupons possibly bought twice
-    /// (in-doubt orders) may add at most this share of the estimate, or one full order, whichever is larger (D-8.3).
+    /// (in-doubt orders) may add at most this share of the estimate, or one full order, whichever is larger (D-PIPE-3).
     /// </summary>
     [Range(0, 100)]
     public double SpendingMarginPercent { get; set; } = 10;
@@ -93,7 +93,7 @@ public sealed class PipelineOptions
     [Range(1, 3600)]
     public int StartReplanSeconds { get; set; } = 30;
 
-    /// <summary>Render-and-queue loops per worker: with 2+, one batch renders while another is being inserted (D-8.63).</summary>
+    /// <summary>Render-and-queue loops per worker: with 2+, one batch renders while another is being inserted (D-PIPE-19).</summary>
     [Range(1, 16)]
     public int RenderQueueLoops { get; set; } = 2;
 

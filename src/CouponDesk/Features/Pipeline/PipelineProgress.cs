@@ -68,6 +68,6 @@ public sealed class PipelineProgress(DbConnectionFactory connections, LateCampai
         ProgressWarning[] warnings = lateWarning is null ? [] : [lateWarning];
         return new CampaignProgress(id, status, CampaignStatus.Label(status), total, counts, prepared, Math.Round(rate, 1), eta,
             started, run?.AllQueuedAt, run?.FinishedAt, run?.StopCode, run?.StopReason, inDoubt, failures, warnings,
-            await orderSize.ReadAsync(c, ct)); // the supplier-wide rule of D-23.2: coupons per create call now, and why
+            await orderSize.ReadAsync(c, ct)); // the supplier-wide rule of D-PIPE-30: coupons per create call now, and why
     }
 }

@@ -1,10 +1,11 @@
 using CouponDesk.Features.Messages;
+using CouponDesk.Shared.Text;
 using MySqlConnector;
 
 namespace CouponDesk.Features.Pipeline;
 
 /// <summary>
-/// D8: moves a delivery item to SENT or SEND_FAILED when its <b>current</b> message gets its result (a result of an
+/// spec D8: moves a delivery item to SENT or SEND_FAILED when its <b>current</b> message gets its result (a result of an
 /// older, superseded message changes nothing). Runs in the result sync's transaction, so a result is applied once.
 /// Pipeline messages carry the delivery item id as their recipient id. The campaign is finished by
 /// <see cref="CampaignLifecycle"/> once every item is final.
@@ -23,7 +24,7 @@ public sealed class PipelineResultHandler(TimeProvider time) : IDeliveryResultHa
         foreach (var failed in results.Where(r => r is { CampaignId: not null, RecipientId: not null } && r.Outcome != DeliveryOutcome.Success))
         {
             var reason = failed.Outcome == DeliveryOutcome.ResultTimeout ? "결과 미수신" : failed.DoneCodeDescription ?? "발송 실패";
-            await DeliveryItemTransitions.SendFailedAsync(connection, transaction, failed.MessageId, failed.DoneCode ?? "TIMEOUT", reason.Length > 200 ? reason[..200] : reason, now, cancellationToken);
+            await DeliveryItemTransitions.SendFailedAsync(connection, transaction, failed.MessageId, failed.DoneCode ?? "TIMEOUT", reason.Truncate(200), now, cancellationToken);
         }
     }
 }

@@ -6,6 +6,7 @@ using CouponDesk.Features.Pipeline.Scheduling;
 using CouponDesk.Hosting;
 using CouponDesk.Hosting.Liveness;
 using CouponDesk.Shared.Hosting;
+using CouponDesk.Web.Metrics;
 
 namespace CouponDesk.Features.Pipeline;
 
@@ -25,6 +26,7 @@ public static class PipelineSetup
         services.AddSingleton<RenderAndQueue>();
         services.AddSingleton<PipelineProgress>();
         services.AddSingleton<PipelineControl>();
+        services.AddSingleton<IPipelineBacklog, PipelineBacklog>();
         services.AddSingleton<ILeaseRelease, DeadOwnerLeases>();
         services.AddSingleton<IDeliveryResultHandler, PipelineResultHandler>();
         services.AddEndpointModule<PipelineEndpoints>();

@@ -28,7 +28,7 @@ public sealed class PipelineWorker(
         var loops = new List<Task>
         {
             Loop("lifecycle", lifecycle.StepAsync, stoppingToken),
-            // Planning in its own loop: the next round of orders is planned while the lifecycle's sweeps run (D-8.63).
+            // Planning in its own loop: the next round of orders is planned while the lifecycle's sweeps run (D-PIPE-19).
             Loop("plan", planner.PlanAsync, stoppingToken),
             Loop("cancel-coupons", control.CancelCouponsAsync, stoppingToken),
             Loop("templates", ForgetTemplatesAsync, stoppingToken, idleMs: 30_000),

@@ -9,12 +9,13 @@ using CouponDesk.Features.Rendering;
 using CouponDesk.Hosting.Liveness;
 using CouponDesk.Integrations.Snap;
 using CouponDesk.Security.Pii;
+using CouponDesk.Shared.Text;
 using Dapper;
 
 namespace CouponDesk.Features.Pipeline;
 
 /// <summary>
-/// D6–D7: claims ISSUED items of running campaigns with a lease (short transaction), draws their coupons on every core
+/// spec D6–D7: claims ISSUED items of running campaigns with a lease (short transaction), draws their coupons on every core
 /// from the campaign's template (fixed parts drawn once; the numbers from <see cref="CouponRepository.RevealNumbersAsync"/>),
 /// stages the JPEGs, then queues them through the shared <see cref="QueueTail"/>: in ONE transaction the lease is
 /// re-checked, the <c>messages</c> + <c>UMS_MSG</c> rows inserted (multi-row) and the items marked QUEUED — unless the
@@ -66,7 +67,7 @@ public sealed class RenderAndQueue(
                 return 0;
             }
 
-            // The work (items ⨝ coupons ⨝ recipients) is read after the claim commits, by lease token (D-8.80, LeaseClaim).
+            // The work (items ⨝ coupons ⨝ recipients) is read after the claim commits, by lease token (D-PIPE-20, LeaseClaim).
             claim = await LeaseClaim.ClaimAsync<Work>(c, identity, LeaseTable.DeliveryItems,
                 $"""
                 SELECT id FROM delivery_items
@@ -142,7 +143,7 @@ public sealed class RenderAndQueue(
             {
                 await using var c = await connections.OpenAsync(ct);
                 await using var tx = await c.BeginTransactionAsync(ct);
-                await transitions.StopAsync(c, tx, campaignId, "MMS_INVALID", Truncate($"메시지를 접수할 수 없습니다: {result.Refusal!.Message}"), ct);
+                await transitions.StopAsync(c, tx, campaignId, "MMS_INVALID", Truncation.Truncate($"메시지를 접수할 수 없습니다: {result.Refusal!.Message}", 300), ct);
                 await tx.CommitAsync(ct);
             }, logger, "render-queue: stop on refusal");
         }
@@ -177,7 +178,7 @@ public sealed class RenderAndQueue(
             (c, tx, queued, token2) => DeliveryItemTransitions.QueuedAsync(c, tx, queued, now, token2))
         {
             AfterGate = InQueueTransaction,
-            // D6: three attempts, then RENDER_FAILED; before that the lease is dropped so the item is drawn again.
+            // spec D6: three attempts, then RENDER_FAILED; before that the lease is dropped so the item is drawn again.
             AlsoInTransaction = (c, tx, stillOurs, token2) =>
                 DeliveryItemTransitions.RenderFailedAsync(c, tx, [.. failed.Keys.Where(stillOurs.Contains)], MaxRenderAttempts, now, token2),
         }, ct);
@@ -239,6 +240,4 @@ public sealed class RenderAndQueue(
             template.Dispose();
         }
     }
-
-    private static string Truncate(string s) => s.Length <= 300 ? s : s[..300];
 }

@@ -4,15 +4,14 @@ using CouponDesk.Data;
 using CouponDesk.Data.Leases;
 using CouponDesk.Integrations.Coufun;
 using CouponDesk.Shared.Time;
+using CouponDesk.Web.Errors;
 using Dapper;
 using MySqlConnector;
 
 namespace CouponDesk.Features.Products;
 
-/// <summary>Why a sync did not start; the code is the API's problem code, the text is for the operator.</summary>
-public sealed record SyncRefusal(string Code, string DetailKo);
-
-public sealed record SyncRunResult(long? RunId, string Outcome, SyncRefusal? Refusal, string? ErrorKo);
+/// <summary>A sync that ran: its run row, SUCCEEDED or FAILED, and the operator's reason for a failure.</summary>
+public sealed record SyncRunResult(long? RunId, string Outcome, string? ErrorKo);
 
 /// <summary>
 /// Downloads COUFUN's product list and replaces the local copy in one transaction (spec §3.5, §5.7): upserts, logs
@@ -29,7 +28,7 @@ public sealed class CatalogSync(DbConnectionFactory connections, NamedLeases lea
     private const int Batch = 500;
 
     /// <summary>The 04:30 / 05:00 retries run only when today's scheduled run has not succeeded (and no 09 was seen).</summary>
-    public async Task<SyncRunResult?> RunScheduledAsync(CancellationToken ct)
+    public async Task<Outcome<SyncRunResult>?> RunScheduledAsync(CancellationToken ct)
     {
         await using var c = await connections.OpenAsync(ct);
         var done = await c.ExecuteScalarAsync<int>(
@@ -38,12 +37,13 @@ public sealed class CatalogSync(DbConnectionFactory connections, NamedLeases lea
         return done > 0 ? null : await RunAsync(Scheduled, null, ct);
     }
 
-    public async Task<SyncRunResult> RunAsync(string trigger, string? requestedBy, CancellationToken ct)
+    /// <summary>Runs a sync now, or refuses (another run holds the lease; the daily call budget or the manual-run limit is used up).</summary>
+    public async Task<Outcome<SyncRunResult>> RunAsync(string trigger, string? requestedBy, CancellationToken ct)
     {
         await using var lease = await leases.TryAcquireAsync(LeaseName, TimeSpan.FromMinutes(2), ct);
         if (lease is null)
         {
-            return new SyncRunResult(null, "REFUSED", new SyncRefusal("catalog_sync_running", "상품 동기화가 이미 진행 중입니다. 잠시 후 다시 확인해 주세요."), null);
+            return Refusal.Conflict("catalog_sync_running", "상품 동기화가 이미 진행 중입니다. 잠시 후 다시 확인해 주세요.");
         }
 
         // The work stops when the lease is lost (this process stalled past it and another took over).
@@ -51,7 +51,7 @@ public sealed class CatalogSync(DbConnectionFactory connections, NamedLeases lea
         await using var c = await connections.OpenAsync(ct);
         if (await CheckLimitsAsync(c, trigger) is { } refusal)
         {
-            return new SyncRunResult(null, "REFUSED", refusal, null);
+            return refusal;
         }
 
         var runId = await c.ExecuteScalarAsync<long>(
@@ -69,16 +69,16 @@ public sealed class CatalogSync(DbConnectionFactory connections, NamedLeases lea
         {
             logger.LogError(ex, "Catalog sync run {RunId} failed", runId);
             await FinishFailedAsync(c, runId, null, $"내부 오류로 동기화하지 못했습니다 ({ex.GetType().Name}). 이전 상품 목록을 계속 사용합니다.");
-            return new SyncRunResult(runId, "FAILED", null, "내부 오류로 동기화하지 못했습니다.");
+            return new SyncRunResult(runId, "FAILED", "내부 오류로 동기화하지 못했습니다.");
         }
         catch (OperationCanceledException) when (lease.Lost.IsCancellationRequested && !ct.IsCancellationRequested)
         {
             await FinishFailedAsync(c, runId, null, "다른 서버가 동기화를 이어받아 이 실행을 중단했습니다.");
-            return new SyncRunResult(runId, "FAILED", null, "다른 서버가 동기화를 이어받았습니다.");
+            return new SyncRunResult(runId, "FAILED", "다른 서버가 동기화를 이어받았습니다.");
         }
     }
 
-    private async Task<SyncRefusal?> CheckLimitsAsync(MySqlConnection c, string trigger)
+    private async Task<Refusal?> CheckLimitsAsync(MySqlConnection c, string trigger)
     {
         var today = await c.QuerySingleAsync<(int Manual, int Calls, int LimitHit)>(
             """
@@ -88,16 +88,16 @@ public sealed class CatalogSync(DbConnectionFactory connections, NamedLeases lea
             new { day = TodayKst.ToDateTime(TimeOnly.MinValue) });
         if (today.LimitHit > 0)
         {
-            return new SyncRefusal("coufun_daily_limit", "공급사 일일 상품 조회 한도(코드 09)에 도달했습니다. 내일 다시 동기화됩니다.");
+            return Refusal.TooManyRequests("coufun_daily_limit", "공급사 일일 상품 조회 한도(코드 09)에 도달했습니다. 내일 다시 동기화됩니다.");
         }
 
         if (trigger == Manual && today.Manual >= options.ManualRunsPerDay)
         {
-            return new SyncRefusal("manual_sync_limit", "오늘 수동 동기화 가능 횟수를 모두 사용했습니다.");
+            return Refusal.TooManyRequests("manual_sync_limit", "오늘 수동 동기화 가능 횟수를 모두 사용했습니다.");
         }
 
         return today.Calls >= options.DailyCallBudget
-            ? new SyncRefusal("daily_call_budget", "오늘 공급사 상품 조회 가능 횟수를 모두 사용했습니다. 내일 다시 시도해 주세요.")
+            ? Refusal.TooManyRequests("daily_call_budget", "오늘 공급사 상품 조회 가능 횟수를 모두 사용했습니다. 내일 다시 시도해 주세요.")
             : null;
     }
 
@@ -108,7 +108,7 @@ public sealed class CatalogSync(DbConnectionFactory connections, NamedLeases lea
         {
             var reason = $"공급사 상품 목록을 받지 못했습니다: {answer.DescribeKo()} 이전 상품 목록을 계속 사용합니다.";
             await FinishFailedAsync(c, runId, answer.ResultCode, reason + (answer.Failure is null ? "" : $" ({answer.Failure})"));
-            return new SyncRunResult(runId, "FAILED", null, reason);
+            return new SyncRunResult(runId, "FAILED", reason);
         }
 
         var list = answer.Value;
@@ -118,7 +118,7 @@ public sealed class CatalogSync(DbConnectionFactory connections, NamedLeases lea
             // A list shorter than it says, or an empty one, would discontinue products that are still sold.
             var reason = $"공급사 상품 목록이 불완전합니다 (LIST_CNT {list.ListCount?.ToString(CultureInfo.InvariantCulture) ?? "-"}, 수신 {list.Products.Count}건). 이전 상품 목록을 계속 사용합니다.";
             await FinishFailedAsync(c, runId, answer.ResultCode, reason);
-            return new SyncRunResult(runId, "FAILED", null, reason);
+            return new SyncRunResult(runId, "FAILED", reason);
         }
 
         var products = list.Products.GroupBy(p => p.GoodsId, StringComparer.Ordinal).Select(g => g.First()).ToList();
@@ -133,7 +133,7 @@ public sealed class CatalogSync(DbConnectionFactory connections, NamedLeases lea
             """,
             new { finished = Now, count = products.Count, counts.Added, counts.Changed, counts.Discontinued, skipped = list.Skipped + (list.Products.Count - products.Count), cached, failed, runId });
         logger.LogInformation("Catalog sync {RunId}: {Count} products, {Added} added, {Changed} changed, {Discontinued} discontinued", runId, products.Count, counts.Added, counts.Changed, counts.Discontinued);
-        return new SyncRunResult(runId, "SUCCEEDED", null, null);
+        return new SyncRunResult(runId, "SUCCEEDED", null);
     }
 
     private sealed record Counts(int Added, int Changed, int Discontinued, HashSet<string> ImageUrlsChanged);

@@ -86,16 +86,9 @@ public sealed class ProductEndpoints : IEndpointModule
 
     private static async Task<IResult> SyncAsync(ClaimsPrincipal user, CatalogSync sync, CancellationToken ct)
     {
-        var result = await sync.RunAsync(CatalogSync.Manual, user.Identity?.Name, ct);
-        if (result.Refusal is { } refusal)
-        {
-            var status = refusal.Code == "catalog_sync_running" ? StatusCodes.Status409Conflict : StatusCodes.Status429TooManyRequests;
-            return new ApiProblem(status, refusal.Code, "Catalog sync refused", refusal.DetailKo).ToResult();
-        }
-
-        return result.Outcome == "SUCCEEDED"
+        return (await sync.RunAsync(CatalogSync.Manual, user.Identity?.Name, ct)).ToResult(result => result.Outcome == "SUCCEEDED"
             ? Results.Ok(result)
-            : new ApiProblem(StatusCodes.Status502BadGateway, "catalog_sync_failed", "Catalog sync failed", result.ErrorKo ?? "동기화하지 못했습니다.").ToResult();
+            : new ApiProblem(StatusCodes.Status502BadGateway, "catalog_sync_failed", "Catalog sync failed", result.ErrorKo ?? "동기화하지 못했습니다.").ToResult());
     }
 
     private static bool TryParseSize(string? size, out ProductImageSize parsed)

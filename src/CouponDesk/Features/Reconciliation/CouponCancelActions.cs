@@ -22,10 +22,10 @@ public sealed record CouponCancelActionResult(CouponCancelOutcome Outcome, Coupo
 /// <list type="bullet">
 /// <item>Retry (GAVE_UP only): back to RETRY, due now, with a fresh follow-up window — <see cref="CouponCancellations"/>
 /// measures the window from <c>first_attempt_at</c>, so that is set to now (the original time stays in the audit row;
-/// D-8.121). The workers then call COUFUN again and give up again only after another full window.</item>
+/// D-RECON-6). The workers then call COUFUN again and give up again only after another full window.</item>
 /// <item>Resolve (GAVE_UP or REFUSED): the ADMIN settled it with the supplier by other means; DONE with who, when and
 /// why. A coupon our records still hold as UNUSED becomes CANCELLED, so it no longer counts as a live coupon and a
-/// CANCELLING campaign can finish (D-8.122).</item>
+/// CANCELLING campaign can finish (D-RECON-7).</item>
 /// </list>
 /// </summary>
 public sealed class CouponCancelActions(DbConnectionFactory connections, AuditTrail audit, CouponCancelQueries queries, TimeProvider time)

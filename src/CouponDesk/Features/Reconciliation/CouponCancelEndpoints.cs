@@ -34,15 +34,7 @@ public sealed class CouponCancelEndpoints : IEndpointModule
             errors["state"] = ["상태는 open, GAVE_UP, REFUSED, resolved, all 중 하나여야 합니다."];
         }
 
-        if (cursor is < 1)
-        {
-            errors["cursor"] = ["잘못된 페이지 위치입니다."];
-        }
-
-        if (limit is < 1 or > MaxLimit)
-        {
-            errors["limit"] = [$"한 번에 1~{MaxLimit}건까지 조회할 수 있습니다."];
-        }
+        KeysetPage.Check(errors, cursor, limit, MaxLimit);
 
         return errors.Count > 0
             ? ApiProblem.Validation(errors).ToResult()

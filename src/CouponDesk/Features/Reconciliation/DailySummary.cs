@@ -17,7 +17,7 @@ public sealed record DailySummaryCounts(int OpenInDoubtOrders, int ErrorCampaign
 /// The 09:00 KST daily summary (spec §5.8, §3.10 "a daily summary of open items goes to the ADMINs"): open in-doubt
 /// orders, campaigns in ERROR and failed cancels, as one operations alert. Failed cancels are settlement cancels not
 /// done (FAILED, or PENDING for more than an hour) plus coupons of cancelled items of cancelled campaigns still unused at
-/// COUFUN an hour after the item was cancelled (docs/decisions.md D-8.42).
+/// COUFUN an hour after the item was cancelled (docs/decisions.md D-RECON-3).
 /// </summary>
 public sealed class DailySummary(DbConnectionFactory connections, IOperationsAlerts alerts, TimeProvider time)
 {

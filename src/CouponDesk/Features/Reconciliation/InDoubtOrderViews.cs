@@ -28,7 +28,7 @@ public sealed record InDoubtOrderItem(
 public sealed record InDoubtOrderPage(IReadOnlyList<InDoubtOrderItem> Items, long? NextCursor);
 
 /// <summary>
-/// The four states the screen shows (spec §3.10) derived from the order status and its cancels (docs/decisions.md D-8.40):
+/// The four states the screen shows (spec §3.10) derived from the order status and its cancels (docs/decisions.md D-RECON-1):
 /// 미확인 = open; 미발급 확인 = supplier says nothing was created; 발급됨 확인 = supplier says created and a coupon may
 /// still be live (no numbers given, or a cancel not done yet); 정리 완료 = every given number has a final cancel answer.
 /// </summary>

@@ -31,29 +31,3 @@ public sealed class M202611251101InDoubtCancels : Migration
 
     public override void Down() => Execute.Sql("DROP TABLE IF EXISTS in_doubt_cancels");
 }
-
-/// <summary>
-/// The purge destroys recipients' and messages' phone (and name) ciphertext and blind index (spec §7.5–§7.6): the
-/// columns must accept NULL. One DDL statement per step (MariaDB DDL is not transactional).
-/// </summary>
-[Migration(202611251102, "Recipient personal data can be purged")]
-public sealed class M202611251102PurgeableRecipientRows : Migration
-{
-    public override void Up() => Execute.Sql("ALTER TABLE recipient_list_rows MODIFY phone_enc VARBINARY(64) NULL, MODIFY phone_bidx BINARY(32) NULL");
-
-    public override void Down()
-    {
-        // Purged rows cannot get their values back; the columns stay nullable.
-    }
-}
-
-[Migration(202611251103, "Message phone numbers can be purged")]
-public sealed class M202611251103PurgeableMessagePhones : Migration
-{
-    public override void Up() => Execute.Sql("ALTER TABLE messages MODIFY phone_enc VARBINARY(255) NULL");
-
-    public override void Down()
-    {
-        // As above: purged values are gone for good.
-    }
-}

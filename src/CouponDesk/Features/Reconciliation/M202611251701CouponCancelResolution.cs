@@ -3,7 +3,7 @@ using FluentMigrator;
 namespace CouponDesk.Features.Reconciliation;
 
 /// <summary>
-/// What a person did with a coupon cancel that needed one (공급사 취소 실패, D-8.120): who settled it with the supplier
+/// What a person did with a coupon cancel that needed one (공급사 취소 실패, D-RECON-5): who settled it with the supplier
 /// by other means, when and why (state DONE), and how many times an ADMIN put a given-up cancel back to retry.
 /// </summary>
 [Migration(202611251701, "Coupon cancel resolution")]

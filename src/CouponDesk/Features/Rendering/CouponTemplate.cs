@@ -31,7 +31,7 @@ public sealed class CouponTemplate : IDisposable
 
     public CouponLayout Layout { get; }
 
-    /// <summary>True when coupons are made by encoding only the barcode band's rows (D-6.3).</summary>
+    /// <summary>True when coupons are made by encoding only the barcode band's rows (D-RND-3).</summary>
     public bool IsSpliced => spliced is not null;
 
     /// <summary>

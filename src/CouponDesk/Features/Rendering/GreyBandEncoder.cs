@@ -3,7 +3,7 @@ using SkiaSharp;
 namespace CouponDesk.Features.Rendering;
 
 /// <summary>
-/// Encodes the barcode band's MCU rows directly, without a general JPEG encoder (docs/decisions.md D-6.3). The band is
+/// Encodes the barcode band's MCU rows directly, without a general JPEG encoder (docs/decisions.md D-RND-3). The band is
 /// black, white and grey only, so every pixel has R = G = B: luma is that value and both chroma samples are exactly 128
 /// (libjpeg's fixed-point conversion weights sum to 1), so chroma blocks are all zero. Luma blocks go through a port of
 /// libjpeg's integer DCT (jfdctint "islow") and its rounding quantiser with the template's own table, then the standard

@@ -23,7 +23,7 @@ public sealed class RenderingOptions : ISelfValidatingSettings
 
     /// <summary>
     /// Encode only the barcode band per coupon and splice it between the campaign's pre-encoded rows (JPEG restart
-    /// markers, docs/decisions.md D-6.3). False: encode the whole image per coupon.
+    /// markers, docs/decisions.md D-RND-3). False: encode the whole image per coupon.
     /// </summary>
     public bool SpliceEncodedRows { get; set; } = true;
 

@@ -3,7 +3,7 @@ using SkiaSharp;
 namespace CouponDesk.Features.Rendering;
 
 /// <summary>
-/// A campaign's JPEG with its fixed rows encoded once (docs/decisions.md D-6.3). The file is written with a restart
+/// A campaign's JPEG with its fixed rows encoded once (docs/decisions.md D-RND-3). The file is written with a restart
 /// marker after every MCU row (16 px at 4:2:0) and the standard Huffman tables, so each row's entropy-coded segment
 /// stands alone. The template is encoded once and re-coded row by row (<see cref="JpegRestartTranscoder"/>); per coupon
 /// only the MCU rows the barcode band changes are encoded (<see cref="GreyBandEncoder"/>, or the general encoder plus

@@ -4,7 +4,7 @@ using CouponDesk.Shared.Hosting;
 namespace CouponDesk.Hosting.Liveness;
 
 /// <summary>
-/// How a process proves it is alive and how soon the others give its claims away (section <c>Liveness</c>, D-23.1).
+/// How a process proves it is alive and how soon the others give its claims away (section <c>Liveness</c>, D-OPS-11).
 /// Every process beats; a process silent for <see cref="DeadAfterSeconds"/>, or whose successor with the same
 /// <see cref="InstanceName"/> started, is fenced and its leases and COUFUN call slots are released. A process whose own
 /// last confirmed beat is older than <see cref="SelfFenceSeconds"/> makes no create call until it has beaten again, so

@@ -3,7 +3,7 @@ using FluentMigrator;
 namespace CouponDesk.Hosting.Liveness;
 
 /// <summary>
-/// Liveness (D-23.1): the heartbeat rows also carry the process's stable instance name and when (and why) it was declared
+/// Liveness (D-OPS-11): the heartbeat rows also carry the process's stable instance name and when (and why) it was declared
 /// dead, and when its leases were released. Delivery items get an index on their lease token, so the items a dead process
 /// had claimed are found by the token's owner prefix without a scan.
 /// </summary>

@@ -3,7 +3,7 @@ namespace CouponDesk.Hosting.Liveness;
 /// <summary>
 /// Who this process is: a fresh <see cref="InstanceId"/> per start (the heartbeat row) and the optional stable
 /// <see cref="InstanceName"/> of its slot. Every lease this process takes carries its <see cref="Owner"/> as the token's
-/// first half, so the claims of a dead process can be found and released without a column or a join (D-23.1).
+/// first half, so the claims of a dead process can be found and released without a column or a join (D-OPS-11).
 /// </summary>
 public sealed class ProcessIdentity(LivenessOptions options)
 {

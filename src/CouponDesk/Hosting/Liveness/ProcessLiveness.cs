@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using CouponDesk.Data;
+using CouponDesk.Shared.Text;
 using Dapper;
 using MySqlConnector;
 
 namespace CouponDesk.Hosting.Liveness;
 
 /// <summary>
-/// This process's heartbeat and the cluster's undertaker (D-23.1). Registered before every other hosted service but the
+/// This process's heartbeat and the cluster's undertaker (D-OPS-11). Registered before every other hosted service but the
 /// migration, it writes this process's <c>worker_heartbeats</c> row before any claim is made, then beats on its own
 /// thread (not the thread pool, which a busy pipeline can starve). A second thread, the reaper, every beat interval:
 /// fences processes that went silent for <see cref="LivenessOptions.DeadAfterSeconds"/>, and releases the leases
@@ -100,7 +101,7 @@ public sealed class ProcessLiveness(
             INSERT INTO worker_heartbeats (instance_id, instance_name, host_name, process_id, roles, started_at, beat_at)
             VALUES (@id, @name, @host, @pid, @roles, @started, UTC_TIMESTAMP(6))
             """,
-            new { id = identity.InstanceId, name = identity.InstanceName, host = Truncate(Environment.MachineName, 100), pid = Environment.ProcessId, roles = roles.ToString(), started = time.GetUtcNow().UtcDateTime });
+            new { id = identity.InstanceId, name = identity.InstanceName, host = Truncation.Truncate(Environment.MachineName, 100), pid = Environment.ProcessId, roles = roles.ToString(), started = time.GetUtcNow().UtcDateTime });
         registered = true;
         Interlocked.Exchange(ref lastConfirmedTicks, sent);
         if (identity.InstanceName is { } name)
@@ -300,8 +301,6 @@ public sealed class ProcessLiveness(
         c.Execute("UPDATE worker_heartbeats SET leases_released_at = UTC_TIMESTAMP(6) WHERE instance_id = @instanceId", new { instanceId });
         logger.LogWarning("Released {Count} claim(s) of process {Owner}", result.Released, owner);
     }
-
-    private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
 
     public void Dispose() => stopping.Dispose();
 }

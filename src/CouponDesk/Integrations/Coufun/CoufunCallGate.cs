@@ -10,7 +10,7 @@ namespace CouponDesk.Integrations.Coufun;
 /// through Redis when it is configured and reachable; per process otherwise, and per process again the moment Redis
 /// fails (the limits are then per process: a brief overshoot we accept rather than stopping issuance).
 /// A shared slot belongs to its process: it is freed when the call ends, when the process is known dead (its owner is in
-/// <see cref="ISlotOwners.ReleasedOwners"/>, D-23.1), and — last resort, for a process that hangs while it beats —
+/// <see cref="ISlotOwners.ReleasedOwners"/>, D-OPS-11), and — last resort, for a process that hangs while it beats —
 /// after the lease duration. Without Redis the slots are the process's own and die with it.
 /// Time comes from <see cref="TimeProvider"/>, so the waits are testable without a clock.
 /// </summary>
@@ -19,7 +19,7 @@ public sealed class CoufunCallGate(CoufunOptions options, RedisConnection redis,
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
 
     // KEYS[1] = lease set; ARGV = now ms, lease expiry ms, max, lease id, then the owners of dead processes. Members are
-    // "owner:lease"; a dead process's slots are dropped first (D-23.1), then expired ones (the last resort, for a process
+    // "owner:lease"; a dead process's slots are dropped first (D-OPS-11), then expired ones (the last resort, for a process
     // that hangs while its heartbeat lives).
     private const string AcquireScript = """
         if #ARGV > 4 then
@@ -70,7 +70,7 @@ public sealed class CoufunCallGate(CoufunOptions options, RedisConnection redis,
 
     private async Task<IAsyncDisposable> AcquireSlotAsync(CancellationToken ct)
     {
-        // The owner prefix ties the slot to this process, so it is freed as soon as the process is known dead (D-23.1).
+        // The owner prefix ties the slot to this process, so it is freed as soon as the process is known dead (D-OPS-11).
         var leaseId = (liveness?.Owner ?? "0000000000000000") + ":" + Guid.NewGuid().ToString("N");
         while (true)
         {

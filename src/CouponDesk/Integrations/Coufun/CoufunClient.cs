@@ -89,7 +89,7 @@ public sealed partial class CoufunClient(IHttpClientFactory httpClients, CoufunO
         if (api == CoufunApi.Create)
         {
             // Last moment before a purchase leaves: a process the others may already count as dead (its beat is late, it
-            // was paused) waits for its next beat, and one they fenced never calls — its order is someone else's (D-23.1).
+            // was paused) waits for its next beat, and one they fenced never calls — its order is someone else's (D-OPS-11).
             await liveness.WaitUntilMayCallAsync(ct);
         }
 

@@ -1,4 +1,5 @@
 using System.Reflection;
+using CouponDesk.Shared.Text;
 
 namespace CouponDesk.Integrations.Coufun;
 
@@ -58,7 +59,7 @@ public static class CoufunResultCodes
         reader.ReadLine();
         while (reader.ReadLine() is { } line)
         {
-            var f = SplitCsv(line);
+            var f = CsvLine.Split(line);
             if (f.Count < 5)
             {
                 continue;
@@ -77,37 +78,5 @@ public static class CoufunResultCodes
         }
 
         return rows;
-    }
-
-    private static List<string> SplitCsv(string line)
-    {
-        var fields = new List<string>();
-        var field = new System.Text.StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < line.Length; i++)
-        {
-            var c = line[i];
-            if (quoted && c == '"' && i + 1 < line.Length && line[i + 1] == '"')
-            {
-                field.Append('"');
-                i++;
-            }
-            else if (c == '"')
-            {
-                quoted = !quoted;
-            }
-            else if (c == ',' && !quoted)
-            {
-                fields.Add(field.ToString());
-                field.Clear();
-            }
-            else
-            {
-                field.Append(c);
-            }
-        }
-
-        fields.Add(field.ToString());
-        return fields;
     }
 }

@@ -25,7 +25,8 @@ public sealed class MetricsOptions : ISelfValidatingSettings
 /// </summary>
 public static class MetricsSetup
 {
-    public static IServiceCollection AddCouponDeskMetrics(this IServiceCollection services, IConfiguration configuration, bool webRole)
+    // sampleGauges: true where the API is served (role web); the pipeline gauges are sampled there.
+    public static IServiceCollection AddCouponDeskMetrics(this IServiceCollection services, IConfiguration configuration, bool sampleGauges)
     {
         services.AddSettings<MetricsOptions>(configuration, MetricsOptions.Section);
         if (configuration.GetSection(MetricsOptions.Section).Get<MetricsOptions>()?.Enabled == false)
@@ -38,7 +39,7 @@ public static class MetricsSetup
             // named here as text so Web does not depend on a feature folder.
             .AddMeter(CouponDeskMetrics.MeterName, "CouponDesk.Pipeline", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http", "System.Runtime")
             .AddPrometheusExporter());
-        if (webRole)
+        if (sampleGauges)
         {
             services.AddSingleton<PipelineGauges>();
             services.AddHostedService(sp => sp.GetRequiredService<PipelineGauges>());

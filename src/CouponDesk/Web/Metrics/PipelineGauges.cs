@@ -1,19 +1,15 @@
-using CouponDesk.Data;
-using Dapper;
-
 namespace CouponDesk.Web.Metrics;
 
 /// <summary>
 /// Samples the database every 15 s for the gauges (a scrape never waits on a query): items of running campaigns per
-/// stage and open in-doubt orders. Runs where <c>/metrics</c> is served (role web). A failed sample keeps the last values.
+/// stage and open in-doubt orders, read through <see cref="IPipelineBacklog"/>. Runs where <c>/metrics</c> is served
+/// (role web). A failed sample keeps the last values.
 /// </summary>
-public sealed class PipelineGauges(DbConnectionFactory connections, ILogger<PipelineGauges> logger) : BackgroundService
+public sealed class PipelineGauges(IPipelineBacklog source, ILogger<PipelineGauges> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(15);
 
-    private static readonly string[] Stages = ["PENDING", "ISSUING", "ISSUED", "QUEUED"];
-
-    public IReadOnlyDictionary<string, long> Backlog { get; private set; } = Stages.ToDictionary(s => s, _ => 0L);
+    public IReadOnlyDictionary<string, long> Backlog { get; private set; } = source.Stages.ToDictionary(s => s, _ => 0L);
 
     public long OpenInDoubt { get; private set; }
 
@@ -36,19 +32,14 @@ public sealed class PipelineGauges(DbConnectionFactory connections, ILogger<Pipe
 
     public async Task SampleAsync(CancellationToken ct)
     {
-        await using var c = await connections.OpenAsync(ct);
-        var rows = await c.QueryAsync<(string Status, long Count)>(new CommandDefinition(
-            """
-            SELECT d.status, COUNT(*) FROM delivery_items d JOIN campaigns k ON k.id = d.campaign_id
-            WHERE k.status IN ('ISSUING', 'SENDING') AND d.status IN @Stages GROUP BY d.status
-            """, new { Stages }, cancellationToken: ct));
-        var backlog = Stages.ToDictionary(s => s, _ => 0L);
-        foreach (var (status, count) in rows)
+        var sample = await source.SampleAsync(ct);
+        var backlog = source.Stages.ToDictionary(s => s, _ => 0L);
+        foreach (var (status, count) in sample.ItemsPerStage)
         {
             backlog[status] = count;
         }
 
         Backlog = backlog;
-        OpenInDoubt = await c.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM issuance_orders WHERE status = 'IN_DOUBT'", cancellationToken: ct));
+        OpenInDoubt = sample.OpenInDoubt;
     }
 }

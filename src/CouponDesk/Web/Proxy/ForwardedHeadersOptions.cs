@@ -6,7 +6,7 @@ namespace CouponDesk.Web.Proxy;
 /// The reverse proxy in front of Kestrel (section <c>Web:ForwardedHeaders</c>). Only a request whose TCP peer is one of
 /// <see cref="KnownProxies"/> may say, through <c>X-Forwarded-For</c> / <c>X-Forwarded-Proto</c>, who the client is;
 /// everyone else's forwarded headers are ignored. On by default in Production (the design puts Nginx in front), so a
-/// Production start without a known proxy stops with one line instead of auditing the proxy's address (D-19.1).
+/// Production start without a known proxy stops with one line instead of auditing the proxy's address (D-OPS-1).
 /// </summary>
 public sealed class ProxySettings : ISelfValidatingSettings
 {

@@ -476,7 +476,11 @@
 
   // Downloads an authenticated file (fetch with the token, then a temporary object URL).
   CD.download = async function (path, query, fallbackName) {
-    const response = await CD.api('GET', path, { query, as: 'response' });
+    await CD.saveResponse(await CD.api('GET', path, { query, as: 'response' }), fallbackName);
+  };
+
+  // Saves a file answer under the server's name (Content-Disposition) through a temporary object URL.
+  CD.saveResponse = async function (response, fallbackName) {
     const blob = await response.blob();
     const name = CD.downloadName(response.headers.get('Content-Disposition'), fallbackName);
     const url = URL.createObjectURL(blob);
@@ -513,5 +517,45 @@
 
   CD.emptyRow = function (colspan, text) {
     return CD.h('tr', { class: 'cd-empty' }, CD.h('td', { colspan: String(colspan), class: 'text-center text-body-secondary py-5', text: text || CD.messages.empty }));
+  };
+
+  /**
+   * A table paged by keyset cursor with "더 보기": options { path, query() (the filter, read when a new search starts),
+   * body (tbody), columns, row(item), count(shown, more) (text of the count line, optional), countEl, moreBox,
+   * pageSize }. search(more) loads the first page (more = false) or the next one and returns the answer; remove(tr)
+   * takes out a row that left the filter.
+   */
+  CD.keysetTable = function (options) {
+    const state = { cursor: null, shown: 0, query: null };
+    return {
+      async search(more) {
+        if (!more) {
+          state.query = options.query();
+          state.cursor = null;
+        }
+        const query = Object.assign({}, state.query, { limit: options.pageSize, cursor: state.cursor });
+        const result = await CD.api('GET', options.path, { query });
+        if (!more) {
+          CD.clear(options.body);
+          state.shown = 0;
+        }
+        result.items.forEach((item) => {
+          options.body.appendChild(options.row(item));
+          state.shown++;
+        });
+        if (state.shown === 0) options.body.appendChild(CD.emptyRow(options.columns));
+        state.cursor = result.nextCursor;
+        if (options.countEl && options.count) options.countEl.textContent = options.count(state.shown, !!result.nextCursor);
+        if (options.moreBox) options.moreBox.hidden = !result.nextCursor;
+        return result;
+      },
+      // A row that no longer matches the filter leaves the table and the count.
+      remove(tr) {
+        tr.remove();
+        state.shown--;
+        if (options.countEl && options.count) options.countEl.textContent = options.count(state.shown, false);
+        if (state.shown === 0) options.body.appendChild(CD.emptyRow(options.columns));
+      }
+    };
   };
 })();

@@ -18,7 +18,7 @@
       }
     }
     // The browsers' table is the carriers' table; the server corrects .NET's one odd slot to match it
-    // (docs/decisions.md D-9.6; the browser test compares the whole table with the server's).
+    // (docs/decisions.md D-UI-6; the browser test compares the whole table with the server's).
     return set;
   }
 

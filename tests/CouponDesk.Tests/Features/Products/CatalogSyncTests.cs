@@ -132,7 +132,7 @@ public sealed class CatalogSyncLimitTests(OneManualRunFactory factory) : IClassF
         var sync = factory.Services.GetRequiredService<CatalogSync>();
         var scheduled = await sync.RunScheduledAsync(CancellationToken.None);
         var retryAt0430 = await sync.RunScheduledAsync(CancellationToken.None);
-        Assert.Equal("SUCCEEDED", scheduled!.Outcome);
+        Assert.Equal("SUCCEEDED", scheduled!.Value!.Outcome);
         Assert.Null(retryAt0430);
     }
 }

@@ -16,7 +16,7 @@ public sealed class CoufunCallGateTests
         { KeyPrefix = prefix };
 
     /// <summary>
-    /// D-23.1: a process that dies holding shared slots (no release, no expiry yet) stops blocking the others as soon as
+    /// D-OPS-11: a process that dies holding shared slots (no release, no expiry yet) stops blocking the others as soon as
     /// its owner is known dead — not after the slots' 120 s lease.
     /// </summary>
     [Fact]

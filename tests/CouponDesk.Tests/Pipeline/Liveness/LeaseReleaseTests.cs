@@ -9,7 +9,7 @@ using Microsoft.Extensions.Hosting;
 namespace CouponDesk.Tests.Pipeline.Liveness;
 
 /// <summary>
-/// D-23.1 in one process: a dead process is stood for by a heartbeat row and leases carrying its owner prefix (what a
+/// D-OPS-11 in one process: a dead process is stood for by a heartbeat row and leases carrying its owner prefix (what a
 /// SIGKILLed worker leaves behind). The back office under test releases them when the row goes silent or when a
 /// successor starts under the same instance name — long before the leases (an hour here) would run out.
 /// </summary>

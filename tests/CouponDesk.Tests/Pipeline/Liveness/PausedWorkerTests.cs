@@ -9,7 +9,7 @@ namespace CouponDesk.Tests.Pipeline.Liveness;
 /// Issue 23: a slow but alive process never loses its claims to another, and one paused so long that the others
 /// declared it dead never acts on them after it resumes. Two real worker processes share a campaign; one is paused with
 /// SIGSTOP while it has create calls in flight, then continued with SIGCONT. Leases (60 s) are far longer than the
-/// pauses: only the liveness rules (D-23.1) decide who holds what during them. A paused process also keeps its open
+/// pauses: only the liveness rules (D-OPS-11) decide who holds what during them. A paused process also keeps its open
 /// transactions (and their row locks) until it runs again, so the long-pause test resumes it once its claims were taken.
 /// </summary>
 public sealed class PausedWorkerTests(ITestOutputHelper output)

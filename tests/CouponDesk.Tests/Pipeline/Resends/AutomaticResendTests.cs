@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CouponDesk.Tests.Pipeline.Resends;
 
 /// <summary>
-/// D9, spec §5.5: resend-recommended failures are resent automatically — at most twice, each a new AUTO_RETRY message —
+/// spec D9, §5.5: resend-recommended failures are resent automatically — at most twice, each a new AUTO_RETRY message —
 /// and the campaign waits for them before it finishes. Witness: the SNAP stand-in's delivery ledger, per CLIENT_KEY.
 /// Numbers: 010-0992-xxxx always fail with 31112 (resend recommended); 010-0996-xxxx fail with 31112 once, then succeed;
 /// 010-0993-xxxx fail with 31101 (wrong number, final).

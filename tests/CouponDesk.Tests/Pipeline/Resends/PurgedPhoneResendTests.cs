@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CouponDesk.Tests.Pipeline.Resends;
 
 /// <summary>
-/// D-8.102: a due resend whose recipient's phone the personal-data purge destroyed (D-8.43, <c>phone_enc</c> NULL) is
+/// D-PIPE-26: a due resend whose recipient's phone the personal-data purge destroyed (D-RECON-4, <c>phone_enc</c> NULL) is
 /// dropped with a clear reason — no exception, no message — while the other resends of the batch are queued.
 /// </summary>
 public sealed class PurgedPhoneResendTests

@@ -2,7 +2,7 @@ using System.Net;
 
 namespace CouponDesk.Tests.Pipeline.Resends;
 
-/// <summary>실패 건 재시도 (C15, D9, D11): <c>POST /api/campaigns/{id}/pipeline/retry-failed</c>.</summary>
+/// <summary>실패 건 재시도 (C15, spec D9, D11): <c>POST /api/campaigns/{id}/pipeline/retry-failed</c>.</summary>
 public sealed class RetryFailedTests
 {
     private static readonly string[] Finished = ["COMPLETED", "PARTIALLY_FAILED", "FAILED", "ERROR"];

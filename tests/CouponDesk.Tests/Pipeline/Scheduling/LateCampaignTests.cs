@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CouponDesk.Tests.Pipeline.Scheduling;
 
 /// <summary>
-/// Spec §5.1 (D-8.103): items of a running campaign still not queued 5 minutes after its send time → the campaign's
+/// Spec §5.1 (D-PIPE-27): items of a running campaign still not queued 5 minutes after its send time → the campaign's
 /// progress carries a Korean warning and one <c>campaign.late</c> alert goes out (not one per check). No worker runs, so
 /// the started campaigns' items deterministically wait for issuance.
 /// </summary>

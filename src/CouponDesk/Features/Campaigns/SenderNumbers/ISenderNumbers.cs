@@ -6,8 +6,8 @@ using MySqlConnector;
 namespace CouponDesk.Features.Campaigns.SenderNumbers;
 
 /// <summary>
-/// Registered sender (callback) numbers (spec §3.11, snap-agent.md §10). MERGE NOTE: issue 5 owns the SNAP side and a
-/// <c>sender_numbers</c> table; reconcile this interface and <see cref="TableSenderNumbers"/> with it at merge.
+/// Registered sender (callback) numbers (spec §3.11, snap-agent.md §10) as registration sees them: the SNAP side's
+/// <c>sender_numbers</c> table with registration's default flag (<see cref="TableSenderNumbers"/>, D-PLAT-9).
 /// </summary>
 public interface ISenderNumbers
 {

@@ -4,24 +4,18 @@ using CouponDesk.Features.Audit;
 using CouponDesk.Features.Campaigns;
 using CouponDesk.Features.Coupons;
 using CouponDesk.Features.Messages;
+using CouponDesk.Web.Errors;
 using Dapper;
 
 namespace CouponDesk.Features.Pipeline.Cancels;
 
-/// <summary>What 미발송분 취소 did (the endpoint's 200 answer), or why it was refused.</summary>
-public sealed record CancelUnsentResult(int CancelledItems, int CouponsCancelled, int CouponCancelsPending)
-{
-    public string? RefusalCode { get; init; }
-
-    public string? Refusal { get; init; }
-
-    public bool NotFound { get; init; }
-}
+/// <summary>What 미발송분 취소 did (the endpoint's 200 answer).</summary>
+public sealed record CancelUnsentResult(int CancelledItems, int CouponsCancelled, int CouponCancelsPending);
 
 /// <summary>
 /// 미발송분 취소 (spec §4.1 C12, §3.3.3): a PAUSED or ERROR campaign whose sending has begun (a message reached the agent)
 /// cancels every item never handed to the agent — withdraws its <c>ready</c> rows, PENDING / ISSUED / planned items and
-/// withdrawn QUEUED items become CANCELLED (D12), automatic resends still due are dropped — and goes to CANCELLING. One
+/// withdrawn QUEUED items become CANCELLED (spec D12), automatic resends still due are dropped — and goes to CANCELLING. One
 /// transaction with the audit row last; a refusal changes nothing. Then the coupons of the cancelled items are cancelled at
 /// COUFUN at once (rows in <c>coupon_cancels</c>; failures are followed up by <see cref="CouponCancellations"/>), and the
 /// lifecycle computes the final state over the items that were not cancelled once their results are in (C13b).
@@ -35,13 +29,13 @@ public sealed class CancelUnsent(
     TimeProvider time,
     ILogger<CancelUnsent> logger)
 {
-    public async Task<CancelUnsentResult> CancelAsync(long id, string reason, AuditActor actor, CancellationToken ct)
+    public async Task<Outcome<CancelUnsentResult>> CancelAsync(long id, string reason, AuditActor actor, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var cancelled = 0;
         long[] couponIds = [];
         // A worker claiming the same items can make this transaction a deadlock victim; it is then run again whole.
-        var refusal = await DeadlockRetry.RunAsync<CancelUnsentResult?>(async () =>
+        var refusal = await DeadlockRetry.RunAsync<Refusal?>(async () =>
         {
             await using var c = await connections.OpenAsync(ct);
             await using var tx = await c.BeginTransactionAsync(ct);
@@ -49,21 +43,21 @@ public sealed class CancelUnsent(
                 "SELECT status FROM campaigns WHERE id = @id AND deleted_at IS NULL FOR UPDATE", new { id }, tx, cancellationToken: ct));
             if (status is null)
             {
-                return new CancelUnsentResult(0, 0, 0) { NotFound = true };
+                return Refusal.NotFound();
             }
 
             if (status is not (CampaignStatus.Paused or CampaignStatus.Error))
             {
-                return Refuse("CAMPAIGN_NOT_STOPPED", "미발송분 취소는 일시정지 또는 오류 상태에서만 할 수 있습니다. 먼저 발송을 일시정지해 주세요.");
+                return Refusal.Conflict("CAMPAIGN_NOT_STOPPED", "미발송분 취소는 일시정지 또는 오류 상태에서만 할 수 있습니다. 먼저 발송을 일시정지해 주세요.");
             }
 
-            // Only stopped campaigns get here, so no render batch can pass the gate; locked anyway, like every stop (D-8.100).
+            // Only stopped campaigns get here, so no render batch can pass the gate; locked anyway, like every stop (D-PIPE-24).
             await CampaignRunGate.CloseAsync(c, tx, id, ct);
             var taken = await c.ExecuteScalarAsync<int>(new CommandDefinition(
                 $"SELECT COUNT(*) FROM messages WHERE campaign_id = @id AND status NOT IN ('{MessageStatus.Ready}', '{MessageStatus.Withdrawn}')", new { id }, tx, cancellationToken: ct));
             if (taken == 0)
             {
-                return Refuse("SENDING_NOT_STARTED", "아직 통신사로 넘어간 메시지가 없습니다. 미발송분 취소 대신 일괄취소를 이용해 주세요.");
+                return Refusal.Conflict("SENDING_NOT_STARTED", "아직 통신사로 넘어간 메시지가 없습니다. 미발송분 취소 대신 일괄취소를 이용해 주세요.");
             }
 
             // Unsent items first, then the ready rows: a render batch committing in between (it holds the item locks, so the
@@ -143,6 +137,4 @@ public sealed class CancelUnsent(
         var bestEffortMessages = outcomes.Where(o => o.Result == WithdrawResult.WithdrawnBestEffort).Select(o => o.MessageId).ToHashSet();
         return (items, [.. ready.Where(r => bestEffortMessages.Contains(r.Message)).Select(r => r.Item)]);
     }
-
-    private static CancelUnsentResult Refuse(string code, string detail) => new(0, 0, 0) { RefusalCode = code, Refusal = detail };
 }

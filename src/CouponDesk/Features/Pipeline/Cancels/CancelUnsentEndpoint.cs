@@ -32,13 +32,8 @@ public sealed class CancelUnsentEndpoint : IEndpointModule
             return ApiProblem.Validation("reason", problem).ToResult();
         }
 
-        var result = await cancel.CancelAsync(id, reason!, AuditActor.From(http), ct);
-        return result switch
-        {
-            { NotFound: true } => ApiProblem.NotFound().ToResult(),
-            { RefusalCode: { } code } => ApiProblem.Conflict(code, result.Refusal!).ToResult(),
-            _ => Results.Ok(new { cancelledItems = result.CancelledItems, couponsCancelled = result.CouponsCancelled, couponCancelsPending = result.CouponCancelsPending }),
-        };
+        return (await cancel.CancelAsync(id, reason!, AuditActor.From(http), ct)).ToResult(r =>
+            Results.Ok(new { cancelledItems = r.CancelledItems, couponsCancelled = r.CouponsCancelled, couponCancelsPending = r.CouponCancelsPending }));
     }
 
     /// <summary>The Korean field message for a reason that cannot be accepted, or null.</summary>

@@ -16,7 +16,7 @@ public sealed class CouponCancelOptions
     public int GiveUpSeconds { get; set; } = 86_400;
 
     /// <summary>
-    /// A coupon whose message was withdrawn best-effort (due or nearly due, D-5.5) is cancelled only this long after the
+    /// A coupon whose message was withdrawn best-effort (due or nearly due, D-SNAP-5) is cancelled only this long after the
     /// withdrawal, so a result that appears after all is seen first.
     /// </summary>
     [Range(0, 86_400)]

@@ -6,6 +6,7 @@ using CouponDesk.Features.Coupons;
 using CouponDesk.Features.Pipeline.Leases;
 using CouponDesk.Hosting.Liveness;
 using CouponDesk.Integrations.Coufun;
+using CouponDesk.Shared.Text;
 using Dapper;
 
 namespace CouponDesk.Features.Pipeline.Cancels;
@@ -42,7 +43,7 @@ public sealed class CouponCancellations(
         await using (var c = await connections.OpenAsync(ct))
         {
             // A plain read first: the two statements below read campaigns with shared locks, which queued behind the
-            // planner's FOR UPDATE on the running campaign every poll and made its SKIP LOCKED skip it (D-8.80).
+            // planner's FOR UPDATE on the running campaign every poll and made its SKIP LOCKED skip it (D-PIPE-20).
             if (await c.ExecuteScalarAsync<int>(new CommandDefinition($"SELECT COUNT(*) FROM campaigns WHERE status = '{CampaignStatus.Cancelling}'", cancellationToken: ct)) == 0)
             {
                 return await AttemptDueAsync(null, ct);
@@ -88,7 +89,7 @@ public sealed class CouponCancellations(
                 state,
                 now,
                 code = result.ResultCode,
-                error = Truncate(error, 300),
+                error = Truncation.Truncate(error, 300),
                 next = state == CouponCancelState.Retry ? now.AddSeconds(options.RetrySeconds) : now,
                 finished = state == CouponCancelState.Retry ? (DateTime?)null : now,
             }, tx, cancellationToken: ct));
@@ -101,7 +102,7 @@ public sealed class CouponCancellations(
         LeaseClaimed<Due> claim;
         await using (var c = await connections.OpenAsync(ct))
         {
-            // Read after the claim commits, by our token (D-8.80, LeaseClaim).
+            // Read after the claim commits, by our token (D-PIPE-20, LeaseClaim).
             claim = await LeaseClaim.ClaimAsync<Due>(c, identity, LeaseTable.CouponCancels,
                 $"""
                 SELECT coupon_id FROM coupon_cancels
@@ -163,7 +164,7 @@ public sealed class CouponCancellations(
                   next_attempt_at = IF(@state = '{CouponCancelState.Retry}', DATE_ADD(@now, INTERVAL @retry SECOND), next_attempt_at), last_code = @code, last_error = @error,
                   finished_at = IF(@state = '{CouponCancelState.Retry}', NULL, @now), lease_token = NULL, lease_until = NULL, updated_at = @now
                 WHERE coupon_id = @id AND lease_token = @token
-                """, new { state, now, retry = options.RetrySeconds, code = result?.ResultCode, error = Truncate(error, 300), id = row.CouponId, token }, tx, cancellationToken: ct));
+                """, new { state, now, retry = options.RetrySeconds, code = result?.ResultCode, error = Truncation.Truncate(error, 300), id = row.CouponId, token }, tx, cancellationToken: ct));
             if (mine == 1 && state == CouponCancelState.Done && await coupons.LockAsync(c, tx, row.CouponId, ct) is { Status: not CouponStatus.Cancelled } before)
             {
                 await CouponTransitions.CancelledAsync(c, tx, before, CouponStatusSource.System, "취소 후속 처리 (COUFUN 취소 완료)", now, ct);
@@ -181,6 +182,4 @@ public sealed class CouponCancellations(
 
         return state;
     }
-
-    private static string? Truncate(string? value, int length) => value is null || value.Length <= length ? value : value[..length];
 }

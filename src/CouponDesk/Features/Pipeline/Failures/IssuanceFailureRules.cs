@@ -1,5 +1,6 @@
 using CouponDesk.Data;
 using CouponDesk.Features.Campaigns;
+using CouponDesk.Shared.Text;
 using Dapper;
 using MySqlConnector;
 
@@ -7,15 +8,15 @@ namespace CouponDesk.Features.Pipeline.Failures;
 
 /// <summary>
 /// Spec §5.2 failure threshold: persisting create failures (e.g. 50/99 on every call) stop the campaign instead of
-/// burning the list — N failed calls in a row, or more than P % of the last W calls (D-8.7). Calls are logged insert-only
+/// burning the list — N failed calls in a row, or more than P % of the last W calls (D-PIPE-7). Calls are logged insert-only
 /// in the order's outcome transaction; the rules are counted after that commit, only when the call failed (a success
-/// can push no rule over its limit), with a fresh view that sees every committed call (D-8.90).
+/// can push no rule over its limit), with a fresh view that sees every committed call (D-PIPE-21).
 /// </summary>
 public sealed class IssuanceFailureRules(DbConnectionFactory connections, CampaignTransitions transitions, PipelineOptions options)
 {
     public sealed record Counts(long Streak, long WindowFailed);
 
-    /// <summary>Logs one counted create call in the caller's transaction; <paramref name="lost"/>: its answer was lost (D-23.2).</summary>
+    /// <summary>Logs one counted create call in the caller's transaction; <paramref name="lost"/>: its answer was lost (D-PIPE-30).</summary>
     public static Task RecordAsync(MySqlConnection c, MySqlTransaction tx, long campaignId, long orderId, bool failed, DateTime now, bool lost = false) =>
         c.ExecuteAsync(new CommandDefinition(
             "INSERT INTO issuance_calls (campaign_id, order_id, failed, lost, called_at) VALUES (@campaignId, @orderId, @failed, @lost, @now)",
@@ -68,7 +69,7 @@ public sealed class IssuanceFailureRules(DbConnectionFactory connections, Campai
             ? $"COUFUN 발급 호출이 연속 {counts.Streak}회 실패하여 자동으로 중지했습니다."
             : $"최근 COUFUN 발급 호출 {options.FailureWindowCalls}회 중 {counts.WindowFailed}회가 실패하여(허용 {options.FailureWindowPercent}%) 자동으로 중지했습니다.";
         var reason = $"{why} 마지막 오류: {lastFailure}";
-        await transitions.StopAsync(c, tx, campaignId, "FAILURE_THRESHOLD", reason.Length <= 300 ? reason : reason[..300], ct);
+        await transitions.StopAsync(c, tx, campaignId, "FAILURE_THRESHOLD", reason.Truncate(300), ct);
         await tx.CommitAsync(ct);
     }
 }

@@ -3,7 +3,7 @@ using FluentMigrator;
 namespace CouponDesk.Features.Pipeline.Failures;
 
 /// <summary>
-/// The failure rules' call log (D-8.90): one row per counted create call, written in the order's outcome transaction.
+/// The failure rules' call log (D-PIPE-21): one row per counted create call, written in the order's outcome transaction.
 /// It replaces the streak counter and the outcome string on the campaign's run row, which every order's outcome had to
 /// update and hold through its commit — the one hot row that made 16 issue loops commit one at a time. Inserts do not
 /// contend; the rules are counted by a window query when a call fails. <c>calls_counted_after</c> is where counting

@@ -5,7 +5,7 @@ using MySqlConnector;
 namespace CouponDesk.Features.Pipeline.Leases;
 
 /// <summary>
-/// Releases the pipeline's leases of a dead process (D-23.1): its orders in flight, its render/queue and resend batches
+/// Releases the pipeline's leases of a dead process (D-OPS-11): its orders in flight, its render/queue and resend batches
 /// and its coupon cancels become claimable now. Only the lease's end moves into the past; the token stays, so the dead
 /// process's own guarded writes still fail once another worker has re-claimed (new token) and an order in flight is
 /// re-claimed as "answer lost" (same TR_ID), exactly as after its lease ran out.

@@ -18,7 +18,7 @@ public sealed record LeaseTable(string Name, string Key)
 public sealed record LeaseClaimed<TWork>(string Token, long[] Ids, List<TWork> Work);
 
 /// <summary>
-/// The pipeline's claim pattern in one place (D-8.1, D-8.80, D-8.101): a short transaction locks due rows with the
+/// The pipeline's claim pattern in one place (D-PIPE-1, D-PIPE-20, D-PIPE-25): a short transaction locks due rows with the
 /// caller's <c>… FOR UPDATE SKIP LOCKED</c> select, stamps them with a fresh lease token and commits; only THEN is the
 /// work read, by key and token, in a fresh snapshot. A read inside the claim transaction would see its REPEATABLE READ
 /// snapshot, which can be older than the rows the locking select just took (rows another worker committed in between
@@ -28,7 +28,7 @@ public static class LeaseClaim
 {
     /// <param name="lockSql">Selects the keys to claim, locking them (<c>FOR UPDATE SKIP LOCKED</c>); its parameters are <paramref name="lockArgs"/>.</param>
     /// <param name="readSql">Reads the work of the claimed rows; gets <c>@ids</c> and <c>@token</c> and must filter on both.</param>
-    /// <param name="owner">This process: the lease token starts with its owner prefix, so a dead process's claims can be released (D-23.1).</param>
+    /// <param name="owner">This process: the lease token starts with its owner prefix, so a dead process's claims can be released (D-OPS-11).</param>
     /// <remarks>
     /// On a Galera cluster the <c>SKIP LOCKED</c> select only sees this node's locks: two workers on two nodes may select
     /// the same rows; the lease UPDATE makes both write them, so certification lets one commit and the other gets 1213 —

@@ -45,8 +45,8 @@ public sealed record QueueBatch(
 }
 
 /// <summary>
-/// The queueing tail shared by render-and-queue (D6q) and resends (D9), the counterpart of the claim helper
-/// (<see cref="LeaseClaim"/>, D-8.101): ONE transaction that (1) passes the run gate as its first statement (D-8.100: a
+/// The queueing tail shared by render-and-queue (D6q) and resends (spec D9), the counterpart of the claim helper
+/// (<see cref="LeaseClaim"/>, D-PIPE-25): ONE transaction that (1) passes the run gate as its first statement (D-PIPE-24: a
 /// pause, cancel or ERROR stop that committed since the claim wins — then every claimed item is released and nothing is
 /// queued), (2) re-reads which items are still ours with a locking read, (3) inserts their <c>messages</c> + <c>UMS_MSG</c>
 /// rows (multi-row) and (4) marks them QUEUED, so a message exists exactly when its item says QUEUED. Staged images that

@@ -4,7 +4,7 @@ namespace CouponDesk.Features.Pipeline.OrderSize;
 
 /// <summary>
 /// The call log records whether a create call's answer was lost (an in-doubt outcome or a transport failure), for the
-/// adaptive order size (D-23.2); the index finds the newest lost answer of the whole cluster without a scan.
+/// adaptive order size (D-PIPE-30); the index finds the newest lost answer of the whole cluster without a scan.
 /// </summary>
 [Migration(202611252302, "Issuance calls: lost answers")]
 public sealed class M202611252302LostAnswers : Migration

@@ -15,7 +15,7 @@ public sealed record OrderSizeState(int CouponsPerCall, string Mode, long CallsS
 }
 
 /// <summary>
-/// Adaptive order size (D-23.2). A lost answer leaves its order in doubt and its recipients are served again, so every
+/// Adaptive order size (D-PIPE-30). A lost answer leaves its order in doubt and its recipients are served again, so every
 /// coupon of that call may be bought twice (coufun-b2c-api.md §8.1.4–5). While the supplier answers, calls buy
 /// <see cref="PipelineOptions.CouponsPerOrder"/> coupons; as soon as one of the last
 /// <see cref="PipelineOptions.HealthyAfterCalls"/> create calls of the whole cluster lost its answer (in doubt: timeout,

@@ -1,11 +1,12 @@
 using CouponDesk.Features.Messages;
+using CouponDesk.Shared.Text;
 using CouponDesk.Shared.Time;
 using MySqlConnector;
 
 namespace CouponDesk.Features.Pipeline.Resends;
 
 /// <summary>
-/// D9 (automatic part, spec §4.5, §5.5, snap-agent.md §12.2): when the <b>current</b> message of a delivery item fails
+/// spec D9 (automatic part, spec §4.5, §5.5, snap-agent.md §12.2): when the <b>current</b> message of a delivery item fails
 /// with a resend-recommended code, the item becomes SEND_FAILED with an automatic resend due after the 1st or 2nd delay —
 /// at most <see cref="ResendOptions.MaxAutomatic"/> times, only while its coupon is unused, not cancelled and not expired,
 /// and only while its campaign still sends (a paused or stopped campaign keeps the resend for its resume). Runs in the
@@ -28,7 +29,7 @@ public sealed class AutoResendPlanner(ResendOptions options, TimeProvider time) 
         {
             var ids = group.Select(r => r.MessageId).ToArray();
             var reason = group.Key.DoneCodeDescription ?? "발송 실패";
-            await DeliveryItemTransitions.AutoResendDueAsync(connection, transaction, ids, group.Key.DoneCode, reason.Length > 200 ? reason[..200] : reason,
+            await DeliveryItemTransitions.AutoResendDueAsync(connection, transaction, ids, group.Key.DoneCode, reason.Truncate(200),
                 new DeliveryItemTransitions.AutoResendRule(options.FirstDelaySeconds, options.SecondDelaySeconds, options.MaxAutomatic), today, now, cancellationToken);
         }
     }

@@ -3,7 +3,7 @@ using FluentMigrator;
 namespace CouponDesk.Features.Pipeline.Resends;
 
 /// <summary>
-/// What a delivery item needs for resends (spec §4.2, D9): the operator-initiated resend count (≤ 3; automatic resends
+/// What a delivery item needs for resends (spec §4.2, spec D9): the operator-initiated resend count (≤ 3; automatic resends
 /// do not count), the automatic resends used (≤ 2), and a due resend — its kind and time. An item with a due resend is
 /// not final, so its campaign does not finish (C14) until the resend has been queued or dropped.
 /// </summary>

@@ -13,13 +13,13 @@ using MySqlConnector;
 namespace CouponDesk.Features.Pipeline.Resends;
 
 /// <summary>
-/// D9: queues the due resends (automatic or 실패 건 재시도) of SENDING campaigns, each as a NEW message — new CLIENT_KEY,
+/// spec D9: queues the due resends (automatic or 실패 건 재시도) of SENDING campaigns, each as a NEW message — new CLIENT_KEY,
 /// the next attempt number, its kind as message type, REQ_DATE now — for the same coupon and image. Claimed like every
 /// pipeline step (<c>FOR UPDATE SKIP LOCKED</c> + lease, image work outside any transaction), then the shared
 /// <see cref="QueueTail"/> re-checks the lease and that the resend is still due, inserts the messages and moves the items
 /// to QUEUED pointing at them, in ONE transaction: two workers never resend one item twice, and a killed worker loses only its lease and a staged file.
 /// A resend whose coupon is no longer unused (used, cancelled, expired) is dropped: the item stays SEND_FAILED; so is one
-/// whose recipient's phone was purged (D-8.43), with the reason <see cref="PhonePurgedReason"/>.
+/// whose recipient's phone was purged (D-RECON-4), with the reason <see cref="PhonePurgedReason"/>.
 /// </summary>
 public sealed class Resender(
     DbConnectionFactory connections,
@@ -60,7 +60,7 @@ public sealed class Resender(
                 return 0;
             }
 
-            // Read after the claim commits, by our token (D-8.80, LeaseClaim).
+            // Read after the claim commits, by our token (D-PIPE-20, LeaseClaim).
             claim = await LeaseClaim.ClaimAsync<Work>(c, identity, LeaseTable.DeliveryItems,
                 $"""
                 SELECT id FROM delivery_items
@@ -94,7 +94,7 @@ public sealed class Resender(
     private async Task ResendCampaignAsync(long campaignId, List<Work> work, string token, CancellationToken ct)
     {
         var today = DateOnly.FromDateTime(Kst.Now(time));
-        // A NULL phone was destroyed by the personal-data purge (D-8.43): nobody to send to; QueueAsync drops that resend.
+        // A NULL phone was destroyed by the personal-data purge (D-RECON-4): nobody to send to; QueueAsync drops that resend.
         var usable = work.Where(w => w.PhoneEnc is not null && w.CouponStatus == CouponStatus.Unused && DateOnly.FromDateTime(w.ValidUntil) >= today).ToList();
         var staged = new Dictionary<long, string>();
         foreach (var w in usable)
@@ -134,7 +134,7 @@ public sealed class Resender(
         var byItem = usable.ToDictionary(w => w.ItemId);
         var ids = work.Select(w => w.ItemId).ToArray();
         // A campaign paused or cancelled since the claim gets no resend message; its resends stay due (leases released)
-        // for after a resume (the tail's run gate, D-8.100).
+        // for after a resume (the tail's run gate, D-PIPE-24).
         var result = await tail.RunAsync(new QueueBatch(campaignId, token, ids, staged,
             $"""
             SELECT d.id FROM delivery_items d JOIN coupons k ON k.id = d.coupon_id
@@ -175,8 +175,8 @@ public sealed class Resender(
                 var purged = work.Where(w => w.PhoneEnc is null).Select(w => w.ItemId).ToArray();
                 if (purged.Length > 0)
                 {
-                    // The recipient's phone was purged (D-8.43): the resend is not possible. The item stays SEND_FAILED with this
-                    // reason (its message keeps the delivery code), and the code is no resend-recommended one, so 실패 건 재시도 skips it (D-8.102).
+                    // The recipient's phone was purged (D-RECON-4): the resend is not possible. The item stays SEND_FAILED with this
+                    // reason (its message keeps the delivery code), and the code is no resend-recommended one, so 실패 건 재시도 skips it (D-PIPE-26).
                     var dropped = await DeliveryItemTransitions.DropResendAsync(c, tx, purged, token, now, token2, failure: (PhonePurgedCode, PhonePurgedReason));
                     logger.LogWarning("Campaign {CampaignId}: {Count} resends dropped, the recipients' phone numbers were purged", campaignId, dropped);
                 }

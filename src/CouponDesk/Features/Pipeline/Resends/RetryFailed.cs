@@ -6,19 +6,13 @@ using CouponDesk.Features.Coupons;
 using CouponDesk.Features.Pipeline.Failures;
 using CouponDesk.Shared.Snap;
 using CouponDesk.Shared.Time;
+using CouponDesk.Web.Errors;
 using Dapper;
 
 namespace CouponDesk.Features.Pipeline.Resends;
 
-/// <summary>What 실패 건 재시도 did (the endpoint's 200 answer), or why it was refused.</summary>
-public sealed record RetryFailedResult(int Retried, int Issue = 0, int Render = 0, int Send = 0)
-{
-    public string? RefusalCode { get; init; }
-
-    public string? Refusal { get; init; }
-
-    public bool NotFound { get; init; }
-}
+/// <summary>What 실패 건 재시도 did (the endpoint's 200 answer).</summary>
+public sealed record RetryFailedResult(int Retried, int Issue, int Render, int Send);
 
 /// <summary>
 /// 실패 건 재시도 (spec §4.1 C15, §4.2 D9/D11, §3.3.3): a finished campaign (COMPLETED / PARTIALLY_FAILED / FAILED) sends its
@@ -31,13 +25,13 @@ public sealed record RetryFailedResult(int Retried, int Issue = 0, int Render = 
 /// </summary>
 public sealed class RetryFailed(DbConnectionFactory connections, AuditTrail audit, ResendOptions options, TimeProvider time)
 {
-    /// <summary>Issuance failures a retry cannot fix: COUFUN delivered fewer coupons than bought (settled by a person, D-8.2).</summary>
+    /// <summary>Issuance failures a retry cannot fix: COUFUN delivered fewer coupons than bought (settled by a person, D-PIPE-2).</summary>
     public static readonly string[] NotRetryableIssueCodes = ["SHORT"];
 
-    public Task<RetryFailedResult> RetryAsync(long id, AuditActor actor, CancellationToken ct) =>
+    public Task<Outcome<RetryFailedResult>> RetryAsync(long id, AuditActor actor, CancellationToken ct) =>
         DeadlockRetry.RunAsync(() => RetryOnceAsync(id, actor, ct), "retry failed");
 
-    private async Task<RetryFailedResult> RetryOnceAsync(long id, AuditActor actor, CancellationToken ct)
+    private async Task<Outcome<RetryFailedResult>> RetryOnceAsync(long id, AuditActor actor, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var today = DateOnly.FromDateTime(Kst.ToKst(now)).ToDateTime(TimeOnly.MinValue);
@@ -47,13 +41,13 @@ public sealed class RetryFailed(DbConnectionFactory connections, AuditTrail audi
             "SELECT status, scheduled_at FROM campaigns WHERE id = @id AND deleted_at IS NULL FOR UPDATE", new { id }, tx, cancellationToken: ct));
         if (campaign is null)
         {
-            return new RetryFailedResult(0) { NotFound = true };
+            return Refusal.NotFound();
         }
 
         var status = campaign.Value.Status;
         if (status is not (CampaignStatus.Completed or CampaignStatus.PartiallyFailed or CampaignStatus.Failed))
         {
-            return new RetryFailedResult(0) { RefusalCode = "CAMPAIGN_NOT_FINISHED", Refusal = "실패 건 재시도는 완료, 부분오류 또는 실패 상태의 발송에서만 할 수 있습니다." };
+            return Refusal.Conflict("CAMPAIGN_NOT_FINISHED", "실패 건 재시도는 완료, 부분오류 또는 실패 상태의 발송에서만 할 수 있습니다.");
         }
 
         var (issue, render) = await DeliveryItemTransitions.RetryFailedAsync(c, tx, id, NotRetryableIssueCodes, now, ct);
@@ -73,7 +67,7 @@ public sealed class RetryFailed(DbConnectionFactory connections, AuditTrail audi
         if (retried == 0)
         {
             await tx.RollbackAsync(ct);
-            return new RetryFailedResult(0) { RefusalCode = "NOTHING_TO_RETRY", Refusal = "재시도할 수 있는 실패 건이 없습니다. 발송 실패 사유가 재전송 대상이 아니거나 재발송 한도(3회)를 넘었습니다." };
+            return Refusal.Conflict("NOTHING_TO_RETRY", "재시도할 수 있는 실패 건이 없습니다. 발송 실패 사유가 재전송 대상이 아니거나 재발송 한도(3회)를 넘었습니다.");
         }
 
         await CampaignTransitions.RetryFailedAsync(c, tx, id, status, campaign.Value.ScheduledAt, now, ct);

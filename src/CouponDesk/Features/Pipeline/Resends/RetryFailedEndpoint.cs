@@ -1,7 +1,6 @@
 using CouponDesk.Features.Audit;
 using CouponDesk.Hosting;
 using CouponDesk.Security;
-using CouponDesk.Web.Errors;
 
 namespace CouponDesk.Features.Pipeline.Resends;
 
@@ -16,14 +15,6 @@ public sealed class RetryFailedEndpoint : IEndpointModule
             .WithTags("Campaign pipeline")
             .RequireAuthorization(Policies.ControlCampaign);
 
-    private static async Task<IResult> RetryAsync(long id, HttpContext http, RetryFailed retry, CancellationToken ct)
-    {
-        var result = await retry.RetryAsync(id, AuditActor.From(http), ct);
-        return result switch
-        {
-            { NotFound: true } => ApiProblem.NotFound().ToResult(),
-            { RefusalCode: { } code } => ApiProblem.Conflict(code, result.Refusal!).ToResult(),
-            _ => Results.Ok(new { retried = result.Retried }),
-        };
-    }
+    private static async Task<IResult> RetryAsync(long id, HttpContext http, RetryFailed retry, CancellationToken ct) =>
+        (await retry.RetryAsync(id, AuditActor.From(http), ct)).ToResult(r => Results.Ok(new { retried = r.Retried }));
 }

@@ -6,7 +6,8 @@ namespace CouponDesk.Features.Pipeline.Scheduling;
 /// <summary>
 /// What a campaign-cancel approval request (spec §1.3 item 6) means for the starter: a pending one holds the campaign,
 /// an expired one stops it ("취소 승인 요청 만료"), a rejected or withdrawn one lets it start (late). Only the latest
-/// request counts. MERGE NOTE: the approvals work owns <c>approval_requests</c>; keep this query in step with it.
+/// request counts. <c>approval_requests</c> belongs to the two-person approval feature (spec §1.3); keep this query in
+/// step with it.
 /// </summary>
 public static class CancelApprovals
 {

@@ -11,7 +11,7 @@ namespace CouponDesk.Features.Pipeline.Scheduling;
 /// Spec §5.1 (MP §4): items of a running campaign still not queued <see cref="PipelineOptions.LateAfterMinutes"/> minutes
 /// after its send time. The campaign then shows a warning (<see cref="Warning"/>, part of its progress) and an
 /// operations alert <c>campaign.late</c> goes out once per run: the run row's <c>late_alerted_at</c> is set by a
-/// conditional update, so of several jobs or ticks exactly one raises it (D-8.103). Alerts carry the campaign number and
+/// conditional update, so of several jobs or ticks exactly one raises it (D-PIPE-27). Alerts carry the campaign number and
 /// counts only.
 /// </summary>
 public sealed class LateCampaigns(DbConnectionFactory connections, IOperationsAlerts alerts, PipelineOptions options, TimeProvider time, ILogger<LateCampaigns> logger)
@@ -33,7 +33,7 @@ public sealed class LateCampaigns(DbConnectionFactory connections, IOperationsAl
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var c = await connections.OpenAsync(ct);
-        // A plain read (no locks on campaigns, D-8.80); the run row is only written for a campaign that is late.
+        // A plain read (no locks on campaigns, D-PIPE-20); the run row is only written for a campaign that is late.
         var late = (await c.QueryAsync<Late>(new CommandDefinition(
             $"""
             SELECT cp.id AS Id, cp.scheduled_at AS SendAt,

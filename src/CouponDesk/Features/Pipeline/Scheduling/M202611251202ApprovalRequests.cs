@@ -4,7 +4,7 @@ namespace CouponDesk.Features.Pipeline.Scheduling;
 
 /// <summary>
 /// The minimum of the two-person approval requests (spec §1.3) the campaign starter must see: a pending or expired
-/// campaign-cancel request holds or stops a scheduled campaign (§1.3 item 6, §4.1 C5). MERGE NOTE: the approvals work
+/// campaign-cancel request holds or stops a scheduled campaign (§1.3 item 6, §4.1 C5). The two-person approval feature
 /// owns this table and may add columns (parameters, memo, decisions); the starter reads only the columns below.
 /// </summary>
 [Migration(202611251202, "Approval requests (minimum for the campaign starter)")]

@@ -2,7 +2,7 @@ using FluentMigrator;
 
 namespace CouponDesk.Features.Pipeline.Scheduling;
 
-/// <summary>When the "still not queued 5 minutes after the send time" alert of a run went out (spec §5.1; once per run, D-8.103).</summary>
+/// <summary>When the "still not queued 5 minutes after the send time" alert of a run went out (spec §5.1; once per run, D-PIPE-27).</summary>
 [Migration(202611251601, "Campaign run late alert")]
 public sealed class M202611251601LateAlert : Migration
 {

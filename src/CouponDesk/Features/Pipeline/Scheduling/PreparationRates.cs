@@ -77,7 +77,7 @@ public sealed class PreparationRates(DbConnectionFactory connections, CampaignOp
 
         // Plain (non-locking) reads first, so the probe never holds locks the workers' claims would wait for.
         // One index probe per status (EXISTS), not a DISTINCT that reads every waiting item: this runs after every
-        // render batch, and the DISTINCT grew with the campaign (D-8.91).
+        // render batch, and the DISTINCT grew with the campaign (D-PIPE-22).
         var waiting = (await c.QueryAsync<string>(new CommandDefinition(
             """
             SELECT s.status FROM (SELECT @s0 AS status UNION ALL SELECT @s1 UNION ALL SELECT @s2) s

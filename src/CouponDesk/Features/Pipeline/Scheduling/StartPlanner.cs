@@ -8,7 +8,7 @@ namespace CouponDesk.Features.Pipeline.Scheduling;
 /// <summary>
 /// Keeps the start times of scheduled campaigns right as R and the queue change (spec §5.1: "computed again at every
 /// change of N or R"). A start only ever moves earlier: starting early costs nothing (messages are reservations for the
-/// send time), while a start moved later on a briefly better figure could make the campaign late (D-8.60).
+/// send time), while a start moved later on a briefly better figure could make the campaign late (D-PIPE-16).
 /// </summary>
 public sealed class StartPlanner(DbConnectionFactory connections, StartLeadCalculator leads, PipelineOptions options, TimeProvider time, ILogger<StartPlanner> logger)
 {

@@ -1,5 +1,6 @@
 using CouponDesk.Features.Campaigns.Products;
 using CouponDesk.Features.Campaigns.SenderNumbers;
+using CouponDesk.Web.Errors;
 using MySqlConnector;
 
 namespace CouponDesk.Features.Pipeline.Scheduling;
@@ -48,11 +49,12 @@ public enum PreflightVerdict
     Stop,
 }
 
-public sealed record PreflightResult(PreflightVerdict Verdict, string? Code, string? Reason)
+/// <summary>Start, wait (held by a cancel request) or stop; a hold or a stop says why as a <see cref="Refusal"/> (its code is the stop code).</summary>
+public sealed record PreflightResult(PreflightVerdict Verdict, Refusal? Why)
 {
-    public static readonly PreflightResult Go = new(PreflightVerdict.Go, null, null);
+    public static readonly PreflightResult Go = new(PreflightVerdict.Go, null);
 
-    public static PreflightResult Hold(string code, string reason) => new(PreflightVerdict.Hold, code, reason);
+    public static PreflightResult Hold(string code, string reason) => new(PreflightVerdict.Hold, Refusal.Conflict(code, reason));
 
-    public static PreflightResult Stop(string code, string reason) => new(PreflightVerdict.Stop, code, reason);
+    public static PreflightResult Stop(string code, string reason) => new(PreflightVerdict.Stop, Refusal.Conflict(code, reason));
 }

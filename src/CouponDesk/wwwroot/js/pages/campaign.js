@@ -192,7 +192,7 @@
       await CD.busy(button, null, async () => {
         if (unmask && unmask.checked) {
           const response = await CD.api('POST', base() + '/export/unmasked', { body: { reason: reasonInput.value.trim() }, as: 'response' });
-          await saveFile(response, '발송상세내역(원본).xlsx');
+          await CD.saveResponse(response, '발송상세내역(원본).xlsx');
         } else {
           await CD.download(base() + '/export', null, '발송상세내역.xlsx');
         }
@@ -200,17 +200,6 @@
     } catch (e) {
       showActionError(e);
     }
-  }
-
-  async function saveFile(response, fallbackName) {
-    const blob = await response.blob();
-    const name = CD.downloadName(response.headers.get('Content-Disposition'), fallbackName);
-    const url = URL.createObjectURL(blob);
-    const link = CD.h('a', { href: url, download: name, class: 'd-none' });
-    document.body.appendChild(link);
-    link.click();
-    link.remove();
-    window.setTimeout(() => URL.revokeObjectURL(url), 10000);
   }
 
   // Recipient table (spec §3.3.3): filter chips, exact search, "더 보기" by cursor.

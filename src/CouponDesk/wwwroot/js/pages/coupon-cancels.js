@@ -7,7 +7,7 @@
   const CD = window.CD;
   const PAGE_SIZE = 50;
   const COLUMNS = 10;
-  const state = { cursor: null, shown: 0, filter: 'open', admin: false };
+  const state = { table: null, filter: 'open', admin: false };
   const stateKinds = { GAVE_UP: 'danger', REFUSED: 'warning', RETRY: 'info', PENDING: 'info', DONE: 'success' };
   // Which rows each filter shows, so a row that changed state can leave the list.
   const filterStates = { open: ['GAVE_UP', 'REFUSED'], GAVE_UP: ['GAVE_UP'], REFUSED: ['REFUSED'], resolved: ['DONE'], all: null };
@@ -29,24 +29,21 @@
 
   async function search(form, more) {
     CD.forms.clearErrors(form);
-    if (!more) {
-      state.filter = form.state.value;
-      state.cursor = null;
-    }
-    const result = await CD.api('GET', '/api/reconciliation/coupon-cancels', { query: { state: state.filter, limit: PAGE_SIZE, cursor: state.cursor } });
-    const body = CD.$('#cancels-table tbody');
-    if (!more) {
-      CD.clear(body);
-      state.shown = 0;
-    }
-    result.items.forEach((item) => {
-      body.appendChild(row(item));
-      state.shown++;
-    });
-    if (state.shown === 0) body.appendChild(CD.emptyRow(COLUMNS));
-    state.cursor = result.nextCursor;
-    CD.$('#cancels-count').textContent = '조회 결과 ' + CD.fmt.number(state.shown) + '건' + (result.nextCursor ? ' 이상' : '');
-    CD.$('#cancels-more-box').hidden = !result.nextCursor;
+    if (!more) state.filter = form.state.value;
+    state.table =
+      state.table ||
+      CD.keysetTable({
+        path: '/api/reconciliation/coupon-cancels',
+        query: () => ({ state: state.filter }),
+        body: CD.$('#cancels-table tbody'),
+        columns: COLUMNS,
+        row,
+        countEl: CD.$('#cancels-count'),
+        count: (shown, more) => '조회 결과 ' + CD.fmt.number(shown) + '건' + (more ? ' 이상' : ''),
+        moreBox: CD.$('#cancels-more-box'),
+        pageSize: PAGE_SIZE
+      });
+    await state.table.search(more);
   }
 
   function row(item) {
@@ -157,10 +154,7 @@
     if (!current) return;
     const shown = filterStates[state.filter];
     if (shown && shown.indexOf(item.state) < 0) {
-      current.remove();
-      state.shown--;
-      CD.$('#cancels-count').textContent = '조회 결과 ' + CD.fmt.number(state.shown) + '건';
-      if (state.shown === 0) CD.$('#cancels-table tbody').appendChild(CD.emptyRow(COLUMNS));
+      state.table.remove(current);
     } else {
       current.replaceWith(row(item));
     }

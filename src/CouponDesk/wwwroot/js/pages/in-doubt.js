@@ -5,7 +5,7 @@
   'use strict';
   const CD = window.CD;
   const PAGE_SIZE = 50;
-  const state = { cursor: null, shown: 0, status: 'open', admin: false };
+  const state = { table: null, status: 'open', admin: false };
   const stateKinds = { OPEN: 'warning', NOT_ISSUED: 'secondary', ISSUED: 'info', CLOSED: 'success' };
 
   CD.page({
@@ -39,24 +39,21 @@
 
   async function search(form, more) {
     CD.forms.clearErrors(form);
-    if (!more) {
-      state.status = form.status.value;
-      state.cursor = null;
-    }
-    const result = await CD.api('GET', '/api/in-doubt-orders', { query: { status: state.status, limit: PAGE_SIZE, cursor: state.cursor } });
-    const body = CD.$('#in-doubt-table tbody');
-    if (!more) {
-      CD.clear(body);
-      state.shown = 0;
-    }
-    result.items.forEach((item) => {
-      body.appendChild(row(item));
-      state.shown++;
-    });
-    if (state.shown === 0) body.appendChild(CD.emptyRow(10));
-    state.cursor = result.nextCursor;
-    CD.$('#in-doubt-count').textContent = '조회 결과 (' + CD.fmt.number(state.shown) + '건' + (result.nextCursor ? ' 이상' : '') + ')';
-    CD.$('#in-doubt-more-box').hidden = !result.nextCursor;
+    if (!more) state.status = form.status.value;
+    state.table =
+      state.table ||
+      CD.keysetTable({
+        path: '/api/in-doubt-orders',
+        query: () => ({ status: state.status }),
+        body: CD.$('#in-doubt-table tbody'),
+        columns: 10,
+        row,
+        countEl: CD.$('#in-doubt-count'),
+        count: (shown, more) => '조회 결과 (' + CD.fmt.number(shown) + '건' + (more ? ' 이상' : '') + ')',
+        moreBox: CD.$('#in-doubt-more-box'),
+        pageSize: PAGE_SIZE
+      });
+    await state.table.search(more);
   }
 
   function row(item) {

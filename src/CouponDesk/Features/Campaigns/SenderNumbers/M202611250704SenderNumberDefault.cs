@@ -3,11 +3,11 @@ using FluentMigrator;
 namespace CouponDesk.Features.Campaigns.SenderNumbers;
 
 /// <summary>
-/// MERGE NOTE (issue 7 placeholder): the registered sender numbers (spec §3.11, snap-agent.md §10) belong to the SNAP
-/// issue (5). Until it lands this creates only what campaign registration needs, IF NOT EXISTS; reconcile at merge.
+/// The registered sender numbers (spec §3.11, snap-agent.md §10) are the SNAP side's table (<c>Integrations/Snap</c>);
+/// campaign registration adds only which one is the default (D-PLAT-9).
 /// </summary>
 [Migration(202611250704, "Sender numbers (issue 7 placeholder)")]
-public sealed class M202611250704SenderNumbersForIssue7 : Migration
+public sealed class M202611250704SenderNumberDefault : Migration
 {
     public override void Up()
     {

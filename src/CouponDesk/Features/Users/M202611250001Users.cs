@@ -1,6 +1,6 @@
 using FluentMigrator;
 
-namespace CouponDesk.Data.Migrations;
+namespace CouponDesk.Features.Users;
 
 /// <summary>
 /// Back-office accounts (spec §2.1). Personal fields (name, e-mail, mobile) are added encrypted by the accounts feature.
