@@ -316,6 +316,13 @@ public sealed class ProcessLiveness(
             stopping.Cancel(); // never stopped: end the beat and reaper threads before the token source goes
         }
 
-        stopping.Dispose();
+        // The threads wait on the token's handle: disposing it under a thread still running crashes the process
+        // (seen in CI). Dispose only once both have ended; otherwise leave it to the finalizer.
+        var beatEnded = thread?.Join(TimeSpan.FromSeconds(5)) ?? true;
+        var reaperEnded = reaper?.Join(TimeSpan.FromSeconds(5)) ?? true;
+        if (beatEnded && reaperEnded)
+        {
+            stopping.Dispose();
+        }
     }
 }
