@@ -19,6 +19,6 @@ public sealed class SystemChecksJob(WorkerHealthCheck workers, StorageSpaceCheck
         // Missed ticks are not caught up: the next minute looks again.
         public void Register(IQuartzBuilder quartz) => quartz.ScheduleJob<SystemChecksJob>(
             trigger => trigger.WithIdentity("system-checks").WithCronSchedule("45 * * * * ?", c => c.InTimeZone(Kst.Zone).WithMisfireInstruction(CronTriggerMisfireInstruction.DoNothing)),
-            job => job.WithIdentity("system-checks"));
+            job => job.StoreDurably().WithIdentity("system-checks"));
     }
 }
