@@ -19,6 +19,13 @@ public static class JobsSetup
         // more (ScheduleJob), so enumerating the collection inside the callback would fail.
         var registrations = services.Where(d => d.ServiceType == typeof(IJobRegistration))
             .Select(d => d.ImplementationInstance).OfType<IJobRegistration>().ToList();
+        // A job registered twice (a merge once left one in two setups) gives Quartz two jobs of one key, one of them
+        // without its trigger; refuse it at start-up with the type's name instead.
+        if (registrations.GroupBy(r => r.GetType()).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new InvalidOperationException($"Job registration {twice.Key.FullName} is added {twice.Count()} times; register each job once.");
+        }
+
         services.AddQuartz("CouponDesk", quartz =>
         {
             quartz.UseDefaultTimeZone(Kst.Zone);

@@ -15,6 +15,6 @@ public sealed class AgentDelayJob(AgentDelayCheck check) : IJob
         // Missed ticks are not caught up: the next minute checks the same table.
         public void Register(IQuartzBuilder quartz) => quartz.ScheduleJob<AgentDelayJob>(
             trigger => trigger.WithIdentity("agent-delay-check").WithCronSchedule("30 * * * * ?", c => c.InTimeZone(Kst.Zone).WithMisfireInstruction(CronTriggerMisfireInstruction.DoNothing)),
-            job => job.WithIdentity("agent-delay-check"));
+            job => job.StoreDurably().WithIdentity("agent-delay-check"));
     }
 }

@@ -89,6 +89,6 @@ public sealed class AuditRetention(DbConnectionFactory connections, AuditTrail a
     {
         public void Register(IQuartzBuilder quartz) => quartz.ScheduleJob<Job>(
             trigger => trigger.WithIdentity("audit-retention").WithCronSchedule("0 30 3 1 * ?", c => c.InTimeZone(Kst.Zone).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)),
-            job => job.WithIdentity("audit-retention"));
+            job => job.StoreDurably().WithIdentity("audit-retention"));
     }
 }

@@ -18,6 +18,6 @@ public sealed class SessionCleanupJob(SessionStore sessions, ILogger<SessionClea
         // A missed tick is not worth catching up: the next hour does the same work.
         public void Register(IQuartzBuilder quartz) => quartz.ScheduleJob<SessionCleanupJob>(
             trigger => trigger.WithIdentity("session-cleanup").WithCronSchedule("0 5 * * * ?", c => c.InTimeZone(Kst.Zone).WithMisfireInstruction(CronTriggerMisfireInstruction.DoNothing)),
-            job => job.WithIdentity("session-cleanup"));
+            job => job.StoreDurably().WithIdentity("session-cleanup"));
     }
 }

@@ -31,6 +31,6 @@ public sealed class DeliveryResultSyncJob(DeliveryResultSync sync, ILogger<Deliv
                     .WithInterval(TimeSpan.FromSeconds(options.ResultSyncSeconds))
                     .RepeatForever()
                     .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)),
-            job => job.WithIdentity(Key));
+            job => job.StoreDurably().WithIdentity(Key));
     }
 }

@@ -18,13 +18,10 @@ public static class MessagesSetup
         services.AddSingleton<SnapMessageCanceller>();
         services.AddSingleton<DeliveryResultSync>();
         services.AddSingleton<StagedImagePurge>();
-        services.AddSingleton<AgentLogTables>();
-        services.AddTransient<AgentLogTables.Job>();
         services.AddTransient<DeliveryResultSyncJob>();
         services.AddTransient<StagedImagePurge.Job>();
         services.AddSingleton<IJobRegistration>(new DeliveryResultSyncJob.Registration(settings));
         services.AddSingleton<IJobRegistration>(new StagedImagePurge.Registration());
-        services.AddSingleton<IJobRegistration>(new AgentLogTables.Registration());
         return services;
     }
 }

@@ -56,6 +56,6 @@ public sealed class StagedImagePurge(DbConnectionFactory connections, SnapImageS
             trigger => trigger
                 .WithIdentity("snap-image-purge-trigger", "messages")
                 .WithCronSchedule("0 30 2 * * ?", c => c.InTimeZone(Kst.Zone).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)),
-            job => job.WithIdentity("snap-image-purge", "messages"));
+            job => job.StoreDurably().WithIdentity("snap-image-purge", "messages"));
     }
 }

@@ -91,6 +91,6 @@ public sealed class PiiPurge(IEnumerable<IPiiPurgeStep> steps, PrivacyOptions op
     {
         public void Register(IQuartzBuilder quartz) => quartz.ScheduleJob<Job>(
             trigger => trigger.WithIdentity("pii-purge").WithCronSchedule("0 0 3 * * ?", c => c.InTimeZone(Kst.Zone).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)),
-            job => job.WithIdentity("pii-purge"));
+            job => job.StoreDurably().WithIdentity("pii-purge"));
     }
 }

@@ -62,6 +62,6 @@ public sealed class DailySummary(DbConnectionFactory connections, IOperationsAle
 
         public void Register(IQuartzBuilder quartz) => quartz.ScheduleJob<Job>(
             trigger => trigger.WithIdentity("daily-summary").WithCronSchedule(Cron, c => c.InTimeZone(Kst.Zone).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)),
-            job => job.WithIdentity("daily-summary"));
+            job => job.StoreDurably().WithIdentity("daily-summary"));
     }
 }

@@ -91,6 +91,6 @@ public sealed class AgentLogTables(DbConnectionFactory connections, SnapOptions 
                 .StartNow()
                 .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromHours(1)).RepeatForever()
                     .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)),
-            job => job.WithIdentity("snap-log-tables", "messages"));
+            job => job.StoreDurably().WithIdentity("snap-log-tables", "messages"));
     }
 }

@@ -15,6 +15,6 @@ public sealed class LateCampaignsJob(LateCampaigns late) : IJob
         // Missed ticks are not caught up: the next minute finds the same campaigns (each is alerted once anyway).
         public void Register(IQuartzBuilder quartz) => quartz.ScheduleJob<LateCampaignsJob>(
             trigger => trigger.WithIdentity("late-campaigns-check").WithCronSchedule("40 * * * * ?", c => c.InTimeZone(Kst.Zone).WithMisfireInstruction(CronTriggerMisfireInstruction.DoNothing)),
-            job => job.WithIdentity("late-campaigns-check"));
+            job => job.StoreDurably().WithIdentity("late-campaigns-check"));
     }
 }
