@@ -37,5 +37,29 @@ public sealed class AlertsOptions
     [Range(1, 1440)]
     public int AgentDelayMinutes { get; set; } = 5;
 
+    /// <summary>Worker down (spec §5.9): a process whose heartbeat has been missing this long, and that did not stop cleanly, raises <c>worker.down</c>.</summary>
+    [Range(1, 1440)]
+    public int WorkerSilentMinutes { get; set; } = 3;
+
+    /// <summary>Disk use (spec §5.9): a watched store's file system fuller than this raises <c>disk.usage</c>.</summary>
+    [Range(1, 100)]
+    public int DiskUsePercent { get; set; } = 80;
+
+    /// <summary>Image generation (spec §5.9): more than this share of failed renders in the window raises <c>image.failures</c>.</summary>
+    [Range(0, 100)]
+    public double ImageFailurePercent { get; set; } = 5;
+
+    /// <summary>Image generation (spec §5.9): a mean render time above this in the window raises <c>image.slow</c>.</summary>
+    [Range(0.1, 600)]
+    public double ImageMeanSeconds { get; set; } = 3;
+
+    /// <summary>The sliding window the image figures are taken over.</summary>
+    [Range(1, 1440)]
+    public int ImageWindowMinutes { get; set; } = 5;
+
+    /// <summary>Fewer renders than this in the window say nothing (one failure of three is not a 33 % failure rate).</summary>
+    [Range(1, 100_000)]
+    public int ImageMinSamples { get; set; } = 20;
+
     public bool WebhookConfigured => !string.IsNullOrWhiteSpace(WebhookUrl);
 }

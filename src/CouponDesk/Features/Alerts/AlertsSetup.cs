@@ -1,4 +1,5 @@
 using CouponDesk.Hosting;
+using CouponDesk.Integrations.Snap;
 using CouponDesk.Shared.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -23,6 +24,10 @@ public static class AlertsSetup
         services.AddHostedService<AlertWebhookSender>();
         services.AddSingleton<AgentDelayCheck>();
         services.AddSingleton<IJobRegistration>(new AgentDelayJob.Registration());
+        services.AddSingleton<WorkerHealthCheck>();
+        services.AddSingleton<StorageSpaceCheck>();
+        services.AddSingleton(sp => new WatchedDirectory("쿠폰 이미지", sp.GetRequiredService<SnapOptions>().ImageDirectory));
+        services.AddSingleton<IJobRegistration>(new SystemChecksJob.Registration());
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using CouponDesk.Data;
 using CouponDesk.Hosting;
+using CouponDesk.Features.Alerts;
 using CouponDesk.Shared.Logging;
 using CouponDesk.Shared.Text;
 using Dapper;
@@ -23,7 +24,7 @@ public sealed partial class ExchangePushEndpoint : IEndpointModule
     public void Map(IEndpointRouteBuilder app) =>
         app.MapPost(Path, HandleAsync).AllowAnonymous().ExcludeFromDescription();
 
-    private static async Task HandleAsync(HttpContext http, ExchangePushOptions options, CouponRepository coupons, DbConnectionFactory connections, TimeProvider time, ILogger<ExchangePushEndpoint> logger)
+    private static async Task HandleAsync(HttpContext http, ExchangePushOptions options, CouponRepository coupons, DbConnectionFactory connections, IOperationsAlerts alerts, TimeProvider time, ILogger<ExchangePushEndpoint> logger)
     {
         var receivedAt = time.GetUtcNow().UtcDateTime;
         var remote = http.Connection.RemoteIpAddress;
@@ -73,12 +74,32 @@ public sealed partial class ExchangePushEndpoint : IEndpointModule
 
         var reply = Reply(code, code == "00" ? applied?.ExchangeId : null);
         await RecordAsync(connections, coupons, logger, receivedAt, remote?.ToString(), http.Request.ContentType, body, oversized, exchange, applied, code, reply, note);
+        if (code != "00")
+        {
+            await alerts.RaiseAsync(PushErrorAlert(code), CancellationToken.None);
+        }
+
         http.Response.StatusCode = StatusCodes.Status200OK;
         http.Response.ContentType = "text/xml; charset=EUC-KR";
         var bytes = KoreanEncoding.Cp949.GetBytes(reply);
         http.Response.ContentLength = bytes.Length;
         await http.Response.Body.WriteAsync(bytes);
     }
+
+    /// <summary>
+    /// Spec §5.9 "exchange-push errors": a push we could not take. Only the reply code and what it means — never the
+    /// body (it holds the coupon number); the push itself is kept, masked, in <c>coupon_exchange_pushes</c>.
+    /// </summary>
+    public static OperationsAlert PushErrorAlert(string code) => new(
+        "coufun.push_error",
+        code switch
+        {
+            "01" => "허용되지 않은 주소에서 쿠폰 교환 알림(push)이 왔습니다 (응답 01). 공급사 송신 주소가 바뀌었다면 Coufun:ExchangePush:AllowedSources 설정을 확인해 주세요.",
+            "03" => "알 수 없는 쿠폰번호의 교환 알림(push)을 받았습니다 (응답 03). 공급사 교환 알림 목록에서 확인해 주세요.",
+            _ => $"쿠폰 교환 알림(push)을 처리하지 못했습니다 (응답 {code}). 공급사가 재전송합니다; 반복되면 서버 로그와 교환 알림 기록을 확인해 주세요.",
+        },
+        AlertSeverity.Warning,
+        $"push:{code}");
 
     /// <summary>The reply of spec §7.3: ASCII only, EXCHANGE_ID only with 00.</summary>
     public static string Reply(string code, string? exchangeId)

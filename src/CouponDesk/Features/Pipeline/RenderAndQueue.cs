@@ -26,6 +26,7 @@ namespace CouponDesk.Features.Pipeline;
 public sealed class RenderAndQueue(
     DbConnectionFactory connections,
     CouponRenderer renderer,
+    RenderHealth renderHealth,
     ProductImageStore productImages,
     SnapImageStager stager,
     QueueTail tail,
@@ -111,22 +112,25 @@ public sealed class RenderAndQueue(
         var failed = new ConcurrentDictionary<long, string>();
         await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = options.RenderParallelism > 0 ? options.RenderParallelism : Environment.ProcessorCount, CancellationToken = ct }, async (w, token2) =>
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 var template = await TemplateAsync(campaign, DateOnly.FromDateTime(w.ValidUntil), token2);
                 var number = numbers.GetValueOrDefault(w.CouponId) ?? throw new InvalidOperationException("coupon number not found");
-                var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 var jpeg = template.Render(number, w.StampDuty).Jpeg;
                 staged[w.ItemId] = await stager.StageAsync(jpeg, token2);
                 Web.Metrics.CouponDeskMetrics.ImageRendered(started);
+                renderHealth.Record(ok: true, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
             }
             catch (Exception ex) when (ex is CouponRenderException or IOException or ArgumentException or InvalidOperationException)
             {
                 logger.LogWarning("Rendering item {ItemId} failed: {Error}", w.ItemId, ex.GetType().Name);
                 failed[w.ItemId] = ex.GetType().Name;
                 Web.Metrics.CouponDeskMetrics.ImageFailed();
+                renderHealth.Record(ok: false, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
             }
         });
+        await renderHealth.CheckAsync(ct);
 
         if (BeforeQueueTransaction is { } before)
         {

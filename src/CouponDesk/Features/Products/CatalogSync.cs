@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using CouponDesk.Data;
 using CouponDesk.Data.Leases;
+using CouponDesk.Features.Alerts;
 using CouponDesk.Integrations.Coufun;
 using CouponDesk.Shared.Time;
 using CouponDesk.Web.Errors;
@@ -19,13 +20,16 @@ public sealed record SyncRunResult(long? RunId, string Outcome, string? ErrorKo)
 /// (never deletes), then caches images. One run at a time across processes (the <c>catalog-sync</c> lease); daily call
 /// budget and the manual-run limit are checked before calling. A failure keeps the last good catalog.
 /// </summary>
-public sealed class CatalogSync(DbConnectionFactory connections, NamedLeases leases, CoufunClient coufun, ProductImageStore images, CatalogOptions options, TimeProvider time, ILogger<CatalogSync> logger)
+public sealed class CatalogSync(DbConnectionFactory connections, NamedLeases leases, CoufunClient coufun, ProductImageStore images, CatalogOptions options, IOperationsAlerts alerts, TimeProvider time, ILogger<CatalogSync> logger)
 {
     public const string Scheduled = "SCHEDULED";
     public const string Manual = "MANUAL";
     /// <summary>The lease a run holds: a second run, scheduled or manual, is refused while it is taken.</summary>
     public const string LeaseName = "catalog-sync";
     private const int Batch = 500;
+
+    /// <summary>The last of the scheduled tries (04:00, 04:30, 05:00 KST, <see cref="CatalogSyncJobRegistration"/>).</summary>
+    private static readonly TimeSpan LastScheduledTry = new(5, 0, 0);
 
     /// <summary>The 04:30 / 05:00 retries run only when today's scheduled run has not succeeded (and no 09 was seen).</summary>
     public async Task<Outcome<SyncRunResult>?> RunScheduledAsync(CancellationToken ct)
@@ -34,7 +38,23 @@ public sealed class CatalogSync(DbConnectionFactory connections, NamedLeases lea
         var done = await c.ExecuteScalarAsync<int>(
             "SELECT COUNT(*) FROM catalog_sync_runs WHERE day_kst = @day AND ((trigger_kind = 'SCHEDULED' AND outcome = 'SUCCEEDED') OR result_code = '09')",
             new { day = TodayKst.ToDateTime(TimeOnly.MinValue) });
-        return done > 0 ? null : await RunAsync(Scheduled, null, ct);
+        if (done > 0)
+        {
+            return null;
+        }
+
+        var outcome = await RunAsync(Scheduled, null, ct);
+        // Spec §5.9 "catalog sync failure" after its retries: the 05:00 KST run (or a later catch-up) is the last one.
+        if (outcome.Value is { Outcome: "FAILED" } failed && Kst.Now(time).TimeOfDay >= LastScheduledTry)
+        {
+            await alerts.RaiseAsync(new OperationsAlert(
+                "catalog.sync_failed",
+                $"상품 동기화가 재시도 후에도 실패했습니다 (실행 #{failed.RunId}): {failed.ErrorKo} 상품관리에서 수동 동기화를 시도하거나 공급사 상태를 확인해 주세요.",
+                AlertSeverity.Warning,
+                "catalog"), ct);
+        }
+
+        return outcome;
     }
 
     /// <summary>Runs a sync now, or refuses (another run holds the lease; the daily call budget or the manual-run limit is used up).</summary>
@@ -133,6 +153,17 @@ public sealed class CatalogSync(DbConnectionFactory connections, NamedLeases lea
             """,
             new { finished = Now, count = products.Count, counts.Added, counts.Changed, counts.Discontinued, skipped = list.Skipped + (list.Products.Count - products.Count), cached, failed, runId });
         logger.LogInformation("Catalog sync {RunId}: {Count} products, {Added} added, {Changed} changed, {Discontinued} discontinued", runId, products.Count, counts.Added, counts.Changed, counts.Discontinued);
+        var firstCatalog = counts.Added == products.Count && counts.Changed == 0 && counts.Discontinued == 0;
+        if (!firstCatalog && counts.Added + counts.Changed + counts.Discontinued > 0)
+        {
+            // Spec §5.9 "catalog changes": a price or a product an operator relies on may have moved.
+            await alerts.RaiseAsync(new OperationsAlert(
+                "catalog.changed",
+                string.Create(CultureInfo.InvariantCulture, $"상품 목록이 변경되었습니다 (동기화 #{runId}): 신규 {counts.Added}건, 변경 {counts.Changed}건, 판매중지 {counts.Discontinued}건. 상품관리의 변경 이력에서 확인해 주세요."),
+                AlertSeverity.Info,
+                $"catalog-run:{runId}"), ct);
+        }
+
         return new SyncRunResult(runId, "SUCCEEDED", null);
     }
 

@@ -1,3 +1,4 @@
+using CouponDesk.Features.Alerts;
 using CouponDesk.Hosting;
 using CouponDesk.Shared.Hosting;
 
@@ -9,6 +10,7 @@ public static class ProductsSetup
     {
         services.AddSettings<CatalogOptions>(configuration, CatalogOptions.Section);
         services.AddSingleton<ProductImageStore>();
+        services.AddSingleton(sp => new WatchedDirectory("상품 이미지", sp.GetRequiredService<ProductImageStore>().Directory));
         services.AddSingleton<CatalogSync>();
         services.AddSingleton<ProductQueries>();
         services.AddHttpClient(ProductImageStore.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30));

@@ -16,6 +16,7 @@ public static class RenderingSetup
                 ?? throw new InvalidOperationException($"{RenderingOptions.Section}:{problem}");
         });
         services.AddSingleton<CouponRenderer>();
+        services.AddSingleton<RenderHealth>();
         services.AddEndpointModule<PreviewEndpoint>();
         return services;
     }
