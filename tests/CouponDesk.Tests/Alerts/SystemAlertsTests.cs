@@ -5,6 +5,7 @@ using CouponDesk.Features.Alerts;
 using CouponDesk.Features.Coupons;
 using CouponDesk.Features.Products;
 using CouponDesk.Features.Rendering;
+using CouponDesk.Hosting;
 using CouponDesk.Tests.Features.Products;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
@@ -158,7 +159,7 @@ public sealed class SystemAlertsTests(SystemAlertsTests.Factory factory) : IClas
 
     [Fact]
     public void The_checks_run_every_minute_as_a_jobs_role_registration() =>
-        Assert.Single(factory.Services.GetServices<Hosting.IJobRegistration>().OfType<SystemChecksJob.Registration>());
+        Assert.Single(factory.Services.GetServices<IJobRegistration>().OfType<SystemChecksJob.Registration>());
 
     private async Task InsertHeartbeatAsync(string id, string name, DateTime beatAt, string? fenceReason)
     {
