@@ -69,7 +69,7 @@ public sealed class CancelAtSendTimeTests(ITestOutputHelper output)
         var campaigns = Offsets.Length * 2;
         var now = DateTime.UtcNow;
         // A whole second (REQ_DATE has whole seconds), far enough ahead for every campaign to be queued before −1 s.
-        var sendAt = new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc).AddSeconds(8 + (campaigns * Recipients / 100));
+        var sendAt = new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc).AddSeconds(8 + (campaigns * Recipients / 50));
         var runs = new List<Run>();
         for (var i = 0; i < campaigns; i++)
         {

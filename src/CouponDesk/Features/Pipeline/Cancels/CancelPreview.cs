@@ -41,9 +41,9 @@ public sealed class CancelPreview(DbConnectionFactory connections, SnapOptions s
         var counts = (await c.QueryAsync<(string Status, int Count)>(new CommandDefinition(
             "SELECT status, COUNT(*) FROM delivery_items WHERE campaign_id = @id GROUP BY status", new { id }, cancellationToken: ct))).ToDictionary(x => x.Status, x => x.Count);
         // QUEUED items are unsent only while their agent row is still ready: ask the agent's table, not our message status.
-        var queued = (await c.QueryAsync<(string Key, bool Coupon)>(new CommandDefinition(
+        var queued = (await c.QueryAsync<(string Key, long Coupon)>(new CommandDefinition(
             $"""
-            SELECT m.client_key, k.id IS NOT NULL AND k.status = '{CouponStatus.Unused}' FROM delivery_items d JOIN messages m ON m.id = d.message_id
+            SELECT m.client_key, CAST(k.id IS NOT NULL AND k.status = '{CouponStatus.Unused}' AS SIGNED) FROM delivery_items d JOIN messages m ON m.id = d.message_id
             LEFT JOIN coupons k ON k.id = d.coupon_id
             WHERE d.campaign_id = @id AND d.status = '{ItemStatus.Queued}' AND m.status = '{MessageStatus.Ready}'
             """, new { id }, cancellationToken: ct))).ToList();
@@ -57,11 +57,11 @@ public sealed class CancelPreview(DbConnectionFactory connections, SnapOptions s
 
         var notQueued = await c.QuerySingleAsync<(int Items, int Coupons)>(new CommandDefinition(
             $"""
-            SELECT COUNT(*), COALESCE(SUM(k.id IS NOT NULL AND k.status = '{CouponStatus.Unused}'), 0) FROM delivery_items d LEFT JOIN coupons k ON k.id = d.coupon_id
+            SELECT COUNT(*), CAST(COALESCE(SUM(k.id IS NOT NULL AND k.status = '{CouponStatus.Unused}'), 0) AS SIGNED) FROM delivery_items d LEFT JOIN coupons k ON k.id = d.coupon_id
             WHERE d.campaign_id = @id AND d.status IN ('{ItemStatus.Pending}', '{ItemStatus.Issuing}', '{ItemStatus.Issued}', '{ItemStatus.Rendered}')
             """, new { id }, cancellationToken: ct));
         var unsent = notQueued.Items + ready.Count;
-        var coupons = notQueued.Coupons + queued.Count(q => q.Coupon && ready.Contains(q.Key));
+        var coupons = notQueued.Coupons + queued.Count(q => q.Coupon > 0 && ready.Contains(q.Key));
         var taken = counts.GetValueOrDefault(ItemStatus.Queued) - ready.Count;
         var finished = counts.GetValueOrDefault(ItemStatus.Sent) + counts.GetValueOrDefault(ItemStatus.SendFailed) + counts.GetValueOrDefault(ItemStatus.Replaced);
         var resendsDue = await c.ExecuteScalarAsync<int>(new CommandDefinition(
