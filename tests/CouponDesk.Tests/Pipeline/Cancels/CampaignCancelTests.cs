@@ -62,14 +62,17 @@ public sealed class CampaignCancelTests
         var queued = (int)await AfterSendKit.CountAsync(h, id, "QUEUED");
         Assert.True(sent >= 1 && queued >= 1, $"{sent} sent, {queued} queued");
 
+        // The agent is stopped: what it claimed before stays with it (taken), the rest is still ready (unsent).
         var preview = await (await client.GetAsync($"/api/campaigns/{id}/pipeline/cancel/preview")).JsonAsync(HttpStatusCode.OK);
-        Assert.Equal(queued, preview.GetProperty("unsent").GetInt32());
-        Assert.Equal(sent, preview.GetProperty("alreadyFinished").GetInt32());
+        var unsent = preview.GetProperty("unsent").GetInt32();
+        Assert.True(unsent >= 1, preview.ToString());
+        Assert.Equal(queued + sent, unsent + preview.GetProperty("takenByAgent").GetInt32() + preview.GetProperty("alreadyFinished").GetInt32());
 
         var answer = await (await client.PostAsJsonAsync($"/api/campaigns/{id}/pipeline/cancel", new { reason = "고객사 요청" })).JsonAsync(HttpStatusCode.OK);
         Assert.False(answer.GetProperty("whole").GetBoolean());
-        Assert.Equal(queued, answer.GetProperty("withdrawn").GetInt32());
-        Assert.Equal(sent, answer.GetProperty("alreadyFinished").GetInt32());
+        Assert.Equal(unsent, answer.GetProperty("withdrawn").GetInt32());
+        Assert.Equal(unsent, answer.GetProperty("cancelledItems").GetInt32());
+        Assert.Equal(queued + sent - unsent, answer.GetProperty("takenByAgent").GetInt32() + answer.GetProperty("alreadyFinished").GetInt32());
         Assert.Contains("이미 발송 처리되어 취소하지 못했습니다", answer.GetProperty("message").GetString(), StringComparison.Ordinal);
         using (var snap = h.Snap.CreateClient())
         {
@@ -82,7 +85,7 @@ public sealed class CampaignCancelTests
             Assert.Equal(item.Status == "SENT" ? 1 : 0, item.Delivered);
         }
 
-        Assert.Equal(queued, (int)await AfterSendKit.CountAsync(h, id, "CANCELLED"));
+        Assert.Equal(unsent, (int)await AfterSendKit.CountAsync(h, id, "CANCELLED"));
     }
 
     [Fact]

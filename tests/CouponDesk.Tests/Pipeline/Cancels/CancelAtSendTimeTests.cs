@@ -6,6 +6,7 @@ using CouponDesk.Features.Coupons;
 using CouponDesk.Tests.Pipeline.Resends;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
 
 namespace CouponDesk.Tests.Pipeline.Cancels;
 
