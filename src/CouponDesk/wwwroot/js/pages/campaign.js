@@ -126,6 +126,11 @@
       showActionError(e);
       return;
     }
+    if (!preview.cancellable) {
+      // Nothing left that the agent has not taken: say so instead of asking (the server would refuse the same way).
+      showActionError({ detail: '취소할 미발송 건이 없습니다. 모든 메시지가 이미 통신사로 넘어가 결과를 기다리고 있습니다.' });
+      return;
+    }
     const lines = ['[' + c.clientName + '] ' + c.eventName + ' 발송 건을 일괄 취소합니다.'];
     if (preview.status !== 'SCHEDULED') {
       lines.push('아직 발송되지 않은 ' + CD.fmt.number(preview.unsent) + '건을 취소합니다.');
