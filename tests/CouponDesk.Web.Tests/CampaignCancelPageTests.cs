@@ -53,7 +53,9 @@ public sealed class CampaignCancelPageTests(WebUiFixture fixture)
 
             await Assertions.Expect(page.Locator(".cd-toast")).ToContainTextAsync("발송이 취소되었습니다.");
             await Assertions.Expect(page.Locator("#action-alert")).ToBeHiddenAsync();
-            await fixture.Stack.WaitForStatusAsync(id, "CANCELLED");
+            // CANCELLING until the coupons are cancelled at COUFUN: messages withdrawn after their send time are
+            // best-effort, so their coupons wait CouponCancels:BestEffortGraceSeconds (D-SNAP-5) — longer than this test.
+            await fixture.Stack.WaitForStatusAsync(id, "CANCELLING", "CANCELLED");
             await Assertions.Expect(page.Locator("#campaign-panel")).ToContainTextAsync("취소");
             await Assertions.Expect(page.Locator("#campaign-cancel")).ToBeHiddenAsync();
             await browser.ScreenshotAsync("campaign-cancelled-first-minute");
