@@ -161,7 +161,7 @@ public sealed class PipelineEndToEndTests
         using var client = await OperatorAsync(h);
         (await client.PostAsync($"/api/campaigns/{id}/pipeline/pause", null)).EnsureSuccessStatusCode();
 
-        var cancel = await client.PostAsync($"/api/campaigns/{id}/pipeline/cancel", null);
+        var cancel = await client.PostAsJsonAsync($"/api/campaigns/{id}/pipeline/cancel", new { reason = "고객사 요청" });
         cancel.EnsureSuccessStatusCode();
         Assert.Equal("CANCELLED", await h.WaitForAsync(id, 30, "CANCELLED"));
         await using var c = await h.Database.OpenAsync();

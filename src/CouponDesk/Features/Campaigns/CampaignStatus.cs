@@ -54,6 +54,8 @@ public static class CampaignStatus
                 "C5's failed pre-flight and C8's missed schedule (§5.1) stop a campaign that has not started yet"),
             new("C8s", Stopped, [Error],
                 "a stopped campaign's order still in flight (a lost answer resolved while PAUSED) can need a person: ERROR with the newer reason"),
+            new("C11s", Sending, Cancelling,
+                "issue 24: 일괄취소 of a SENDING campaign — its send time passed, but what the agent has not taken can still be withdrawn; the whole campaign is cancelled when the agent took nothing, else its unsent part (then C13b)"),
             new("C9s", Stopped, [Scheduled],
                 "resuming a campaign stopped before it could start (missed schedule, failed pre-flight) starts it again at once, from SCHEDULED"),
         ]);

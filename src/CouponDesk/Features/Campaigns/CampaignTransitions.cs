@@ -126,12 +126,11 @@ public sealed class CampaignTransitions(IOperationsAlerts alerts, TimeProvider t
         return next;
     }
 
-    /// <summary>C11 (일괄취소 of a running or stopped campaign, rule C-cancel): → CANCELLING.</summary>
-    public static Task<int> CancelAsync(MySqlConnection c, MySqlTransaction tx, long id, string from, DateTime now, CancellationToken ct) =>
-        MoveAsync(c, tx, [id], [from], CampaignStatus.Cancelling, null, null, null, now, ct);
-
-    /// <summary>C12 (미발송분 취소 after sending began): → CANCELLING with who and why.</summary>
-    public static Task<int> CancelUnsentAsync(MySqlConnection c, MySqlTransaction tx, long id, string from, string reason, long? userId, DateTime now, CancellationToken ct) =>
+    /// <summary>
+    /// C11 / C11s / C12 (일괄취소 or 미발송분 취소 of a running or stopped campaign): → CANCELLING with who and why. Whether the
+    /// whole campaign ends CANCELLED or only its unsent part does is decided later by what the agent had taken (C13 / C13b).
+    /// </summary>
+    public static Task<int> CancelAsync(MySqlConnection c, MySqlTransaction tx, long id, string from, string reason, long? userId, DateTime now, CancellationToken ct) =>
         MoveAsync(c, tx, [id], [from], CampaignStatus.Cancelling,
             "cancel_reason = @reason, cancelled_by = @userId, cancelled_at = @now,", null, new { reason, userId }, now, ct);
 

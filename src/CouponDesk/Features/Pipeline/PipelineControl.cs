@@ -11,10 +11,10 @@ using MySqlConnector;
 namespace CouponDesk.Features.Pipeline;
 
 /// <summary>
-/// Pause (C7), resume (C9) and cancel (C11) of a running campaign. Pause and cancel withdraw the campaign's messages the
-/// agent has not taken (their items go back to ISSUED, to be queued again with new CLIENT_KEYs on resume). Cancel then
-/// lets <see cref="CancelCouponsAsync"/> cancel every bought, unsent coupon at COUFUN before the campaign is CANCELLED.
-/// Each action is one transaction with its audit row written last.
+/// Pause (C7) and resume (C9) of a running campaign. Pause withdraws the campaign's messages the agent has not taken (their
+/// items go back to ISSUED, to be queued again with new CLIENT_KEYs on resume). Each action is one transaction with its
+/// audit row written last. Cancelling is <see cref="CampaignCancel"/>'s; <see cref="CancelCouponsAsync"/> is the worker's
+/// COUFUN cancel follow-up.
 /// </summary>
 public sealed class PipelineControl(DbConnectionFactory connections, SnapMessageCanceller canceller, AuditTrail audit, CouponCancellations cancellations, TimeProvider time, ILogger<PipelineControl> logger)
 {
@@ -23,7 +23,7 @@ public sealed class PipelineControl(DbConnectionFactory connections, SnapMessage
         {
             // Waits for render batches inside their queue transaction, so the withdrawal below sees their messages (D-PIPE-24).
             await CampaignRunGate.CloseAsync(c, tx, id, ct);
-            var withdrawn = await WithdrawReadyAsync(c, tx, id, ItemStatus.Issued, now, ct);
+            var withdrawn = await WithdrawReadyAsync(c, tx, id, now, ct);
             await CampaignTransitions.PauseAsync(c, tx, id, status, now, ct);
             return withdrawn;
         }, Refusal.Conflict("CAMPAIGN_NOT_RUNNING", "진행 중인 발송만 일시정지할 수 있습니다."), ct);
@@ -40,30 +40,10 @@ public sealed class PipelineControl(DbConnectionFactory connections, SnapMessage
             return 0;
         }, Refusal.Conflict("CAMPAIGN_NOT_PAUSED", "일시정지 또는 오류 상태의 발송만 재개할 수 있습니다."), ct);
 
-    /// <summary>C11 (rule C-cancel): only while no message of the campaign has reached the agent.</summary>
-    public Task<Outcome<int>> CancelAsync(long id, AuditActor actor, CancellationToken ct) =>
-        ActAsync(id, actor, "campaign.cancel-running", [CampaignStatus.Issuing, CampaignStatus.Paused, CampaignStatus.Error], async (c, tx, status, now) =>
-        {
-            await CampaignRunGate.CloseAsync(c, tx, id, ct); // as pause: no render batch queues behind this cancel (D-PIPE-24)
-            var taken = await c.ExecuteScalarAsync<int>(new CommandDefinition(
-                $"SELECT COUNT(*) FROM messages WHERE campaign_id = @id AND status NOT IN ('{MessageStatus.Ready}', '{MessageStatus.Withdrawn}')", new { id }, tx, cancellationToken: ct));
-            if (taken > 0)
-            {
-                return -1;
-            }
-
-            var withdrawn = await WithdrawReadyAsync(c, tx, id, ItemStatus.Cancelled, now, ct);
-            // Orders never called buy nothing: they fail here and their items are cancelled (claimed ones release themselves).
-            await DeliveryItemTransitions.CancelUnsentAsync(c, tx, id, now, ct);
-            await IssuanceOrderTransitions.FailPlannedAsync(c, tx, id, now, ct);
-            await CampaignTransitions.CancelAsync(c, tx, id, status, now, ct);
-            return withdrawn;
-        }, Refusal.Conflict("CAMPAIGN_NOT_CANCELLABLE", "이미 발송이 시작된 건이 있어 일괄취소할 수 없습니다. 일시정지 후 미발송분 취소를 이용해 주세요."), ct);
-
     /// <summary>CANCELLING campaigns: cancel at COUFUN every bought coupon whose item was cancelled, with follow-up (<see cref="CouponCancellations"/>).</summary>
     public Task<int> CancelCouponsAsync(CancellationToken ct) => cancellations.StepAsync(ct);
 
-    private async Task<int> WithdrawReadyAsync(MySqlConnection c, MySqlTransaction tx, long id, string itemStatusAfter, DateTime now, CancellationToken ct)
+    private async Task<int> WithdrawReadyAsync(MySqlConnection c, MySqlTransaction tx, long id, DateTime now, CancellationToken ct)
     {
         var ready = (await c.QueryAsync<long>(new CommandDefinition(
             $"SELECT m.id FROM delivery_items d JOIN messages m ON m.id = d.message_id WHERE d.campaign_id = @id AND d.status = '{ItemStatus.Queued}' AND m.status = '{MessageStatus.Ready}'",
@@ -76,7 +56,7 @@ public sealed class PipelineControl(DbConnectionFactory connections, SnapMessage
         var outcomes = await canceller.WithdrawAsync(c, tx, ready, ct);
         var withdrawn = (await c.QueryAsync<long>(new CommandDefinition(
             $"SELECT id FROM messages WHERE id IN @ready AND status = '{MessageStatus.Withdrawn}'", new { ready }, tx, cancellationToken: ct))).ToArray();
-        await DeliveryItemTransitions.WithdrawnAsync(c, tx, withdrawn, itemStatusAfter, keepMessage: false, now, ct);
+        await DeliveryItemTransitions.WithdrawnAsync(c, tx, withdrawn, ItemStatus.Issued, keepMessage: false, now, ct);
 
         logger.LogInformation("Campaign {CampaignId}: withdrew {Withdrawn} of {Ready} ready messages ({Outcomes} answers)", id, withdrawn.Length, ready.Count, outcomes.Count);
         return withdrawn.Length;
@@ -89,8 +69,8 @@ public sealed class PipelineControl(DbConnectionFactory connections, SnapMessage
 
     /// <summary>
     /// One transaction: lock the campaign, check it is in one of <paramref name="from"/>, act, write the audit row. The
-    /// answer is the number of messages withdrawn; an act returning -1, or a campaign in another state, is refused with
-    /// <paramref name="refusal"/> and changes nothing.
+    /// answer is the number of messages withdrawn; a campaign in another state is refused with <paramref name="refusal"/>
+    /// and changes nothing.
     /// </summary>
     private async Task<Outcome<int>> ActOnceAsync(long id, AuditActor actor, string action, string[] from,
         Func<MySqlConnection, MySqlTransaction, string, DateTime, Task<int>> act, Refusal refusal, CancellationToken ct)
@@ -110,11 +90,6 @@ public sealed class PipelineControl(DbConnectionFactory connections, SnapMessage
         }
 
         var withdrawn = await act(c, tx, status, now);
-        if (withdrawn < 0)
-        {
-            await tx.RollbackAsync(ct);
-            return refusal;
-        }
 
         await audit.WriteAsync(actor.Entry(action) with
         {

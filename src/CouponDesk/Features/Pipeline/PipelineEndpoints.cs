@@ -8,7 +8,7 @@ using CouponDesk.Web.Errors;
 namespace CouponDesk.Features.Pipeline;
 
 /// <summary>
-/// Control and observation of running campaigns: pause (P8), resume (P8), cancel while nothing reached the agent (P7),
+/// Control and observation of running campaigns: pause (P8), resume (P8) (cancel, P7, is Cancels/CampaignCancelEndpoints),
 /// progress as JSON (P6) and as a server-sent-event stream (the reconciliation report, P23, is Reconciliation's). Refusals are 409s.
 /// </summary>
 public sealed class PipelineEndpoints : IEndpointModule
@@ -22,8 +22,6 @@ public sealed class PipelineEndpoints : IEndpointModule
             .RequireAuthorization(Policies.ControlCampaign);
         group.MapPost("/resume", (long id, HttpContext http, PipelineControl control, CancellationToken ct) => Act(control.ResumeAsync(id, AuditActor.From(http), ct)))
             .RequireAuthorization(Policies.ControlCampaign);
-        group.MapPost("/cancel", (long id, HttpContext http, PipelineControl control, CancellationToken ct) => Act(control.CancelAsync(id, AuditActor.From(http), ct)))
-            .RequireAuthorization(Policies.CancelCampaign);
         group.MapGet("/progress", async (long id, PipelineProgress progress, CancellationToken ct) =>
             await progress.GetAsync(id, ct) is { } p ? Results.Ok(p) : ApiProblem.NotFound().ToResult())
             .RequireAuthorization(Policies.ViewCampaigns);

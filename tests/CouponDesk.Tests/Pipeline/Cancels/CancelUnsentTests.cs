@@ -112,43 +112,53 @@ public sealed class CancelUnsentTests
         using var client = await AfterSendKit.OperatorAsync(h);
         var url = $"/api/campaigns/{id}/pipeline/cancel-unsent";
 
-        // Wrong state: SCHEDULED.
+        // Wrong state: SCHEDULED. The answer points to 일괄취소, which takes a scheduled campaign (issue 24).
         var notStopped = await (await client.PostAsJsonAsync(url, new { reason = "사유" })).JsonAsync(HttpStatusCode.Conflict);
         Assert.Equal("CAMPAIGN_NOT_STOPPED", notStopped.GetProperty("code").GetString());
+        Assert.Contains("일괄취소", notStopped.GetProperty("detail").GetString(), StringComparison.Ordinal);
 
-        // PAUSED, but nothing ever reached the agent: that is 일괄취소's case.
+        foreach (var target in new[] { url, $"/api/campaigns/{id}/pipeline/cancel" })
+        {
+            foreach (var body in new object?[]
+                     {
+                         null, new { }, new { reason = "" }, new { reason = "   " }, new { reason = new string('가', 201) },
+                         new { reason = "줄\n바꿈" }, new { reason = "nul\u0000" }, new { reason = "\u202Eevil" }, new { reason = "lone \uD800" },
+                     })
+            {
+                var response = body is null
+                    ? await client.PostAsync(target, new StringContent("", System.Text.Encoding.UTF8, "application/json"))
+                    : await client.PostAsJsonAsync(target, body);
+                var problem = await response.JsonAsync(HttpStatusCode.BadRequest);
+                Assert.True(problem.GetProperty("errors").TryGetProperty("reason", out _), $"field error for {body} at {target}");
+            }
+
+            Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsync(target, new StringContent("{\"reason\":", System.Text.Encoding.UTF8, "application/json"))).StatusCode);
+            using var viewer = await AfterSendKit.ViewerAsync(h);
+            Assert.Equal(HttpStatusCode.Forbidden, (await viewer.PostAsJsonAsync(target, new { reason = "사유" })).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsJsonAsync("/api/campaigns/999999/pipeline/cancel-unsent", new { reason = "사유" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsJsonAsync("/api/campaigns/999999/pipeline/cancel", new { reason = "사유" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/campaigns/999999/pipeline/cancel/preview")).StatusCode);
+
+        // 200 characters is the limit, not over it.
+        Assert.Null(global::CouponDesk.Features.Pipeline.Cancels.CampaignCancelEndpoints.CheckReason(new string('가', 200)));
+        Assert.Equal("SCHEDULED", await h.StatusAsync(id));
+        Assert.Equal(0L, await AfterSendKit.ScalarAsync<long>(h, "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'campaign.cancel%'"));
+        Assert.Equal(0L, await AfterSendKit.ScalarAsync<long>(h, "SELECT COUNT(*) FROM coupon_cancels"));
+        Assert.Null(await AfterSendKit.ScalarAsync<string?>(h, "SELECT cancel_reason FROM campaigns WHERE id = @id", new { id }));
+
+        // PAUSED before anything reached the agent: 미발송분 취소 no longer sends the operator to 일괄취소 — it cancels it all.
         await using (var c = await h.Database.OpenAsync())
         {
             await c.ExecuteAsync("UPDATE campaigns SET status = 'PAUSED' WHERE id = @id", new { id });
         }
 
-        var notStarted = await (await client.PostAsJsonAsync(url, new { reason = "사유" })).JsonAsync(HttpStatusCode.Conflict);
-        Assert.Equal("SENDING_NOT_STARTED", notStarted.GetProperty("code").GetString());
-        Assert.Contains("일괄취소", notStarted.GetProperty("detail").GetString(), StringComparison.Ordinal);
-
-        foreach (var body in new object?[]
-                 {
-                     null, new { }, new { reason = "" }, new { reason = "   " }, new { reason = new string('가', 201) },
-                     new { reason = "줄\n바꿈" }, new { reason = "nul\u0000" }, new { reason = "\u202Eevil" }, new { reason = "lone \uD800" },
-                 })
-        {
-            var response = body is null
-                ? await client.PostAsync(url, new StringContent("", System.Text.Encoding.UTF8, "application/json"))
-                : await client.PostAsJsonAsync(url, body);
-            var problem = await response.JsonAsync(HttpStatusCode.BadRequest);
-            Assert.True(problem.GetProperty("errors").TryGetProperty("reason", out _), $"field error for {body}");
-        }
-
-        Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsync(url, new StringContent("{\"reason\":", System.Text.Encoding.UTF8, "application/json"))).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsJsonAsync("/api/campaigns/999999/pipeline/cancel-unsent", new { reason = "사유" })).StatusCode);
-        using var viewer = await AfterSendKit.ViewerAsync(h);
-        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.PostAsJsonAsync(url, new { reason = "사유" })).StatusCode);
-
-        // 200 characters is the limit, not over it.
-        Assert.Null(global::CouponDesk.Features.Pipeline.Cancels.CancelUnsentEndpoint.CheckReason(new string('가', 200)));
-        Assert.Equal("PAUSED", await h.StatusAsync(id));
-        Assert.Equal(0L, await AfterSendKit.ScalarAsync<long>(h, "SELECT COUNT(*) FROM audit_log WHERE action = 'campaign.cancel-unsent'"));
-        Assert.Equal(0L, await AfterSendKit.ScalarAsync<long>(h, "SELECT COUNT(*) FROM coupon_cancels"));
-        Assert.Null(await AfterSendKit.ScalarAsync<string?>(h, "SELECT cancel_reason FROM campaigns WHERE id = @id", new { id }));
+        var whole = await (await client.PostAsJsonAsync(url, new { reason = "사유" })).JsonAsync(HttpStatusCode.OK);
+        Assert.True(whole.GetProperty("whole").GetBoolean());
+        Assert.Equal("발송이 취소되었습니다.", whole.GetProperty("message").GetString());
+        Assert.Equal("CANCELLING", await h.StatusAsync(id));
+        var again = await (await client.PostAsJsonAsync(url, new { reason = "사유" })).JsonAsync(HttpStatusCode.Conflict);
+        Assert.Equal("CAMPAIGN_ALREADY_CANCELLED", again.GetProperty("code").GetString());
     }
 }

@@ -8,8 +8,8 @@ namespace CouponDesk.Features.Pipeline.Resends;
 public static class ResendsSetup
 {
     /// <summary>
-    /// What happens after messages reach the agent: automatic resends, 실패 건 재시도, result-timeout alerts, 미발송분 취소
-    /// and the COUFUN cancel follow-up. Register after <c>AddPipeline</c> (the result handlers run in registration order).
+    /// What happens after messages reach the agent: automatic resends, 실패 건 재시도, result-timeout alerts, the campaign
+    /// cancel (일괄취소 / 미발송분 취소) and the COUFUN cancel follow-up. Register after <c>AddPipeline</c> (the result handlers run in registration order).
     /// </summary>
     public static IServiceCollection AddPipelineAfterSend(this IServiceCollection services, IConfiguration configuration, AppRoles roles)
     {
@@ -21,9 +21,10 @@ public static class ResendsSetup
         services.AddSingleton<Resender>();
         services.AddSingleton<RetryFailed>();
         services.AddSingleton<CouponCancellations>();
-        services.AddSingleton<CancelUnsent>();
+        services.AddSingleton<CampaignCancel>();
+        services.AddSingleton<CancelPreview>();
         services.AddEndpointModule<RetryFailedEndpoint>();
-        services.AddEndpointModule<CancelUnsentEndpoint>();
+        services.AddEndpointModule<CampaignCancelEndpoints>();
         if (roles.Worker)
         {
             services.AddHostedService<ResendWorker>();

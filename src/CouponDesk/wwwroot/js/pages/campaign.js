@@ -1,7 +1,8 @@
 // 발송 상세 정보 (spec §3.3.3): the campaign panel, live progress per stage with throughput, ETA and the top failure
 // reasons, pause / resume / 일괄취소 for the roles allowed to (P7, P8) and the reconciliation report (P23).
+// 일괄취소 is the one cancel (issue 24): its dialog asks the server what it would affect now and names the counts.
 // Progress is polled every 3 s: the server-sent-event stream needs the bearer token, which EventSource cannot send.
-// The recipient table (masked by the server) pages by cursor; 미발송분 취소 and 실패 건 재시도 go to the pipeline.
+// The recipient table (masked by the server) pages by cursor; 실패 건 재시도 goes to the pipeline.
 // Before a campaign starts it has no delivery items yet: the page lists the accepted recipients (masked) and the
 // planned counts and cost instead (issue 14 point 8). The rate shows only while the campaign runs and still queues.
 (function () {
@@ -12,7 +13,7 @@
   const RUNNING = ['ISSUING', 'SENDING'];
   const FINAL = ['CANCELLED', 'COMPLETED', 'PARTIALLY_FAILED', 'FAILED'];
   const FAILED_STATES = ['ISSUE_FAILED', 'RENDER_FAILED', 'SEND_FAILED'];
-  const STARTED_STATES = ['QUEUED', 'SENT', 'SEND_FAILED'];
+  const CANCELLABLE = ['SCHEDULED', 'ISSUING', 'SENDING', 'PAUSED', 'ERROR'];
   const ITEM_PAGE = 50;
   const state = { id: null, me: null, campaign: null, timer: null, progress: null, items: { cursor: null, shown: 0, filter: 'all', q: '' }, planned: { after: null } };
 
@@ -29,8 +30,7 @@
       if (STAFF.indexOf(me.role) >= 0) {
         CD.$('#campaign-pause').addEventListener('click', (e) => act(e.currentTarget, 'pause'));
         CD.$('#campaign-resume').addEventListener('click', (e) => act(e.currentTarget, 'resume'));
-        CD.$('#campaign-cancel').addEventListener('click', (e) => act(e.currentTarget, 'cancel'));
-        CD.$('#campaign-cancel-unsent').addEventListener('click', (e) => cancelUnsent(e.currentTarget));
+        CD.$('#campaign-cancel').addEventListener('click', (e) => cancelCampaign(e.currentTarget));
         CD.$('#campaign-retry-failed').addEventListener('click', (e) => retryFailed(e.currentTarget));
       }
       CD.$('#campaign-export').addEventListener('click', (e) => exportDetail(e.currentTarget));
@@ -84,7 +84,7 @@
     const staff = STAFF.indexOf(state.me.role) >= 0;
     CD.$('#campaign-pause').hidden = !staff || RUNNING.indexOf(status) < 0;
     CD.$('#campaign-resume').hidden = !staff || ['PAUSED', 'ERROR'].indexOf(status) < 0;
-    CD.$('#campaign-cancel').hidden = !staff || ['SCHEDULED', 'ISSUING', 'PAUSED', 'ERROR'].indexOf(status) < 0;
+    CD.$('#campaign-cancel').hidden = !staff || CANCELLABLE.indexOf(status) < 0;
     showPipelineActions();
   }
 
@@ -93,11 +93,10 @@
     return states.reduce((sum, key) => sum + (items[key] || 0), 0);
   }
 
-  // 미발송분 취소: PAUSED or ERROR once sending began; 실패 건 재시도: a final state with failed items (spec §3.3.3).
+  // 실패 건 재시도: a final state with failed items (spec §3.3.3).
   function showPipelineActions() {
     const staff = state.me && STAFF.indexOf(state.me.role) >= 0;
     const status = state.campaign && state.campaign.status;
-    CD.$('#campaign-cancel-unsent').hidden = !staff || ['PAUSED', 'ERROR'].indexOf(status) < 0 || itemCount(STARTED_STATES) === 0;
     CD.$('#campaign-retry-failed').hidden = !staff || ['COMPLETED', 'PARTIALLY_FAILED', 'FAILED'].indexOf(status) < 0 || itemCount(FAILED_STATES) === 0;
   }
 
@@ -115,15 +114,38 @@
     alertBox.focus();
   }
 
-  async function cancelUnsent(button) {
+  // 일괄취소 (spec §3.3.3, issue 24): one action for every state that can still be cancelled. The dialog names what it
+  // would affect now; what the agent takes meanwhile is counted by the server, whose answer the toast repeats.
+  async function cancelCampaign(button) {
     CD.alert(CD.$('#action-alert'), null);
     const c = state.campaign;
-    const reasonInput = CD.h('input', { type: 'text', class: 'form-control', id: 'cancel-unsent-reason', maxlength: '200', 'aria-label': '취소 사유' });
-    const extra = CD.h('div', { class: 'mt-2' }, CD.h('label', { for: 'cancel-unsent-reason', class: 'form-label small', text: '취소 사유' }), reasonInput);
-    const ok = await CD.confirm('[' + c.clientName + '] ' + c.eventName + '\n아직 통신사로 넘어가지 않은 발송 건과 그 쿠폰을 취소합니다. 진행하시겠습니까?', {
-      title: '미발송분 취소',
+    let preview;
+    try {
+      preview = await CD.busy(button, null, () => CD.api('GET', base() + '/pipeline/cancel/preview'));
+    } catch (e) {
+      showActionError(e);
+      return;
+    }
+    if (!preview.cancellable) {
+      // Nothing left that the agent has not taken: say so instead of asking (the server would refuse the same way).
+      showActionError({ detail: '취소할 미발송 건이 없습니다. 모든 메시지가 이미 통신사로 넘어가 결과를 기다리고 있습니다.' });
+      return;
+    }
+    const lines = ['[' + c.clientName + '] ' + c.eventName + ' 발송 건을 일괄 취소합니다.'];
+    if (preview.status !== 'SCHEDULED') {
+      lines.push('아직 발송되지 않은 ' + CD.fmt.number(preview.unsent) + '건을 취소합니다.');
+      lines.push('발급된 쿠폰 ' + CD.fmt.number(preview.coupons) + '건은 공급사에 취소 요청됩니다.');
+      const gone = preview.takenByAgent + preview.alreadyFinished;
+      if (gone > 0) lines.push('이미 통신사로 넘어간 ' + CD.fmt.number(gone) + '건은 취소되지 않고 결과를 기다립니다.');
+    }
+    lines.push('진행하시겠습니까?');
+    const reasonInput = CD.h('input', { type: 'text', class: 'form-control', id: 'cancel-reason', maxlength: '200', 'aria-label': '취소 사유' });
+    const extra = CD.h('div', { class: 'mt-2' }, CD.h('label', { for: 'cancel-reason', class: 'form-label small', text: '취소 사유' }), reasonInput);
+    // The buttons name the action and "닫기": "취소" next to a cancel action would be ambiguous (issue 14 point 9).
+    const ok = await CD.confirm(lines.join('\n'), {
+      title: '일괄취소',
       danger: true,
-      okText: '미발송분 취소',
+      okText: '캠페인 취소',
       cancelText: '닫기',
       extra,
       validate: async () => {
@@ -135,8 +157,8 @@
     });
     if (!ok) return;
     try {
-      const r = await CD.busy(button, null, () => CD.api('POST', base() + '/pipeline/cancel-unsent', { body: { reason: reasonInput.value.trim() } }));
-      let text = '미발송 ' + CD.fmt.number(r.cancelledItems) + '건을 취소했습니다.';
+      const r = await CD.busy(button, null, () => CD.api('POST', base() + '/pipeline/cancel', { body: { reason: reasonInput.value.trim() } }));
+      let text = r.message;
       if (r.couponCancelsPending) text += ' 쿠폰 취소 ' + CD.fmt.number(r.couponCancelsPending) + '건은 처리 중입니다.';
       await afterAction(text);
     } catch (e) {
@@ -334,57 +356,21 @@
 
   const questions = {
     pause: { title: '일시정지', okText: '일시정지', text: '발송을 일시정지하시겠습니까? 아직 통신사로 넘어가지 않은 메시지는 보류됩니다.', done: '발송을 일시정지했습니다.' },
-    resume: { title: '재개', okText: '재개', text: '발송을 재개하시겠습니까?', done: '발송을 재개했습니다.' },
-    cancel: { title: '일괄취소', okText: '캠페인 취소', danger: true, done: '발송이 취소되었습니다.' }
+    resume: { title: '재개', okText: '재개', text: '발송을 재개하시겠습니까?', done: '발송을 재개했습니다.' }
   };
 
   async function act(button, action) {
     const q = questions[action];
-    const c = state.campaign;
     const alertBox = CD.$('#action-alert');
     CD.alert(alertBox, null);
-    let text = q.text;
-    let reasonInput = null;
-    let extra = null;
-    if (action === 'cancel') {
-      text = '[' + c.clientName + '] ' + c.eventName + ' 발송 건을 일괄 취소합니다. 진행하시겠습니까?';
-      if (c.status === 'SCHEDULED') {
-        // A scheduled campaign is cancelled with a reason (spec §3.3.3); a running one through the pipeline.
-        reasonInput = CD.h('input', { type: 'text', class: 'form-control', id: 'cancel-reason', maxlength: '200', 'aria-label': '취소 사유' });
-        extra = CD.h('div', { class: 'mt-2' }, CD.h('label', { for: 'cancel-reason', class: 'form-label small', text: '취소 사유' }), reasonInput);
-      }
-    }
-    // The buttons name the action and "닫기": "취소" next to a cancel action would be ambiguous (issue 14 point 9).
-    const ok = await CD.confirm(text, {
-      title: q.title,
-      danger: q.danger,
-      okText: q.okText,
-      cancelText: '닫기',
-      extra,
-      validate: async () => {
-        if (!reasonInput) return true;
-        const valid = reasonInput.value.trim().length > 0;
-        reasonInput.classList.toggle('is-invalid', !valid);
-        if (!valid) reasonInput.focus();
-        return valid;
-      }
-    });
+    // The buttons name the action and "닫기" (issue 14 point 9).
+    const ok = await CD.confirm(q.text, { title: q.title, okText: q.okText, cancelText: '닫기' });
     if (!ok) return;
     try {
-      await CD.busy(button, null, () =>
-        reasonInput
-          ? CD.api('POST', base() + '/cancel', { body: { reason: reasonInput.value.trim() } })
-          : CD.api('POST', base() + '/pipeline/' + action)
-      );
-      CD.toast(q.done);
-      await loadCampaign();
-      await refreshProgress();
-      await loadItems(false);
+      await CD.busy(button, null, () => CD.api('POST', base() + '/pipeline/' + action));
+      await afterAction(q.done);
     } catch (e) {
-      if (!e.redirected) {
-        CD.alert(alertBox, e.detail, 'danger');
-        alertBox.focus();
-      }
+      showActionError(e);
     }
   }
 
