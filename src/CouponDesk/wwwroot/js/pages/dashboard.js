@@ -307,7 +307,7 @@
     row('백오피스 서버', !!health, health ? '응답 정상' : CD.messages.offline);
     Object.keys(checks).forEach((key) => {
       const check = checks[key];
-      const label = { database: '데이터베이스', redis: 'Redis 캐시', migrations: '스키마' }[key] || key;
+      const label = { database: '데이터베이스', cluster: 'DB 클러스터', redis: 'Redis 캐시', migrations: '스키마' }[key] || key;
       row(label, check.status === 'Healthy' ? true : check.status === 'Degraded' ? null : false, check.status === 'Healthy' ? '정상' : check.description || check.status);
     });
     if (systemMissing) {
