@@ -22,8 +22,10 @@ public static class ResendsSetup
         services.AddSingleton<RetryFailed>();
         services.AddSingleton<CouponCancellations>();
         services.AddSingleton<CancelUnsent>();
+        services.AddSingleton<DiscardUnused>();
         services.AddEndpointModule<RetryFailedEndpoint>();
         services.AddEndpointModule<CancelUnsentEndpoint>();
+        services.AddEndpointModule<DiscardUnusedEndpoint>();
         if (roles.Worker)
         {
             services.AddHostedService<ResendWorker>();
