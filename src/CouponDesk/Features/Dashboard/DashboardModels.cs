@@ -16,7 +16,11 @@ public sealed record Dashboard(
     int? InDoubtOrders,
     int? GaveUpCouponCancels,
     SystemState? System,
-    IReadOnlyDictionary<string, string> Unavailable);
+    IReadOnlyDictionary<string, string> Unavailable)
+{
+    /// <summary>Coupon status answers flagged for an ADMIN and not yet reviewed: supplier/record conflicts and answers kept unapplied (spec §4.3).</summary>
+    public int? CouponConflicts { get; init; }
+}
 
 /// <summary>Messages handed to the agent with a send time today (KST).</summary>
 public sealed record TodaySending(int Total, int Succeeded, int Failed, int Pending);

@@ -1,4 +1,5 @@
 using CouponDesk.Data;
+using CouponDesk.Features.Coupons;
 using CouponDesk.Features.Pipeline;
 using Dapper;
 using MySqlConnector;
@@ -25,7 +26,7 @@ public sealed class DashboardQueries(DbConnectionFactory connections, CampaignBo
         var attention = await PanelAsync(DashboardPanels.Attention, unavailable, c => AttentionAsync(c, ct), ct);
         var state = await PanelAsync(DashboardPanels.System, unavailable, c => system.ReadAsync(c, ct), ct);
         return new Dashboard(time.GetUtcNow().UtcDateTime, period, sending?.Stats.Today, sending?.Stats.Rates, failures, running, upcoming,
-            attention?.InDoubt, attention?.GaveUp, state, unavailable);
+            attention?.InDoubt, attention?.GaveUp, state, unavailable) { CouponConflicts = attention?.Conflicts };
     }
 
     private static async Task<Attention> AttentionAsync(MySqlConnection c, CancellationToken ct)
@@ -33,7 +34,9 @@ public sealed class DashboardQueries(DbConnectionFactory connections, CampaignBo
         var inDoubt = await c.ExecuteScalarAsync<int>(new CommandDefinition($"SELECT COUNT(*) FROM issuance_orders WHERE status = '{OrderStatus.InDoubt}'", cancellationToken: ct));
         // Coupons the cancel follow-up gave up on (공급사 취소 실패): money lost unless a person acts.
         var gaveUp = await c.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM coupon_cancels WHERE state = 'GAVE_UP'", cancellationToken: ct));
-        return new Attention(inDoubt, gaveUp);
+        // Supplier/record conflicts and unapplied status answers an ADMIN has not reviewed (spec §4.3).
+        var conflicts = await CouponReviews.OpenCountAsync(c, ct);
+        return new Attention(inDoubt, gaveUp, conflicts);
     }
 
     /// <summary>A panel's value, or nothing (logged, and named in <paramref name="unavailable"/>) when it cannot be read.</summary>
@@ -55,5 +58,5 @@ public sealed class DashboardQueries(DbConnectionFactory connections, CampaignBo
 
     private sealed record Sending((TodaySending Today, SuccessRates Rates) Stats);
 
-    private sealed record Attention(int InDoubt, int GaveUp);
+    private sealed record Attention(int InDoubt, int GaveUp, int Conflicts);
 }

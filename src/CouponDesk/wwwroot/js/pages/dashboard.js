@@ -106,7 +106,7 @@
       CD.$('#stat-success-7d').textContent = percent(d.successRate.last7Days);
     }
     if (missing.attention) {
-      dash(['#stat-indoubt', '#stat-cancels-link', '#stat-cancels-count']);
+      dash(['#stat-indoubt', '#stat-cancels-link', '#stat-cancels-count', '#stat-conflicts-link', '#stat-conflicts-count']);
       note('#stat-attention-card', missing.attention);
     } else {
       CD.$('#stat-indoubt').textContent = CD.fmt.number(d.inDoubtOrders) + '건';
@@ -118,6 +118,14 @@
       CD.$('#stat-cancels-count').textContent = cancels;
       CD.$('#stat-cancels-count').hidden = canOpen;
       CD.$('#stat-cancels').classList.toggle('text-danger', d.gaveUpCouponCancels > 0);
+      // Supplier/record conflicts (spec §4.3): the list is an ADMIN's.
+      const conflicts = CD.fmt.number(d.couponConflicts) + '건';
+      const admin = state.me.role === 'ADMIN';
+      CD.$('#stat-conflicts-link').textContent = conflicts;
+      CD.$('#stat-conflicts-link').hidden = !admin;
+      CD.$('#stat-conflicts-count').textContent = conflicts;
+      CD.$('#stat-conflicts-count').hidden = admin;
+      CD.$('#stat-conflicts').classList.toggle('text-danger', d.couponConflicts > 0);
     }
     if (missing.upcoming) {
       dash(['#stat-upcoming', '#stat-upcoming-note']);
