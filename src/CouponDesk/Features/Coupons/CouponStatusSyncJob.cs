@@ -17,7 +17,8 @@ public sealed class CouponStatusSyncJob(CouponStatusSync sync) : IJob
         public void Register(IQuartzBuilder quartz) => quartz.ScheduleJob<CouponStatusSyncJob>(
             trigger => trigger
                 .WithIdentity("coupon-status-sync-trigger", "coupons")
-                .StartNow()
+                // First run one interval after start: a process starting must not add a burst of COUFUN reads.
+                .StartAt(DateTimeOffset.UtcNow.AddSeconds(options.SyncIntervalSeconds))
                 .WithSimpleSchedule(s => s
                     .WithInterval(TimeSpan.FromSeconds(options.SyncIntervalSeconds))
                     .RepeatForever()
