@@ -19,8 +19,8 @@ public sealed record SimulatorStep(int Used, int PartlyUsed, int UseCancelled, i
 public sealed class UsageSimulator(StandInDb db, StandInLedger ledger, CouponEvents events, StandInOptions options, ILogger<UsageSimulator> logger) : BackgroundService
 {
     private readonly Lock gate = new();
-    private SimulatorSettings settings = options.Simulator;
-    private Random random = new(options.Simulator.Seed);
+    private SimulatorSettings? replaced;
+    private Random? seeded;
     private double owed;
 
     public SimulatorSettings Current
@@ -29,18 +29,23 @@ public sealed class UsageSimulator(StandInDb db, StandInLedger ledger, CouponEve
         {
             lock (gate)
             {
-                return settings;
+                return Settings;
             }
         }
     }
+
+    /// <summary>The settings in effect (the configured ones until the control API replaces them); call under <see cref="gate"/>.</summary>
+    private SimulatorSettings Settings => replaced ?? options.Simulator;
+
+    private Random Rng => seeded ??= new Random(Settings.Seed);
 
     /// <summary>New settings; the random source restarts from the seed.</summary>
     public void Replace(SimulatorSettings next)
     {
         lock (gate)
         {
-            settings = next;
-            random = new Random(next.Seed);
+            replaced = next;
+            seeded = new Random(next.Seed);
             owed = 0;
         }
     }
@@ -66,12 +71,12 @@ public sealed class UsageSimulator(StandInDb db, StandInLedger ledger, CouponEve
             int due;
             lock (gate)
             {
-                if (!settings.Enabled)
+                if (!Settings.Enabled)
                 {
                     continue;
                 }
 
-                owed += settings.EventsPerMinute / 60;
+                owed += Settings.EventsPerMinute / 60;
                 due = (int)owed;
                 owed -= due;
             }
@@ -151,10 +156,10 @@ public sealed class UsageSimulator(StandInDb db, StandInLedger ledger, CouponEve
         SimulatorSettings s;
         lock (gate)
         {
-            s = settings;
-            offset = random.Next(live);
-            draw = random.NextDouble();
-            split = random.Next(1, 1000);
+            s = Settings;
+            offset = Rng.Next(live);
+            draw = Rng.NextDouble();
+            split = Rng.Next(1, 1000);
         }
 
         var coupon = await c.QuerySingleAsync<LedgerCoupon>(new CommandDefinition(

@@ -51,9 +51,9 @@ public sealed class DiscardUnused(DbConnectionFactory connections, CouponCancell
         {
             await using var c = await connections.OpenAsync(ct);
             await using var tx = await c.BeginTransactionAsync(ct);
-            var campaign = await c.QuerySingleOrDefaultAsync<(string Status, string EventName)?>(new CommandDefinition(
+            var found = await c.QuerySingleOrDefaultAsync<(string? Status, string? EventName)>(new CommandDefinition(
                 "SELECT status, event_name FROM campaigns WHERE id = @id AND deleted_at IS NULL FOR UPDATE", new { id }, tx, cancellationToken: ct));
-            if (campaign is not { } found)
+            if (found.Status is null)
             {
                 return Refusal.NotFound();
             }
@@ -70,7 +70,7 @@ public sealed class DiscardUnused(DbConnectionFactory connections, CouponCancell
 
             var p = new { id, now, today, unused = CouponStatus.Unused, source = CouponCancelSource.BulkDiscard };
             // The campaign's coupons we hold UNUSED and unexpired; a cancel given up before starts again with a fresh window.
-            const string Coupons = """
+            const string UnusedCoupons = """
                 SELECT DISTINCT d.coupon_id FROM delivery_items d JOIN coupons k ON k.id = d.coupon_id
                 WHERE d.campaign_id = @id AND k.status = @unused AND k.valid_until >= @today
                 """;
@@ -78,13 +78,13 @@ public sealed class DiscardUnused(DbConnectionFactory connections, CouponCancell
                 $"""
                 UPDATE coupon_cancels SET source = @source, campaign_id = @id, state = '{CouponCancelState.Pending}', next_attempt_at = @now, first_attempt_at = NULL,
                   finished_at = NULL, lease_token = NULL, lease_until = NULL, updated_at = @now
-                WHERE state = '{CouponCancelState.GaveUp}' AND coupon_id IN (SELECT coupon_id FROM ({Coupons}) AS u)
+                WHERE state = '{CouponCancelState.GaveUp}' AND coupon_id IN (SELECT coupon_id FROM ({UnusedCoupons}) AS u)
                 """, p, tx, cancellationToken: ct));
             var added = await c.ExecuteAsync(new CommandDefinition(
                 $"""
                 INSERT IGNORE INTO coupon_cancels (coupon_id, campaign_id, item_id, source, state, next_attempt_at, created_at, updated_at)
                 SELECT u.coupon_id, @id, (SELECT MIN(x.id) FROM delivery_items x WHERE x.coupon_id = u.coupon_id AND x.campaign_id = @id), @source, '{CouponCancelState.Pending}', @now, @now, @now
-                FROM ({Coupons}) AS u
+                FROM ({UnusedCoupons}) AS u
                 """, p, tx, cancellationToken: ct));
             if (added + restarted == 0)
             {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using CouponDesk.Features.Audit;
 using CouponDesk.Hosting;
 using CouponDesk.Security;
@@ -33,10 +34,10 @@ public sealed class DiscardUnusedEndpoint : IEndpointModule
     {
         var typed = request?.EventName?.Trim();
         string? problem = string.IsNullOrEmpty(typed) ? "확인을 위해 이벤트명을 입력해 주세요."
-            : typed.Length > MaxEventNameLength ? $"이벤트명은 {MaxEventNameLength}자까지입니다."
+            : typed.Length > MaxEventNameLength ? string.Create(CultureInfo.InvariantCulture, $"이벤트명은 {MaxEventNameLength}자까지입니다.")
             : null;
         return problem is not null
             ? ApiProblem.Validation("eventName", problem).ToResult()
-            : (await discard.DiscardAsync(id, typed!, AuditActor.From(http), ct)).ToResult(Results.Ok);
+            : (await discard.DiscardAsync(id, typed!, AuditActor.From(http), ct)).ToResult(r => Results.Ok(r));
     }
 }
