@@ -366,7 +366,7 @@
       h('td', { class: 'cd-mono', text: item.phone || '-' }),
       h('td', { class: 'cd-mono', text: item.couponNumber || '-' }),
       h('td', { class: 'cd-mono', text: item.orderId || '-' }),
-      h('td', { text: item.couponStatusLabel }),
+      h('td', {}, h('span', { text: item.couponStatusLabel }), item.statusSource ? h('div', { class: 'small text-body-secondary text-nowrap', text: item.statusSource }) : null),
       h('td', {}, deliveryBadge(item)),
       h('td', { class: 'cd-truncate', title: result, text: result }),
       h('td', { text: item.deliveredAt || '-' }),
