@@ -15,7 +15,7 @@
   const FAILED_STATES = ['ISSUE_FAILED', 'RENDER_FAILED', 'SEND_FAILED'];
   const STARTED_STATES = ['QUEUED', 'SENT', 'SEND_FAILED'];
   const ITEM_PAGE = 50;
-  const state = { id: null, me: null, campaign: null, timer: null, progress: null, items: { cursor: null, shown: 0, filter: 'all', q: '' }, planned: { after: null } };
+  const state = { id: null, me: null, campaign: null, exchangeChart: null, timer: null, progress: null, items: { cursor: null, shown: 0, filter: 'all', q: '' }, planned: { after: null } };
 
   CD.page({
     id: 'campaigns',
@@ -43,8 +43,37 @@
       await refreshProgress();
       await loadItems(false);
       await loadReconciliation();
+      await loadExchangeRate();
     }
   });
+
+  // 교환률 (issue 17): used ÷ delivered now, and the cumulative rate by the day coupons were first used (KST).
+  async function loadExchangeRate() {
+    let r;
+    try {
+      r = await CD.api('GET', base() + '/exchange-rate');
+    } catch (e) {
+      return;
+    }
+    if (!r.delivered) return;
+    CD.$('#exchange-card').hidden = false;
+    CD.$('#exchange-summary').textContent = '교환 ' + CD.fmt.number(r.used) + ' / 발송성공 ' + CD.fmt.number(r.delivered) + ' (' + r.rate + '%)';
+    if (!window.Chart || !r.days.length) return;
+    const data = {
+      labels: r.days.map((d) => d.day),
+      datasets: [{ label: '누적 교환률 (%)', data: r.days.map((d) => d.rate), borderColor: '#0d6efd', backgroundColor: 'rgba(13,110,253,0.15)', fill: true, tension: 0.2 }]
+    };
+    if (state.exchangeChart) {
+      state.exchangeChart.data = data;
+      state.exchangeChart.update();
+      return;
+    }
+    state.exchangeChart = new window.Chart(CD.$('#exchange-chart'), {
+      type: 'line',
+      data,
+      options: { responsive: true, maintainAspectRatio: false, animation: false, plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, max: 100, ticks: { callback: (v) => v + '%' } } } }
+    });
+  }
 
   function base() {
     return '/api/campaigns/' + encodeURIComponent(state.id);
