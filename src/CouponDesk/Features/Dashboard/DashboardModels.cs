@@ -20,6 +20,9 @@ public sealed record Dashboard(
 {
     /// <summary>Coupon status answers flagged for an ADMIN and not yet reviewed: supplier/record conflicts and answers kept unapplied (spec §4.3).</summary>
     public int? CouponConflicts { get; init; }
+
+    /// <summary>만료 예정: UNUSED / PARTIALLY_USED coupons whose validity ends within 7 days (KST).</summary>
+    public int? ExpiringSoon { get; init; }
 }
 
 /// <summary>Messages handed to the agent with a send time today (KST).</summary>

@@ -106,7 +106,7 @@
       CD.$('#stat-success-7d').textContent = percent(d.successRate.last7Days);
     }
     if (missing.attention) {
-      dash(['#stat-indoubt', '#stat-cancels-link', '#stat-cancels-count', '#stat-conflicts-link', '#stat-conflicts-count']);
+      dash(['#stat-indoubt', '#stat-cancels-link', '#stat-cancels-count', '#stat-conflicts-link', '#stat-conflicts-count', '#stat-expiring']);
       note('#stat-attention-card', missing.attention);
     } else {
       CD.$('#stat-indoubt').textContent = CD.fmt.number(d.inDoubtOrders) + '건';
@@ -126,6 +126,7 @@
       CD.$('#stat-conflicts-count').textContent = conflicts;
       CD.$('#stat-conflicts-count').hidden = admin;
       CD.$('#stat-conflicts').classList.toggle('text-danger', d.couponConflicts > 0);
+      CD.$('#stat-expiring').textContent = CD.fmt.number(d.expiringSoon) + '건';
     }
     if (missing.upcoming) {
       dash(['#stat-upcoming', '#stat-upcoming-note']);
