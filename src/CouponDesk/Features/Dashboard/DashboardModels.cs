@@ -77,4 +77,8 @@ public sealed record SystemState(
     CatalogSyncState? LastCatalogSync,
     DateTime? LastResultSyncAt,
     DateTime? LastResultAt,
-    IReadOnlyList<WorkerState> Workers);
+    IReadOnlyList<WorkerState> Workers)
+{
+    /// <summary>The coupon status sync's last tick (Quartz), when the <c>jobs</c> role runs it (spec §3.8 "last coupon-status sync").</summary>
+    public DateTime? LastCouponStatusSyncAt { get; init; }
+}

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CouponDesk.Features.Coupons;
-using CouponDesk.TestSupport;
 
 namespace CouponDesk.Tests.Features.Coupons;
 

@@ -145,8 +145,6 @@ public sealed class SyncKit : IAsyncDisposable
         await c.ExecuteAsync(sql, args);
     }
 
-    public static string Kst(DateTime utc) => utc.AddHours(9).ToString("yyyyMMdd", CultureInfo.InvariantCulture);
-
     public async ValueTask DisposeAsync()
     {
         await BackOffice.DisposeAsync();

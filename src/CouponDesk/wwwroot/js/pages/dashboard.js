@@ -332,6 +332,7 @@
     row('상품 동기화', sync ? sync.outcome === 'SUCCEEDED' : null, sync ? ({ SUCCEEDED: '성공', FAILED: '실패', RUNNING: '진행 중' }[sync.outcome] || sync.outcome) + ' · ' + CD.fmt.dateTime(sync.finishedAt || sync.startedAt) : '기록 없음');
     const lastSync = system.lastResultSyncAt || null;
     row('결과 동기화', lastSync || system.lastResultAt ? true : null, (lastSync ? '실행 ' + CD.fmt.dateTime(lastSync) + ' · ' : '') + '최근 결과 ' + CD.fmt.dateTime(system.lastResultAt));
+    row('쿠폰 상태 동기화', system.lastCouponStatusSyncAt ? true : null, system.lastCouponStatusSyncAt ? '실행 ' + CD.fmt.dateTime(system.lastCouponStatusSyncAt) : '기록 없음');
     const alive = system.workers.filter((w) => w.alive);
     const workers = alive.filter((w) => w.roles.indexOf('worker') >= 0).length;
     row('프로세스 (heartbeat)', system.workers.length ? alive.length === system.workers.length : null, '응답 ' + alive.length + ' / ' + system.workers.length + ' · 발송 워커 ' + workers);
