@@ -22,8 +22,11 @@ public sealed class CouponEvents(StandInDb db, StandInLedger ledger, StandInCata
 {
     public sealed record Result(string? Refusal, LedgerCoupon? Coupon, long? PushId);
 
+    public Task<Result> ApplyAsync(string barcodeNum, CouponEventKind kind, int? amount, string? branchName, string? branchCode, CancellationToken ct) =>
+        ApplyAsync(barcodeNum, kind, amount, branchName, branchCode, silent: false, ct);
+
     /// <param name="silent">The push is lost: recorded as never sent (the usage simulator's "no push" coupons).</param>
-    public async Task<Result> ApplyAsync(string barcodeNum, CouponEventKind kind, int? amount, string? branchName, string? branchCode, CancellationToken ct, bool silent = false)
+    public async Task<Result> ApplyAsync(string barcodeNum, CouponEventKind kind, int? amount, string? branchName, string? branchCode, bool silent, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);

@@ -110,7 +110,7 @@ public sealed class UsageSimulator(StandInDb db, StandInLedger ledger, CouponEve
 
             var (coupon, kind, amount) = pick.Value;
             var quiet = IsSilent(coupon.BarcodeNum);
-            var result = await events.ApplyAsync(coupon.BarcodeNum, kind, amount, null, null, ct, quiet);
+            var result = await events.ApplyAsync(coupon.BarcodeNum, kind, amount, null, null, quiet, ct);
             if (result.Refusal is not null)
             {
                 skipped++;

@@ -71,7 +71,9 @@ public sealed class CouponStatusReader(CouponRepository coupons, CoufunClient co
             }
 
             var (status, used, balance) = CouponStatusFollowUp.StatusFromSupplier(before, state, DateOnly.FromDateTime(Kst.Now(time)));
-            var conflict = await CouponTransitions.ReadFromSupplierAsync(c, tx, before, status, state.Status, used, balance, source, now, ct, recordUnchanged: false);
+            var conflict = source == CouponStatusSource.Poll
+                ? await CouponTransitions.PolledAsync(c, tx, before, status, state.Status, used, balance, now, ct)
+                : await CouponTransitions.ReadFromSupplierAsync(c, tx, before, status, state.Status, used, balance, source, now, ct);
             await tx.CommitAsync(ct);
             if (conflict)
             {

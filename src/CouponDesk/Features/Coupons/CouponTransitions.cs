@@ -81,9 +81,18 @@ public static class CouponTransitions
     /// written for every change, and for an unchanged answer only when <paramref name="recordUnchanged"/> (a manual C/S read
     /// is part of the coupon's story; the 5-minute poll is not). Returns true when the answer contradicted our record.
     /// </summary>
-    public static async Task<bool> ReadFromSupplierAsync(
-        MySqlConnection c, MySqlTransaction tx, CouponRecord before, string status, string? supplierStatus, int usedAmount, int balance, string source, DateTime now, CancellationToken ct,
-        bool recordUnchanged = true)
+    public static Task<bool> ReadFromSupplierAsync(
+        MySqlConnection c, MySqlTransaction tx, CouponRecord before, string status, string? supplierStatus, int usedAmount, int balance, string source, DateTime now, CancellationToken ct) =>
+        ReadAsync(c, tx, before, status, supplierStatus, usedAmount, balance, source, now, recordUnchanged: true, ct);
+
+    /// <summary>As <see cref="ReadFromSupplierAsync"/> for the status sync and the read after a push (source POLL): no history row when nothing changed.</summary>
+    public static Task<bool> PolledAsync(
+        MySqlConnection c, MySqlTransaction tx, CouponRecord before, string status, string? supplierStatus, int usedAmount, int balance, DateTime now, CancellationToken ct) =>
+        ReadAsync(c, tx, before, status, supplierStatus, usedAmount, balance, CouponStatusSource.Poll, now, recordUnchanged: false, ct);
+
+    private static async Task<bool> ReadAsync(
+        MySqlConnection c, MySqlTransaction tx, CouponRecord before, string status, string? supplierStatus, int usedAmount, int balance, string source, DateTime now,
+        bool recordUnchanged, CancellationToken ct)
     {
         await c.ExecuteAsync(new CommandDefinition(
             """
