@@ -40,6 +40,11 @@ public sealed class DiscardUnusedTests
             await s.ExecuteAsync("UPDATE coupons SET status = '001' WHERE barcode_num IN @used", new { used = new[] { numbers[1], numbers[2] } });
         }
 
+        // 교환률 (point 9): 1 of 4 delivered coupons is used.
+        var rate = await (await admin.GetAsync($"/api/campaigns/{id}/exchange-rate")).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal((4, 1, 25.0), (rate.GetProperty("delivered").GetInt32(), rate.GetProperty("used").GetInt32(), rate.GetProperty("rate").GetDouble()));
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/campaigns/{id + 1000}/exchange-rate")).StatusCode);
+
         var before = await CsKit.SnapshotAsync(h);
         Assert.Equal(HttpStatusCode.Forbidden, (await operatorClient.PostAsJsonAsync(Path(id), new { eventName = "파이프라인 테스트" })).StatusCode);
         var wrong = await (await admin.PostAsJsonAsync(Path(id), new { eventName = "파이프라인 테스트 " + "x" })).JsonAsync(HttpStatusCode.BadRequest);
