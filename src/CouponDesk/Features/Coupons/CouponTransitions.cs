@@ -78,8 +78,8 @@ public static class CouponTransitions
     /// <summary>
     /// K2–K8 in the caller's transaction (coupon locked): what the status API said. The supplier's word wins; a change the
     /// machine does not list (e.g. back from CANCELLED) is applied and flagged for a person (spec §4.3). A history row is
-    /// written for every change, and for an unchanged answer only when <paramref name="recordUnchanged"/> (a manual C/S read
-    /// is part of the coupon's story; the 5-minute poll is not). Returns true when the answer contradicted our record.
+    /// written for every change, and also for an unchanged answer (a manual C/S read
+    /// is part of the coupon's story; the poll uses <see cref="PolledAsync"/>). Returns true when the answer contradicted our record.
     /// </summary>
     public static Task<bool> ReadFromSupplierAsync(
         MySqlConnection c, MySqlTransaction tx, CouponRecord before, string status, string? supplierStatus, int usedAmount, int balance, string source, DateTime now, CancellationToken ct) =>

@@ -20,7 +20,7 @@ public sealed class StatusSyncConvergenceTests
     [Fact]
     public async Task Coupons_whose_pushes_were_lost_converge_to_the_ledger_within_the_stated_number_of_runs()
     {
-        await using var kit = await SyncKit.StartAsync("web,worker", new("CouponStatus:BatchSize", Batch.ToString(CultureInfo.InvariantCulture)));
+        await using var kit = await SyncKit.StartAsync("web,worker", new KeyValuePair<string, string?>("CouponStatus:BatchSize", Batch.ToString(CultureInfo.InvariantCulture)));
         var amountShare = Size / 4;
         await kit.BuyAsync("BARCODE", Size - amountShare);
         await kit.BuyAsync("AMOUNT", amountShare);

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using CouponDesk.Tests.Accounts;
 using CouponDesk.Tests.CustomerService;
 using CouponDesk.Tests.Pipeline.Resends;
 using Dapper;

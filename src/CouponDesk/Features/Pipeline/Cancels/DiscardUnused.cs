@@ -15,13 +15,13 @@ namespace CouponDesk.Features.Pipeline.Cancels;
 /// </summary>
 public sealed record DiscardUnusedResult(string State, int Total, int Cancelled, int Failed, int Pending)
 {
-    public const string Running = "RUNNING";
-    public const string Completed = "COMPLETED";
-    public const string PartiallyFailed = "PARTIALLY_FAILED";
-    public const string Failed = "FAILED";
+    public const string StateRunning = "RUNNING";
+    public const string StateCompleted = "COMPLETED";
+    public const string StatePartiallyFailed = "PARTIALLY_FAILED";
+    public const string StateFailed = "FAILED";
 
     public static DiscardUnusedResult From(int cancelled, int failed, int pending) => new(
-        pending > 0 ? Running : failed == 0 ? Completed : cancelled == 0 ? Failed : PartiallyFailed,
+        pending > 0 ? StateRunning : failed == 0 ? StateCompleted : cancelled == 0 ? StateFailed : StatePartiallyFailed,
         cancelled + failed + pending, cancelled, failed, pending);
 }
 
