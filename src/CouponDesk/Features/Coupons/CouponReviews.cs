@@ -91,10 +91,10 @@ public sealed class CouponReviews(DbConnectionFactory connections, AuditTrail au
         return Outcome.Ok;
     }
 
-    private sealed record Row(long Id, long CouponId, long? CampaignId, string? EventName, long CouponEncLength, string CouponLast4, string? Review, string Source,
+    private sealed record Row(long Id, long CouponId, long? CampaignId, string? EventName, int CouponEncLength, string CouponLast4, string? Review, string Source,
         string? OldStatus, string NewStatus, int? OldBalance, int? NewBalance, string? SupplierStatus, string? Note, DateTime OccurredAt, DateTime? ReviewedAt)
     {
-        public CouponReviewItem ToItem() => new(Id, CouponId, CampaignId, EventName, CouponRepository.Masked((int)CouponEncLength, CouponLast4), Review ?? CouponReview.Conflict,
+        public CouponReviewItem ToItem() => new(Id, CouponId, CampaignId, EventName, CouponRepository.Masked(CouponEncLength, CouponLast4), Review ?? CouponReview.Conflict,
             ReviewLabel(Review), Source, SourceLabel(Source), OldStatus, CouponStatus.Label(OldStatus), NewStatus, CouponStatus.Label(NewStatus), OldBalance, NewBalance,
             SupplierStatus, Note, OccurredAt, ReviewedAt);
     }
