@@ -42,6 +42,7 @@ public sealed class ProcessLiveness(
     private Thread? thread;
     private Thread? reaper;
     private int reaps;
+    private int stopRequested;
 
     /// <summary>This process's owner prefix (of its lease tokens and COUFUN call slots).</summary>
     public string Owner => identity.Owner;
@@ -124,6 +125,12 @@ public sealed class ProcessLiveness(
     /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // Once only: a host disposed before it was stopped (seen in CI with WebApplicationFactory) or stopped twice.
+        if (Interlocked.Exchange(ref stopRequested, 1) == 1)
+        {
+            return;
+        }
+
         await stopping.CancelAsync();
         thread?.Join(TimeSpan.FromSeconds(5));
         reaper?.Join(TimeSpan.FromSeconds(5));
@@ -302,5 +309,13 @@ public sealed class ProcessLiveness(
         logger.LogWarning("Released {Count} claim(s) of process {Owner}", result.Released, owner);
     }
 
-    public void Dispose() => stopping.Dispose();
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref stopRequested, 1) == 0)
+        {
+            stopping.Cancel(); // never stopped: end the beat and reaper threads before the token source goes
+        }
+
+        stopping.Dispose();
+    }
 }
