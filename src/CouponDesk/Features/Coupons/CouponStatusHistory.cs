@@ -44,7 +44,14 @@ public static class CouponStatusHistory
             """,
             new
             {
-                change.CouponId, change.Source, change.OldStatus, change.NewStatus, change.OldBalance, change.NewBalance, change.SupplierStatus, change.Flagged,
+                change.CouponId,
+                change.Source,
+                change.OldStatus,
+                change.NewStatus,
+                change.OldBalance,
+                change.NewBalance,
+                change.SupplierStatus,
+                change.Flagged,
                 review = change.Flagged ? change.Review ?? CouponReview.Conflict : null,
                 note = Fit(change.Note),
                 nowUtc,

@@ -27,7 +27,8 @@ public sealed class DashboardQueries(DbConnectionFactory connections, CampaignBo
         var attention = await PanelAsync(DashboardPanels.Attention, unavailable, c => AttentionAsync(c, todayKst, ct), ct);
         var state = await PanelAsync(DashboardPanels.System, unavailable, c => system.ReadAsync(c, ct), ct);
         return new Dashboard(time.GetUtcNow().UtcDateTime, period, sending?.Stats.Today, sending?.Stats.Rates, failures, running, upcoming,
-            attention?.InDoubt, attention?.GaveUp, state, unavailable) { CouponConflicts = attention?.Conflicts, ExpiringSoon = attention?.ExpiringSoon };
+            attention?.InDoubt, attention?.GaveUp, state, unavailable)
+        { CouponConflicts = attention?.Conflicts, ExpiringSoon = attention?.ExpiringSoon };
     }
 
     private static async Task<Attention> AttentionAsync(MySqlConnection c, DateTime todayKst, CancellationToken ct)

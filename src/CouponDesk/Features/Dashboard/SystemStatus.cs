@@ -47,7 +47,8 @@ public sealed class SystemStatus(SnapOptions snap, LivenessOptions liveness, Tim
             catalog,
             FromQuartzTime(resultJobTicks),
             lastResult,
-            workers) { LastCouponStatusSyncAt = FromQuartzTime(couponJobTicks) };
+            workers)
+        { LastCouponStatusSyncAt = FromQuartzTime(couponJobTicks) };
     }
 
     /// <summary>
