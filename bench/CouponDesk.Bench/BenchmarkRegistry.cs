@@ -24,6 +24,7 @@ public static class BenchmarkRegistry
         ["pipeline-kill"] = new Pipeline.RecoveryBenchmark(kill: true),
         ["pipeline-faults"] = new Pipeline.RecoveryBenchmark(kill: false),
         ["cs-search"] = new CustomerService.CsSearchBenchmark(),
+        ["status-sync"] = new Coupons.StatusSyncBenchmark(),
     };
 }
 

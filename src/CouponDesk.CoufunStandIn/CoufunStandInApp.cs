@@ -39,6 +39,8 @@ public static class CoufunStandInApp
         services.AddHttpClient(PushDelivery.HttpClientName);
         services.AddSingleton<PushDelivery>();
         services.AddHostedService(sp => sp.GetRequiredService<PushDelivery>());
+        services.AddSingleton<UsageSimulator>();
+        services.AddHostedService(sp => sp.GetRequiredService<UsageSimulator>());
         services.AddHealthChecks();
 
         var app = builder.Build();

@@ -79,6 +79,9 @@ public sealed class StandInOptions : ISelfValidatingSettings
     /// <summary>Fault injection in effect at start-up; the control API can replace it at run time.</summary>
     public FaultSettings Faults { get; set; } = new();
 
+    /// <summary>The usage simulator in effect at start-up (off by default); the control API can replace it at run time.</summary>
+    public Push.SimulatorSettings Simulator { get; set; } = new();
+
     public IEnumerable<string> Validate()
     {
         if (!PathPrefix.StartsWith('/') || !PathPrefix.EndsWith('/'))
@@ -99,6 +102,11 @@ public sealed class StandInOptions : ISelfValidatingSettings
         foreach (var problem in Faults.Validate())
         {
             yield return $"Faults:{problem}";
+        }
+
+        foreach (var problem in Simulator.Validate())
+        {
+            yield return $"Simulator:{problem}";
         }
     }
 }

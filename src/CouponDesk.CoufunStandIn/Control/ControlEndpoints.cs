@@ -15,6 +15,8 @@ public static class ControlEndpoints
 
     public sealed record PushUrl(string Url);
 
+    public sealed record SimulatorStepRequest(int Events);
+
     public sealed record ProductChange(bool? Listed, bool? Sellable, bool? ValidSaleId, int? Price, int? OriPrice, string? Name);
 
     public static void Map(WebApplication app)
@@ -64,6 +66,24 @@ public static class ControlEndpoints
                     : result.Coupon is null ? Results.NotFound(new { error = result.Refusal }) : Results.Conflict(new { error = result.Refusal });
             });
         }
+
+        // The usage simulator (issue 17): its settings, and a number of events run now (deterministic for tests).
+        control.MapGet("/simulator", (UsageSimulator simulator) => simulator.Current);
+        control.MapPut("/simulator", (SimulatorSettings settings, UsageSimulator simulator) =>
+        {
+            var problems = settings.Validate().ToList();
+            if (problems.Count > 0)
+            {
+                return Results.BadRequest(new { errors = problems });
+            }
+
+            simulator.Replace(settings);
+            return Results.Ok(settings);
+        });
+        control.MapPost("/simulator/step", async (SimulatorStepRequest request, UsageSimulator simulator, CancellationToken ct) =>
+            request.Events is < 1 or > 100_000
+                ? Results.BadRequest(new { error = "events must be between 1 and 100000" })
+                : Results.Ok(await simulator.StepAsync(request.Events, ct)));
 
         control.MapGet("/pushes", async (CouponEvents events, CancellationToken ct) => await events.PushesAsync(null, ct));
         control.MapPost("/pushes/find", async (CouponRequest request, CouponEvents events, CancellationToken ct) => await events.PushesAsync(request.BarcodeNum, ct));

@@ -22,7 +22,11 @@ public sealed class CouponEvents(StandInDb db, StandInLedger ledger, StandInCata
 {
     public sealed record Result(string? Refusal, LedgerCoupon? Coupon, long? PushId);
 
-    public async Task<Result> ApplyAsync(string barcodeNum, CouponEventKind kind, int? amount, string? branchName, string? branchCode, CancellationToken ct)
+    public Task<Result> ApplyAsync(string barcodeNum, CouponEventKind kind, int? amount, string? branchName, string? branchCode, CancellationToken ct) =>
+        ApplyAsync(barcodeNum, kind, amount, branchName, branchCode, silent: false, ct);
+
+    /// <param name="silent">The push is lost: recorded as never sent (the usage simulator's "no push" coupons).</param>
+    public async Task<Result> ApplyAsync(string barcodeNum, CouponEventKind kind, int? amount, string? branchName, string? branchCode, bool silent, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
@@ -95,8 +99,8 @@ public sealed class CouponEvents(StandInDb db, StandInLedger ledger, StandInCata
         var branch = catalog.Find(coupon.GoodsId)?.Branch ?? "";
         var pushId = await c.ExecuteScalarAsync<long>(
             """
-            INSERT INTO push_events (barcode_num, exchange_num, status, exchange_date, branch_name, branch_code, barcode_type, price, balance, next_attempt_at, created_at)
-            VALUES (@barcode, @exchangeNum, @status, @date, @branchName, @branchCode, @type, @price, @balance, @now, @now);
+            INSERT INTO push_events (barcode_num, exchange_num, status, exchange_date, branch_name, branch_code, barcode_type, price, balance, next_attempt_at, created_at, gave_up, last_reply)
+            VALUES (@barcode, @exchangeNum, @status, @date, @branchName, @branchCode, @type, @price, @balance, @now, @now, @silent, @reply);
             SELECT LAST_INSERT_ID();
             """,
             new
@@ -111,6 +115,8 @@ public sealed class CouponEvents(StandInDb db, StandInLedger ledger, StandInCata
                 price,
                 balance = isAmount ? updated.RemainAmount : 0,
                 now = ledger.Now,
+                silent,
+                reply = silent ? "not sent: lost push (usage simulator)" : null,
             },
             tx);
         await tx.CommitAsync(ct);

@@ -10,6 +10,7 @@ public static class CampaignDetailSetup
         _ = configuration;
         services.AddSingleton<RecipientItems>();
         services.AddEndpointModule<RecipientItemEndpoints>();
+        services.AddEndpointModule<ExchangeRateEndpoint>();
         return services;
     }
 }

@@ -25,14 +25,5 @@ public static class ItemLabels
     };
 
     /// <summary>쿠폰상태; an item without a coupon yet is 발급 전.</summary>
-    public static string Coupon(string? couponStatus) => couponStatus switch
-    {
-        null => "발급 전",
-        CouponStatus.Unused => "미교환",
-        CouponStatus.PartiallyUsed => "부분사용",
-        CouponStatus.Used => "교환",
-        CouponStatus.Cancelled => "폐기",
-        CouponStatus.Expired => "만료",
-        _ => couponStatus,
-    };
+    public static string Coupon(string? couponStatus) => CouponStatus.Label(couponStatus);
 }

@@ -12,7 +12,11 @@ namespace CouponDesk.Features.CampaignDetail;
 public sealed record RecipientItemRow(
     long ItemId, int No, string Phone, string? CouponNumber, string? OrderId, string? CouponStatus, string CouponStatusLabel,
     string Status, string StatusLabel, string? ResultCode, string? ResultReason, string? DeliveredAt, string? ExchangedAt,
-    string? ValidUntil, string? ExchangeBranch, int Resends);
+    string? ValidUntil, string? ExchangeBranch, int Resends)
+{
+    /// <summary>Where the coupon's state last came from and when (교환 알림 / 상태 조회 / C/S / 시스템, KST), from its status history.</summary>
+    public string? StatusSource { get; init; }
+}
 
 public sealed record RecipientItemPage(IReadOnlyList<RecipientItemRow> Items, long Total, string? NextCursor);
 
@@ -99,7 +103,9 @@ public sealed class RecipientItems(DbConnectionFactory connections, PiiProtector
                COALESCE(c.order_id, o.coufun_order_id) AS OrderId, c.last_exchange_at AS ExchangedAt, c.valid_until AS ValidUntil,
                m.status AS MessageStatus, m.req_at AS RequestAt, m.done_at AS DoneAt, m.done_code AS DoneCode, m.done_code_desc AS DoneDesc,
                (SELECT e.branch_name FROM coupon_exchanges e WHERE e.coupon_id = c.id AND e.applied = 1 ORDER BY e.exchanged_at DESC LIMIT 1) AS Branch,
-               (SELECT COUNT(*) FROM messages mm WHERE mm.recipient_id = di.id AND mm.message_type <> 'INITIAL') AS Resends
+               (SELECT COUNT(*) FROM messages mm WHERE mm.recipient_id = di.id AND mm.message_type <> 'INITIAL') AS Resends,
+               (SELECT h.source FROM coupon_status_history h WHERE h.coupon_id = c.id ORDER BY h.id DESC LIMIT 1) AS Source,
+               (SELECT h.occurred_at FROM coupon_status_history h WHERE h.coupon_id = c.id ORDER BY h.id DESC LIMIT 1) AS SourceAt
         """;
 
     private static (string Where, DynamicParameters Args) Conditions(long campaignId, string filter, ItemSearch? search)
@@ -143,11 +149,14 @@ public sealed class RecipientItems(DbConnectionFactory connections, PiiProtector
             r.DoneAt is { } done ? Kst.FormatMinute(done) : null,
             r.ExchangedAt is { } exchanged ? Kst.FormatMinute(exchanged) : null,
             r.ValidUntil?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-            r.Branch, (int)r.Resends);
+            r.Branch, (int)r.Resends)
+        {
+            StatusSource = r.Source is null ? null : CouponReviews.SourceLabel(r.Source) + (r.SourceAt is { } at ? " " + Kst.FormatMinute(at) : ""),
+        };
     }
 
     private sealed record Row(
         long ItemId, int No, string Status, string? FailureCode, string? FailureReason, byte[]? PhoneEnc, long? CouponId, string? CouponStatus,
         string? OrderId, DateTime? ExchangedAt, DateTime? ValidUntil, string? MessageStatus, DateTime? RequestAt, DateTime? DoneAt, string? DoneCode,
-        string? DoneDesc, string? Branch, long Resends);
+        string? DoneDesc, string? Branch, long Resends, string? Source, DateTime? SourceAt);
 }

@@ -65,5 +65,8 @@ public enum ExchangeApplyKind
 /// <summary>What applying a push did; <see cref="ExchangeId"/> is what the reply carries.</summary>
 public sealed record ExchangeApplyResult(ExchangeApplyKind Kind, long? ExchangeRowId, long? CouponId)
 {
+    /// <summary>The push contradicted our record (applied and flagged, spec §4.3): the receiver raises the conflict alert.</summary>
+    public bool Conflict { get; init; }
+
     public string? ExchangeId => ExchangeRowId is { } id ? $"EX{id:D12}" : null;
 }

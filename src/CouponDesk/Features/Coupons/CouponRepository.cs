@@ -137,6 +137,7 @@ public sealed class CouponRepository(DbConnectionFactory connections, PiiProtect
         }
 
         var newest = coupon.LastExchangeAt is null || e.ExchangedAtUtc >= coupon.LastExchangeAt;
+        var conflict = false;
         var exchangeId = await c.ExecuteScalarAsync<long>(
             """
             INSERT INTO coupon_exchanges (coupon_id, exchange_num, status, exchange_date_kst, exchanged_at, branch_name, branch_code, barcode_type, price, balance, applied, received_at)
@@ -149,7 +150,7 @@ public sealed class CouponRepository(DbConnectionFactory connections, PiiProtect
         if (newest)
         {
             var (status, used, balance) = ExchangeRules.Apply(coupon.CouponType, coupon.FaceValue, coupon.Balance, e);
-            await CouponTransitions.ExchangedAsync(c, tx, coupon.Id, status, e.Status, used, balance, e.ExchangedAtUtc, now);
+            conflict = await CouponTransitions.ExchangedAsync(c, tx, coupon.ToRecord(), status, e.Status, used, balance, e.ExchangedAtUtc, now, cancellationToken);
         }
         else
         {
@@ -157,22 +158,30 @@ public sealed class CouponRepository(DbConnectionFactory connections, PiiProtect
         }
 
         await tx.CommitAsync(cancellationToken);
-        return new ExchangeApplyResult(ExchangeApplyKind.Applied, exchangeId, coupon.Id);
-    }
-
-    /// <summary>Applies what the status API said (the authority, spec §7.2): state, balance, raw STATUS.</summary>
-    public async Task ApplySupplierStateAsync(long id, string status, string? supplierStatus, int usedAmount, int balance, CancellationToken cancellationToken = default)
-    {
-        var now = time.GetUtcNow().UtcDateTime;
-        await using var c = await connections.OpenAsync(cancellationToken);
-        await CouponTransitions.ReadFromSupplierAsync(c, id, status, supplierStatus, usedAmount, balance, now);
+        return new ExchangeApplyResult(ExchangeApplyKind.Applied, exchangeId, coupon.Id) { Conflict = conflict };
     }
 
     /// <summary>The coupon locked in the caller's transaction (<c>FOR UPDATE</c>), for a change that depends on its state.</summary>
-    public async Task<CouponRecord?> LockAsync(MySqlConnection c, MySqlTransaction tx, long id, CancellationToken cancellationToken = default)
+    public Task<CouponRecord?> LockAsync(MySqlConnection c, MySqlTransaction tx, long id, CancellationToken cancellationToken = default) =>
+        LockRowAsync(c, tx, id, cancellationToken);
+
+    /// <summary>As <see cref="LockAsync"/>, for the state-machine owner.</summary>
+    public static async Task<CouponRecord?> LockRowAsync(MySqlConnection c, MySqlTransaction tx, long id, CancellationToken cancellationToken = default)
     {
         var row = await c.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(Columns + " WHERE id = @id FOR UPDATE", new { id }, tx, cancellationToken: cancellationToken));
         return row?.ToRecord();
+    }
+
+    /// <summary>Several coupons by id (a missing one is absent), in no particular order.</summary>
+    public async Task<IReadOnlyList<CouponRecord>> FindByIdsAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken = default)
+    {
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        await using var c = await connections.OpenAsync(cancellationToken);
+        return [.. (await c.QueryAsync<Row>(new CommandDefinition(Columns + " WHERE id IN @ids", new { ids = ids.ToArray() }, cancellationToken: cancellationToken))).Select(r => r.ToRecord())];
     }
 
     /// <summary>Coupons whose status read is due (after a push), oldest first.</summary>

@@ -28,4 +28,16 @@ public static class CouponStatus
             new("K7", [Unused, PartiallyUsed], [Expired]),
             new("K8", Expired, Used),
         ]);
+
+    /// <summary>쿠폰상태 as screens show it (spec §4.3); no coupon yet is 발급 전.</summary>
+    public static string Label(string? status) => status switch
+    {
+        null => "발급 전",
+        Unused => "미교환",
+        PartiallyUsed => "부분사용",
+        Used => "교환",
+        Cancelled => "폐기",
+        Expired => "만료",
+        _ => status,
+    };
 }

@@ -8,7 +8,7 @@ namespace CouponDesk.Features.Coupons;
 /// is stored and answered at once, and this loop settles the state a few seconds later. Runs in the worker role;
 /// coupons stay flagged (<c>status_check_due_at</c>) until a read succeeds, so nothing is lost across restarts.
 /// </summary>
-public sealed class CouponStatusFollowUp(CouponRepository coupons, CoufunClient coufun, TimeProvider time, DatabaseOutage outage, ILogger<CouponStatusFollowUp> logger) : BackgroundService
+public sealed class CouponStatusFollowUp(CouponRepository coupons, CouponStatusReader reader, TimeProvider time, DatabaseOutage outage, ILogger<CouponStatusFollowUp> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
 
@@ -39,21 +39,11 @@ public sealed class CouponStatusFollowUp(CouponRepository coupons, CoufunClient 
         var due = await coupons.DueForStatusCheckAsync(20, ct);
         foreach (var coupon in due)
         {
-            var number = await coupons.RevealNumberAsync(coupon.Id, ct);
-            if (number is null)
+            // A read of the status API (source POLL); the push itself is already in the history (source PUSH).
+            if (await reader.ReadAsync(coupon, CouponStatusSource.Poll, ct) == StatusReadKind.Unavailable)
             {
-                continue;
+                await coupons.PostponeStatusCheckAsync(coupon.Id, TimeSpan.FromMinutes(1), ct);
             }
-
-            var result = await coufun.GetStatusAsync(coupon.GoodsId, number, ct);
-            if (result.Value is not { } state)
-            {
-                await coupons.PostponeStatusCheckAsync(coupon.Id, TimeSpan.FromMinutes(result.Outcome == CoufunOutcome.Transient ? 1 : 60), ct);
-                continue;
-            }
-
-            var (status, used, balance) = StatusFromSupplier(coupon, state, DateOnly.FromDateTime(Shared.Time.Kst.Now(time)));
-            await coupons.ApplySupplierStateAsync(coupon.Id, status, state.Status, used, balance, ct);
         }
 
         return due.Count;

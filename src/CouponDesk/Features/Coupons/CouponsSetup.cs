@@ -8,9 +8,21 @@ public static class CouponsSetup
     public static IServiceCollection AddCoupons(this IServiceCollection services, IConfiguration configuration, AppRoles roles)
     {
         services.AddSettings<ExchangePushOptions>(configuration, ExchangePushOptions.Section);
+        services.AddSettings<CouponStatusOptions>(configuration, CouponStatusOptions.Section);
         services.AddSingleton<CouponRepository>();
         services.AddEndpointModule<ExchangePushEndpoint>();
+        services.AddEndpointModule<CouponReviewEndpoints>();
+        services.AddSingleton<CouponStatusReader>();
         services.AddSingleton<CouponStatusFollowUp>();
+        services.AddSingleton<CouponStatusSync>();
+        services.AddSingleton<CouponExpiry>();
+        services.AddSingleton<CouponReviews>();
+        services.AddTransient<CouponStatusSyncJob>();
+        services.AddTransient<CouponExpiry.Job>();
+        // Read here because Quartz registrations are made before the container exists; validated with the rest at start-up.
+        var options = configuration.GetSection(CouponStatusOptions.Section).Get<CouponStatusOptions>() ?? new CouponStatusOptions();
+        services.AddSingleton<IJobRegistration>(new CouponStatusSyncJob.Registration(options));
+        services.AddSingleton<IJobRegistration>(new CouponExpiry.Registration(options));
         if (roles.Worker)
         {
             services.AddHostedService(sp => sp.GetRequiredService<CouponStatusFollowUp>());

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using CouponDesk.Data;
-using CouponDesk.Hosting;
 using CouponDesk.Features.Alerts;
+using CouponDesk.Hosting;
 using CouponDesk.Shared.Logging;
 using CouponDesk.Shared.Text;
 using Dapper;
@@ -24,7 +24,8 @@ public sealed partial class ExchangePushEndpoint : IEndpointModule
     public void Map(IEndpointRouteBuilder app) =>
         app.MapPost(Path, HandleAsync).AllowAnonymous().ExcludeFromDescription();
 
-    private static async Task HandleAsync(HttpContext http, ExchangePushOptions options, CouponRepository coupons, DbConnectionFactory connections, IOperationsAlerts alerts, TimeProvider time, ILogger<ExchangePushEndpoint> logger)
+    private static async Task HandleAsync(
+        HttpContext http, ExchangePushOptions options, CouponRepository coupons, DbConnectionFactory connections, IOperationsAlerts alerts, TimeProvider time, ILogger<ExchangePushEndpoint> logger)
     {
         var receivedAt = time.GetUtcNow().UtcDateTime;
         var remote = http.Connection.RemoteIpAddress;
@@ -57,6 +58,12 @@ public sealed partial class ExchangePushEndpoint : IEndpointModule
                 else
                 {
                     applied = await coupons.ApplyExchangeAsync(exchange, http.RequestAborted);
+                    if (applied.Conflict)
+                    {
+                        // Applied (the supplier's word wins) and flagged; the alert goes out once (spec §4.3, §5.9).
+                        logger.LogWarning("Exchange push for coupon {CouponId} contradicts our record; applied and flagged for review", applied.CouponId);
+                        await CouponStatusSync.RaiseConflictsAsync(alerts, 1, "교환 알림", CancellationToken.None);
+                    }
                     (code, note) = applied.Kind switch
                     {
                         ExchangeApplyKind.UnknownCoupon => ("03", "coupon number unknown"),

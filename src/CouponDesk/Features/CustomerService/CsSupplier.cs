@@ -25,8 +25,9 @@ public sealed class CsSupplier(CoufunClient coufun, CouponRepository coupons, Cs
     {
         var number = await coupons.RevealNumberAsync(coupon.Id, ct) ?? throw new InvalidOperationException("the coupon's number is missing");
         var answer = await coufun.GetStatusAsync(coupon.GoodsId, number, CancellationToken.None);
-        if (answer.Value is not { } state)
+        if (answer.Value is not { } state || state.Unreadable.Count > 0)
         {
+            // A malformed answer is never applied (spec §6 [SR]); the operator sees the read as failed.
             return (false, null, answer);
         }
 

@@ -16,7 +16,14 @@ public sealed record Dashboard(
     int? InDoubtOrders,
     int? GaveUpCouponCancels,
     SystemState? System,
-    IReadOnlyDictionary<string, string> Unavailable);
+    IReadOnlyDictionary<string, string> Unavailable)
+{
+    /// <summary>Coupon status answers flagged for an ADMIN and not yet reviewed: supplier/record conflicts and answers kept unapplied (spec §4.3).</summary>
+    public int? CouponConflicts { get; init; }
+
+    /// <summary>만료 예정: UNUSED / PARTIALLY_USED coupons whose validity ends within 7 days (KST).</summary>
+    public int? ExpiringSoon { get; init; }
+}
 
 /// <summary>Messages handed to the agent with a send time today (KST).</summary>
 public sealed record TodaySending(int Total, int Succeeded, int Failed, int Pending);
@@ -70,4 +77,8 @@ public sealed record SystemState(
     CatalogSyncState? LastCatalogSync,
     DateTime? LastResultSyncAt,
     DateTime? LastResultAt,
-    IReadOnlyList<WorkerState> Workers);
+    IReadOnlyList<WorkerState> Workers)
+{
+    /// <summary>The coupon status sync's last tick (Quartz), when the <c>jobs</c> role runs it (spec §3.8 "last coupon-status sync").</summary>
+    public DateTime? LastCouponStatusSyncAt { get; init; }
+}

@@ -1,4 +1,5 @@
 using CouponDesk.Data;
+using CouponDesk.Features.Coupons;
 using CouponDesk.Features.Pipeline;
 using Dapper;
 using MySqlConnector;
@@ -22,18 +23,26 @@ public sealed class DashboardQueries(DbConnectionFactory connections, CampaignBo
         var failures = await PanelAsync(DashboardPanels.Failures, unavailable, c => FailureReasons.ReadAsync(c, period == DashboardPeriod.SevenDays ? week : today, ct), ct);
         var running = await PanelAsync(DashboardPanels.Running, unavailable, c => board.RunningAsync(c, ct), ct);
         var upcoming = await PanelAsync(DashboardPanels.Upcoming, unavailable, c => board.UpcomingAsync(c, ct), ct);
-        var attention = await PanelAsync(DashboardPanels.Attention, unavailable, c => AttentionAsync(c, ct), ct);
+        var todayKst = DateOnly.FromDateTime(Shared.Time.Kst.Now(time)).ToDateTime(TimeOnly.MinValue);
+        var attention = await PanelAsync(DashboardPanels.Attention, unavailable, c => AttentionAsync(c, todayKst, ct), ct);
         var state = await PanelAsync(DashboardPanels.System, unavailable, c => system.ReadAsync(c, ct), ct);
         return new Dashboard(time.GetUtcNow().UtcDateTime, period, sending?.Stats.Today, sending?.Stats.Rates, failures, running, upcoming,
-            attention?.InDoubt, attention?.GaveUp, state, unavailable);
+            attention?.InDoubt, attention?.GaveUp, state, unavailable)
+        { CouponConflicts = attention?.Conflicts, ExpiringSoon = attention?.ExpiringSoon };
     }
 
-    private static async Task<Attention> AttentionAsync(MySqlConnection c, CancellationToken ct)
+    private static async Task<Attention> AttentionAsync(MySqlConnection c, DateTime todayKst, CancellationToken ct)
     {
         var inDoubt = await c.ExecuteScalarAsync<int>(new CommandDefinition($"SELECT COUNT(*) FROM issuance_orders WHERE status = '{OrderStatus.InDoubt}'", cancellationToken: ct));
         // Coupons the cancel follow-up gave up on (공급사 취소 실패): money lost unless a person acts.
         var gaveUp = await c.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM coupon_cancels WHERE state = 'GAVE_UP'", cancellationToken: ct));
-        return new Attention(inDoubt, gaveUp);
+        // Supplier/record conflicts and unapplied status answers an ADMIN has not reviewed (spec §4.3).
+        var conflicts = await CouponReviews.OpenCountAsync(c, ct);
+        // 만료 예정: coupons still unused (or partly used) whose validity ends within 7 days (KST), issue 17 point 9.
+        var expiring = await c.ExecuteScalarAsync<int>(new CommandDefinition(
+            $"SELECT COUNT(*) FROM coupons WHERE status IN {CouponStatus.Machine.InSql(CouponStatus.Unused, CouponStatus.PartiallyUsed)} AND valid_until >= @today AND valid_until <= @soon",
+            new { today = todayKst, soon = todayKst.AddDays(7) }, cancellationToken: ct));
+        return new Attention(inDoubt, gaveUp, conflicts, expiring);
     }
 
     /// <summary>A panel's value, or nothing (logged, and named in <paramref name="unavailable"/>) when it cannot be read.</summary>
@@ -55,5 +64,5 @@ public sealed class DashboardQueries(DbConnectionFactory connections, CampaignBo
 
     private sealed record Sending((TodaySending Today, SuccessRates Rates) Stats);
 
-    private sealed record Attention(int InDoubt, int GaveUp);
+    private sealed record Attention(int InDoubt, int GaveUp, int Conflicts, int ExpiringSoon);
 }

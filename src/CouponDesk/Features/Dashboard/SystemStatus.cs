@@ -33,6 +33,8 @@ public sealed class SystemStatus(SnapOptions snap, LivenessOptions liveness, Tim
             "SELECT started_at AS StartedAt, finished_at AS FinishedAt, outcome AS Outcome FROM catalog_sync_runs ORDER BY id DESC LIMIT 1", cancellationToken: ct));
         var resultJobTicks = await c.ExecuteScalarAsync<long?>(new CommandDefinition(
             "SELECT MAX(PREV_FIRE_TIME) FROM QRTZ_TRIGGERS WHERE JOB_NAME = 'snap-result-sync' AND PREV_FIRE_TIME > 0", cancellationToken: ct));
+        var couponJobTicks = await c.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT MAX(PREV_FIRE_TIME) FROM QRTZ_TRIGGERS WHERE JOB_NAME = 'coupon-status-sync' AND PREV_FIRE_TIME > 0", cancellationToken: ct));
         var lastResult = await c.ExecuteScalarAsync<DateTime?>(new CommandDefinition(
             "SELECT MAX(result_at) FROM messages WHERE req_at >= @since", new { since = now.AddDays(-7) }, cancellationToken: ct));
         var workers = (await c.QueryAsync<(string HostName, int ProcessId, string Roles, DateTime StartedAt, DateTime BeatAt, bool Fenced)>(new CommandDefinition(
@@ -45,7 +47,8 @@ public sealed class SystemStatus(SnapOptions snap, LivenessOptions liveness, Tim
             catalog,
             FromQuartzTime(resultJobTicks),
             lastResult,
-            workers);
+            workers)
+        { LastCouponStatusSyncAt = FromQuartzTime(couponJobTicks) };
     }
 
     /// <summary>

@@ -7,8 +7,8 @@ public static class MessagesSetup
 {
     /// <summary>
     /// The SNAP Agent hand-off (<see cref="SnapSetup.AddSnapAgent"/>) and our <c>messages</c>: id allocation, the writer,
-    /// withdrawal, result sync, staged-image purge and the agent's month tables with their jobs. Must run before the jobs
-    /// are set up (it adds job registrations).
+    /// withdrawal, result sync and staged-image purge with their jobs. Must run before the jobs are set up (it adds job
+    /// registrations).
     /// </summary>
     public static IServiceCollection AddSnapMessaging(this IServiceCollection services, IConfiguration configuration)
     {

@@ -62,6 +62,7 @@ public static class CouponCancelFilter
         CouponCancelSource.CampaignCancel => "일괄취소",
         CouponCancelSource.PartialCancel => "미발송분 취소",
         CouponCancelSource.CustomerService => "C/S 취소",
+        CouponCancelSource.BulkDiscard => "미사용 쿠폰 일괄 폐기",
         _ => source,
     };
 }

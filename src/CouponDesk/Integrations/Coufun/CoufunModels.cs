@@ -52,7 +52,14 @@ public sealed record CoufunCouponStatus(
     DateTime? CancelledAtUtc,
     int? TotalAmount,
     int? RemainAmount,
-    bool Expired);
+    bool Expired)
+{
+    /// <summary>
+    /// Elements that were present but could not be read (a malformed date or amount, a STATUS outside 000/001/100): such
+    /// an answer is kept for review and never applied (spec §6 [SR]: an unknown value never maps silently to a known state).
+    /// </summary>
+    public IReadOnlyList<string> Unreadable { get; init; } = [];
+}
 
 /// <summary>A cancel answered 00 or 18 (already cancelled).</summary>
 public sealed record CoufunCancelled(string? BarcodeNumEcho, bool WasAlreadyCancelled);

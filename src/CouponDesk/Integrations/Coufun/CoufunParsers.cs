@@ -91,18 +91,42 @@ public static partial class CoufunParsers
     public static CoufunCouponStatus CouponStatus(XElement root, string barcodeNum)
     {
         var source = root.Elements("ORDER_INFO").FirstOrDefault(b => CoufunXml.Text(b, "BARCODE_NUM") == barcodeNum) ?? root;
+        var unreadable = new List<string>();
+        T? Read<T>(string name, Func<string?, T?> parse)
+            where T : struct
+        {
+            var text = CoufunXml.Text(source, name);
+            var value = parse(text);
+            if (!string.IsNullOrEmpty(text) && value is null)
+            {
+                unreadable.Add(name);
+            }
+
+            return value;
+        }
+
+        var status = CoufunXml.Text(source, "STATUS");
+        if (status is not ("000" or "001" or "100"))
+        {
+            unreadable.Add("STATUS");
+        }
+
         return new CoufunCouponStatus(
             CoufunXml.Text(source, "BARCODE_NUM"),
             CoufunXml.Text(source, "COUPON_TYPE"),
-            CoufunXml.Text(source, "STATUS"),
-            CoufunDates.ParseDate(CoufunXml.Text(source, "ORDER_DATE")),
-            CoufunDates.ParseDate(CoufunXml.Text(source, "VALID_END_DATE")),
-            CoufunDates.ParseTimestampToUtc(CoufunXml.Text(source, "EXCHANGE_DATE")),
-            CoufunDates.ParseTimestampToUtc(CoufunXml.Text(source, "CANCEL_DATE")),
-            CoufunXml.Number(source, "TOTAL_AMOUNT"),
-            CoufunXml.Number(source, "REMAIN_AMOUNT"),
-            Expired: false);
+            status,
+            Read("ORDER_DATE", CoufunDates.ParseDate),
+            Read("VALID_END_DATE", CoufunDates.ParseDate),
+            Read("EXCHANGE_DATE", CoufunDates.ParseTimestampToUtc),
+            Read("CANCEL_DATE", CoufunDates.ParseTimestampToUtc),
+            Read("TOTAL_AMOUNT", ParseAmount),
+            Read("REMAIN_AMOUNT", ParseAmount),
+            Expired: false)
+        { Unreadable = unreadable };
     }
+
+    private static int? ParseAmount(string? text) =>
+        text is not null && int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;
 
     private static CoufunProductImage? Image(XElement info, string size) =>
         CoufunXml.Text(info, $"IMAGE_PATH_{size}") is { } url

@@ -16,4 +16,5 @@ public static class CouponCancelSource
     public const string CampaignCancel = "CAMPAIGN_CANCEL";
     public const string PartialCancel = "PARTIAL_CANCEL";
     public const string CustomerService = "CS";
+    public const string BulkDiscard = "BULK_DISCARD";
 }

@@ -169,6 +169,12 @@ public sealed class CouponCancellations(
             {
                 await CouponTransitions.CancelledAsync(c, tx, before, CouponStatusSource.System, "취소 후속 처리 (COUFUN 취소 완료)", now, ct);
             }
+            else if (mine == 1 && state == CouponCancelState.Refused)
+            {
+                // Refused (used, expired): COUFUN's manual asks to confirm the state with a status read (§5.2); the follow-up reads it.
+                await c.ExecuteAsync(new CommandDefinition(
+                    "UPDATE coupons SET status_check_due_at = @now WHERE id = @id", new { id = row.CouponId, now }, tx, cancellationToken: ct));
+            }
 
             await tx.CommitAsync(ct);
             return 0;

@@ -25,6 +25,8 @@ public static class ResendsSetup
         services.AddSingleton<CancelPreview>();
         services.AddEndpointModule<RetryFailedEndpoint>();
         services.AddEndpointModule<CampaignCancelEndpoints>();
+        services.AddSingleton<DiscardUnused>();
+        services.AddEndpointModule<DiscardUnusedEndpoint>();
         if (roles.Worker)
         {
             services.AddHostedService<ResendWorker>();

@@ -12,10 +12,11 @@
   const STAFF = ['ADMIN', 'OPERATOR'];
   const RUNNING = ['ISSUING', 'SENDING'];
   const FINAL = ['CANCELLED', 'COMPLETED', 'PARTIALLY_FAILED', 'FAILED'];
+  const FINISHED = ['COMPLETED', 'PARTIALLY_FAILED', 'FAILED'];
   const FAILED_STATES = ['ISSUE_FAILED', 'RENDER_FAILED', 'SEND_FAILED'];
   const CANCELLABLE = ['SCHEDULED', 'ISSUING', 'SENDING', 'PAUSED', 'ERROR'];
   const ITEM_PAGE = 50;
-  const state = { id: null, me: null, campaign: null, timer: null, progress: null, items: { cursor: null, shown: 0, filter: 'all', q: '' }, planned: { after: null } };
+  const state = { id: null, me: null, campaign: null, exchangeChart: null, timer: null, progress: null, items: { cursor: null, shown: 0, filter: 'all', q: '' }, planned: { after: null } };
 
   CD.page({
     id: 'campaigns',
@@ -33,14 +34,46 @@
         CD.$('#campaign-cancel').addEventListener('click', (e) => cancelCampaign(e.currentTarget));
         CD.$('#campaign-retry-failed').addEventListener('click', (e) => retryFailed(e.currentTarget));
       }
+      if (me.role === 'ADMIN') {
+        CD.$('#campaign-discard-unused').addEventListener('click', (e) => discardUnused(e.currentTarget));
+      }
       CD.$('#campaign-export').addEventListener('click', (e) => exportDetail(e.currentTarget));
       wireRecipientTable();
       await loadCampaign();
       await refreshProgress();
       await loadItems(false);
       await loadReconciliation();
+      await loadExchangeRate();
     }
   });
+
+  // 교환률 (issue 17): used ÷ delivered now, and the cumulative rate by the day coupons were first used (KST).
+  async function loadExchangeRate() {
+    let r;
+    try {
+      r = await CD.api('GET', base() + '/exchange-rate');
+    } catch (e) {
+      return;
+    }
+    if (!r.delivered) return;
+    CD.$('#exchange-card').hidden = false;
+    CD.$('#exchange-summary').textContent = '교환 ' + CD.fmt.number(r.used) + ' / 발송성공 ' + CD.fmt.number(r.delivered) + ' (' + r.rate + '%)';
+    if (!window.Chart || !r.days.length) return;
+    const data = {
+      labels: r.days.map((d) => d.day),
+      datasets: [{ label: '누적 교환률 (%)', data: r.days.map((d) => d.rate), borderColor: '#0d6efd', backgroundColor: 'rgba(13,110,253,0.15)', fill: true, tension: 0.2 }]
+    };
+    if (state.exchangeChart) {
+      state.exchangeChart.data = data;
+      state.exchangeChart.update();
+      return;
+    }
+    state.exchangeChart = new window.Chart(CD.$('#exchange-chart'), {
+      type: 'line',
+      data,
+      options: { responsive: true, maintainAspectRatio: false, animation: false, plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, max: 100, ticks: { callback: (v) => v + '%' } } } }
+    });
+  }
 
   function base() {
     return '/api/campaigns/' + encodeURIComponent(state.id);
@@ -98,6 +131,44 @@
     const staff = state.me && STAFF.indexOf(state.me.role) >= 0;
     const status = state.campaign && state.campaign.status;
     CD.$('#campaign-retry-failed').hidden = !staff || ['COMPLETED', 'PARTIALLY_FAILED', 'FAILED'].indexOf(status) < 0 || itemCount(FAILED_STATES) === 0;
+    // 미사용 쿠폰 일괄 폐기 (P9): ADMIN, on a finished campaign (spec §3.3.3).
+    CD.$('#campaign-discard-unused').hidden = !state.me || state.me.role !== 'ADMIN' || FINISHED.indexOf(status) < 0;
+  }
+
+  const DISCARD_STATES = { RUNNING: '처리 중', COMPLETED: '완료', PARTIALLY_FAILED: '부분 실패', FAILED: '실패' };
+
+  // The user types the event name to confirm (spec §3.3.3); the server checks it again and cancels every unused,
+  // unexpired coupon at COUFUN through the cancel follow-up (failures are listed in 공급사 취소 실패).
+  async function discardUnused(button) {
+    CD.alert(CD.$('#action-alert'), null);
+    const c = state.campaign;
+    const nameInput = CD.h('input', { type: 'text', class: 'form-control', id: 'discard-event-name', maxlength: '50', autocomplete: 'off', 'aria-label': '이벤트명 입력' });
+    const help = CD.h('div', { class: 'invalid-feedback', id: 'discard-event-name-feedback', text: '이벤트명이 일치하지 않습니다.' });
+    const extra = CD.h('div', { class: 'mt-2' }, CD.h('label', { for: 'discard-event-name', class: 'form-label small', text: '확인을 위해 이벤트명 "' + c.eventName + '"을(를) 입력하세요' }), nameInput, help);
+    const ok = await CD.confirm('[' + c.clientName + '] ' + c.eventName + '\n교환되지 않은 유효한 쿠폰을 모두 공급사(COUFUN)에서 폐기합니다. 폐기한 쿠폰은 되돌릴 수 없습니다.', {
+      title: '미사용 쿠폰 일괄 폐기',
+      danger: true,
+      okText: '일괄 폐기',
+      cancelText: '닫기',
+      extra,
+      validate: async () => {
+        const valid = nameInput.value.trim() === c.eventName;
+        nameInput.classList.toggle('is-invalid', !valid);
+        if (!valid) nameInput.focus();
+        return valid;
+      }
+    });
+    if (!ok) return;
+    try {
+      const r = await CD.busy(button, null, () => CD.api('POST', base() + '/coupons/discard-unused', { body: { eventName: nameInput.value.trim() } }));
+      let text = '미사용 쿠폰 일괄 폐기 ' + (DISCARD_STATES[r.state] || r.state) + ': 대상 ' + CD.fmt.number(r.total) + '건, 폐기 ' + CD.fmt.number(r.cancelled) + '건';
+      if (r.failed) text += ', 실패 ' + CD.fmt.number(r.failed) + '건 (공급사 취소 실패 목록 확인)';
+      if (r.pending) text += ', 처리 중 ' + CD.fmt.number(r.pending) + '건';
+      CD.alert(CD.$('#action-alert'), text, r.state === 'COMPLETED' ? 'success' : 'warning');
+      await afterAction(text);
+    } catch (e) {
+      showActionError(e);
+    }
   }
 
   async function afterAction(text) {
@@ -346,7 +417,7 @@
       h('td', { class: 'cd-mono', text: item.phone || '-' }),
       h('td', { class: 'cd-mono', text: item.couponNumber || '-' }),
       h('td', { class: 'cd-mono', text: item.orderId || '-' }),
-      h('td', { text: item.couponStatusLabel }),
+      h('td', {}, h('span', { text: item.couponStatusLabel }), item.statusSource ? h('div', { class: 'small text-body-secondary text-nowrap', text: item.statusSource }) : null),
       h('td', {}, deliveryBadge(item)),
       h('td', { class: 'cd-truncate', title: result, text: result }),
       h('td', { text: item.deliveredAt || '-' }),

@@ -13,8 +13,15 @@
     async init(me) {
       state.me = me;
       const form = CD.$('#campaign-filter');
-      const select = CD.$('#status');
-      CD.campaignStates.forEach((s) => select.appendChild(CD.h('option', { value: s.code, text: s.label })));
+      // 상태 is a multi-select of the campaign states (spec §3.3.1); none ticked = all.
+      const menu = CD.$('#status-menu');
+      CD.campaignStates.forEach((s) => {
+        const id = 'status-' + s.code;
+        menu.appendChild(
+          CD.h('div', { class: 'form-check' }, CD.h('input', { class: 'form-check-input', type: 'checkbox', id, value: s.code, dataset: { label: s.label } }), CD.h('label', { class: 'form-check-label text-nowrap', for: id, text: s.label }))
+        );
+      });
+      menu.addEventListener('change', drawStatusButton);
       // Default: the last seven days with no upper bound, so future scheduled campaigns show (spec §3.3.1).
       const from = CD.fmt.toDate(CD.fmt.todayKst() + 'T00:00:00+09:00');
       const options = { locale: 'ko', dateFormat: 'Y-m-d', allowInput: true, disableMobile: true };
@@ -35,6 +42,15 @@
     }
   });
 
+  function checkedStatuses() {
+    return CD.$$('#status-menu input:checked').map((input) => input.value);
+  }
+
+  function drawStatusButton() {
+    const labels = CD.$$('#status-menu input:checked').map((input) => input.dataset.label);
+    CD.$('#status').textContent = labels.length === 0 ? '전체' : labels.length <= 2 ? labels.join(', ') : labels[0] + ' 외 ' + (labels.length - 1) + '개';
+  }
+
   async function search(form, more) {
     CD.forms.clearErrors(form);
     if (!more) {
@@ -43,7 +59,7 @@
         to: form.to.value,
         clientName: form.clientName.value.trim(),
         eventName: form.eventName.value.trim(),
-        status: form.status.value
+        status: checkedStatuses().join(',')
       };
       state.filter.direction = state.direction;
       state.cursor = null;

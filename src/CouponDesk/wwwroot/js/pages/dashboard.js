@@ -106,7 +106,7 @@
       CD.$('#stat-success-7d').textContent = percent(d.successRate.last7Days);
     }
     if (missing.attention) {
-      dash(['#stat-indoubt', '#stat-cancels-link', '#stat-cancels-count']);
+      dash(['#stat-indoubt', '#stat-cancels-link', '#stat-cancels-count', '#stat-conflicts-link', '#stat-conflicts-count', '#stat-expiring']);
       note('#stat-attention-card', missing.attention);
     } else {
       CD.$('#stat-indoubt').textContent = CD.fmt.number(d.inDoubtOrders) + '건';
@@ -118,6 +118,15 @@
       CD.$('#stat-cancels-count').textContent = cancels;
       CD.$('#stat-cancels-count').hidden = canOpen;
       CD.$('#stat-cancels').classList.toggle('text-danger', d.gaveUpCouponCancels > 0);
+      // Supplier/record conflicts (spec §4.3): the list is an ADMIN's.
+      const conflicts = CD.fmt.number(d.couponConflicts) + '건';
+      const admin = state.me.role === 'ADMIN';
+      CD.$('#stat-conflicts-link').textContent = conflicts;
+      CD.$('#stat-conflicts-link').hidden = !admin;
+      CD.$('#stat-conflicts-count').textContent = conflicts;
+      CD.$('#stat-conflicts-count').hidden = admin;
+      CD.$('#stat-conflicts').classList.toggle('text-danger', d.couponConflicts > 0);
+      CD.$('#stat-expiring').textContent = CD.fmt.number(d.expiringSoon) + '건';
     }
     if (missing.upcoming) {
       dash(['#stat-upcoming', '#stat-upcoming-note']);
@@ -323,6 +332,7 @@
     row('상품 동기화', sync ? sync.outcome === 'SUCCEEDED' : null, sync ? ({ SUCCEEDED: '성공', FAILED: '실패', RUNNING: '진행 중' }[sync.outcome] || sync.outcome) + ' · ' + CD.fmt.dateTime(sync.finishedAt || sync.startedAt) : '기록 없음');
     const lastSync = system.lastResultSyncAt || null;
     row('결과 동기화', lastSync || system.lastResultAt ? true : null, (lastSync ? '실행 ' + CD.fmt.dateTime(lastSync) + ' · ' : '') + '최근 결과 ' + CD.fmt.dateTime(system.lastResultAt));
+    row('쿠폰 상태 동기화', system.lastCouponStatusSyncAt ? true : null, system.lastCouponStatusSyncAt ? '실행 ' + CD.fmt.dateTime(system.lastCouponStatusSyncAt) : '기록 없음');
     const alive = system.workers.filter((w) => w.alive);
     const workers = alive.filter((w) => w.roles.indexOf('worker') >= 0).length;
     row('프로세스 (heartbeat)', system.workers.length ? alive.length === system.workers.length : null, '응답 ' + alive.length + ' / ' + system.workers.length + ' · 발송 워커 ' + workers);

@@ -33,7 +33,7 @@
         loadDaily(daily).catch((e) => CD.forms.showError(daily, e));
       });
       // 공급사 취소 실패 (coupon-cancels.js) lives on this page too: the other thing an ADMIN settles with the supplier.
-      await Promise.all([search(form, false), loadDaily(daily), CD.couponCancels.init(me)]);
+      await Promise.all([search(form, false), loadDaily(daily), CD.couponCancels.init(me), CD.couponReviews.init(me)]);
     }
   });
 
