@@ -74,7 +74,7 @@ public sealed class DiscardUnusedPageTests(WebUiFixture fixture)
     {
         var services = fixture.BackOffice.Services;
         var connections = services.GetRequiredService<DbConnectionFactory>();
-        var campaign = await PipelineCampaigns.ScheduleAsync(connections, services.GetRequiredService<PiiProtector>(), count, firstPhone: 940, sendAtUtc: DateTime.UtcNow.AddDays(3), startAtUtc: DateTime.UtcNow.AddDays(3));
+        var campaign = await PipelineCampaigns.ScheduleAsync(connections, services.GetRequiredService<PiiProtector>(), count, firstPhone: 980, sendAtUtc: DateTime.UtcNow.AddDays(3), startAtUtc: DateTime.UtcNow.AddDays(3));
         var trId = "CDTD" + Guid.NewGuid().ToString("N")[..16].ToUpperInvariant();
         using (var response = await fixture.StandIn.PostAsync("coufunCreate.do", $"POC_ID=TESTPOC01&GOODS_ID={PipelineCampaigns.GoodsId}&CREATE_CNT={count}&TR_ID={trId}"))
         {
