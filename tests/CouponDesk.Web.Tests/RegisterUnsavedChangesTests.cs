@@ -25,6 +25,9 @@ public sealed class RegisterUnsavedChangesTests(WebUiFixture fixture)
         };
 
         // Typed (a user gesture, as the browser requires for the prompt) but not saved: the menu link is held up.
+        // A real click first: Chromium asks on leaving only after a trusted user gesture, and Fill sends none (the
+        // prompt sometimes never came on a loaded machine).
+        await page.ClickAsync("#clientName");
         await page.FillAsync("#clientName", "한빛상사");
         await page.FillAsync("#eventName", "나가기 확인 " + Guid.NewGuid().ToString("N")[..6]);
         await page.ClickAsync("#cd-menu [data-menu=dashboard]");
