@@ -267,8 +267,8 @@
       return value === null || value === undefined ? '-' : Number(value).toLocaleString('ko-KR') + '원';
     },
     // A Korean telephone number grouped by its kind (the one formatter for sender and other numbers shown in clear):
-    // 1600-0000 (전국 대표번호), 010-1234-5678 / 011-123-4567 (mobile), 02-123-4567 / 02-1234-5678 (Seoul),
-    // 031-123-4567 / 070-1234-5678 (other area codes, internet phone), 0505-123-4567 (050x). Anything else as given.
+    // 1600-0000 (전국 대표번호), 010-0000-1234 / 011-000-1234 (mobile), 02-000-1234 / 02-0000-1234 (Seoul),
+    // 031-000-1234 / 070-0000-1234 (other area codes, internet phone), 0505-000-1234 (050x). Anything else as given.
     phone(value) {
       if (value === null || value === undefined || value === '') return '-';
       const d = String(value).replace(/[\s-]/g, '');
