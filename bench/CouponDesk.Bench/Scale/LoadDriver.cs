@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text.Json;
 using CouponDesk.Data;
 using CouponDesk.TestSupport;
@@ -33,8 +34,8 @@ public sealed class LoadDriver(Uri baseAddress, IReadOnlyList<YearOfData.Sample>
         ("campaign progress", 1, (r, s) => s.GetAsync("campaign progress", $"/api/campaigns/{Campaign(r)}/pipeline/progress")),
         ("exchange rate", 1, (r, s) => s.GetAsync("exchange rate", $"/api/campaigns/{Campaign(r)}/exchange-rate")),
         ("campaign items", 3, ListItemsAsync),
-        ("C/S by phone", 2, (r, s) => s.GetAsync("C/S by phone", "/api/cs/search?phone=" + samples[r.Next(samples.Count)].Phone)),
-        ("C/S by coupon", 2, (r, s) => s.GetAsync("C/S by coupon", "/api/cs/search?couponNumber=" + samples[r.Next(samples.Count)].Coupon)),
+        ("C/S by phone", 2, (r, s) => s.SendAsync("C/S by phone", HttpMethod.Post, "/api/cs/search", new { phone = samples[r.Next(samples.Count)].Phone })),
+        ("C/S by coupon", 2, (r, s) => s.SendAsync("C/S by coupon", HttpMethod.Post, "/api/cs/search", new { couponNumber = samples[r.Next(samples.Count)].Coupon })),
     ];
 
     /// <summary>Creates <paramref name="users"/> OPERATOR accounts and signs each in through the real login endpoint.</summary>
@@ -99,18 +100,20 @@ public sealed class LoadDriver(Uri baseAddress, IReadOnlyList<YearOfData.Sample>
     /// <summary>One user's requests: its session token, and the shared result it records into.</summary>
     private sealed class Step(HttpClient http, string token, LoadResult result)
     {
-        public async Task<JsonDocument?> GetAsync(string name, string path)
+        public Task<JsonDocument?> GetAsync(string name, string path) => SendAsync(name, HttpMethod.Get, path, null);
+
+        public async Task<JsonDocument?> SendAsync(string name, HttpMethod method, string path, object? body)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             var timer = Stopwatch.StartNew();
             try
             {
                 using var response = await http.SendAsync(request);
-                var body = await response.Content.ReadAsStringAsync();
+                var text = await response.Content.ReadAsStringAsync();
                 timer.Stop();
                 result.Record(name, timer.Elapsed.TotalMilliseconds, response.IsSuccessStatusCode ? null : ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture));
-                return response.IsSuccessStatusCode && body.StartsWith('{') ? JsonDocument.Parse(body) : null;
+                return response.IsSuccessStatusCode && text.StartsWith('{') ? JsonDocument.Parse(text) : null;
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
