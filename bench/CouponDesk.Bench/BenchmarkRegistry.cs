@@ -21,6 +21,7 @@ public static class BenchmarkRegistry
         ["recipients-upload"] = new Recipients.RecipientUploadBenchmark(),
         ["pipeline"] = new Pipeline.PipelineBenchmark(),
         ["pipeline-cluster"] = new Pipeline.ClusterBenchmark(),
+        ["pipeline-many"] = new Pipeline.ManyCampaignsBenchmark(),
         ["pipeline-kill"] = new Pipeline.RecoveryBenchmark(kill: true),
         ["pipeline-faults"] = new Pipeline.RecoveryBenchmark(kill: false),
         ["cs-search"] = new CustomerService.CsSearchBenchmark(),
