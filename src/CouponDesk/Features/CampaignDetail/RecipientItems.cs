@@ -37,8 +37,10 @@ public sealed class RecipientItems(DbConnectionFactory connections, PiiProtector
         ["used"] = $"c.status IN ('{CouponStatus.Used}', '{CouponStatus.PartiallyUsed}')",
     };
 
+    // FORCE INDEX: with ORDER BY di.id LIMIT n the optimizer prefers walking the primary key from the first item of all
+    // campaigns, hoping to fill the page early; on a year of data that read 822,000 rows a page (D-PERF-1).
     private const string From = """
-        FROM delivery_items di
+        FROM delivery_items di FORCE INDEX (ix_delivery_items_campaign)
         LEFT JOIN coupons c ON c.id = di.coupon_id
         LEFT JOIN messages m ON m.id = di.message_id
         LEFT JOIN recipient_list_rows r ON r.list_id = di.list_id AND r.seq = di.seq
