@@ -13,8 +13,9 @@ namespace CouponDesk.Tests.Pipeline.Faults;
 /// timeout, then 10 % HTTP 500, 5 % answers lost after the coupons were created and 1 % malformed XML (created, answer
 /// truncated) until the end. Checked: the common witnesses; our in-doubt orders are exactly the orders whose answer the
 /// stand-in's ledger says it lost; and the auto-pause rules (20 failed calls in a row, more than 10 % of the last 200)
-/// agree with our insert-only call log (the orders whose call and same-TR_ID retry both went unanswered are in doubt as
-/// well, spec §8.1, with nothing created under them) — a stop only where the log breaks a rule, and a stop wherever it clearly does.
+/// agree with our insert-only call log — a stop only where the log breaks a rule, and a stop wherever it clearly does.
+/// Orders whose call and one same-TR_ID retry both went unanswered (5xx twice) are in doubt too (spec §8.1), with nothing
+/// created under them.
 /// A stop is answered as an operator would, by resuming. One coupon per order, so every recipient's order is a call.
 /// </summary>
 public sealed class FlakySupplierFaultTest(ITestOutputHelper output)
@@ -64,8 +65,16 @@ public sealed class FlakySupplierFaultTest(ITestOutputHelper output)
         var w = await PipelineWitness.ReadAsync(h.Database, h.Coufun, id);
         FaultSuite.Record(output, "4. Slow and flaky supplier", recipients, w, clock.Elapsed, $"auto-pause × {resets.Count}");
 
-        Assert.Equal("COMPLETED", final);
-        w.AssertCommon(recipients);
+        // Bounded retries (spec §8.1: an order whose item keeps landing in doubt, or keeps failing, gives up) may fail a
+        // few recipients at these rates; each must carry its reason, and nobody may be left without a final state.
+        foreach (var reason in await FailuresAsync(h, id))
+        {
+            output.WriteLine("failed: " + reason);
+        }
+
+        Assert.Contains(final, new[] { "COMPLETED", "PARTIALLY_FAILED" });
+        Assert.InRange(recipients - w.SentItems, 0, Math.Max(2, recipients / 50));
+        w.AssertCommon(recipients, failed: recipients - w.SentItems);
 
         // The in-doubt list is the ledger's lost answers, TR_ID for TR_ID — plus the orders whose call and its one same-TR_ID
         // retry (spec §8.1) both went unanswered (5xx, the hang) while COUFUN created nothing: in doubt by the spec's table,
@@ -140,6 +149,13 @@ public sealed class FlakySupplierFaultTest(ITestOutputHelper output)
     {
         await using var c = await h.Database.OpenAsync();
         return [.. await c.QueryAsync<(long, bool)>("SELECT id, failed FROM issuance_calls WHERE campaign_id = @id ORDER BY id", new { id })];
+    }
+
+    private static async Task<List<string>> FailuresAsync(PipelineHarness h, long id)
+    {
+        await using var c = await h.Database.OpenAsync();
+        return [.. await c.QueryAsync<string>(
+            "SELECT CONCAT_WS(': ', status, failure_code, failure_reason) FROM delivery_items WHERE campaign_id = @id AND status <> 'SENT'", new { id })];
     }
 
     private static async Task<string> StopAsync(PipelineHarness h, long id)
