@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Text.Json;
 using CouponDesk.Tests.Alerts;
-using Dapper;
 using Xunit.Abstractions;
 
 namespace CouponDesk.Tests.Pipeline.Faults;
@@ -32,40 +30,31 @@ public sealed class AgentPauseFaultTest(ITestOutputHelper output)
         var clock = Stopwatch.StartNew();
         var id = await h.ScheduleCampaignAsync(recipients);
 
-        await FaultSuite.WaitUntilAsync(async () => await CountAsync(h, "SELECT COUNT(*) FROM messages WHERE campaign_id = @id", id) == recipients,
+        await FaultSuite.WaitUntilAsync(async () => await FaultSuite.CountAsync(h, "SELECT COUNT(*) FROM messages WHERE campaign_id = @id", id) == recipients,
             FaultSuite.CampaignSeconds(recipients), "every message queued while the agent is paused");
         var paused = Stopwatch.StartNew();
-        await FaultSuite.WaitUntilAsync(() => Task.FromResult(AgentDelays(receiver).Count > 0), 600, "the agent.delay alert");
+        await FaultSuite.WaitUntilAsync(() => Task.FromResult(FaultSuite.AlertsOf(receiver, "agent.delay").Count > 0), 600, "the agent.delay alert");
         if (paused.Elapsed < pause)
         {
             await Task.Delay(pause - paused.Elapsed);
         }
 
         // Still paused: every row waits as ready, none was queued twice, none was given up.
-        Assert.Equal(recipients, await CountAsync(h, "SELECT COUNT(*) FROM messages WHERE campaign_id = @id", id));
-        Assert.Equal(recipients, await CountAsync(h, "SELECT COUNT(*) FROM UMS_MSG WHERE MSG_STATUS = 'ready'", id));
+        Assert.Equal(recipients, await FaultSuite.CountAsync(h, "SELECT COUNT(*) FROM messages WHERE campaign_id = @id", id));
+        Assert.Equal(recipients, await FaultSuite.CountAsync(h, "SELECT COUNT(*) FROM UMS_MSG WHERE MSG_STATUS = 'ready'", id));
         Assert.Equal("SENDING", await h.StatusAsync(id));
 
         (await snap.PostAsync("_control/resume", null)).EnsureSuccessStatusCode();
         var final = await h.WaitForAsync(id, FaultSuite.CampaignSeconds(recipients), "COMPLETED", "PARTIALLY_FAILED", "FAILED", "ERROR", "CANCELLED");
         var w = await PipelineWitness.ReadAsync(h.Database, h.Coufun, id);
-        var alerts = AgentDelays(receiver);
+        var alerts = FaultSuite.AlertsOf(receiver, "agent.delay");
         FaultSuite.Record(output, "3. SNAP agent paused", recipients, w, clock.Elapsed, $"agent.delay × {alerts.Count}");
 
         Assert.Equal("COMPLETED", final);
         w.AssertCommon(recipients);
-        Assert.Equal(0, await CountAsync(h, "SELECT COUNT(*) FROM messages WHERE campaign_id = @id AND outcome = 'TIMEOUT'", id));
+        Assert.Equal(0, await FaultSuite.CountAsync(h, "SELECT COUNT(*) FROM messages WHERE campaign_id = @id AND outcome = 'TIMEOUT'", id));
         // The alert is throttled per 10-minute window: once in the short form, at most twice over the long pause.
         Assert.InRange(alerts.Count, 1, FaultSuite.LongForm ? 2 : 1);
         Assert.Contains("SNAP Agent 지연", alerts[0].GetProperty("text").GetString());
-    }
-
-    private static List<JsonElement> AgentDelays(WebhookReceiver receiver) =>
-        [.. receiver.Alerts.Where(a => a.GetProperty("kind").GetString() == "agent.delay")];
-
-    private static async Task<int> CountAsync(PipelineHarness h, string sql, long id)
-    {
-        await using var c = await h.Database.OpenAsync();
-        return await c.ExecuteScalarAsync<int>(sql, new { id });
     }
 }

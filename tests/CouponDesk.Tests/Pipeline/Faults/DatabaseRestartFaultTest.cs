@@ -46,19 +46,19 @@ public sealed class DatabaseRestartFaultTest(ITestOutputHelper output)
                 ("Liveness:DeadAfterSeconds", "120"),
                 ("Liveness:SelfFenceSeconds", "90"));
             worker = WorkerProcesses.Start(environment, lines.Enqueue);
-            await FaultSuite.WaitUntilAsync(async () => await CountAsync(h, "SELECT COUNT(*) FROM worker_heartbeats WHERE instance_name = 'fault-db-w0'", 0) > 0,
+            await FaultSuite.WaitUntilAsync(async () => await FaultSuite.CountAsync(h, "SELECT COUNT(*) FROM worker_heartbeats WHERE instance_name = 'fault-db-w0'", 0) > 0,
                 120, "the worker's first heartbeat");
             var clock = Stopwatch.StartNew();
             var id = await h.ScheduleCampaignAsync(recipients);
 
             // First outage: during issuance.
-            await FaultSuite.WaitUntilAsync(async () => await CountAsync(h, "SELECT COUNT(*) FROM delivery_items WHERE campaign_id = @id AND coupon_id IS NOT NULL", id) >= 10,
+            await FaultSuite.WaitUntilAsync(async () => await FaultSuite.CountAsync(h, "SELECT COUNT(*) FROM delivery_items WHERE campaign_id = @id AND coupon_id IS NOT NULL", id) >= 10,
                 300, "the first coupons");
             await OutageAsync(down, during: null);
             output.WriteLine($"after the first outage: {await h.StatusAsync(id)}");
 
             // Second outage: while messages are queued (and results synced), with a catalog sync running into it.
-            await FaultSuite.WaitUntilAsync(async () => await CountAsync(h, "SELECT COUNT(*) FROM messages WHERE campaign_id = @id", id) >= 10,
+            await FaultSuite.WaitUntilAsync(async () => await FaultSuite.CountAsync(h, "SELECT COUNT(*) FROM messages WHERE campaign_id = @id", id) >= 10,
                 FaultSuite.CampaignSeconds(recipients), "the first queued messages");
             var sync = h.BackOffice.Services.GetRequiredService<CatalogSync>();
             string? duringOutage = null;
@@ -88,8 +88,8 @@ public sealed class DatabaseRestartFaultTest(ITestOutputHelper output)
             Assert.Equal(2, outageLines);
             Assert.Equal(2, recoveryLines);
             // The worker is the same process throughout: one heartbeat row under its name, never fenced.
-            Assert.Equal(1, await CountAsync(h, "SELECT COUNT(*) FROM worker_heartbeats WHERE instance_name = 'fault-db-w0' AND fenced_at IS NULL", 0));
-            Assert.Equal(1, await CountAsync(h, "SELECT COUNT(*) FROM worker_heartbeats WHERE instance_name = 'fault-db-w0'", 0));
+            Assert.Equal(1, await FaultSuite.CountAsync(h, "SELECT COUNT(*) FROM worker_heartbeats WHERE instance_name = 'fault-db-w0' AND fenced_at IS NULL", 0));
+            Assert.Equal(1, await FaultSuite.CountAsync(h, "SELECT COUNT(*) FROM worker_heartbeats WHERE instance_name = 'fault-db-w0'", 0));
         }
         finally
         {
@@ -154,11 +154,5 @@ public sealed class DatabaseRestartFaultTest(ITestOutputHelper output)
         var port = FreePorts.Next().ToString(CultureInfo.InvariantCulture);
         return (await ExternalCommand.RunAsync(Path.Combine(RepositoryPaths.Root, "scripts", "mariadb"), [command, "--name", Instance, "--port", port],
             new Dictionary<string, string> { ["COUPONDESK_DB_EXTRA_ARGS"] = "--innodb-buffer-pool-size=64M" })).EnsureSuccess("scripts/mariadb " + command);
-    }
-
-    private static async Task<int> CountAsync(PipelineHarness h, string sql, long id)
-    {
-        await using var c = await h.Database.OpenAsync();
-        return await c.ExecuteScalarAsync<int>(sql, new { id });
     }
 }

@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
+using CouponDesk.Tests.Alerts;
+using Dapper;
 using Xunit.Abstractions;
 
 namespace CouponDesk.Tests.Pipeline.Faults;
@@ -44,6 +47,17 @@ public static class FaultSuite
 
         throw new TimeoutException("waited in vain for " + what);
     }
+
+    /// <summary>One number from the harness's database; <c>@id</c> is <paramref name="id"/> (a campaign id).</summary>
+    public static async Task<int> CountAsync(PipelineHarness h, string sql, long id)
+    {
+        await using var c = await h.Database.OpenAsync();
+        return await c.ExecuteScalarAsync<int>(sql, new { id });
+    }
+
+    /// <summary>The alerts of <paramref name="kind"/> the webhook received so far.</summary>
+    public static List<JsonElement> AlertsOf(WebhookReceiver receiver, string kind) =>
+        [.. receiver.Alerts.Where(a => a.GetProperty("kind").GetString() == kind)];
 
     /// <summary>
     /// Prints the scenario's results row and, when <c>COUPONDESK_FAULT_RESULTS</c> names a file, appends it there as a

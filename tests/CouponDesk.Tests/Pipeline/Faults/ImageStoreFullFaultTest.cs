@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Text.Json;
 using CouponDesk.Tests.Alerts;
-using Dapper;
 using Xunit.Abstractions;
 
 namespace CouponDesk.Tests.Pipeline.Faults;
@@ -32,21 +30,21 @@ public sealed class ImageStoreFullFaultTest(ITestOutputHelper output)
         var clock = Stopwatch.StartNew();
         var id = await h.ScheduleCampaignAsync(recipients);
 
-        await FaultSuite.WaitUntilAsync(() => Task.FromResult(DiskFullAlerts(receiver).Count > 0), FaultSuite.CampaignSeconds(recipients), "the image.disk_full alert");
-        await FaultSuite.WaitUntilAsync(async () => await CountAsync(h, "SELECT COUNT(*) FROM delivery_items WHERE campaign_id = @id AND failure_code = 'IMAGE_SPACE'", id) > 0,
+        await FaultSuite.WaitUntilAsync(() => Task.FromResult(FaultSuite.AlertsOf(receiver, "image.disk_full").Count > 0), FaultSuite.CampaignSeconds(recipients), "the image.disk_full alert");
+        await FaultSuite.WaitUntilAsync(async () => await FaultSuite.CountAsync(h, "SELECT COUNT(*) FROM delivery_items WHERE campaign_id = @id AND failure_code = 'IMAGE_SPACE'", id) > 0,
             120, "an item waiting for space");
         // A while longer: the items keep waiting, nothing is queued, no attempt is burnt, the campaign does not fail.
         await Task.Delay(TimeSpan.FromSeconds(FaultSuite.LongForm ? 60 : 8));
-        Assert.Equal(0, await CountAsync(h, "SELECT COUNT(*) FROM messages WHERE campaign_id = @id", id));
-        Assert.Equal(0, await CountAsync(h, "SELECT COUNT(*) FROM delivery_items WHERE campaign_id = @id AND (render_attempts > 0 OR status IN ('RENDER_FAILED','QUEUED','SENT'))", id));
+        Assert.Equal(0, await FaultSuite.CountAsync(h, "SELECT COUNT(*) FROM messages WHERE campaign_id = @id", id));
+        Assert.Equal(0, await FaultSuite.CountAsync(h, "SELECT COUNT(*) FROM delivery_items WHERE campaign_id = @id AND (render_attempts > 0 OR status IN ('RENDER_FAILED','QUEUED','SENT'))", id));
         Assert.Contains(await h.StatusAsync(id), new[] { "ISSUING", "SENDING" });
-        var waiting = await CountAsync(h, "SELECT COUNT(*) FROM delivery_items WHERE campaign_id = @id AND failure_reason = '이미지 저장 공간 부족'", id);
+        var waiting = await FaultSuite.CountAsync(h, "SELECT COUNT(*) FROM delivery_items WHERE campaign_id = @id AND failure_reason = '이미지 저장 공간 부족'", id);
         output.WriteLine($"waiting for space: {waiting}");
 
         store.Free();
         var final = await h.WaitForAsync(id, FaultSuite.CampaignSeconds(recipients), "COMPLETED", "PARTIALLY_FAILED", "FAILED", "ERROR", "CANCELLED");
         var w = await PipelineWitness.ReadAsync(h.Database, h.Coufun, id);
-        var alerts = DiskFullAlerts(receiver);
+        var alerts = FaultSuite.AlertsOf(receiver, "image.disk_full");
         FaultSuite.Record(output, "2. Image store full", recipients, w, clock.Elapsed, $"image.disk_full × {alerts.Count}");
 
         Assert.Equal("COMPLETED", final);
@@ -54,16 +52,7 @@ public sealed class ImageStoreFullFaultTest(ITestOutputHelper output)
         Assert.Single(alerts);
         Assert.Contains("이미지 저장 공간 부족", alerts[0].GetProperty("text").GetString());
         // Every queued message has its staged image.
-        Assert.Equal(0, await CountAsync(h, "SELECT COUNT(*) FROM messages WHERE campaign_id = @id AND COALESCE(image_files, '') = ''", id));
-        Assert.Equal(0, await CountAsync(h, "SELECT COUNT(*) FROM delivery_items WHERE campaign_id = @id AND render_attempts > 0", id));
-    }
-
-    private static List<JsonElement> DiskFullAlerts(WebhookReceiver receiver) =>
-        [.. receiver.Alerts.Where(a => a.GetProperty("kind").GetString() == "image.disk_full")];
-
-    private static async Task<int> CountAsync(PipelineHarness h, string sql, long id)
-    {
-        await using var c = await h.Database.OpenAsync();
-        return await c.ExecuteScalarAsync<int>(sql, new { id });
+        Assert.Equal(0, await FaultSuite.CountAsync(h, "SELECT COUNT(*) FROM messages WHERE campaign_id = @id AND COALESCE(image_files, '') = ''", id));
+        Assert.Equal(0, await FaultSuite.CountAsync(h, "SELECT COUNT(*) FROM delivery_items WHERE campaign_id = @id AND render_attempts > 0", id));
     }
 }

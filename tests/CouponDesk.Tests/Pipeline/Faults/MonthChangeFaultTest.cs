@@ -24,8 +24,9 @@ public sealed class MonthChangeFaultTest(ITestOutputHelper output)
         var recipients = FaultSuite.Recipients(300);
         var realKst = DateTime.UtcNow.AddHours(9);
         var midnightKst = new DateTime(realKst.Year, realKst.Month, 1, 0, 0, 0, DateTimeKind.Unspecified).AddMonths(1);
-        // Our "now" at the start: 100 s before that midnight; the send time 20 s before it.
-        var offset = (int)(midnightKst.AddSeconds(-100) - realKst).TotalSeconds;
+        // Our "now" at the start: long enough before that midnight to issue, draw and queue the campaign (100 s for the
+        // short form, more for a large one); the send time 20 s before it.
+        var offset = (int)(midnightKst.AddSeconds(-(100 + (recipients / 25))) - realKst).TotalSeconds;
         var offsetText = offset.ToString(CultureInfo.InvariantCulture);
         await using var h = await PipelineHarness.StartAsync(null, "web,worker",
         [
