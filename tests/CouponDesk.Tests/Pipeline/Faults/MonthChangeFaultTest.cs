@@ -11,7 +11,8 @@ namespace CouponDesk.Tests.Pipeline.Faults;
 /// across it, so the finished rows move to two month tables (<c>UMS_LOG_YYYYMM</c> of the old and of the new month)
 /// during the campaign. The back office and the SNAP stand-in both live at that date by the same offset
 /// (<c>Testing:ClockOffsetSeconds</c>, <c>Agent:ClockOffsetSeconds</c>; time passes at its real pace): the campaign is a
-/// reservation for 23:59:40 KST on the last day of the current month, the agent sends at a rate that takes it about 40 s.
+/// reservation for 23:59:40 KST on the last day of the current month, the agent sends it at once and its results come
+/// back over the next 40 s.
 /// Every result must still be found — the campaign completes with the common witnesses, nothing timed out — and both month
 /// tables must hold some of its rows (the switch really happened mid-campaign).
 /// </summary>
@@ -31,7 +32,10 @@ public sealed class MonthChangeFaultTest(ITestOutputHelper output)
         await using var h = await PipelineHarness.StartAsync(null, "web,worker",
         [
             new("Agent:ClockOffsetSeconds", offsetText),
-            new("Agent:Tps", Math.Max(1, recipients / 40).ToString(CultureInfo.InvariantCulture)),
+            // The agent sends the whole batch at once; its results come back spread over 40 s, so rows finish — and
+            // move to their month table — on both sides of midnight.
+            new("Agent:DeliveryDelayMinMs", "0"),
+            new("Agent:DeliveryDelayMaxMs", "40000"),
             new("Agent:KeepCompleteMs", "0"),
         ],
         [
