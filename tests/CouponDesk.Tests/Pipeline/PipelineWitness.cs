@@ -1,5 +1,5 @@
-using CouponDesk.TestSupport;
 using CouponDesk.Shared.Snap;
+using CouponDesk.TestSupport;
 using Dapper;
 
 namespace CouponDesk.Tests.Pipeline;
