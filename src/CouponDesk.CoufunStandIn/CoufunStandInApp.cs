@@ -27,6 +27,7 @@ public static class CoufunStandInApp
         services.AddSingleton<StandInSchema>();
         services.AddHostedService<SchemaOnStart>();
         services.AddSingleton<StandInLedger>();
+        services.AddSingleton<CallLog>();
         services.AddSingleton<StandInCatalog>();
         services.AddSingleton<ProductImages>();
         services.AddSingleton<FaultInjector>();

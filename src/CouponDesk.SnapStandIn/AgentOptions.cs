@@ -91,4 +91,12 @@ public sealed class AgentOptions
     public bool Shuffle { get; set; } = true;
 
     public bool StartPaused { get; set; }
+
+    /// <summary>
+    /// Test and demo seam (issue 22): the agent's clock runs this many seconds ahead of the database's <c>NOW()</c> —
+    /// due checks, SENT/DONE dates and the month a finished row moves to — so a run can cross a KST midnight and a month
+    /// change now. 0 (the default) is the real agent.
+    /// </summary>
+    [Range(-40_000_000, 40_000_000)]
+    public int ClockOffsetSeconds { get; set; }
 }

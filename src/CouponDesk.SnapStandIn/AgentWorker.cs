@@ -29,6 +29,11 @@ public sealed class AgentWorker(
     OutcomePolicy outcomes,
     ILogger<AgentWorker> logger) : BackgroundService
 {
+    /// <summary>The agent's now in SQL: the database's <c>NOW()</c>, shifted by <see cref="AgentOptions.ClockOffsetSeconds"/> when set.</summary>
+    private string Now => options.ClockOffsetSeconds == 0
+        ? "NOW()"
+        : string.Create(CultureInfo.InvariantCulture, $"(NOW() + INTERVAL {options.ClockOffsetSeconds} SECOND)");
+
     private const string RowColumns =
         "CLIENT_KEY AS ClientKey, CALLBACK_NUMBER AS CallbackNumber, PHONE AS Phone, TITLE AS Title, MSG AS Msg, " +
         "MMS_FILE_LIST AS FileList, DATE_FORMAT(REQ_DATE, '%Y%m') AS ReqMonth";
@@ -91,7 +96,7 @@ public sealed class AgentWorker(
         var keys = (await connection.QueryAsync<string>(new CommandDefinition(
             $"""
             SELECT CLIENT_KEY FROM {tables.Send}
-            WHERE MSG_STATUS = 'ready' AND REQ_CH = @channel AND TRAFFIC_TYPE = @line AND REQ_DATE < NOW()
+            WHERE MSG_STATUS = 'ready' AND REQ_CH = @channel AND TRAFFIC_TYPE = @line AND REQ_DATE < {Now}
             LIMIT 1000 FOR UPDATE SKIP LOCKED
             """,
             new { channel, line }, transaction, cancellationToken: cancellationToken))).ToArray();
@@ -151,7 +156,7 @@ public sealed class AgentWorker(
             await connection.ExecuteAsync(new CommandDefinition(
                 $"""
                 UPDATE {tables.Send}
-                SET MSG_STATUS = 'complete', DONE_DATE = NOW(), DONE_CODE = @code, DONE_CODE_DESC = @desc
+                SET MSG_STATUS = 'complete', DONE_DATE = {Now}, DONE_CODE = @code, DONE_CODE_DESC = @desc
                 WHERE CLIENT_KEY IN @keys AND MSG_STATUS IN ('pre-image', 'pre-send')
                 """,
                 new { keys, code = group.Key, desc = Describe(group.Key) }, cancellationToken: cancellationToken));
@@ -203,14 +208,14 @@ public sealed class AgentWorker(
         }
 
         var today = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
-            "SELECT DATE_FORMAT(NOW(), '%Y%m%d')", transaction: transaction, cancellationToken: cancellationToken));
+            $"SELECT DATE_FORMAT({Now}, '%Y%m%d')", transaction: transaction, cancellationToken: cancellationToken));
         var ledger = new StringBuilder(
             $"INSERT INTO {AgentTables.Ledger} (client_key, phone, title, msg, image_files, deliver_count, first_delivered_at, last_delivered_at) VALUES ");
         await using var insert = new MySqlCommand { Connection = connection, Transaction = transaction };
         for (var i = 0; i < rows.Length; i++)
         {
             var copies = CopyImages(rows[i], today!);
-            ledger.Append(i == 0 ? "" : ",").Append(CultureInfo.InvariantCulture, $"(@k{i},@p{i},@t{i},@m{i},@f{i},1,NOW(),NOW())");
+            ledger.Append(i == 0 ? "" : ",").Append(CultureInfo.InvariantCulture, $"(@k{i},@p{i},@t{i},@m{i},@f{i},1,{Now},{Now})");
             insert.Parameters.AddWithValue($"@k{i}", rows[i].ClientKey);
             insert.Parameters.AddWithValue($"@p{i}", rows[i].Phone);
             insert.Parameters.AddWithValue($"@t{i}", rows[i].Title);
@@ -219,12 +224,12 @@ public sealed class AgentWorker(
         }
 
         // A second delivery of one key would show as deliver_count 2: the ledger records the bug instead of hiding it.
-        ledger.Append(" ON DUPLICATE KEY UPDATE deliver_count = deliver_count + 1, last_delivered_at = NOW()");
+        ledger.Append($" ON DUPLICATE KEY UPDATE deliver_count = deliver_count + 1, last_delivered_at = {Now}");
         insert.CommandText = ledger.ToString();
         await insert.ExecuteNonQueryAsync(cancellationToken);
         var sentKeys = rows.Select(r => r.ClientKey).ToArray();
         await connection.ExecuteAsync(new CommandDefinition(
-            $"UPDATE {tables.Send} SET MSG_STATUS = 'request', SENT_DATE = NOW() WHERE CLIENT_KEY IN @sentKeys AND MSG_STATUS = 'pre-send'",
+            $"UPDATE {tables.Send} SET MSG_STATUS = 'request', SENT_DATE = {Now} WHERE CLIENT_KEY IN @sentKeys AND MSG_STATUS = 'pre-send'",
             new { sentKeys }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
         state.Sent(rows.Length);
@@ -249,7 +254,7 @@ public sealed class AgentWorker(
     private async Task CompleteAsync(MySqlConnection connection, CancellationToken cancellationToken)
     {
         var inFlight = await connection.QueryAsync<(string Key, string? Phone, long ElapsedMs)>(new CommandDefinition(
-            $"SELECT CLIENT_KEY, PHONE, TIMESTAMPDIFF(SECOND, SENT_DATE, NOW()) * 1000 FROM {tables.Send} WHERE MSG_STATUS = 'request'",
+            $"SELECT CLIENT_KEY, PHONE, TIMESTAMPDIFF(SECOND, SENT_DATE, {Now}) * 1000 FROM {tables.Send} WHERE MSG_STATUS = 'request'",
             cancellationToken: cancellationToken));
         var due = inFlight
             .Where(r => r.ElapsedMs >= outcomes.DeliveryDelay(r.Key).TotalMilliseconds)
@@ -262,7 +267,7 @@ public sealed class AgentWorker(
             await connection.ExecuteAsync(new CommandDefinition(
                 $"""
                 UPDATE {tables.Send}
-                SET MSG_STATUS = 'complete', DONE_CH = 'MMS', DONE_PRODUCT = @product, DONE_DATE = NOW(),
+                SET MSG_STATUS = 'complete', DONE_CH = 'MMS', DONE_PRODUCT = @product, DONE_DATE = {Now},
                     DONE_CODE = @code, DONE_CODE_DESC = @desc, DONE_TELCO = @telco, DONE_FB_DETAIL = NULL
                 WHERE CLIENT_KEY IN @keys AND MSG_STATUS = 'request'
                 """,
@@ -276,9 +281,9 @@ public sealed class AgentWorker(
     {
         var finished = await connection.QueryAsync<(string Key, string Month)>(new CommandDefinition(
             $"""
-            SELECT CLIENT_KEY, DATE_FORMAT({(options.LogMonth == "req-date" ? "REQ_DATE" : "NOW()")}, '%Y%m')
+            SELECT CLIENT_KEY, DATE_FORMAT({(options.LogMonth == "req-date" ? "REQ_DATE" : Now)}, '%Y%m')
             FROM {tables.Send}
-            WHERE MSG_STATUS = 'complete' AND DONE_DATE <= NOW() - INTERVAL @keep SECOND
+            WHERE MSG_STATUS = 'complete' AND DONE_DATE <= {Now} - INTERVAL @keep SECOND
             """,
             new { keep = options.KeepCompleteMs / 1000 }, cancellationToken: cancellationToken));
         foreach (var month in finished.GroupBy(f => f.Month))

@@ -1,3 +1,4 @@
+using CouponDesk.CoufunStandIn.Ledger;
 using CouponDesk.CoufunStandIn.Protocol;
 using CouponDesk.Shared.Text;
 
@@ -29,6 +30,7 @@ public static class B2cEndpoints
     {
         var services = http.RequestServices;
         var ct = http.RequestAborted;
+        services.GetRequiredService<CallLog>().Record(function);
         var parameters = await RequestParameters.ReadAsync(http.Request, ct);
         var fault = services.GetRequiredService<FaultInjector>().Decide(function, parameters["GOODS_ID"]);
         if (fault.LatencyMs > 0)

@@ -56,6 +56,12 @@ public sealed class CreateHandler(StandInCatalog catalog, StandInLedger ledger, 
             await ledger.MarkResponseDroppedAsync(order, ct);
             call.DropAnswer = true;
         }
+        else if (call.Fault.Malformed)
+        {
+            // The truncated answer loses the created order to the caller just as a dropped one does: the ledger says so,
+            // so a test can compare its in-doubt list with every answer lost after creation.
+            await ledger.MarkResponseDroppedAsync(order, ct);
+        }
 
         var answer = new XmlAnswer(Root).Add("RESULT_CODE", "00").Add("RESULT_MSG", "SUCCESS")
             .Add("ORDER_ID", order.OrderId).Add("CAT_ID", order.CatId).Add("GOODS_ID", order.GoodsId).Add("TR_ID", order.TrId)

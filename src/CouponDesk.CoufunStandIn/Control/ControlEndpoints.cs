@@ -44,6 +44,12 @@ public static class ControlEndpoints
         control.MapGet("/tr-ids/{trId}", async (string trId, StandInLedger ledger, CancellationToken ct) => await ledger.CountersAsync(trId, ct));
         control.MapGet("/orders", async (string? trId, bool? droppedOnly, int? limit, StandInLedger ledger, CancellationToken ct) =>
             await ledger.OrdersAsync(trId, droppedOnly ?? false, Math.Clamp(limit ?? 1000, 1, 100_000), ct));
+        control.MapGet("/calls", (string? function, CallLog calls) => calls.Arrivals(function));
+        control.MapDelete("/calls", (CallLog calls) =>
+        {
+            calls.Clear();
+            return Results.NoContent();
+        });
         control.MapGet("/totals", async (StandInLedger ledger, CancellationToken ct) =>
         {
             var (createCalls, orders, coupons, dropped) = await ledger.TotalsAsync(ct);

@@ -57,6 +57,11 @@ public static class CouponDeskHost
         builder.AddMaskedJsonLogging("CouponDesk");
         var roles = AppRoles.Parse(builder.Configuration["CouponDesk:Roles"]);
         ConfigureServices(builder.Services, builder.Configuration, roles, forCommand);
+        if (ShiftedClock.FromTestingSettings(builder.Environment, builder.Configuration) is { } shifted)
+        {
+            builder.Services.AddSingleton<TimeProvider>(shifted);
+        }
+
         builder.AddCouponDeskOperations(roles, forCommand);
 
         var app = builder.Build();

@@ -5,14 +5,16 @@ using StackExchange.Redis;
 
 namespace CouponDesk.Tests.Pipeline;
 
-/// <summary>A redis-server child process on a free loopback port, no persistence; <see cref="Kill"/> sends SIGKILL.</summary>
+/// <summary>A redis-server child process on a free loopback port, no persistence; <see cref="Kill"/> sends SIGKILL, <see cref="RestartAsync"/> brings an empty one back.</summary>
 public sealed class OwnRedis : IDisposable
 {
-    private readonly Process process;
+    private readonly int port;
+    private Process process;
 
     private OwnRedis(Process process, int port)
     {
         this.process = process;
+        this.port = port;
         Configuration = $"127.0.0.1:{port}";
     }
 
@@ -24,6 +26,29 @@ public sealed class OwnRedis : IDisposable
         probe.Start();
         var port = ((IPEndPoint)probe.LocalEndpoint).Port;
         probe.Stop();
+        var redis = new OwnRedis(Launch(port), port);
+        if (await redis.AnswersAsync())
+        {
+            return redis;
+        }
+
+        redis.Dispose();
+        throw new InvalidOperationException("redis-server did not answer");
+    }
+
+    /// <summary>Starts a new, empty redis-server on the same port after <see cref="Kill"/> (Redis coming back).</summary>
+    public async Task RestartAsync()
+    {
+        process.Dispose();
+        process = Launch(port);
+        if (!await AnswersAsync())
+        {
+            throw new InvalidOperationException("redis-server did not answer after the restart");
+        }
+    }
+
+    private static Process Launch(int port)
+    {
         var start = new ProcessStartInfo("redis-server", ["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
         {
             RedirectStandardOutput = true,
@@ -32,15 +57,19 @@ public sealed class OwnRedis : IDisposable
         var process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start");
         process.OutputDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
-        var redis = new OwnRedis(process, port);
+        return process;
+    }
+
+    private async Task<bool> AnswersAsync()
+    {
         for (var i = 0; i < 100; i++)
         {
             try
             {
-                using var mux = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
+                using var mux = await ConnectionMultiplexer.ConnectAsync(Configuration);
                 if (mux.IsConnected)
                 {
-                    return redis;
+                    return true;
                 }
             }
             catch (RedisConnectionException)
@@ -51,8 +80,7 @@ public sealed class OwnRedis : IDisposable
             await Task.Delay(100);
         }
 
-        redis.Dispose();
-        throw new InvalidOperationException("redis-server did not answer");
+        return false;
     }
 
     /// <summary>SIGKILL (Process.Kill on Unix), as a crash would.</summary>

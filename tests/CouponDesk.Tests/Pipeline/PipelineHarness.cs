@@ -79,7 +79,11 @@ public sealed class PipelineHarness : IAsyncDisposable
         StartAsync(null, roles, extra);
 
     /// <summary>On <paramref name="ownDatabase"/> when given (created and migrated here, left to the caller to drop), else on a fresh one.</summary>
-    public static async Task<PipelineHarness> StartAsync(TestDatabase? ownDatabase, string roles = "web,worker", params KeyValuePair<string, string?>[] extra)
+    public static Task<PipelineHarness> StartAsync(TestDatabase? ownDatabase, string roles = "web,worker", params KeyValuePair<string, string?>[] extra) =>
+        StartAsync(ownDatabase, roles, snapSettings: [], extra);
+
+    /// <summary>As above, with <paramref name="snapSettings"/> added to (and winning over) the SNAP stand-in's settings.</summary>
+    public static async Task<PipelineHarness> StartAsync(TestDatabase? ownDatabase, string roles, KeyValuePair<string, string?>[] snapSettings, params KeyValuePair<string, string?>[] extra)
     {
         var coufun = await CoufunStandInHost.StartAsync();
         var database = ownDatabase ?? new TestDatabase();
@@ -109,6 +113,7 @@ public sealed class PipelineHarness : IAsyncDisposable
             new("Agent:DeliveryDelayMaxMs", "100"),
             new("Agent:RegisteredCallbackNumbers:0", Callback),
             new("Serilog:MinimumLevel:Default", "Warning"),
+            .. snapSettings,
         ]);
         return new PipelineHarness(coufun, database, backOffice, snap, scratch) { ownsDatabase = ownDatabase is null };
     }

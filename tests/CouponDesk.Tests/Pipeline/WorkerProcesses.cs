@@ -33,7 +33,10 @@ public static class WorkerProcesses
         return settings;
     }
 
-    public static Process Start(Dictionary<string, string> environment, params (string Key, string Value)[] extra)
+    public static Process Start(Dictionary<string, string> environment, params (string Key, string Value)[] extra) => Start(environment, null, extra);
+
+    /// <summary>As <see cref="Start(Dictionary{string, string}, ValueTuple{string, string}[])"/>, handing every line the worker writes to <paramref name="onLine"/>.</summary>
+    public static Process Start(Dictionary<string, string> environment, Action<string>? onLine, params (string Key, string Value)[] extra)
     {
         var dll = BackOfficeDll();
         var info = new ProcessStartInfo("dotnet", [dll])
@@ -58,11 +61,20 @@ public static class WorkerProcesses
         var path = System.Environment.GetEnvironmentVariable("COUPONDESK_TEST_WORKER_LOG");
         var log = string.IsNullOrEmpty(path) ? null : TextWriter.Synchronized(new StreamWriter(path, append: true) { AutoFlush = true });
         var pid = process.Id;
-        process.OutputDataReceived += (_, e) => log?.WriteLine($"{pid}: {e.Data}");
-        process.ErrorDataReceived += (_, e) => log?.WriteLine($"{pid}: {e.Data}");
+        process.OutputDataReceived += (_, e) => Line(e.Data);
+        process.ErrorDataReceived += (_, e) => Line(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
+
+        void Line(string? line)
+        {
+            log?.WriteLine($"{pid}: {line}");
+            if (line is not null)
+            {
+                onLine?.Invoke(line);
+            }
+        }
     }
 
     /// <summary>SIGSTOP: every thread of the process halts (heartbeat included) until <see cref="Resume"/>.</summary>

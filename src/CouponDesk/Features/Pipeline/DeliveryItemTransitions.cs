@@ -87,6 +87,23 @@ public static class DeliveryItemTransitions
             """, new { ids, maxAttempts, now }, tx, cancellationToken: ct));
     }
 
+    /// <summary>The reason a waiting item shows while the image store is full.</summary>
+    public const string ImageSpaceReason = "이미지 저장 공간 부족";
+
+    /// <summary>
+    /// The image store is full (issue 22): the items stay ISSUED, their lease is released without counting a render
+    /// attempt, and they carry the reason while they wait; the next pass after space returns draws them again.
+    /// </summary>
+    public static Task<int> ImageSpaceWaitAsync(MySqlConnection c, MySqlTransaction tx, IReadOnlyCollection<long> ids, DateTime now, CancellationToken ct) =>
+        ids.Count == 0
+            ? Task.FromResult(0)
+            : c.ExecuteAsync(new CommandDefinition(
+                $"""
+                UPDATE delivery_items SET lease_token = NULL, lease_until = NULL, failure_code = 'IMAGE_SPACE', failure_reason = @reason,
+                  version = version + 1, updated_at = @now
+                WHERE id IN @ids AND status = '{ItemStatus.Issued}'
+                """, new { ids, now, reason = ImageSpaceReason }, tx, cancellationToken: ct));
+
     /// <summary>spec D8: the items whose <b>current</b> message was delivered are SENT (a result of a superseded message changes nothing).</summary>
     public static Task<int> SentAsync(MySqlConnection c, MySqlTransaction tx, IReadOnlyCollection<long> messageIds, DateTime now, CancellationToken ct)
     {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using CouponDesk.Data;
+using CouponDesk.Features.Alerts;
 using CouponDesk.Features.Campaigns;
 using CouponDesk.Features.Coupons;
 using CouponDesk.Features.Pipeline.Leases;
@@ -37,8 +38,15 @@ public sealed class RenderAndQueue(
     PipelineOptions options,
     ProcessIdentity identity,
     TimeProvider time,
+    IOperationsAlerts alerts,
     ILogger<RenderAndQueue> logger) : IDisposable
 {
+    /// <summary>How long the loop rests after the image store was found full before it tries again (issue 22).</summary>
+    public static readonly TimeSpan SpaceRetry = TimeSpan.FromSeconds(5);
+
+    private readonly Lock spaceGate = new();
+    private DateTimeOffset? storeFullSince;
+    private DateTimeOffset restUntil;
     private readonly ConcurrentDictionary<(long Campaign, DateOnly ValidUntil), CouponTemplate> templates = new();
 
     /// <summary>Spec §4.2 D6: drawing is tried this many times before the item is RENDER_FAILED.</summary>
@@ -57,6 +65,14 @@ public sealed class RenderAndQueue(
 
     public async Task<int> StepAsync(CancellationToken ct)
     {
+        lock (spaceGate)
+        {
+            if (time.GetUtcNow() < restUntil)
+            {
+                return 0; // the image store was full a moment ago: drawing again now would only fail again
+            }
+        }
+
         var now = time.GetUtcNow().UtcDateTime;
         LeaseClaimed<Work> claim;
         await using (var c = await connections.OpenAsync(ct))
@@ -110,6 +126,7 @@ public sealed class RenderAndQueue(
         var numbers = await coupons.RevealNumbersAsync([.. work.Select(w => w.CouponId)], ct);
         var staged = new ConcurrentDictionary<long, string>();
         var failed = new ConcurrentDictionary<long, string>();
+        var noSpace = new ConcurrentDictionary<long, bool>();
         await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = options.RenderParallelism > 0 ? options.RenderParallelism : Environment.ProcessorCount, CancellationToken = ct }, async (w, token2) =>
         {
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -122,6 +139,11 @@ public sealed class RenderAndQueue(
                 Web.Metrics.CouponDeskMetrics.ImageRendered(started);
                 renderHealth.Record(ok: true, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
             }
+            catch (IOException ex) when (DiskFull.Is(ex))
+            {
+                // Not the coupon's fault: the item waits for space, no render attempt is counted (issue 22).
+                noSpace[w.ItemId] = true;
+            }
             catch (Exception ex) when (ex is CouponRenderException or IOException or ArgumentException or InvalidOperationException)
             {
                 logger.LogWarning("Rendering item {ItemId} failed: {Error}", w.ItemId, ex.GetType().Name);
@@ -131,6 +153,7 @@ public sealed class RenderAndQueue(
             }
         });
         await renderHealth.CheckAsync(ct);
+        await NoteStoreSpaceAsync(noSpace.Count, staged.Count, ct);
 
         if (BeforeQueueTransaction is { } before)
         {
@@ -139,7 +162,7 @@ public sealed class RenderAndQueue(
 
         // The queue transaction runs again whole when it loses a deadlock or a cluster certification conflict (the
         // images stay staged), instead of leaving the batch leased and drawn again after the lease.
-        var result = await DeadlockRetry.RunAsync(() => QueueAsync(campaign, work, staged, failed, token, ct), logger, "render-queue: queue");
+        var result = await DeadlockRetry.RunAsync(() => QueueAsync(campaign, work, staged, failed, noSpace, token, ct), logger, "render-queue: queue");
         if (result.Outcome == QueueTailOutcome.Refused)
         {
             // The tail rolled back and deleted the staged images; the stop is a transaction of its own, retried whole too.
@@ -159,7 +182,46 @@ public sealed class RenderAndQueue(
         await rates.RecordAsync(campaignId, ct);
     }
 
-    private Task<QueueTailResult> QueueAsync(CampaignParts campaign, List<Work> work, ConcurrentDictionary<long, string> staged, ConcurrentDictionary<long, string> failed, string token, CancellationToken ct)
+    /// <summary>
+    /// A full image store (issue 22): the first batch that meets it says so once — a log line and one
+    /// <c>image.disk_full</c> alert — and the loop rests <see cref="SpaceRetry"/> between tries; the first batch that
+    /// stages again says the space is back. Nobody has to retry anything by hand.
+    /// </summary>
+    private async Task NoteStoreSpaceAsync(int withoutSpace, int stagedCount, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        bool began, ended;
+        lock (spaceGate)
+        {
+            began = withoutSpace > 0 && storeFullSince is null;
+            ended = withoutSpace == 0 && stagedCount > 0 && storeFullSince is not null;
+            if (withoutSpace > 0)
+            {
+                storeFullSince ??= now;
+                restUntil = now + SpaceRetry;
+            }
+            else if (ended)
+            {
+                storeFullSince = null;
+            }
+        }
+
+        if (began)
+        {
+            logger.LogWarning("Image store full: {Count} coupon images could not be staged; the items wait and are drawn again every {Seconds} s until there is space",
+                withoutSpace, (int)SpaceRetry.TotalSeconds);
+            await alerts.RaiseAsync(new OperationsAlert("image.disk_full",
+                $"{DeliveryItemTransitions.ImageSpaceReason}: 쿠폰 이미지를 저장하지 못해 발송 대기 중입니다. 저장 공간이 확보되면 자동으로 이어서 발송합니다.",
+                AlertSeverity.Critical, "snap-images"), ct);
+        }
+        else if (ended)
+        {
+            logger.LogInformation("Image store has space again; waiting items are being drawn");
+        }
+    }
+
+    private Task<QueueTailResult> QueueAsync(CampaignParts campaign, List<Work> work, ConcurrentDictionary<long, string> staged, ConcurrentDictionary<long, string> failed,
+        ConcurrentDictionary<long, bool> noSpace, string token, CancellationToken ct)
     {
         var campaignId = campaign.Id;
         var now = time.GetUtcNow().UtcDateTime;
@@ -183,8 +245,11 @@ public sealed class RenderAndQueue(
         {
             AfterGate = InQueueTransaction,
             // spec D6: three attempts, then RENDER_FAILED; before that the lease is dropped so the item is drawn again.
-            AlsoInTransaction = (c, tx, stillOurs, token2) =>
-                DeliveryItemTransitions.RenderFailedAsync(c, tx, [.. failed.Keys.Where(stillOurs.Contains)], MaxRenderAttempts, now, token2),
+            AlsoInTransaction = async (c, tx, stillOurs, token2) =>
+            {
+                await DeliveryItemTransitions.RenderFailedAsync(c, tx, [.. failed.Keys.Where(stillOurs.Contains)], MaxRenderAttempts, now, token2);
+                await DeliveryItemTransitions.ImageSpaceWaitAsync(c, tx, [.. noSpace.Keys.Where(stillOurs.Contains)], now, token2);
+            },
         }, ct);
     }
 

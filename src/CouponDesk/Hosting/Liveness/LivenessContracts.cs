@@ -29,6 +29,12 @@ public interface ISlotOwners
     string Owner { get; }
 
     IReadOnlyList<string> ReleasedOwners { get; }
+
+    /// <summary>
+    /// Live processes that may call COUFUN (this one included; at least 1), as last counted from the heartbeats: a
+    /// limit shared through Redis is split among them while Redis is away (issue 22, D-FAULT-1).
+    /// </summary>
+    int CallingProcesses => 1;
 }
 
 /// <summary>Whether a COUFUN create call may leave this process now (its last beat is fresh and it is not fenced).</summary>

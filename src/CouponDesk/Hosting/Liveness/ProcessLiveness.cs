@@ -39,6 +39,7 @@ public sealed class ProcessLiveness(
     private volatile bool registered;
     private bool beatFailing;
     private volatile string[] releasedOwners = [];
+    private volatile int callingProcesses = 1;
     private Thread? thread;
     private Thread? reaper;
     private int reaps;
@@ -52,6 +53,9 @@ public sealed class ProcessLiveness(
 
     /// <summary>Owners (lease-token prefixes) of fenced processes past their self-fence, dead within the last hour.</summary>
     public IReadOnlyList<string> ReleasedOwners => releasedOwners;
+
+    /// <summary>Live, unfenced processes other than web-only ones (they may call COUFUN), this one included; counted by the reaper.</summary>
+    public int CallingProcesses => callingProcesses;
 
     /// <summary>
     /// True while this process's last confirmed beat is recent enough that no other process can have been allowed to
@@ -282,6 +286,12 @@ public sealed class ProcessLiveness(
         {
             Release(c, instanceId);
         }
+
+        // What a per-process COUFUN limit is divided by while Redis is away (D-FAULT-1): every process that may call and
+        // still beats (a process that went silent a moment ago still counts; safer to under-use the limit than exceed it).
+        callingProcesses = Math.Max(1, c.ExecuteScalar<int>(
+            "SELECT COUNT(*) FROM worker_heartbeats WHERE fenced_at IS NULL AND roles <> 'web' AND beat_at >= UTC_TIMESTAMP(6) - INTERVAL @us MICROSECOND",
+            new { us = options.DeadAfterSeconds * 1_000_000L }));
 
         // Call slots hold no row lock: a dead process's slots are freed once it is past its self-fence, even while some of
         // its rows wait for its open transaction.

@@ -8,7 +8,9 @@ namespace CouponDesk.Integrations.Coufun;
 /// Limits calls to COUFUN: at most <see cref="CoufunOptions.MaxConcurrency"/> in flight and
 /// <see cref="CoufunOptions.CallsPerSecond"/> started per second (fixed one-second windows). Shared by every process
 /// through Redis when it is configured and reachable; per process otherwise, and per process again the moment Redis
-/// fails (the limits are then per process: a brief overshoot we accept rather than stopping issuance).
+/// fails. While Redis is away each process takes its share of the rate, <see cref="CoufunOptions.CallsPerSecond"/>
+/// divided by the live calling processes (<see cref="ISlotOwners.CallingProcesses"/>), so the sum across processes stays
+/// within the limit (issue 22, D-FAULT-1); the in-flight cap stays per process.
 /// A shared slot belongs to its process: it is freed when the call ends, when the process is known dead (its owner is in
 /// <see cref="ISlotOwners.ReleasedOwners"/>, D-OPS-11), and — last resort, for a process that hangs while it beats —
 /// after the lease duration. Without Redis the slots are the process's own and die with it.
@@ -162,9 +164,12 @@ public sealed class CoufunCallGate(CoufunOptions options, RedisConnection redis,
                 localCount = 0;
             }
 
-            return ++localCount <= options.CallsPerSecond;
+            return ++localCount <= LocalCallsPerSecond;
         }
     }
+
+    /// <summary>This process's share of the rate without Redis (at least one call per second).</summary>
+    private int LocalCallsPerSecond => Math.Max(1, options.CallsPerSecond / Math.Max(1, liveness?.CallingProcesses ?? 1));
 
     private async Task<IDatabase?> SharedAsync(CancellationToken ct)
     {

@@ -22,14 +22,23 @@ public sealed class SnapImageStager(SnapOptions options, TimeProvider time)
         var name = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var final = Path.Combine(folder, name + ".jpg");
         var temporary = Path.Combine(folder, "." + name + ".tmp");
-        await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+        try
         {
-            await file.WriteAsync(jpeg, cancellationToken);
-            await file.FlushAsync(cancellationToken);
-        }
+            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+            {
+                await file.WriteAsync(jpeg, cancellationToken);
+                await file.FlushAsync(cancellationToken);
+            }
 
-        File.Move(temporary, final, overwrite: false);
-        return final;
+            File.Move(temporary, final, overwrite: false);
+            return final;
+        }
+        catch (IOException)
+        {
+            // A full disk leaves a partial temporary file: it would only hold on to the space the next item needs.
+            File.Delete(temporary);
+            throw;
+        }
     }
 
     /// <summary>Stages a copy of a JPEG file (e.g. one the renderer wrote elsewhere).</summary>
