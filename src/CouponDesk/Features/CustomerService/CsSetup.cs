@@ -1,3 +1,4 @@
+using CouponDesk.Features.Privacy;
 using CouponDesk.Hosting;
 using CouponDesk.Shared.Hosting;
 
@@ -24,6 +25,8 @@ public static class CsSetup
         services.AddSingleton<CsPhoneChange>();
         services.AddSingleton<CsDiscard>();
         services.AddSingleton<CsMemoAndRefresh>();
+        services.AddPiiPurgeStep<CsMemoPurge>();
+        services.AddPiiPurgeStep<PhoneChangePurge>();
         services.AddEndpointModule<CsEndpoints>();
         services.AddEndpointModule<CsActionEndpoints>();
         if (roles.Worker)

@@ -1,3 +1,4 @@
+using CouponDesk.Features.Privacy;
 using CouponDesk.Hosting;
 using CouponDesk.Integrations.Snap;
 
@@ -7,7 +8,7 @@ public static class MessagesSetup
 {
     /// <summary>
     /// The SNAP Agent hand-off (<see cref="SnapSetup.AddSnapAgent"/>) and our <c>messages</c>: id allocation, the writer,
-    /// withdrawal, result sync and staged-image purge with their jobs. Must run before the jobs are set up (it adds job
+    /// withdrawal, result sync with its job, and the staged-image purge step (run by <see cref="PiiPurge"/> at 02:30). Must run before the jobs are set up (it adds job
     /// registrations).
     /// </summary>
     public static IServiceCollection AddSnapMessaging(this IServiceCollection services, IConfiguration configuration)
@@ -17,11 +18,10 @@ public static class MessagesSetup
         services.AddSingleton<SnapMessageWriter>();
         services.AddSingleton<SnapMessageCanceller>();
         services.AddSingleton<DeliveryResultSync>();
-        services.AddSingleton<StagedImagePurge>();
+        services.AddPiiPurgeStep<StagedImagePurge>();
+        services.AddPiiPurgeStep<AgentLogScrub>();
         services.AddTransient<DeliveryResultSyncJob>();
-        services.AddTransient<StagedImagePurge.Job>();
         services.AddSingleton<IJobRegistration>(new DeliveryResultSyncJob.Registration(settings));
-        services.AddSingleton<IJobRegistration>(new StagedImagePurge.Registration());
         return services;
     }
 }

@@ -24,6 +24,7 @@ public static class ReconciliationSetup
         services.AddPiiPurgeStep<RecipientPiiPurge>();
         services.AddPiiPurgeStep<MessagePiiPurge>();
         services.AddPiiPurgeStep<InDoubtCouponNumberPurge>();
+        services.AddPiiPurgeStep<BusinessRecordDeidentification>();
         return services;
     }
 }
