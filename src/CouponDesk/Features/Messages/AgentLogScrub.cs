@@ -29,9 +29,10 @@ public sealed class AgentLogScrub(DbConnectionFactory connections, SnapOptions o
             new { prefix = options.LogTablePrefix.Replace("_", "\\_", StringComparison.Ordinal) }, cancellationToken: cancellationToken))).ToList();
         foreach (var table in tables.Where(t => IsMonthTable(t) && UmsTableDdl.IsPlainIdentifier(t)).Order(StringComparer.Ordinal))
         {
+            // The agent's table has its own collation: the key is converted to ours so the join uses messages' unique index.
             context.Count(await c.ExecuteAsync(new CommandDefinition(
                 $"""
-                UPDATE {UmsTableDdl.Quote(table)} l LEFT JOIN messages m ON m.client_key = l.CLIENT_KEY
+                UPDATE {UmsTableDdl.Quote(table)} l LEFT JOIN messages m ON m.client_key = CONVERT(l.CLIENT_KEY USING utf8mb4) COLLATE utf8mb4_unicode_ci
                 SET l.PHONE = NULL, l.MSG = NULL
                 WHERE l.REQ_DATE < @cutoffKst AND (l.PHONE IS NOT NULL OR l.MSG IS NOT NULL) AND {LegalHolds.NotHeld("m.campaign_id")}
                 """,

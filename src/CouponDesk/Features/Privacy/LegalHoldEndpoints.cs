@@ -14,7 +14,7 @@ public sealed record LegalHoldRequest(int? Days, string? Reason);
 /// <summary>
 /// 보존 연장 (spec §7.5): <c>GET /api/campaigns/{id}/legal-hold</c> (anyone who sees campaigns) answers the hold in force;
 /// <c>PUT</c> (ADMIN) sets or replaces it — 400 when days are outside 1–365 or the reason is missing, too long or holds
-/// control/invisible characters; 404 unknown campaign; <c>DELETE</c> (ADMIN) releases it (409 <c>NOT_ON_HOLD</c>).
+/// control/invisible characters; 404 unknown campaign; <c>DELETE</c> (ADMIN) releases it (409 <c>not_on_hold</c>).
 /// </summary>
 public sealed class LegalHoldEndpoints : IEndpointModule
 {

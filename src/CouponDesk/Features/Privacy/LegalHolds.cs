@@ -90,7 +90,7 @@ public sealed class LegalHolds(DbConnectionFactory connections, AuditTrail audit
         var removed = await c.ExecuteAsync("DELETE FROM legal_holds WHERE campaign_id = @campaignId", new { campaignId }, tx);
         if (removed == 0)
         {
-            return Refusal.Conflict("NOT_ON_HOLD", "보존 연장 중인 발송 건이 아닙니다.");
+            return Refusal.Conflict("not_on_hold", "보존 연장 중인 발송 건이 아닙니다.");
         }
 
         await audit.WriteAsync(

@@ -48,7 +48,7 @@ public sealed class RecipientPiiPurge(DbConnectionFactory connections) : IPiiPur
         LEFT JOIN coupons k ON k.id = d.coupon_id
         WHERE r.phone_enc IS NOT NULL
           AND {FinishedItems.ItemFinished} AND {LegalHolds.NotHeld("d.campaign_id")}
-        LIMIT 1000
+        ORDER BY r.list_id, r.seq LIMIT 1000
         """;
 
     private static readonly string UnusedListRows = $"""
@@ -59,6 +59,6 @@ public sealed class RecipientPiiPurge(DbConnectionFactory connections) : IPiiPur
         WHERE r.phone_enc IS NOT NULL
           AND NOT EXISTS (SELECT 1 FROM delivery_items d WHERE d.list_id = r.list_id AND d.seq = r.seq)
           AND ((l.status <> 'ACCEPTED' AND l.created_at < @cutoff) OR {FinishedItems.CampaignFinished}) AND {LegalHolds.NotHeld("l.campaign_id")}
-        LIMIT 1000
+        ORDER BY r.list_id, r.seq LIMIT 1000
         """;
 }
