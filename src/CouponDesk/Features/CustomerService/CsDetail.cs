@@ -1,6 +1,7 @@
 using System.Globalization;
 using CouponDesk.Data;
 using CouponDesk.Features.Coupons;
+using CouponDesk.Features.Messages;
 using CouponDesk.Features.Pipeline.Cancels;
 using CouponDesk.Security.Masking;
 using CouponDesk.Security.Pii;
@@ -31,7 +32,7 @@ public sealed record CsItemDetail(CsRow Row, CsCouponInfo? Coupon, IReadOnlyList
     IReadOnlyList<CsLineageItem> Lineage, bool CanRevealPhone, bool CanRevealCouponNumber, bool CanViewImage);
 
 /// <summary>Reads the detail panel of one item. Memos are decrypted for ADMIN/OPERATOR (the only roles with C/S).</summary>
-public sealed class CsDetail(DbConnectionFactory connections, CsRows rows, PiiProtector pii, TimeProvider time)
+public sealed class CsDetail(DbConnectionFactory connections, CsRows rows, PiiProtector pii, PiiReader reader, TimeProvider time)
 {
     public async Task<CsRow?> RowAsync(long itemId, CancellationToken ct)
     {
@@ -97,7 +98,7 @@ public sealed class CsDetail(DbConnectionFactory connections, CsRows rows, PiiPr
             new { itemId }, cancellationToken: ct));
         var now = time.GetUtcNow().UtcDateTime;
         return [.. rows.Select(m => new CsMessageLine(m.Id, Kst.FormatMinute(m.ReqAt), m.Type, TypeLabel(m.Type),
-            m.PhoneEnc is null ? "(파기됨)" : Masking.Phone(pii.Decrypt(m.PhoneEnc)), m.Status, MessageLabel(m.Status, m.ReqAt, now),
+            reader.Masked(m.PhoneEnc, MessagesSetup.PhoneColumn.PlaceOf(m.Id), Masking.Phone), m.Status, MessageLabel(m.Status, m.ReqAt, now),
             m.DoneCode, m.DoneDesc ?? SnapDoneCodes.Find(m.DoneCode)?.MeaningKo, m.DoneAt is { } done ? Kst.FormatMinute(done) : null))];
     }
 
