@@ -3,7 +3,6 @@ using CouponDesk.Features.Campaigns.Banners;
 using CouponDesk.Features.Campaigns.Products;
 using CouponDesk.Features.Campaigns.Scheduling;
 using CouponDesk.Features.Campaigns.SenderNumbers;
-using CouponDesk.Features.Privacy;
 using CouponDesk.Hosting;
 using CouponDesk.Shared.Hosting;
 
@@ -32,7 +31,6 @@ public static class CampaignsModule
         services.AddEndpointModule<CampaignListEndpoints>();
         services.AddEndpointModule<SendTimeEndpoints>();
         services.AddEndpointModule<SenderNumberEndpoints>();
-        services.AddPiiPurgeStep<RequesterContactPurge>();
         return services;
     }
 }

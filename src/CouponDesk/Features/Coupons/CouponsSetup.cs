@@ -1,4 +1,3 @@
-using CouponDesk.Features.Privacy;
 using CouponDesk.Hosting;
 using CouponDesk.Shared.Hosting;
 
@@ -18,8 +17,6 @@ public static class CouponsSetup
         services.AddSingleton<CouponStatusSync>();
         services.AddSingleton<CouponExpiry>();
         services.AddSingleton<CouponReviews>();
-        services.AddPiiPurgeStep<CouponNumberPurge>();
-        services.AddPiiPurgeStep<ExchangePushIndexPurge>();
         services.AddTransient<CouponStatusSyncJob>();
         services.AddTransient<CouponExpiry.Job>();
         // Read here because Quartz registrations are made before the container exists; validated with the rest at start-up.

@@ -12,7 +12,7 @@ namespace CouponDesk.Features.Messages;
 /// Clears <c>PHONE</c> and <c>MSG</c> of the agent's month-log rows older than 90 days (spec §5.8 "agent log scrub",
 /// monthly; §7.5). The agent only ever writes a month-log row when it moves a finished message, and our result sync
 /// reads a row within days, so a 90-day-old row is read by no one; this is the one UPDATE we make on an agent table
-/// (decision D-PRIV-2). <c>REQ_DATE</c> is KST. Rows of messages of a campaign on 보존 연장 are skipped. Counts rows.
+/// (decision D-SEC-11). <c>REQ_DATE</c> is KST. Rows of messages of a campaign on 보존 연장 are skipped. Counts rows.
 /// </summary>
 public sealed class AgentLogScrub(DbConnectionFactory connections, SnapOptions options) : IPiiPurgeStep
 {

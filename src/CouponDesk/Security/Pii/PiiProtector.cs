@@ -11,7 +11,7 @@ namespace CouponDesk.Security.Pii;
 /// The key version travels with every value, so rotation can re-encrypt in the background while both versions read.
 /// Format 0x02 values are bound to their place (<see cref="PiiPlace"/>: table, column, row): the place is associated
 /// data, so a value copied to another row or column fails to decrypt. Format 0x01 values (written before binding, or
-/// in columns not bound yet) authenticate only the header; the key rotation re-encrypts them bound (decision D-PRIV-3).
+/// in columns not bound yet) authenticate only the header; the key rotation re-encrypts them bound (decision D-SEC-12).
 /// </summary>
 public sealed class PiiProtector
 {

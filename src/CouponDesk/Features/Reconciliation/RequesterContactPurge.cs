@@ -1,8 +1,8 @@
 using CouponDesk.Data;
+using CouponDesk.Features.Campaigns;
 using CouponDesk.Features.Privacy;
-using CouponDesk.Features.Reconciliation;
 
-namespace CouponDesk.Features.Campaigns;
+namespace CouponDesk.Features.Reconciliation;
 
 /// <summary>
 /// The client contact's name, phone (with its blind index) and e-mail erased 2 years after the campaign finished (spec

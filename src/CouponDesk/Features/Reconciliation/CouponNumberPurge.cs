@@ -1,8 +1,7 @@
 using CouponDesk.Data;
 using CouponDesk.Features.Privacy;
-using CouponDesk.Features.Reconciliation;
 
-namespace CouponDesk.Features.Coupons;
+namespace CouponDesk.Features.Reconciliation;
 
 /// <summary>
 /// Destroys a coupon's full number (ciphertext and blind index; spec §7.5) 90 days after the coupon finished — used,
