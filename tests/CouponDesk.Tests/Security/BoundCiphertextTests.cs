@@ -99,6 +99,32 @@ public sealed class BoundCiphertextTests(BoundCiphertextTests.Factory factory) :
         Assert.Equal(PiiReader.Unreadable, (await DetailAsync(admin, item)).GetProperty("messages")[0].GetProperty("phone").GetString());
     }
 
+    [Fact]
+    public async Task A_cs_memo_moved_to_another_action_row_shows_as_unreadable()
+    {
+        var (itemA, _) = await MessageAsync(980, bound: true);
+        var (itemB, _) = await MessageAsync(981, bound: true);
+        await using var c = await factory.Database.OpenAsync();
+        var memoA = await MemoAsync(c, itemA, "첫째 고객 통화 메모");
+        var memoB = await MemoAsync(c, itemB, "둘째 고객 통화 메모");
+        using var admin = await factory.CreateClientAsync(Roles.Admin);
+        Assert.Equal("첫째 고객 통화 메모", (await DetailAsync(admin, itemA)).GetProperty("history")[0].GetProperty("memo").GetString());
+
+        await c.ExecuteAsync("UPDATE cs_actions SET memo_enc = (SELECT memo_enc FROM (SELECT memo_enc FROM cs_actions WHERE id = @memoB) x) WHERE id = @memoA", new { memoA, memoB });
+
+        Assert.Equal(PiiReader.Unreadable, (await DetailAsync(admin, itemA)).GetProperty("history")[0].GetProperty("memo").GetString());
+        Assert.Equal("둘째 고객 통화 메모", (await DetailAsync(admin, itemB)).GetProperty("history")[0].GetProperty("memo").GetString());
+    }
+
+    // As CsJournal writes it: the row first, then its memo bound to the row's id.
+    private async Task<long> MemoAsync(MySqlConnector.MySqlConnection c, long item, string memo)
+    {
+        var id = await c.ExecuteScalarAsync<long>(
+            "INSERT INTO cs_actions (item_id, campaign_id, action, result, actor_login, created_at) SELECT id, campaign_id, 'MEMO', 'SUCCESS', 'tester', UTC_TIMESTAMP(6) FROM delivery_items WHERE id = @item; SELECT LAST_INSERT_ID();", new { item });
+        await c.ExecuteAsync("UPDATE cs_actions SET memo_enc = @enc WHERE id = @id", new { id, enc = Pii.Encrypt(memo, CouponDesk.Features.CustomerService.CsSetup.MemoColumn.PlaceOf(id)) });
+        return id;
+    }
+
     private async Task<(long Item, long Message)> MessageAsync(int phone, bool bound)
     {
         var data = new ReconciliationData(factory.Services);

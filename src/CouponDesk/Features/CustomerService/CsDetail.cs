@@ -131,7 +131,7 @@ public sealed class CsDetail(DbConnectionFactory connections, CsRows rows, PiiPr
             FROM cs_actions WHERE item_id = @itemId ORDER BY id DESC LIMIT 200
             """, new { itemId }, cancellationToken: ct));
         return [.. rows.Select(a => new CsHistoryLine(a.Id, Kst.FormatMinute(a.At), a.Action, CsActionNames.Label(a.Action), a.Actor, a.Result, CsActionNames.ResultLabel(a.Result),
-            a.Failure, a.Before, a.After, a.ReasonCode, a.MemoEnc is null ? null : pii.Decrypt(a.MemoEnc), a.Approver))];
+            a.Failure, a.Before, a.After, a.ReasonCode, a.MemoEnc is null ? null : reader.TryReveal(a.MemoEnc, CsSetup.MemoColumn.PlaceOf(a.Id)) ?? PiiReader.Unreadable, a.Approver))];
     }
 
     /// <summary>The whole 번호변경 chain this item belongs to, oldest first (at most 1 + 2 changes).</summary>
