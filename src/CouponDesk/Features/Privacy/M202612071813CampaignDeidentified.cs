@@ -3,8 +3,8 @@ using FluentMigrator;
 namespace CouponDesk.Features.Privacy;
 
 /// <summary>When a campaign's send and coupon records were de-identified (spec §7.5, 2 years): each campaign once.</summary>
-[Migration(202612071803, "Campaigns remember their de-identification")]
-public sealed class M202612071803CampaignDeidentified : Migration
+[Migration(202612071813, "Campaigns remember their de-identification")]
+public sealed class M202612071813CampaignDeidentified : Migration
 {
     public override void Up() => Execute.Sql("ALTER TABLE campaigns ADD COLUMN IF NOT EXISTS deidentified_at DATETIME(6) NULL COMMENT 'business records de-identified (spec §7.5, 2 years)'");
 

@@ -7,8 +7,8 @@ namespace CouponDesk.Features.Privacy;
 /// reason. A hold is in force while <c>held_until</c> is ahead; every purge step skips the campaigns in force. Releasing
 /// a hold deletes its row (the audit log keeps who set and released it).
 /// </summary>
-[Migration(202612071801, "Legal holds on campaigns")]
-public sealed class M202612071801LegalHolds : Migration
+[Migration(202612071811, "Legal holds on campaigns")]
+public sealed class M202612071811LegalHolds : Migration
 {
     public override void Up() => Execute.Sql("""
         CREATE TABLE IF NOT EXISTS legal_holds (
