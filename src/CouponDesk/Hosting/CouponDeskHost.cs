@@ -78,6 +78,7 @@ public static class CouponDeskHost
         services.AddSettings<PasswordHashingOptions>(configuration, PasswordHashingOptions.Section);
         services.AddSettings<PiiOptions>(configuration, PiiOptions.Section);
         services.AddSingleton<PiiProtector>();
+        services.AddSingleton<PiiReader>();
         services.AddSingleton<DbConnectionFactory>();
         services.AddSingleton<DatabaseMigrator>();
         services.AddSingleton<NamedLeases>();

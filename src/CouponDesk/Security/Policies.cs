@@ -33,6 +33,9 @@ public static class Policies
     public const string SettleInDoubtOrders = "P23.SettleInDoubtOrders";
     public const string ManageSettings = "P24.ManageSettings";
 
+    /// <summary>보존 연장 (legal hold) on a campaign, spec §7.5: ADMIN.</summary>
+    public const string LegalHold = "P25.LegalHold";
+
     private static readonly string[] Everyone = [Roles.Admin, Roles.Operator, Roles.Viewer];
     private static readonly string[] Staff = [Roles.Admin, Roles.Operator];
     private static readonly string[] AdminOnly = [Roles.Admin];
@@ -65,5 +68,6 @@ public static class Policies
         [ViewInDoubtOrders] = Staff,
         [SettleInDoubtOrders] = AdminOnly,
         [ManageSettings] = AdminOnly,
+        [LegalHold] = AdminOnly,
     };
 }

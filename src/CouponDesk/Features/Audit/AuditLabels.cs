@@ -69,6 +69,8 @@ public static class AuditLabels
         new("audit.purged", "감사로그 보존기간 정리", "감사·개인정보"),
         new("pii.key_rotation", "암호화 키 교체", "감사·개인정보"),
         new("pii.purged", "개인정보 파기", "감사·개인정보"),
+        new("campaign.legal_hold_set", "보존 연장 설정", "감사·개인정보"),
+        new("campaign.legal_hold_released", "보존 연장 해제", "감사·개인정보"),
     ];
 
     /// <summary>Reason codes the system writes (free-text reasons typed by people are shown as typed).</summary>

@@ -40,6 +40,7 @@ public static class AccountsSetup
         services.AddSingleton<EncryptionKeyRegistry>();
         services.AddSingleton<KeyRotationService>();
         services.AddSingleton<PiiPurge>();
+        services.AddSingleton<LegalHolds>();
 
         services.AddEncryptedColumn("users", "name_enc");
         services.AddEncryptedColumn("users", "email_enc");
@@ -56,6 +57,7 @@ public static class AccountsSetup
         services.AddEndpointModule<AuthEndpoints>();
         services.AddEndpointModule<UsersEndpoints>();
         services.AddEndpointModule<AuditEndpoints>();
+        services.AddEndpointModule<LegalHoldEndpoints>();
         return services;
     }
 }

@@ -86,7 +86,7 @@ public sealed class CouponRepository(DbConnectionFactory connections, PiiProtect
     public async Task<string?> RevealNumberAsync(long id, CancellationToken cancellationToken = default) =>
         (await RevealNumbersAsync([id], cancellationToken)).GetValueOrDefault(id);
 
-    /// <summary>The clear numbers of several coupons (by id; a missing coupon is absent), for drawing a batch or showing a page. Never log them.</summary>
+    /// <summary>The clear numbers of several coupons (by id; a missing coupon, or one whose number was purged, is absent), for drawing a batch or showing a page. Never log them.</summary>
     public async Task<IReadOnlyDictionary<long, string>> RevealNumbersAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken = default)
     {
         if (ids.Count == 0)
@@ -96,19 +96,20 @@ public sealed class CouponRepository(DbConnectionFactory connections, PiiProtect
 
         await using var c = await connections.OpenAsync(cancellationToken);
         var rows = await c.QueryAsync<(long Id, byte[] Enc)>(new CommandDefinition(
-            "SELECT id, coupon_number_enc FROM coupons WHERE id IN @ids", new { ids = ids.Distinct().ToArray() }, cancellationToken: cancellationToken));
+            "SELECT id, coupon_number_enc FROM coupons WHERE id IN @ids AND coupon_number_enc IS NOT NULL", new { ids = ids.Distinct().ToArray() }, cancellationToken: cancellationToken));
         return rows.ToDictionary(r => r.Id, r => pii.Decrypt(r.Enc));
     }
 
     /// <summary>SQL of the two columns <see cref="Masked"/> needs, for a query that joins <c>coupons</c> as <paramref name="alias"/>.</summary>
-    public static string MaskColumns(string alias) => $"LENGTH({alias}.coupon_number_enc) AS CouponEncLength, {alias}.coupon_number_last4 AS CouponLast4";
+    public static string MaskColumns(string alias) => $"COALESCE(LENGTH({alias}.coupon_number_enc), 0) AS CouponEncLength, {alias}.coupon_number_last4 AS CouponLast4";
 
     /// <summary>
     /// The masked number (<c>**** **** 1234</c>, its true length) from the stored last 4 and the ciphertext's length —
     /// coupon numbers are ASCII (COUFUN's BARCODE_NUM), so nothing is decrypted to mask a page of them.
     /// </summary>
     public static string Masked(int encryptedLength, string last4) =>
-        SensitiveDataMasker.MaskCouponNumber(new string('*', Math.Max(0, PiiProtector.PlaintextLength(encryptedLength) - last4.Length)) + last4);
+        encryptedLength == 0 ? ("**** " + last4).TrimEnd() // the full number was purged (spec §7.5): its length is unknown, the last 4 stay
+        : SensitiveDataMasker.MaskCouponNumber(new string('*', Math.Max(0, PiiProtector.PlaintextLength(encryptedLength) - last4.Length)) + last4);
 
     /// <summary>
     /// Records a push once per event key and applies it to the coupon unless a newer event was applied already

@@ -1,6 +1,7 @@
 using System.Globalization;
 using CouponDesk.Data;
 using CouponDesk.Features.Coupons;
+using CouponDesk.Features.Messages;
 using CouponDesk.Features.Pipeline.Cancels;
 using CouponDesk.Security.Masking;
 using CouponDesk.Security.Pii;
@@ -31,7 +32,7 @@ public sealed record CsItemDetail(CsRow Row, CsCouponInfo? Coupon, IReadOnlyList
     IReadOnlyList<CsLineageItem> Lineage, bool CanRevealPhone, bool CanRevealCouponNumber, bool CanViewImage);
 
 /// <summary>Reads the detail panel of one item. Memos are decrypted for ADMIN/OPERATOR (the only roles with C/S).</summary>
-public sealed class CsDetail(DbConnectionFactory connections, CsRows rows, PiiProtector pii, TimeProvider time)
+public sealed class CsDetail(DbConnectionFactory connections, CsRows rows, PiiProtector pii, PiiReader reader, TimeProvider time)
 {
     public async Task<CsRow?> RowAsync(long itemId, CancellationToken ct)
     {
@@ -97,7 +98,7 @@ public sealed class CsDetail(DbConnectionFactory connections, CsRows rows, PiiPr
             new { itemId }, cancellationToken: ct));
         var now = time.GetUtcNow().UtcDateTime;
         return [.. rows.Select(m => new CsMessageLine(m.Id, Kst.FormatMinute(m.ReqAt), m.Type, TypeLabel(m.Type),
-            m.PhoneEnc is null ? "(파기됨)" : Masking.Phone(pii.Decrypt(m.PhoneEnc)), m.Status, MessageLabel(m.Status, m.ReqAt, now),
+            reader.Masked(m.PhoneEnc, MessagesSetup.PhoneColumn.PlaceOf(m.Id), Masking.Phone), m.Status, MessageLabel(m.Status, m.ReqAt, now),
             m.DoneCode, m.DoneDesc ?? SnapDoneCodes.Find(m.DoneCode)?.MeaningKo, m.DoneAt is { } done ? Kst.FormatMinute(done) : null))];
     }
 
@@ -130,7 +131,7 @@ public sealed class CsDetail(DbConnectionFactory connections, CsRows rows, PiiPr
             FROM cs_actions WHERE item_id = @itemId ORDER BY id DESC LIMIT 200
             """, new { itemId }, cancellationToken: ct));
         return [.. rows.Select(a => new CsHistoryLine(a.Id, Kst.FormatMinute(a.At), a.Action, CsActionNames.Label(a.Action), a.Actor, a.Result, CsActionNames.ResultLabel(a.Result),
-            a.Failure, a.Before, a.After, a.ReasonCode, a.MemoEnc is null ? null : pii.Decrypt(a.MemoEnc), a.Approver))];
+            a.Failure, a.Before, a.After, a.ReasonCode, a.MemoEnc is null ? null : reader.TryReveal(a.MemoEnc, CsSetup.MemoColumn.PlaceOf(a.Id)) ?? PiiReader.Unreadable, a.Approver))];
     }
 
     /// <summary>The whole 번호변경 chain this item belongs to, oldest first (at most 1 + 2 changes).</summary>

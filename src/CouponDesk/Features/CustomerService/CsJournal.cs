@@ -96,11 +96,17 @@ public sealed class CsJournal(AuditTrail audit, PiiProtector pii, TimeProvider t
                 record.Before,
                 record.After,
                 failure = record.Failure is { Length: > 300 } f ? f[..300] : record.Failure,
-                memo = string.IsNullOrEmpty(record.Memo) ? null : pii.Encrypt(record.Memo),
+                memo = (byte[]?)null, // written below, bound to this row (D-SEC-12: insert, then the value, in one transaction)
                 user = actor.UserId,
                 login = actor.Login,
                 now,
             }, tx, cancellationToken: ct));
+        if (!string.IsNullOrEmpty(record.Memo))
+        {
+            await c.ExecuteAsync(new CommandDefinition(
+                "UPDATE cs_actions SET memo_enc = @memo WHERE id = @id", new { id, memo = pii.Encrypt(record.Memo, CsSetup.MemoColumn.PlaceOf(id)) }, tx, cancellationToken: ct));
+        }
+
         var details = new Dictionary<string, string?>
         {
             ["campaign"] = record.CampaignId.ToString(CultureInfo.InvariantCulture),

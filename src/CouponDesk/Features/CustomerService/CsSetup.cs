@@ -1,10 +1,15 @@
+using CouponDesk.Features.Privacy;
 using CouponDesk.Hosting;
+using CouponDesk.Security.Pii;
 using CouponDesk.Shared.Hosting;
 
 namespace CouponDesk.Features.CustomerService;
 
 public static class CsSetup
 {
+    /// <summary>C/S memo texts: bound to their row (D-SEC-12; written right after the row's insert, in its transaction).</summary>
+    public static readonly EncryptedColumn MemoColumn = new EncryptedColumn("cs_actions", "memo_enc", Bound: true).Validated();
+
     /// <summary>C/S (spec §3.4): search, detail, reveals, actions; the replacement follow-up in worker processes.</summary>
     public static IServiceCollection AddCustomerService(this IServiceCollection services, IConfiguration configuration, AppRoles roles)
     {
@@ -24,6 +29,9 @@ public static class CsSetup
         services.AddSingleton<CsPhoneChange>();
         services.AddSingleton<CsDiscard>();
         services.AddSingleton<CsMemoAndRefresh>();
+        services.AddSingleton(MemoColumn);
+        services.AddPiiPurgeStep<CsMemoPurge>();
+        services.AddPiiPurgeStep<PhoneChangePurge>();
         services.AddEndpointModule<CsEndpoints>();
         services.AddEndpointModule<CsActionEndpoints>();
         if (roles.Worker)

@@ -136,7 +136,7 @@ public sealed class SnapMessageWriter(
             ours.Parameters.AddWithValue($"@cu{i}", message.CouponId);
             ours.Parameters.AddWithValue($"@a{i}", message.AttemptNo);
             ours.Parameters.AddWithValue($"@ty{i}", TypeOf(message));
-            ours.Parameters.AddWithValue($"@ph{i}", pii.Encrypt(phone));
+            ours.Parameters.AddWithValue($"@ph{i}", pii.Encrypt(phone, MessagesSetup.PhoneColumn.PlaceOf(id)));
             ours.Parameters.AddWithValue($"@cb{i}", callback);
             ours.Parameters.AddWithValue($"@at{i}", reserveKst is null ? nowUtc : Kst.ToUtc(reserveKst.Value));
             ours.Parameters.AddWithValue($"@rs{i}", reserveKst is not null);

@@ -142,12 +142,25 @@ public sealed class KeyRotationService(
         var changed = 0;
         foreach (var (rowId, value) in rows)
         {
-            if (PiiProtector.KeyVersionOf(value) == target)
+            if (PiiProtector.KeyVersionOf(value) == target && (!column.Bound || PiiProtector.IsBound(value)))
             {
                 continue;
             }
 
-            var reencrypted = protector.Encrypt(protector.Decrypt(value), target);
+            var place = column.PlaceOf(rowId);
+            string clear;
+            try
+            {
+                clear = protector.Decrypt(value, place);
+            }
+            catch (PiiMisplacedValueException ex)
+            {
+                // A bound value that is not this row's (copied here): left as it is — it stays unreadable — and reported.
+                logger.LogWarning("Key rotation skipped the value at {Place}: {Reason}", place.ToString(), ex.Message);
+                continue;
+            }
+
+            var reencrypted = protector.Encrypt(clear, target, column.Bound ? place : null);
             await connection.ExecuteAsync($"UPDATE {table} SET {col} = @reencrypted WHERE {id} = @rowId", new { reencrypted, rowId }, transaction);
             changed++;
         }
@@ -165,9 +178,10 @@ public sealed class KeyRotationService(
         long total = 0;
         foreach (var column in columns)
         {
+            // A bound column's older values (format 0x01) are left over too: the rotation binds them.
             total += await connection.ExecuteScalarAsync<long>(
-                $"SELECT COUNT(*) FROM `{column.Table}` WHERE `{column.Column}` IS NOT NULL AND SUBSTRING(`{column.Column}`, 2, 4) <> @version",
-                new { version = PiiProtector.KeyVersionBytes(target) });
+                $"SELECT COUNT(*) FROM `{column.Table}` WHERE `{column.Column}` IS NOT NULL AND (SUBSTRING(`{column.Column}`, 2, 4) <> @version{(column.Bound ? $" OR SUBSTRING(`{column.Column}`, 1, 1) = @unbound" : "")})",
+                new { version = PiiProtector.KeyVersionBytes(target), unbound = PiiProtector.UnboundFormatByte });
         }
 
         return total;

@@ -1,3 +1,4 @@
+using CouponDesk.Features.Privacy;
 using CouponDesk.Hosting;
 using CouponDesk.Shared.Hosting;
 
@@ -11,6 +12,7 @@ public static class RecipientsModule
         services.AddSingleton<RecipientListStore>();
         services.AddSingleton<RecipientUploadReader>();
         services.AddEndpointModule<RecipientEndpoints>();
+        services.AddPiiPurgeStep<UploadErrorPurge>();
         return services;
     }
 }

@@ -8,7 +8,7 @@ namespace CouponDesk.Features.Reconciliation;
 /// Destroys recipients' phone (ciphertext and blind index) and name (spec §7.5–§7.6) once the retention after the item
 /// finished has passed (<see cref="FinishedItems"/>), and the rows of lists that never became delivery items (replaced,
 /// discarded or left staged; campaigns cancelled or deleted) the same time after the list or campaign ended. Batches of
-/// 1,000; returns how many rows it destroyed.
+/// 1,000; counts the rows it destroyed. Campaigns on 보존 연장 are skipped.
 /// </summary>
 public sealed class RecipientPiiPurge(DbConnectionFactory connections) : IPiiPurgeStep
 {
@@ -16,11 +16,10 @@ public sealed class RecipientPiiPurge(DbConnectionFactory connections) : IPiiPur
 
     public string Name => "recipients.phone_name";
 
-    public async Task<long> PurgeAsync(PiiPurgeContext context, CancellationToken cancellationToken)
+    public async Task PurgeAsync(PiiPurgeContext context, CancellationToken cancellationToken)
     {
         var args = FinishedItems.Args(context.NowUtc, context.RetentionAfterFinish);
         await using var c = await connections.OpenAsync(cancellationToken);
-        long total = 0;
         foreach (var select in new[] { ItemRows, UnusedListRows })
         {
             while (true)
@@ -28,9 +27,9 @@ public sealed class RecipientPiiPurge(DbConnectionFactory connections) : IPiiPur
                 var rows = (await c.QueryAsync<(long ListId, int Seq)>(new CommandDefinition(select, args, cancellationToken: cancellationToken))).ToList();
                 foreach (var list in rows.GroupBy(r => r.ListId))
                 {
-                    total += await c.ExecuteAsync(new CommandDefinition(
+                    context.Count(await c.ExecuteAsync(new CommandDefinition(
                         "UPDATE recipient_list_rows SET phone_enc = NULL, phone_bidx = NULL, name_enc = NULL WHERE list_id = @listId AND seq IN @seqs AND phone_enc IS NOT NULL",
-                        new { listId = list.Key, seqs = list.Select(r => r.Seq).ToArray() }, cancellationToken: cancellationToken));
+                        new { listId = list.Key, seqs = list.Select(r => r.Seq).ToArray() }, cancellationToken: cancellationToken)));
                 }
 
                 if (rows.Count < Batch)
@@ -39,29 +38,27 @@ public sealed class RecipientPiiPurge(DbConnectionFactory connections) : IPiiPur
                 }
             }
         }
-
-        return total;
     }
 
-    private const string ItemRows = $"""
+    private static readonly string ItemRows = $"""
         SELECT r.list_id, r.seq FROM delivery_items d
         JOIN recipient_list_rows r ON r.list_id = d.list_id AND r.seq = d.seq
         JOIN campaigns cp ON cp.id = d.campaign_id
         LEFT JOIN campaign_runs run ON run.campaign_id = d.campaign_id
         LEFT JOIN coupons k ON k.id = d.coupon_id
         WHERE r.phone_enc IS NOT NULL
-          AND ((d.coupon_id IS NOT NULL AND {FinishedItems.CouponFinished}) OR (d.coupon_id IS NULL AND {FinishedItems.CampaignFinished}))
-        LIMIT 1000
+          AND {FinishedItems.ItemFinished} AND {LegalHolds.NotHeld("d.campaign_id")}
+        ORDER BY r.list_id, r.seq LIMIT 1000
         """;
 
-    private const string UnusedListRows = $"""
+    private static readonly string UnusedListRows = $"""
         SELECT r.list_id, r.seq FROM recipient_list_rows r
         JOIN recipient_lists l ON l.id = r.list_id
         JOIN campaigns cp ON cp.id = l.campaign_id
         LEFT JOIN campaign_runs run ON run.campaign_id = l.campaign_id
         WHERE r.phone_enc IS NOT NULL
           AND NOT EXISTS (SELECT 1 FROM delivery_items d WHERE d.list_id = r.list_id AND d.seq = r.seq)
-          AND ((l.status <> 'ACCEPTED' AND l.created_at < @cutoff) OR {FinishedItems.CampaignFinished})
-        LIMIT 1000
+          AND ((l.status <> 'ACCEPTED' AND l.created_at < @cutoff) OR {FinishedItems.CampaignFinished}) AND {LegalHolds.NotHeld("l.campaign_id")}
+        ORDER BY r.list_id, r.seq LIMIT 1000
         """;
 }

@@ -22,8 +22,12 @@ public static class ReconciliationSetup
         services.AddSingleton<IJobRegistration>(new DailySummary.Registration());
         services.AddEncryptedColumn("in_doubt_cancels", "coupon_number_enc");
         services.AddPiiPurgeStep<RecipientPiiPurge>();
+        services.AddPiiPurgeStep<CouponNumberPurge>();
+        services.AddPiiPurgeStep<ExchangePushIndexPurge>();
         services.AddPiiPurgeStep<MessagePiiPurge>();
+        services.AddPiiPurgeStep<RequesterContactPurge>();
         services.AddPiiPurgeStep<InDoubtCouponNumberPurge>();
+        services.AddPiiPurgeStep<BusinessRecordDeidentification>();
         return services;
     }
 }

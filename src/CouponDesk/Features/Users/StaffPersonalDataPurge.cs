@@ -12,15 +12,15 @@ public sealed class StaffPersonalDataPurge(DbConnectionFactory connections, Priv
 {
     public string Name => "users.personal_fields";
 
-    public async Task<long> PurgeAsync(PiiPurgeContext context, CancellationToken cancellationToken)
+    public async Task PurgeAsync(PiiPurgeContext context, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(
+        context.Count(await connection.ExecuteAsync(
             """
             UPDATE users SET name_enc = NULL, email_enc = NULL, mobile_enc = NULL, updated_at = @now
             WHERE status = 'INACTIVE' AND deactivated_at < @cutoff
               AND (name_enc IS NOT NULL OR email_enc IS NOT NULL OR mobile_enc IS NOT NULL)
             """,
-            new { now = context.NowUtc, cutoff = context.NowUtc.AddDays(-options.StaffRetentionDaysAfterDeactivation) });
+            new { now = context.NowUtc, cutoff = context.NowUtc.AddDays(-options.StaffRetentionDaysAfterDeactivation) }));
     }
 }

@@ -6,9 +6,14 @@ namespace CouponDesk.Security.Pii;
 /// A table column holding <see cref="EncryptedString"/> values. Features register theirs
 /// (<c>services.AddEncryptedColumn("users", "name_enc")</c>) so key rotation re-encrypts every one of them and the
 /// retirement check scans them all. The table needs a numeric primary key (named by <paramref name="IdColumn"/>).
+/// A <paramref name="Bound"/> column's values are bound to their place (<see cref="PlaceOf"/>): its writers and readers
+/// pass the place, and the rotation re-encrypts its unbound (older) values bound.
 /// </summary>
-public sealed partial record EncryptedColumn(string Table, string Column, string IdColumn = "id")
+public sealed partial record EncryptedColumn(string Table, string Column, string IdColumn = "id", bool Bound = false)
 {
+    /// <summary>The place of this column's value in row <paramref name="id"/>.</summary>
+    public PiiPlace PlaceOf(long id) => PiiPlace.Of(Table, Column, id);
+
     public EncryptedColumn Validated()
     {
         foreach (var name in new[] { Table, Column, IdColumn })
@@ -30,6 +35,6 @@ public sealed partial record EncryptedColumn(string Table, string Column, string
 
 public static class EncryptedColumnRegistration
 {
-    public static IServiceCollection AddEncryptedColumn(this IServiceCollection services, string table, string column, string idColumn = "id") =>
-        services.AddSingleton(new EncryptedColumn(table, column, idColumn).Validated());
+    public static IServiceCollection AddEncryptedColumn(this IServiceCollection services, string table, string column, string idColumn = "id", bool bound = false) =>
+        services.AddSingleton(new EncryptedColumn(table, column, idColumn, bound).Validated());
 }

@@ -7,12 +7,16 @@ namespace CouponDesk.Security.Pii;
 
 /// <summary>
 /// Encrypts personal data with AES-256-GCM and computes keyed blind indexes for equality search.
-/// Stored layout (VARBINARY): <c>[format 0x01][key version, 4 bytes big-endian][nonce 12][tag 16][ciphertext]</c>.
+/// Stored layout (VARBINARY): <c>[format][key version, 4 bytes big-endian][nonce 12][tag 16][ciphertext]</c>.
 /// The key version travels with every value, so rotation can re-encrypt in the background while both versions read.
+/// Format 0x02 values are bound to their place (<see cref="PiiPlace"/>: table, column, row): the place is associated
+/// data, so a value copied to another row or column fails to decrypt. Format 0x01 values (written before binding, or
+/// in columns not bound yet) authenticate only the header; the key rotation re-encrypts them bound (decision D-SEC-12).
 /// </summary>
 public sealed class PiiProtector
 {
     private const byte Format = 0x01;
+    private const byte BoundFormat = 0x02;
     private const int HeaderSize = 1 + 4;
     private const int NonceSize = 12;
     private const int TagSize = 16;
@@ -37,26 +41,44 @@ public sealed class PiiProtector
 
     public byte[] Encrypt(string plaintext) => Encrypt(plaintext, ActiveKeyVersion);
 
-    public byte[] Encrypt(string plaintext, int keyVersion)
+    public byte[] Encrypt(string plaintext, int keyVersion) => Encrypt(plaintext, keyVersion, null);
+
+    /// <summary>Encrypts a value bound to <paramref name="place"/>: it decrypts only when read from there.</summary>
+    public byte[] Encrypt(string plaintext, PiiPlace place) => Encrypt(plaintext, ActiveKeyVersion, place);
+
+    public byte[] Encrypt(string plaintext, int keyVersion, PiiPlace? place)
     {
         var key = KeyFor(keyVersion);
         var plain = Encoding.UTF8.GetBytes(plaintext);
         var output = new byte[HeaderSize + NonceSize + TagSize + plain.Length];
-        output[0] = Format;
+        output[0] = place is null ? Format : BoundFormat;
         BinaryPrimitives.WriteInt32BigEndian(output.AsSpan(1, 4), keyVersion);
         var nonce = output.AsSpan(HeaderSize, NonceSize);
         RandomNumberGenerator.Fill(nonce);
         using var aes = new AesGcm(key, TagSize);
         // The header is authenticated too: a value cannot be moved to another key version unnoticed.
-        aes.Encrypt(nonce, plain, output.AsSpan(HeaderSize + NonceSize + TagSize), output.AsSpan(HeaderSize + NonceSize, TagSize), output.AsSpan(0, HeaderSize));
+        aes.Encrypt(nonce, plain, output.AsSpan(HeaderSize + NonceSize + TagSize), output.AsSpan(HeaderSize + NonceSize, TagSize), AssociatedData(output, place));
         return output;
     }
 
-    public string Decrypt(byte[] stored)
+    /// <summary>Decrypts an unbound (format 0x01) value; a bound value needs its place (<see cref="Decrypt(byte[], PiiPlace?)"/>).</summary>
+    public string Decrypt(byte[] stored) => Decrypt(stored, null);
+
+    /// <summary>
+    /// Decrypts a value read from <paramref name="place"/>: a bound value must have been written there, an unbound
+    /// (older) one is accepted until the rotation binds it. Throws <see cref="PiiDecryptionException"/> — never with the value.
+    /// </summary>
+    public string Decrypt(byte[] stored, PiiPlace? place)
     {
         if (!IsEncryptedFormat(stored))
         {
             throw new PiiDecryptionException("the value is not in the encrypted format (too short or wrong format byte)");
+        }
+
+        var bound = stored[0] == BoundFormat;
+        if (bound && place is null)
+        {
+            throw new PiiDecryptionException("the value is bound to its place and was read without one");
         }
 
         var version = KeyVersionOf(stored);
@@ -69,11 +91,13 @@ public sealed class PiiProtector
         try
         {
             using var aes = new AesGcm(key, TagSize);
-            aes.Decrypt(stored.AsSpan(HeaderSize, NonceSize), stored.AsSpan(HeaderSize + NonceSize + TagSize), stored.AsSpan(HeaderSize + NonceSize, TagSize), plain, stored.AsSpan(0, HeaderSize));
+            aes.Decrypt(stored.AsSpan(HeaderSize, NonceSize), stored.AsSpan(HeaderSize + NonceSize + TagSize), stored.AsSpan(HeaderSize + NonceSize, TagSize), plain, AssociatedData(stored, bound ? place : null));
         }
         catch (AuthenticationTagMismatchException)
         {
-            throw new PiiDecryptionException($"the value failed authentication with key version {version}: it was altered or the key is wrong");
+            throw bound
+                ? new PiiMisplacedValueException($"the value does not belong to {place}: it was copied from another row or column, altered, or the key is wrong")
+                : new PiiDecryptionException($"the value failed authentication with key version {version}: it was altered or the key is wrong");
         }
 
         return Encoding.UTF8.GetString(plain);
@@ -91,7 +115,20 @@ public sealed class PiiProtector
     /// </summary>
     public static int PlaintextLength(int storedLength) => Math.Max(0, storedLength - HeaderSize - NonceSize - TagSize);
 
-    public static bool IsEncryptedFormat(ReadOnlySpan<byte> stored) => stored.Length >= HeaderSize + NonceSize + TagSize && stored[0] == Format;
+    public static bool IsEncryptedFormat(ReadOnlySpan<byte> stored) => stored.Length >= HeaderSize + NonceSize + TagSize && stored[0] is Format or BoundFormat;
+
+    /// <summary>True for a value bound to its place (format 0x02).</summary>
+    public static bool IsBound(ReadOnlySpan<byte> stored) => IsEncryptedFormat(stored) && stored[0] == BoundFormat;
+
+    /// <summary>The first byte of a bound value, for SQL that finds values still unbound (<c>SUBSTRING(col, 1, 1)</c>).</summary>
+    public static byte[] UnboundFormatByte => [Format];
+
+    // The header is always authenticated (a value cannot move to another key version); a bound value adds its place.
+    private static byte[] AssociatedData(ReadOnlySpan<byte> stored, PiiPlace? place)
+    {
+        var header = stored[..HeaderSize].ToArray();
+        return place is { } p ? [.. header, .. Encoding.UTF8.GetBytes(p.ToString())] : header;
+    }
 
     /// <summary>The 4 bytes of a key version as they appear at offset 1 of a stored value (for SQL <c>SUBSTRING(col, 2, 4)</c>).</summary>
     public static byte[] KeyVersionBytes(int keyVersion)
@@ -141,4 +178,18 @@ public sealed class PiiProtector
 }
 
 /// <summary>A stored value that cannot be decrypted; the message names the reason, never the value.</summary>
-public sealed class PiiDecryptionException(string message) : CryptographicException(message);
+public class PiiDecryptionException(string message) : CryptographicException(message);
+
+/// <summary>A bound value read from a place it was not written for (copied to another row or column), or altered.</summary>
+public sealed class PiiMisplacedValueException(string message) : PiiDecryptionException(message);
+
+/// <summary>
+/// Where a personal-data value lives: table, column and the row's identity (its primary key, e.g. <c>42</c> or
+/// <c>17:3</c> for a two-part key). Bound values carry it as AES-GCM associated data. No personal data in it.
+/// </summary>
+public readonly record struct PiiPlace(string Table, string Column, string Row)
+{
+    public static PiiPlace Of(string table, string column, long id) => new(table, column, id.ToString(CultureInfo.InvariantCulture));
+
+    public override string ToString() => $"{Table}.{Column}#{Row}";
+}

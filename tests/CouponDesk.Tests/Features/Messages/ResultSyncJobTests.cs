@@ -32,7 +32,7 @@ public sealed class ResultSyncJobTests(ResultSyncJobTests.JobsFactory factory) :
         Assert.True(trigger.PrevFire > 0, $"the trigger never fired (state {trigger.State})");
         Assert.NotEqual("ERROR", trigger.State);
         Assert.Equal(1, await connection.ExecuteScalarAsync<int>(
-            "SELECT COUNT(*) FROM QRTZ_TRIGGERS WHERE TRIGGER_NAME = 'snap-image-purge-trigger'"));
+            "SELECT COUNT(*) FROM QRTZ_TRIGGERS WHERE TRIGGER_NAME = 'pii-purge-images'"));
         Assert.Equal(1, await connection.ExecuteScalarAsync<int>(
             "SELECT COUNT(DISTINCT INDEX_NAME) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND INDEX_NAME = 'IDX_QRTZ_T_NFT_ST'"));
     }

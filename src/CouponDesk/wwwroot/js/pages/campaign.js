@@ -36,6 +36,8 @@
       }
       if (me.role === 'ADMIN') {
         CD.$('#campaign-discard-unused').addEventListener('click', (e) => discardUnused(e.currentTarget));
+        CD.$('#legal-hold-set').addEventListener('click', (e) => setLegalHold(e.currentTarget));
+        CD.$('#legal-hold-release').addEventListener('click', (e) => releaseLegalHold(e.currentTarget));
       }
       CD.$('#campaign-export').addEventListener('click', (e) => exportDetail(e.currentTarget));
       wireRecipientTable();
@@ -44,8 +46,70 @@
       await loadItems(false);
       await loadReconciliation();
       await loadExchangeRate();
+      await loadLegalHold();
     }
   });
+
+  // 보존 연장 (spec §7.5): while a hold is in force the purge skips this campaign's data. Everyone sees it; ADMIN sets
+  // (1–365 days, a reason) or releases it. The server validates again and audits both.
+  async function loadLegalHold() {
+    let h;
+    try {
+      h = await CD.api('GET', base() + '/legal-hold');
+    } catch (e) {
+      return;
+    }
+    const admin = state.me && state.me.role === 'ADMIN';
+    CD.$('#legal-hold').hidden = !h.held && !admin;
+    CD.$('#legal-hold-text').textContent = h.held ? CD.fmt.date(h.heldUntil) + '까지 · 사유: ' + h.reason + ' · 설정: ' + h.setBy : '없음 (보존 기간이 지나면 개인정보를 파기합니다)';
+    CD.$('#legal-hold-set').hidden = !admin;
+    CD.$('#legal-hold-set').textContent = h.held ? '보존 연장 변경' : '보존 연장 설정';
+    CD.$('#legal-hold-release').hidden = !admin || !h.held;
+  }
+
+  async function setLegalHold(button) {
+    CD.alert(CD.$('#action-alert'), null);
+    const days = CD.h('input', { type: 'number', class: 'form-control', id: 'legal-hold-days', min: '1', max: '365', value: '365', 'aria-label': '보존 연장 일수' });
+    const reason = CD.h('input', { type: 'text', class: 'form-control', id: 'legal-hold-reason', maxlength: '200', autocomplete: 'off', 'aria-label': '보존 연장 사유' });
+    const extra = CD.h('div', { class: 'mt-2' },
+      CD.h('label', { for: 'legal-hold-days', class: 'form-label small', text: '기간 (일, 최대 365일)' }), days,
+      CD.h('label', { for: 'legal-hold-reason', class: 'form-label small mt-2', text: '사유 (필수, 200자 이내)' }), reason);
+    const ok = await CD.confirm('이 발송 건의 개인정보를 보존 기간이 지나도 파기하지 않고 보관합니다. 감사로그에 기록됩니다.', {
+      title: '보존 연장',
+      okText: '설정',
+      cancelText: '닫기',
+      extra,
+      validate: async () => {
+        const n = Number(days.value);
+        const daysValid = Number.isInteger(n) && n >= 1 && n <= 365;
+        const reasonValid = reason.value.trim().length > 0;
+        days.classList.toggle('is-invalid', !daysValid);
+        reason.classList.toggle('is-invalid', !reasonValid);
+        return daysValid && reasonValid;
+      }
+    });
+    if (!ok) return;
+    try {
+      await CD.busy(button, null, () => CD.api('PUT', base() + '/legal-hold', { body: { days: Number(days.value), reason: reason.value.trim() } }));
+      CD.toast('보존 연장을 설정했습니다.');
+      await loadLegalHold();
+    } catch (e) {
+      showActionError(e);
+    }
+  }
+
+  async function releaseLegalHold(button) {
+    CD.alert(CD.$('#action-alert'), null);
+    const ok = await CD.confirm('보존 연장을 해제하면 보존 기간이 지난 개인정보는 다음 파기 때 삭제됩니다.', { title: '보존 연장 해제', danger: true, okText: '해제', cancelText: '닫기' });
+    if (!ok) return;
+    try {
+      await CD.busy(button, null, () => CD.api('DELETE', base() + '/legal-hold'));
+      CD.toast('보존 연장을 해제했습니다.');
+      await loadLegalHold();
+    } catch (e) {
+      showActionError(e);
+    }
+  }
 
   // 교환률 (issue 17): used ÷ delivered now, and the cumulative rate by the day coupons were first used (KST).
   async function loadExchangeRate() {
@@ -58,7 +122,11 @@
     if (!r.delivered) return;
     CD.$('#exchange-card').hidden = false;
     CD.$('#exchange-summary').textContent = '교환 ' + CD.fmt.number(r.used) + ' / 발송성공 ' + CD.fmt.number(r.delivered) + ' (' + r.rate + '%)';
-    if (!window.Chart || !r.days.length) return;
+    // Nothing used yet: a sentence instead of an empty chart.
+    const empty = !r.used || !r.days.length;
+    CD.$('#exchange-empty').hidden = !empty;
+    CD.$('#exchange-chart-box').hidden = empty;
+    if (!window.Chart || empty) return;
     const data = {
       labels: r.days.map((d) => d.day),
       datasets: [{ label: '누적 교환률 (%)', data: r.days.map((d) => d.rate), borderColor: '#0d6efd', backgroundColor: 'rgba(13,110,253,0.15)', fill: true, tension: 0.2 }]

@@ -1,0 +1,146 @@
+using System.Net;
+using System.Text.Json;
+using CouponDesk.Features.Messages;
+using CouponDesk.Features.Privacy;
+using CouponDesk.Security;
+using CouponDesk.Security.Pii;
+using CouponDesk.Tests.Accounts;
+using CouponDesk.Tests.Reconciliation;
+using CouponDesk.TestSupport;
+using Dapper;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Serilog.Core;
+
+namespace CouponDesk.Tests.Security;
+
+/// <summary>
+/// Issue 17 point 6: a personal-data ciphertext is bound to its place (table, column, row) as AES-GCM associated data.
+/// Copied to another row or column it fails to decrypt with <see cref="PiiMisplacedValueException"/>; a page reports it
+/// as "복호화 불가" (logged without the value) instead of showing another person's number or failing. Older unbound
+/// values still read, and the key rotation binds them.
+/// </summary>
+public sealed class BoundCiphertextTests(BoundCiphertextTests.Factory factory) : IClassFixture<BoundCiphertextTests.Factory>
+{
+    public sealed class Factory : CouponDeskFactory
+    {
+        public RecordingLogSink Logs { get; } = new();
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.ConfigureTestServices(services => services.AddSingleton<ILogEventSink>(Logs));
+        }
+    }
+
+    private PiiProtector Pii => factory.Services.GetRequiredService<PiiProtector>();
+
+    [Fact]
+    public void A_bound_value_decrypts_only_at_its_place_and_an_unbound_one_still_reads()
+    {
+        var here = PiiPlace.Of("messages", "phone_enc", 41);
+        var bound = Pii.Encrypt("01000000411", here);
+
+        Assert.True(PiiProtector.IsBound(bound));
+        Assert.Equal("01000000411", Pii.Decrypt(bound, here));
+        Assert.Throws<PiiMisplacedValueException>(() => Pii.Decrypt(bound, PiiPlace.Of("messages", "phone_enc", 42)));
+        Assert.Throws<PiiMisplacedValueException>(() => Pii.Decrypt(bound, PiiPlace.Of("messages", "other_enc", 41)));
+        Assert.Throws<PiiMisplacedValueException>(() => Pii.Decrypt(bound, PiiPlace.Of("users", "phone_enc", 41)));
+        var unplaced = Assert.Throws<PiiDecryptionException>(() => Pii.Decrypt(bound));
+        Assert.DoesNotContain("0411", unplaced.Message);
+
+        var legacy = Pii.Encrypt("01000000412");
+        Assert.False(PiiProtector.IsBound(legacy));
+        Assert.Equal("01000000412", Pii.Decrypt(legacy, here));
+    }
+
+    [Fact]
+    public async Task Two_messages_whose_phone_ciphertexts_are_swapped_in_sql_show_as_unreadable_and_are_logged_without_the_number()
+    {
+        var (itemA, messageA) = await MessageAsync(960, bound: true);
+        var (_, messageB) = await MessageAsync(961, bound: true);
+        var (itemC, _) = await MessageAsync(962, bound: true);
+        await using (var c = await factory.Database.OpenAsync())
+        {
+            var a = await c.ExecuteScalarAsync<byte[]>("SELECT phone_enc FROM messages WHERE id = @messageA", new { messageA });
+            var b = await c.ExecuteScalarAsync<byte[]>("SELECT phone_enc FROM messages WHERE id = @messageB", new { messageB });
+            await c.ExecuteAsync("UPDATE messages SET phone_enc = @b WHERE id = @messageA", new { b, messageA });
+            await c.ExecuteAsync("UPDATE messages SET phone_enc = @a WHERE id = @messageB", new { a, messageB });
+        }
+
+        using var operatorClient = await factory.CreateClientAsync(Roles.Operator);
+        var swapped = await DetailAsync(operatorClient, itemA);
+        Assert.Equal(PiiReader.Unreadable, swapped.GetProperty("messages")[0].GetProperty("phone").GetString());
+        var intact = await DetailAsync(operatorClient, itemC);
+        Assert.Equal("010-****-0962", intact.GetProperty("messages")[0].GetProperty("phone").GetString());
+
+        var warnings = factory.Logs.Events.Select(e => e.RenderMessage()).Where(m => m.Contains("cannot be decrypted", StringComparison.Ordinal)).ToList();
+        Assert.Contains(warnings, m => m.Contains($"messages.phone_enc#{messageA}", StringComparison.Ordinal) && m.Contains(nameof(PiiMisplacedValueException), StringComparison.Ordinal));
+        Assert.All(warnings, m => Assert.DoesNotMatch("0100000096[0-9]|0960|0961", m));
+    }
+
+    [Fact]
+    public async Task The_rotation_binds_older_values_after_which_a_swap_fails_too()
+    {
+        var (item, message) = await MessageAsync(970, bound: false);
+        var (_, other) = await MessageAsync(971, bound: false);
+        await using var c = await factory.Database.OpenAsync();
+        Assert.False(PiiProtector.IsBound((await c.ExecuteScalarAsync<byte[]>("SELECT phone_enc FROM messages WHERE id = @message", new { message }))!));
+
+        var report = await factory.Services.GetRequiredService<KeyRotationService>().RotateAsync();
+
+        Assert.True(report.PerColumn["messages.phone_enc"] >= 2);
+        Assert.Equal(0, await c.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM messages WHERE phone_enc IS NOT NULL AND SUBSTRING(phone_enc, 1, 1) <> 0x02"));
+        using var admin = await factory.CreateClientAsync(Roles.Admin);
+        Assert.Equal("010-****-0970", (await DetailAsync(admin, item)).GetProperty("messages")[0].GetProperty("phone").GetString());
+
+        await c.ExecuteAsync("UPDATE messages SET phone_enc = (SELECT phone_enc FROM (SELECT phone_enc FROM messages WHERE id = @other) x) WHERE id = @message", new { other, message });
+        Assert.Equal(PiiReader.Unreadable, (await DetailAsync(admin, item)).GetProperty("messages")[0].GetProperty("phone").GetString());
+    }
+
+    [Fact]
+    public async Task A_cs_memo_moved_to_another_action_row_shows_as_unreadable()
+    {
+        var (itemA, _) = await MessageAsync(980, bound: true);
+        var (itemB, _) = await MessageAsync(981, bound: true);
+        await using var c = await factory.Database.OpenAsync();
+        var memoA = await MemoAsync(c, itemA, "첫째 고객 통화 메모");
+        var memoB = await MemoAsync(c, itemB, "둘째 고객 통화 메모");
+        using var admin = await factory.CreateClientAsync(Roles.Admin);
+        Assert.Equal("첫째 고객 통화 메모", (await DetailAsync(admin, itemA)).GetProperty("history")[0].GetProperty("memo").GetString());
+
+        await c.ExecuteAsync("UPDATE cs_actions SET memo_enc = (SELECT memo_enc FROM (SELECT memo_enc FROM cs_actions WHERE id = @memoB) x) WHERE id = @memoA", new { memoA, memoB });
+
+        Assert.Equal(PiiReader.Unreadable, (await DetailAsync(admin, itemA)).GetProperty("history")[0].GetProperty("memo").GetString());
+        Assert.Equal("둘째 고객 통화 메모", (await DetailAsync(admin, itemB)).GetProperty("history")[0].GetProperty("memo").GetString());
+    }
+
+    // As CsJournal writes it: the row first, then its memo bound to the row's id.
+    private async Task<long> MemoAsync(MySqlConnector.MySqlConnection c, long item, string memo)
+    {
+        var id = await c.ExecuteScalarAsync<long>(
+            "INSERT INTO cs_actions (item_id, campaign_id, action, result, actor_login, created_at) SELECT id, campaign_id, 'MEMO', 'SUCCESS', 'tester', UTC_TIMESTAMP(6) FROM delivery_items WHERE id = @item; SELECT LAST_INSERT_ID();", new { item });
+        await c.ExecuteAsync("UPDATE cs_actions SET memo_enc = @enc WHERE id = @id", new { id, enc = Pii.Encrypt(memo, CouponDesk.Features.CustomerService.CsSetup.MemoColumn.PlaceOf(id)) });
+        return id;
+    }
+
+    private async Task<(long Item, long Message)> MessageAsync(int phone, bool bound)
+    {
+        var data = new ReconciliationData(factory.Services);
+        var campaign = await data.CampaignAsync(1, phone);
+        var item = await data.ItemAsync(campaign, 1, "SENT", null, everDelivered: true);
+        var message = await data.MessageAsync(campaign, item, null, "COMPLETE", "SUCCESS");
+        var number = $"0100000{phone:D4}";
+        await using var c = await factory.Database.OpenAsync();
+        await c.ExecuteAsync("UPDATE messages SET phone_enc = @enc WHERE id = @message", new
+        {
+            message,
+            enc = bound ? Pii.Encrypt(number, MessagesSetup.PhoneColumn.PlaceOf(message)) : Pii.Encrypt(number),
+        });
+        return (item, message);
+    }
+
+    private static async Task<JsonElement> DetailAsync(HttpClient client, long item) =>
+        await (await client.GetAsync($"/api/cs/items/{item}")).JsonAsync(HttpStatusCode.OK);
+}
