@@ -1,16 +1,23 @@
 using CouponDesk.Hosting;
+using CouponDesk.Shared.Hosting;
 
 namespace CouponDesk.Features.Exports;
 
 public static class ExportsSetup
 {
-    /// <summary>Excel exports of 발송조회 (spec §3.3.4).</summary>
+    /// <summary>Excel exports of 발송조회 with 다운로드 내역 (spec §3.3.4, §4.8).</summary>
     public static IServiceCollection AddExports(this IServiceCollection services, IConfiguration configuration)
     {
-        _ = configuration;
+        services.AddSettings<ExportOptions>(configuration, ExportOptions.Section);
         services.AddSingleton<CampaignDetailWorkbook>();
         services.AddSingleton<CampaignListWorkbook>();
+        services.AddSingleton<ExportStore>();
+        services.AddSingleton<ExportGenerator>();
+        services.AddSingleton<ExportRequests>();
+        services.AddSingleton<ExportCleanup>();
         services.AddEndpointModule<ExportEndpoints>();
+        services.AddSingleton<IJobRegistration>(sp => new ExportGenerationJob.Registration(sp.GetRequiredService<ExportOptions>()));
+        services.AddSingleton<IJobRegistration>(new ExportCleanupJob.Registration());
         return services;
     }
 }

@@ -60,7 +60,7 @@ public sealed class LiveSettings(SettingsStore store, SettingsBinder binder, ISe
 }
 
 /// <summary>Loads the settings before the other services start, then polls their version (all roles).</summary>
-public sealed class LiveSettingsPoller(LiveSettings settings, SettingsOptions options, TimeProvider time, ILogger<LiveSettingsPoller> logger) : BackgroundService
+public sealed class LiveSettingsPoller(LiveSettings settings, SettingsOptions options, ILogger<LiveSettingsPoller> logger) : BackgroundService
 {
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -76,7 +76,8 @@ public sealed class LiveSettingsPoller(LiveSettings settings, SettingsOptions op
         {
             try
             {
-                await Task.Delay(TimeSpan.FromSeconds(options.PollSeconds), time, stoppingToken);
+                // Wall-clock pacing, not business time: a test's frozen clock must not stop the polling.
+                await Task.Delay(TimeSpan.FromSeconds(options.PollSeconds), stoppingToken);
                 await settings.RefreshAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

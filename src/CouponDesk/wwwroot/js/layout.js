@@ -17,7 +17,7 @@
     { id: 'products', label: '상품', href: 'products.html', icon: 'fa-gift', roles: ALL, ready: true },
     { id: 'users', label: '사용자관리', href: 'users.html', icon: 'fa-users-gear', roles: ['ADMIN'], ready: true },
     { id: 'audit', label: '감사로그', href: 'audit.html', icon: 'fa-clipboard-list', roles: ['ADMIN'], ready: true },
-    { id: 'settings', label: '설정', href: 'settings.html', icon: 'fa-gear', roles: ['ADMIN'], ready: false }
+    { id: 'settings', label: '설정', href: 'settings.html', icon: 'fa-gear', roles: ['ADMIN'], ready: true }
   ]);
 
   CD.can = function (role, menuId) {
