@@ -1,9 +1,7 @@
 using System.Globalization;
-using CouponDesk.Features.Audit;
 using CouponDesk.Features.Campaigns;
 using CouponDesk.Hosting;
 using CouponDesk.Security;
-using CouponDesk.Web.Downloads;
 using CouponDesk.Web.Errors;
 
 namespace CouponDesk.Features.Exports;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using CouponDesk.Data;
 using CouponDesk.Features.Campaigns;
 using CouponDesk.Shared.Time;
 

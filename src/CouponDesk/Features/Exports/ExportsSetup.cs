@@ -16,7 +16,11 @@ public static class ExportsSetup
         services.AddSingleton<ExportRequests>();
         services.AddSingleton<ExportCleanup>();
         services.AddEndpointModule<ExportEndpoints>();
-        services.AddSingleton<IJobRegistration>(sp => new ExportGenerationJob.Registration(sp.GetRequiredService<ExportOptions>()));
+        services.AddTransient<ExportGenerationJob>();
+        services.AddTransient<ExportCleanupJob>();
+        // Job registrations are instances (JobsSetup reads them before the container exists): bound here once.
+        var settings = configuration.GetSection(ExportOptions.Section).Get<ExportOptions>() ?? new ExportOptions();
+        services.AddSingleton<IJobRegistration>(new ExportGenerationJob.Registration(settings));
         services.AddSingleton<IJobRegistration>(new ExportCleanupJob.Registration());
         return services;
     }
