@@ -46,9 +46,11 @@
     logout.addEventListener('click', async () => {
       if (await CD.confirm('로그아웃 하시겠습니까?', { title: '로그아웃' })) await CD.logout();
     });
+    const extras = (CD.headerExtras || []).map((make) => make(me, restricted));
     const user = h(
       'div',
       { class: 'd-flex align-items-center gap-3 text-white' },
+      extras,
       h(
         'a',
         { class: 'cd-user text-white text-decoration-none', href: 'password.html', title: '비밀번호 변경' },

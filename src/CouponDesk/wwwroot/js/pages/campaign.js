@@ -284,10 +284,9 @@
     try {
       await CD.busy(button, null, async () => {
         if (unmask && unmask.checked) {
-          const response = await CD.api('POST', base() + '/export/unmasked', { body: { reason: reasonInput.value.trim() }, as: 'response' });
-          await CD.saveResponse(response, '발송상세내역(원본).xlsx');
+          await CD.exports.request(base() + '/export/unmasked', { body: { reason: reasonInput.value.trim() } });
         } else {
-          await CD.download(base() + '/export', null, '발송상세내역.xlsx');
+          await CD.exports.request(base() + '/export');
         }
       });
     } catch (e) {

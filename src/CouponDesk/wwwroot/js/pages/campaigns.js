@@ -89,7 +89,7 @@
     const alertBox = CD.$('#campaign-list-alert');
     CD.alert(alertBox, null);
     try {
-      await CD.busy(button, null, () => CD.download('/api/campaigns/export', state.filter, '발송조회.xlsx'));
+      await CD.busy(button, null, () => CD.exports.request('/api/campaigns/export', { query: state.filter }));
     } catch (e) {
       if (!e.redirected) CD.alert(alertBox, e.detail, 'danger');
     }
