@@ -25,8 +25,20 @@
       // Default: the last seven days with no upper bound, so future scheduled campaigns show (spec §3.3.1).
       const from = CD.fmt.toDate(CD.fmt.todayKst() + 'T00:00:00+09:00');
       const options = { locale: 'ko', dateFormat: 'Y-m-d', allowInput: true, disableMobile: true };
-      window.flatpickr(form.from, options).setDate(CD.fmt.date(new Date(from.getTime() - 6 * 86400000)), false, 'Y-m-d');
-      window.flatpickr(form.to, options);
+      const fromPicker = window.flatpickr(form.from, options);
+      fromPicker.setDate(CD.fmt.date(new Date(from.getTime() - 6 * 86400000)), false, 'Y-m-d');
+      const toPicker = window.flatpickr(form.to, options);
+      // 오늘 / 7일 / 30일 (issue 18 point 4): the start moves to today − (n − 1) in KST, the end stays open like the
+      // default, so scheduled campaigns still show (D-LIST-3); the search runs at once.
+      CD.$$('#date-presets button').forEach((button) =>
+        button.addEventListener('click', () => {
+          const days = Number(button.dataset.days);
+          fromPicker.setDate(CD.fmt.date(new Date(from.getTime() - (days - 1) * 86400000)), false, 'Y-m-d');
+          toPicker.clear();
+          CD.$$('#date-presets button').forEach((b) => b.classList.toggle('active', b === button));
+          search(form, false).catch((e) => CD.forms.showError(form, e));
+        })
+      );
       form.addEventListener('submit', (event) => {
         event.preventDefault();
         search(form, false).catch((e) => CD.forms.showError(form, e));
@@ -100,6 +112,42 @@
     resume: { label: '재개', states: ['PAUSED', 'ERROR'], text: '발송을 재개하시겠습니까?', done: '발송을 재개했습니다.' }
   };
 
+  // 예약 해제 (SCHEDULED → DRAFT, until the start) and 삭제 (a DRAFT, soft delete) — spec §3.2.4, the API's own rules.
+  const edits = {
+    unschedule: {
+      label: '예약 해제',
+      states: ['SCHEDULED'],
+      text: '예약을 해제하시겠습니까? 임시저장 상태로 돌아가며 수정 후 다시 발송 요청할 수 있습니다.',
+      done: '예약을 해제했습니다.',
+      call: (item) => CD.api('POST', '/api/campaigns/' + encodeURIComponent(item.id) + '/unschedule')
+    },
+    delete: {
+      label: '삭제',
+      states: ['DRAFT'],
+      text: '임시저장된 발송 건을 삭제하시겠습니까?',
+      done: '삭제되었습니다.',
+      danger: true,
+      call: (item) => CD.api('DELETE', '/api/campaigns/' + encodeURIComponent(item.id))
+    }
+  };
+
+  async function edit(button, item, action) {
+    const c = edits[action];
+    const alertBox = CD.$('#campaign-list-alert');
+    CD.alert(alertBox, null);
+    if (!(await CD.confirm('[' + item.clientName + '] ' + item.eventName + '\n' + c.text, { title: c.label, danger: c.danger, okText: c.label }))) return;
+    try {
+      await CD.busy(button, null, () => c.call(item));
+      CD.toast(c.done);
+      await search(CD.$('#campaign-filter'), false);
+    } catch (e) {
+      if (!e.redirected) {
+        CD.alert(alertBox, e.detail, 'danger');
+        alertBox.focus();
+      }
+    }
+  }
+
   async function control(button, item, action) {
     const c = controls[action];
     const alertBox = CD.$('#campaign-list-alert');
@@ -125,6 +173,12 @@
         if (controls[action].states.indexOf(item.status) < 0) return;
         const button = h('button', { type: 'button', class: 'btn btn-sm btn-outline-secondary ms-1', dataset: { action }, text: controls[action].label });
         button.addEventListener('click', () => control(button, item, action));
+        cell.appendChild(button);
+      });
+      Object.keys(edits).forEach((action) => {
+        if (edits[action].states.indexOf(item.status) < 0) return;
+        const button = h('button', { type: 'button', class: 'btn btn-sm ms-1 ' + (edits[action].danger ? 'btn-outline-danger' : 'btn-outline-secondary'), dataset: { action }, text: edits[action].label });
+        button.addEventListener('click', () => edit(button, item, action));
         cell.appendChild(button);
       });
     }
