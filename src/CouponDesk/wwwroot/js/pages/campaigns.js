@@ -6,7 +6,7 @@
   const CD = window.CD;
   const PAGE_SIZE = 50;
   const STAFF = ['ADMIN', 'OPERATOR'];
-  const state = { cursor: null, shown: 0, filter: {}, direction: 'desc', me: null };
+  const state = { cursor: null, shown: 0, filter: {}, sort: 'sendAt', direction: 'desc', me: null };
 
   CD.page({
     id: 'campaigns',
@@ -44,11 +44,20 @@
         search(form, false).catch((e) => CD.forms.showError(form, e));
       });
       CD.$('#campaign-more').addEventListener('click', () => search(form, true).catch((e) => CD.forms.showError(form, e)));
-      CD.$('#sort-sendAt').addEventListener('click', () => {
-        state.direction = state.direction === 'desc' ? 'asc' : 'desc';
-        drawSortHeader();
-        search(form, false).catch((e) => CD.forms.showError(form, e));
-      });
+      // Sortable columns (spec §3.3.2): a click on the sorted column turns the direction, on another one sorts by it
+      // (발송일시 newest first, the others ascending); the server pages in that order.
+      CD.$$('#campaign-table [data-sort]').forEach((button) =>
+        button.addEventListener('click', () => {
+          const sort = button.dataset.sort;
+          if (sort === state.sort) state.direction = state.direction === 'desc' ? 'asc' : 'desc';
+          else {
+            state.sort = sort;
+            state.direction = sort === 'sendAt' ? 'desc' : 'asc';
+          }
+          drawSortHeader();
+          search(form, false).catch((e) => CD.forms.showError(form, e));
+        })
+      );
       CD.$('#campaign-list-export').addEventListener('click', (e) => exportList(e.currentTarget));
       await search(form, false);
     }
@@ -73,6 +82,7 @@
         eventName: form.eventName.value.trim(),
         status: checkedStatuses().join(',')
       };
+      state.filter.sort = state.sort;
       state.filter.direction = state.direction;
       state.cursor = null;
     }
@@ -91,10 +101,14 @@
 
   function drawSortHeader() {
     const asc = state.direction === 'asc';
-    CD.$('#sort-sendAt-header').setAttribute('aria-sort', asc ? 'ascending' : 'descending');
-    const icon = CD.$('#sort-sendAt i');
-    icon.classList.toggle('fa-sort-up', asc);
-    icon.classList.toggle('fa-sort-down', !asc);
+    CD.$$('#campaign-table [data-sort]').forEach((button) => {
+      const active = button.dataset.sort === state.sort;
+      const header = button.closest('th');
+      if (active) header.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
+      else header.removeAttribute('aria-sort');
+      const icon = CD.$('i', button);
+      icon.className = 'fa-solid ' + (!active ? 'fa-sort text-body-tertiary' : asc ? 'fa-sort-up' : 'fa-sort-down');
+    });
   }
 
   async function exportList(button) {
