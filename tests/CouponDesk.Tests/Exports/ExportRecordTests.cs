@@ -138,10 +138,7 @@ public sealed class ExportRecordTests : IClassFixture<CampaignTestFactory>
         var listId = staged.GetProperty("listId").GetInt64();
         await CampaignApi.ReadAsync(await client.PostAsync($"/api/campaigns/{id}/recipient-lists/{listId}/accept", null), HttpStatusCode.OK);
         await CampaignApi.ReadAsync(await client.PostAsync($"/api/campaigns/{id}/submit", null), HttpStatusCode.OK);
-        // The items the pipeline would create at the start (the export reads delivery items).
-        await factory.ScalarAsync<long>(
-            "INSERT INTO delivery_items (campaign_id, list_id, seq, status, created_at, updated_at) SELECT @id, list_id, seq, 'PENDING', @now, @now FROM recipient_list_rows WHERE list_id = @listId",
-            new { id, listId, now = CampaignTestFactory.DefaultNow.UtcDateTime });
+        await CreateItemsAsync(id);
 
         var export = await CampaignApi.ReadAsync(await client.PostAsync($"/api/campaigns/{id}/export", null), HttpStatusCode.Accepted);
         Assert.Equal("생성 중", export.GetProperty("statusLabel").GetString()); // 20,000 rows: not in the request
@@ -180,10 +177,20 @@ public sealed class ExportRecordTests : IClassFixture<CampaignTestFactory>
     private static async Task<List<JsonElement>> MineAsync(HttpClient client) =>
         [.. (await CampaignApi.ReadAsync(await client.GetAsync("/api/exports"), HttpStatusCode.OK)).EnumerateArray()];
 
-    private static async Task<long> ScheduledCampaignAsync(HttpClient client)
+    private async Task<long> ScheduledCampaignAsync(HttpClient client)
     {
         var id = await CampaignSubmitTests.ReadyCampaignAsync(client, "2026-11-25 14:00", recipients: 2);
         await CampaignApi.ReadAsync(await client.PostAsync($"/api/campaigns/{id}/submit", null), HttpStatusCode.OK);
+        await CreateItemsAsync(id);
         return id;
     }
+
+    /// <summary>The delivery items the pipeline creates at the start (the detail export lists delivery items).</summary>
+    private Task CreateItemsAsync(long campaignId) => factory.ScalarAsync<long>(
+        """
+        INSERT INTO delivery_items (campaign_id, list_id, seq, status, created_at, updated_at)
+        SELECT l.campaign_id, r.list_id, r.seq, 'PENDING', @now, @now
+        FROM recipient_lists l JOIN recipient_list_rows r ON r.list_id = l.id
+        WHERE l.campaign_id = @campaignId AND l.status = 'ACCEPTED'
+        """, new { campaignId, now = CampaignTestFactory.DefaultNow.UtcDateTime });
 }
