@@ -186,7 +186,7 @@ public sealed class ExportRecordTests : IClassFixture<CampaignTestFactory>
     }
 
     /// <summary>The delivery items the pipeline creates at the start (the detail export lists delivery items).</summary>
-    private Task CreateItemsAsync(long campaignId) => factory.ScalarAsync<long>(
+    private async Task CreateItemsAsync(long campaignId) => await factory.ScalarAsync<long>(
         """
         INSERT INTO delivery_items (campaign_id, list_id, seq, status, created_at, updated_at)
         SELECT l.campaign_id, r.list_id, r.seq, 'PENDING', @now, @now
