@@ -105,7 +105,7 @@ public sealed class SettingsAndDownloadsPageTests(WebUiFixture fixture)
             options.InlineRows = inline;
         }
 
-        await page.ClickAsync("#cd-downloads-toggle");
+        await OpenDownloadsAsync(page);
         var items = page.Locator("#cd-downloads-list li[data-export]");
         await Assertions.Expect(items).ToHaveCountAsync(3);
         await Assertions.Expect(items.First).ToContainTextAsync("생성 중");
@@ -124,17 +124,31 @@ public sealed class SettingsAndDownloadsPageTests(WebUiFixture fixture)
         }
 
         // A download of the ready one works from the list.
+        await OpenDownloadsAsync(page);
         var ready = page.Locator($"#cd-downloads-list li[data-export='{ids[0]}']");
         var download = await page.RunAndWaitForDownloadAsync(() => ready.Locator("button").ClickAsync());
         Assert.Matches(@"^발송조회_\d{12}\.xlsx$", download.SuggestedFilename);
 
         // A late click on the (still listed as 완료) expired one: the spec's message, then the list shows 만료.
+        await OpenDownloadsAsync(page);
         await page.Locator($"#cd-downloads-list li[data-export='{ids[1]}'] button").ClickAsync();
         await Assertions.Expect(page.Locator("#cd-downloads-alert")).ToHaveTextAsync("다운로드 기간(24시간)이 만료되었습니다. 다시 요청하세요.");
         await Assertions.Expect(page.Locator($"#cd-downloads-list li[data-export='{ids[1]}']")).ToContainTextAsync("만료");
         await Assertions.Expect(page.Locator($"#cd-downloads-list li[data-export='{ids[2]}']")).ToContainTextAsync("실패");
         await browser.ScreenshotAsync("ui-downloads");
         browser.AssertNoErrors();
+    }
+
+    /// <summary>Opens 다운로드 내역 unless it is open (a download's save can move the focus and close it).</summary>
+    private static async Task OpenDownloadsAsync(IPage page)
+    {
+        var menu = page.Locator("#cd-downloads .dropdown-menu");
+        if (!await menu.IsVisibleAsync())
+        {
+            await page.ClickAsync("#cd-downloads-toggle");
+        }
+
+        await Assertions.Expect(menu).ToBeVisibleAsync();
     }
 
     private static async Task ConfirmAsync(IPage page, string? text = null)

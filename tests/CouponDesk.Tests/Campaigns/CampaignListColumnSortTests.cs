@@ -5,7 +5,7 @@ using CouponDesk.Security;
 namespace CouponDesk.Tests.Campaigns;
 
 /// <summary>발송조회 sort options (spec §3.3.2, issue 18 point 4): every sortable column, both directions, paged by a keyset cursor.</summary>
-public sealed class CampaignListSortTests(CampaignTestFactory factory) : IClassFixture<CampaignTestFactory>
+public sealed class CampaignListColumnSortTests(CampaignTestFactory factory) : IClassFixture<CampaignTestFactory>
 {
     [Theory]
     [InlineData("clientName", "asc", new[] { 1, 0, 2 })]
