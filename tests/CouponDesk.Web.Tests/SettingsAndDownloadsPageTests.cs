@@ -18,7 +18,7 @@ public sealed class SettingsAndDownloadsPageTests(WebUiFixture fixture)
     public async Task An_admin_changes_a_setting_sees_a_range_error_and_keeps_the_webhook_masked()
     {
         var admin = await fixture.CreateAccountAsync(Roles.Admin);
-        await using var browser = await BrowserSession.OpenAsync(fixture, 1280, 900);
+        await using var browser = await BrowserSession.OpenAsync(fixture, 1280, 1100);
         var page = browser.Page;
         await browser.LoginAsync(admin);
         await page.ClickAsync("#cd-menu [data-menu=settings]");
@@ -67,6 +67,8 @@ public sealed class SettingsAndDownloadsPageTests(WebUiFixture fixture)
             await page.ClickAsync("#webhook-test");
             await Assertions.Expect(page.Locator("#webhook-form [data-role=form-alert]")).ToContainTextAsync("시험 알림을 보냈습니다");
             Assert.Contains("settings.test", Assert.Single(received), StringComparison.Ordinal);
+            await Assertions.Expect(page.Locator(".cd-toast")).ToHaveCountAsync(0);
+            await page.EvaluateAsync("() => window.scrollTo(0, 0)");
             await browser.ScreenshotAsync("ui-settings");
         }
         finally
@@ -135,6 +137,7 @@ public sealed class SettingsAndDownloadsPageTests(WebUiFixture fixture)
         await Assertions.Expect(page.Locator("#cd-downloads-alert")).ToHaveTextAsync("다운로드 기간(24시간)이 만료되었습니다. 다시 요청하세요.");
         await Assertions.Expect(page.Locator($"#cd-downloads-list li[data-export='{ids[1]}']")).ToContainTextAsync("만료");
         await Assertions.Expect(page.Locator($"#cd-downloads-list li[data-export='{ids[2]}']")).ToContainTextAsync("실패");
+        await Assertions.Expect(page.Locator(".cd-toast")).ToHaveCountAsync(0);
         await browser.ScreenshotAsync("ui-downloads");
         browser.AssertNoErrors();
     }
