@@ -19,9 +19,10 @@
     const h = CD.h;
     const toggle = h(
       'button',
-      { type: 'button', class: 'btn btn-sm btn-outline-light dropdown-toggle', id: 'cd-downloads-toggle', 'data-bs-toggle': 'dropdown', 'data-bs-auto-close': 'outside', 'aria-expanded': 'false' },
-      CD.icon('fa-download', 'me-1'),
-      '다운로드 내역',
+      { type: 'button', class: 'btn btn-sm btn-outline-light dropdown-toggle text-nowrap', id: 'cd-downloads-toggle', title: '다운로드 내역', 'aria-label': '다운로드 내역', 'data-bs-toggle': 'dropdown', 'data-bs-auto-close': 'outside', 'aria-expanded': 'false' },
+      CD.icon('fa-download'),
+      // The words only on wide screens: the ADMIN's menu needs the room at 1280 px.
+      h('span', { class: 'd-none d-xxl-inline ms-1', text: '다운로드 내역' }),
       h('span', { class: 'badge rounded-pill text-bg-warning ms-1', id: 'cd-downloads-pending', hidden: true })
     );
     const panel = h(
