@@ -2,9 +2,9 @@ using CouponDesk.Data;
 using CouponDesk.Features.Exports;
 using CouponDesk.Security;
 using CouponDesk.TestSupport;
+using Dapper;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 

@@ -1,5 +1,5 @@
-using CouponDesk.TestSupport;
 using CouponDesk.Tests.Campaigns;
+using CouponDesk.TestSupport;
 
 namespace CouponDesk.Tests.Settings;
 
