@@ -25,6 +25,7 @@ public static class BenchmarkRegistry
         ["pipeline-faults"] = new Pipeline.RecoveryBenchmark(kill: false),
         ["cs-search"] = new CustomerService.CsSearchBenchmark(),
         ["status-sync"] = new Coupons.StatusSyncBenchmark(),
+        ["load"] = new Scale.LoadBenchmark(),
     };
 }
 

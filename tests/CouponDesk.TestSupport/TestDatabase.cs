@@ -14,10 +14,11 @@ public sealed class TestDatabase : IAsyncLifetime
     private readonly string serverConnectionString;
 
     /// <param name="serverConnectionString">Another MariaDB server than the test run's (e.g. one with binary logs); default: <see cref="TestEnvironment.ServerConnectionString"/>.</param>
-    public TestDatabase(string? serverConnectionString = null)
+    /// <param name="name">A database kept between runs (benchmarks that reuse generated data); default: a new random name.</param>
+    public TestDatabase(string? serverConnectionString = null, string? name = null)
     {
         this.serverConnectionString = serverConnectionString ?? TestEnvironment.ServerConnectionString;
-        Name = $"cdt_{DateTime.UtcNow:MMdd}_{Guid.NewGuid().ToString("N")[..10]}";
+        Name = name ?? $"cdt_{DateTime.UtcNow:MMdd}_{Guid.NewGuid().ToString("N")[..10]}";
         var builder = new MySqlConnectionStringBuilder(this.serverConnectionString) { Database = Name };
         ConnectionString = DbConnectionFactory.Normalize(builder.ConnectionString);
         Connections = new DbConnectionFactory(new DatabaseOptions { ConnectionString = ConnectionString });

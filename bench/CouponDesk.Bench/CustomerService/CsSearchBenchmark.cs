@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
+using CouponDesk.Bench.Scale;
 using CouponDesk.Data;
+using CouponDesk.Features.Audit;
 using CouponDesk.Features.Coupons;
 using CouponDesk.Features.CustomerService;
 using CouponDesk.Features.Pipeline.Resends;
@@ -41,7 +43,8 @@ public sealed class CsSearchBenchmark : IBenchmark
             await services.GetRequiredService<DatabaseMigrator>().MigrateAsync();
             var pii = services.GetRequiredService<PiiProtector>();
             var generate = Stopwatch.StartNew();
-            var samples = await GenerateAsync(services.GetRequiredService<DbConnectionFactory>(), pii, campaigns, per);
+            var year = new YearOfData(services.GetRequiredService<DbConnectionFactory>(), pii, services.GetRequiredService<AuditTrail>());
+            var samples = await year.GenerateAsync(new YearOfData.Shape(campaigns, per, 2000, DateTime.UtcNow), Console.WriteLine);
             Console.WriteLine($"data: {campaigns * per:N0} delivery items in {campaigns} campaigns, generated in {generate.Elapsed.TotalSeconds:F0} s; {samples.Count:N0} searchable samples");
 
             var search = services.GetRequiredService<CsSearch>();
@@ -103,90 +106,12 @@ public sealed class CsSearchBenchmark : IBenchmark
         return sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
     }
 
-    private sealed record Sample(long ItemId, string Phone, string Coupon);
-
-    /// <summary>The bulk in SQL, then real values for a sample of items (phones 010-0000-0001… in the test range).</summary>
-    private static async Task<List<Sample>> GenerateAsync(DbConnectionFactory connections, PiiProtector pii, int campaigns, int per)
-    {
-        await using var c = await connections.OpenAsync();
-        var now = DateTime.UtcNow;
-        await c.ExecuteAsync(
-            $"""
-            INSERT INTO campaigns (id, status, client_name, event_name, send_mode, scheduled_at, start_at, goods_id, product_name, exchange_place, supply_price, list_price,
-              coupon_type, sender_number, mms_title, mms_body, recipient_list_id, recipient_count, created_at, updated_at)
-            SELECT seq, 'COMPLETED', CONCAT('고객사', seq), CONCAT('벤치 이벤트 ', seq), 'AT', DATE_SUB(@now, INTERVAL seq HOUR), DATE_SUB(@now, INTERVAL seq HOUR),
-              '0000000101', '아메리카노 T', '커피전문점', 4230, 4500, 'BARCODE', '16000000', '[벤치] 쿠폰', '벤치 메시지', seq, {per}, @now, @now
-            FROM seq_1_to_{campaigns}
-            """, new { now }, commandTimeout: 600);
-        await c.ExecuteAsync(
-            $"""
-            INSERT INTO recipient_lists (id, campaign_id, status, source, total_rows, valid_count, error_count, duplicate_count, created_at, accepted_at)
-            SELECT seq, seq, 'ACCEPTED', 'QUICK', {per}, {per}, 0, 0, @now, @now FROM seq_1_to_{campaigns}
-            """, new { now }, commandTimeout: 600);
-        for (var campaign = 1; campaign <= campaigns; campaign++)
-        {
-            var offset = (long)(campaign - 1) * per;
-            var args = new { campaign, offset, now };
-            await c.ExecuteAsync(
-                $"INSERT INTO recipient_list_rows (list_id, seq, source_row, phone_enc, phone_bidx) SELECT @campaign, seq, seq + 1, RANDOM_BYTES(44), RANDOM_BYTES(32) FROM seq_1_to_{per}",
-                args, commandTimeout: 600);
-            await c.ExecuteAsync(
-                $"""
-                INSERT INTO coupons (id, coupon_number_enc, coupon_number_index, coupon_number_last4, key_version, goods_id, coupon_type, status, face_value, price, balance, valid_until, issued_at, created_at, updated_at)
-                SELECT @offset + seq, RANDOM_BYTES(45), RANDOM_BYTES(32), LPAD(seq MOD 10000, 4, '0'), 1, '0000000101', 'BARCODE', 'UNUSED', 4500, 4230, 4500, DATE_ADD(@now, INTERVAL 60 DAY), @now, @now, @now
-                FROM seq_1_to_{per}
-                """, args, commandTimeout: 600);
-            await c.ExecuteAsync(
-                $"""
-                INSERT INTO messages (id, client_key, campaign_id, recipient_id, coupon_id, attempt_no, message_type, phone_enc, callback_number, req_at, reserved, status, outcome, done_at, done_code, done_code_desc, created_at, updated_at)
-                SELECT @offset + seq, CONCAT('CDB', LPAD(@offset + seq, 12, '0')), @campaign, @offset + seq, @offset + seq, 1, 'INITIAL', RANDOM_BYTES(44), '16000000', @now, 0, 'SUCCESS', 'SUCCESS', @now, '10000', '성공', @now, @now
-                FROM seq_1_to_{per}
-                """, args, commandTimeout: 600);
-            await c.ExecuteAsync(
-                $"""
-                INSERT INTO delivery_items (id, campaign_id, list_id, seq, status, coupon_id, message_id, ever_delivered, created_at, updated_at)
-                SELECT @offset + seq, @campaign, @campaign, seq, 'SENT', @offset + seq, @offset + seq, 1, @now, @now FROM seq_1_to_{per}
-                """, args, commandTimeout: 600);
-        }
-
-        // Real values for the sampled items: one in every (total / 2000), spread over every campaign.
-        var total = (long)campaigns * per;
-        var samples = new List<Sample>();
-        var step = Math.Max(1, total / 2000);
-        for (long id = 1, n = 1; id <= total; id += step, n++)
-        {
-            var phone = "0100" + n.ToString("D7", CultureInfo.InvariantCulture);
-            var coupon = "9" + id.ToString("D11", CultureInfo.InvariantCulture);
-            var campaign = ((id - 1) / per) + 1;
-            var seq = ((id - 1) % per) + 1;
-            await c.ExecuteAsync(
-                """
-                UPDATE recipient_list_rows SET phone_enc = @phoneEnc, phone_bidx = @phoneIndex WHERE list_id = @campaign AND seq = @seq;
-                UPDATE coupons SET coupon_number_enc = @couponEnc, coupon_number_index = @couponIndex, coupon_number_last4 = @last4 WHERE id = @id;
-                UPDATE messages SET phone_enc = @messageEnc WHERE id = @id;
-                """,
-                new
-                {
-                    campaign,
-                    seq,
-                    id,
-                    phoneEnc = pii.Encrypt(phone),
-                    phoneIndex = pii.PhoneBlindIndex(phone),
-                    couponEnc = pii.Encrypt(coupon),
-                    couponIndex = pii.CouponBlindIndex(coupon),
-                    last4 = coupon[^4..],
-                    messageEnc = pii.Encrypt(phone),
-                });
-            samples.Add(new Sample(id, phone, coupon));
-        }
-
-        await c.ExecuteAsync("ANALYZE TABLE delivery_items, recipient_list_rows, coupons, messages", commandTimeout: 600);
-        return samples;
-    }
-
     private static ServiceProvider BuildServices(string connectionString)
     {
         var services = BenchHost.BaseServices(connectionString);
+        services.AddSingleton(new AuditOptions { ChainKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) });
+        services.AddSingleton<AuditChain>();
+        services.AddSingleton<AuditTrail>();
         services.AddSingleton<CouponRepository>();
         services.AddSingleton(new CsOptions());
         services.AddSingleton(new ResendOptions());

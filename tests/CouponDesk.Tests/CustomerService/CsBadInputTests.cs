@@ -37,13 +37,17 @@ public sealed class CsBadInputTests
         }
 
         // Search keys.
-        await Refused(() => client.GetAsync("/api/cs/search"), HttpStatusCode.BadRequest, "query_required", "쿠폰번호 또는 휴대폰 번호를 입력하세요.");
-        await Refused(() => client.GetAsync("/api/cs/search?phone=02-1234-5678"), HttpStatusCode.BadRequest, "invalid_phone", "휴대폰 번호 형식이 올바르지 않습니다.");
-        await Refused(() => client.GetAsync("/api/cs/search?phone=" + Uri.EscapeDataString("010'; DROP TABLE coupons;--")), HttpStatusCode.BadRequest, "invalid_phone", "휴대폰 번호 형식이 올바르지 않습니다.");
-        await Refused(() => client.GetAsync("/api/cs/search?couponNumber=12%25_"), HttpStatusCode.BadRequest, "invalid_coupon_number", "쿠폰번호는 영문과 숫자로");
-        await Refused(() => client.GetAsync("/api/cs/search?couponNumber=1234"), HttpStatusCode.BadRequest, "last4_needs_phone", "휴대폰 번호를 함께 입력하세요.");
-        await Refused(() => client.GetAsync("/api/cs/search?phone=01000000071&cursor=abc"), HttpStatusCode.BadRequest, "validation_failed", "잘못된 페이지 위치입니다.");
-        await Refused(() => client.GetAsync("/api/cs/search?phone=01000000071&limit=1000"), HttpStatusCode.BadRequest, "validation_failed", "1~100건");
+        await Refused(() => client.PostAsJsonAsync("/api/cs/search", new { }), HttpStatusCode.BadRequest, "query_required", "쿠폰번호 또는 휴대폰 번호를 입력하세요.");
+        await Refused(() => client.PostAsJsonAsync("/api/cs/search", new { phone = "02-1234-5678" }), HttpStatusCode.BadRequest, "invalid_phone", "휴대폰 번호 형식이 올바르지 않습니다.");
+        await Refused(() => client.PostAsJsonAsync("/api/cs/search", new { phone = "010'; DROP TABLE coupons;--" }), HttpStatusCode.BadRequest, "invalid_phone", "휴대폰 번호 형식이 올바르지 않습니다.");
+        await Refused(() => client.PostAsJsonAsync("/api/cs/search", new { couponNumber = "12%_" }), HttpStatusCode.BadRequest, "invalid_coupon_number", "쿠폰번호는 영문과 숫자로");
+        await Refused(() => client.PostAsJsonAsync("/api/cs/search", new { couponNumber = "1234" }), HttpStatusCode.BadRequest, "last4_needs_phone", "휴대폰 번호를 함께 입력하세요.");
+        await Refused(() => client.PostAsJsonAsync("/api/cs/search", new { phone = "01000000071", cursor = "abc" }), HttpStatusCode.BadRequest, "validation_failed", "잘못된 페이지 위치입니다.");
+        await Refused(() => client.PostAsJsonAsync("/api/cs/search", new { phone = "01000000071", limit = 1000 }), HttpStatusCode.BadRequest, "validation_failed", "1~100건");
+        // The keys belong in the body: the old query-string form is gone, and a body that is not JSON is refused.
+        await Refused(() => client.GetAsync("/api/cs/search?phone=01000000071"), HttpStatusCode.MethodNotAllowed, "method_not_allowed", "");
+        await Refused(() => client.PostAsync("/api/cs/search", new StringContent("{\"phone\": ", Encoding.UTF8, "application/json")), HttpStatusCode.BadRequest, "malformed_body", "요청");
+        await Refused(() => client.PostAsync("/api/cs/search", new StringContent("{\"phone\": \"01000000071\", \"limit\": \"many\"}", Encoding.UTF8, "application/json")), HttpStatusCode.BadRequest, "malformed_body", "요청");
 
         // 번호변경: format, same number, a number already in the campaign.
         await Refused(() => CsKit.ActAsync(client, item, "change-number", new { version, newPhone = "0101234" }), HttpStatusCode.BadRequest, "validation_failed", "휴대폰 번호는 010으로 시작하는 11자리 숫자로 입력해주세요.");
@@ -86,7 +90,7 @@ public sealed class CsBadInputTests
         await Refused(() => CsKit.ActAsync(client, item, "reveal-phone", new { reason = "OTHER" }), HttpStatusCode.BadRequest, "validation_failed", "기타 사유를 입력하세요.");
 
         // Roles without the permission (spec §1.2 P10–P17): a VIEWER has no C/S; an OPERATOR sees no coupon number.
-        await Refused(() => viewer.GetAsync("/api/cs/search?phone=01000000071"), HttpStatusCode.Forbidden, "forbidden", "권한이 없습니다.");
+        await Refused(() => viewer.PostAsJsonAsync("/api/cs/search", new { phone = "01000000071" }), HttpStatusCode.Forbidden, "forbidden", "권한이 없습니다.");
         await Refused(() => viewer.GetAsync($"/api/cs/items/{item}"), HttpStatusCode.Forbidden, "forbidden", "권한이 없습니다.");
         foreach (var action in new[] { "resend", "change-number", "discard", "memo", "refresh", "reveal-phone" })
         {

@@ -45,18 +45,7 @@ public static class CsKit
 
     public static async Task<JsonElement> SearchAsync(HttpClient client, string? phone = null, string? coupon = null, HttpStatusCode expected = HttpStatusCode.OK)
     {
-        var query = new List<string>();
-        if (phone is not null)
-        {
-            query.Add("phone=" + Uri.EscapeDataString(phone));
-        }
-
-        if (coupon is not null)
-        {
-            query.Add("couponNumber=" + Uri.EscapeDataString(coupon));
-        }
-
-        return await (await client.GetAsync("/api/cs/search?" + string.Join('&', query))).JsonAsync(expected);
+        return await (await client.PostAsJsonAsync("/api/cs/search", new { phone, couponNumber = coupon })).JsonAsync(expected);
     }
 
     public static long[] ItemIds(JsonElement page) => [.. page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("itemId").GetInt64())];

@@ -8,8 +8,10 @@ using CouponDesk.Web.Errors;
 namespace CouponDesk.Features.CampaignDetail;
 
 /// <summary>
-/// The recipient table of 발송 상세 (spec §3.3.3): <c>GET /api/campaigns/{id}/items?filter=&amp;q=&amp;cursor=&amp;limit=</c>,
-/// one masked row per delivery item, keyset paging by item id. A search is audited with its masked key and result count.
+/// The recipient table of 발송 상세 (spec §3.3.3): <c>GET /api/campaigns/{id}/items?filter=&amp;cursor=&amp;limit=</c>, and
+/// <c>POST /api/campaigns/{id}/items/search</c> with the same fields and the search key <c>q</c> in the body — a phone or
+/// coupon number in a URL would end up in proxy and access logs. One masked row per delivery item, keyset paging by item
+/// id. A search is audited with its masked key and result count.
 /// </summary>
 public sealed class RecipientItemEndpoints : IEndpointModule
 {
@@ -17,10 +19,20 @@ public sealed class RecipientItemEndpoints : IEndpointModule
     public const string InvalidSearch = "invalid_search";
     public const string InvalidCursor = "invalid_cursor";
     public const string InvalidLimit = "invalid_limit";
+    public const string SearchInBody = "search_in_body";
     private const int MaxLimit = 100;
 
-    public void Map(IEndpointRouteBuilder app) =>
-        app.MapGet("/api/campaigns/{id:long}/items", ListAsync).WithTags("Campaigns").RequireAuthorization(Policies.ViewCampaigns);
+    public void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/campaigns/{id:long}/items", (long id, string? filter, string? cursor, string? limit, HttpContext http, RecipientItems items, PiiProtector pii, AuditTrail audit, CancellationToken ct) =>
+            http.Request.Query.ContainsKey("q")
+                ? Task.FromResult(Bad(SearchInBody, "q", "검색어(휴대폰 번호·쿠폰번호)는 주소에 넣을 수 없습니다. 검색 요청으로 보내세요."))
+                : ListAsync(id, filter, null, cursor, limit, http, items, pii, audit, ct))
+            .WithTags("Campaigns").RequireAuthorization(Policies.ViewCampaigns);
+        app.MapPost("/api/campaigns/{id:long}/items/search", (long id, RecipientItemSearchRequest? body, HttpContext http, RecipientItems items, PiiProtector pii, AuditTrail audit, CancellationToken ct) =>
+            ListAsync(id, body?.Filter, body?.Q, body?.Cursor, body?.Limit?.ToString(CultureInfo.InvariantCulture), http, items, pii, audit, ct))
+            .WithTags("Campaigns").RequireAuthorization(Policies.ViewCampaigns).WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(16 * 1024));
+    }
 
     private static async Task<IResult> ListAsync(
         long id, string? filter, string? q, string? cursor, string? limit, HttpContext http, RecipientItems items, PiiProtector pii, AuditTrail audit, CancellationToken ct)
@@ -78,3 +90,6 @@ public sealed class RecipientItemEndpoints : IEndpointModule
     private static IResult Bad(string code, string field, string detail) =>
         new ApiProblem(StatusCodes.Status400BadRequest, code, "Bad request", detail) { Errors = new Dictionary<string, string[]> { [field] = [detail] } }.ToResult();
 }
+
+/// <summary>The recipient table's search (JSON, camelCase): the key stays out of the URL.</summary>
+public sealed record RecipientItemSearchRequest(string? Filter, string? Q, string? Cursor, int? Limit);

@@ -20,7 +20,8 @@ public sealed class CsEndpoints : IEndpointModule
     public void Map(IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/cs").WithTags("C/S");
-        group.MapGet("/search", SearchAsync).RequireAuthorization(Policies.CsSearch);
+        group.MapPost("/search", (CsSearchRequest? body, HttpContext http, CsSearch search, PiiProtector pii, CsOptions options, PersonalDataAccess access, CancellationToken ct) =>
+            SearchAsync(body ?? new(null, null, null, null), http, search, pii, options, access, ct)).RequireAuthorization(Policies.CsSearch).WithMetadata(new RequestSizeLimitAttribute(16 * 1024));
         group.MapGet("/items/{id:long}", DetailAsync).RequireAuthorization(Policies.CsSearch);
         group.MapGet("/items/{id:long}/image", ImageAsync).RequireAuthorization(Policies.CsSearch);
         group.MapPost("/items/{id:long}/reveal-phone", (long id, CsRevealRequest? request, HttpContext http, CsReveal reveal, PersonalDataAccess access, CancellationToken ct) =>
@@ -30,18 +31,18 @@ public sealed class CsEndpoints : IEndpointModule
     }
 
     private static async Task<IResult> SearchAsync(
-        string? phone, string? couponNumber, string? cursor, string? limit, HttpContext http, CsSearch search, PiiProtector pii, CsOptions options, PersonalDataAccess access, CancellationToken ct)
+        CsSearchRequest body, HttpContext http, CsSearch search, PiiProtector pii, CsOptions options, PersonalDataAccess access, CancellationToken ct)
     {
-        var query = CsQuery.Parse(phone, couponNumber, pii, out var error);
+        var query = CsQuery.Parse(body.Phone, body.CouponNumber, pii, out var error);
         if (query is null)
         {
             return new ApiProblem(StatusCodes.Status400BadRequest, error!.Code, "Bad request", error.Message) { Errors = new Dictionary<string, string[]> { [error.Field] = [error.Message] } }.ToResult();
         }
 
         CsCursor? after = null;
-        if (!string.IsNullOrEmpty(cursor))
+        if (!string.IsNullOrEmpty(body.Cursor))
         {
-            if (!CsCursor.TryParse(cursor, out var parsed))
+            if (!CsCursor.TryParse(body.Cursor, out var parsed))
             {
                 return ApiProblem.Validation("cursor", "잘못된 페이지 위치입니다. 처음부터 다시 조회하세요.").ToResult();
             }
@@ -49,8 +50,8 @@ public sealed class CsEndpoints : IEndpointModule
             after = parsed;
         }
 
-        var take = options.PageSize;
-        if (!string.IsNullOrEmpty(limit) && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out take) || take is < 1 or > 100))
+        var take = body.Limit ?? options.PageSize;
+        if (take is < 1 or > 100)
         {
             return ApiProblem.Validation("limit", "한 번에 1~100건까지 조회할 수 있습니다.").ToResult();
         }

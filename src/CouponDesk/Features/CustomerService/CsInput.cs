@@ -13,6 +13,9 @@ public sealed record CsMemoRequest(string? Memo);
 
 public sealed record CsRevealRequest(string? Reason, string? ReasonText);
 
+/// <summary>The C/S search: in the body, because a phone or coupon number in a URL ends up in proxy and access logs.</summary>
+public sealed record CsSearchRequest(string? Phone, string? CouponNumber, string? Cursor, int? Limit);
+
 /// <summary>
 /// Checks of what an operator types (spec §3.4.3, §7.4): memos at most 500 characters, free of control characters
 /// (line breaks and tabs are text), the version the page loaded, the reasons from their lists. Each failure is a field

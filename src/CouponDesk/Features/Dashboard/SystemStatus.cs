@@ -36,7 +36,7 @@ public sealed class SystemStatus(SnapOptions snap, LivenessOptions liveness, Tim
         var couponJobTicks = await c.ExecuteScalarAsync<long?>(new CommandDefinition(
             "SELECT MAX(PREV_FIRE_TIME) FROM QRTZ_TRIGGERS WHERE JOB_NAME = 'coupon-status-sync' AND PREV_FIRE_TIME > 0", cancellationToken: ct));
         var lastResult = await c.ExecuteScalarAsync<DateTime?>(new CommandDefinition(
-            "SELECT MAX(result_at) FROM messages WHERE req_at >= @since", new { since = now.AddDays(-7) }, cancellationToken: ct));
+            "SELECT MAX(result_at) FROM messages", cancellationToken: ct));
         var workers = (await c.QueryAsync<(string HostName, int ProcessId, string Roles, DateTime StartedAt, DateTime BeatAt, bool Fenced)>(new CommandDefinition(
             "SELECT host_name, process_id, roles, started_at, beat_at, fenced_at IS NOT NULL FROM worker_heartbeats ORDER BY beat_at DESC LIMIT 20", cancellationToken: ct)))
             .Select(w => new WorkerState(w.HostName, w.ProcessId, w.Roles, w.StartedAt, w.BeatAt, !w.Fenced && now - w.BeatAt <= HeartbeatGrace))

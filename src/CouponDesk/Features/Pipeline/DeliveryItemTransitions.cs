@@ -78,7 +78,8 @@ public static class DeliveryItemTransitions
     public static Task<int> RenderFailedAsync(MySqlConnection c, MySqlTransaction tx, IReadOnlyCollection<long> ids, int maxAttempts, DateTime now, CancellationToken ct)
     {
         Machine.Check(ItemStatus.Issued, ItemStatus.RenderFailed);
-        return c.ExecuteAsync(new CommandDefinition(
+        // An empty list must not reach MariaDB: Dapper writes it as IN (SELECT @x WHERE 1 = 0), which scans the whole table.
+        return ids.Count == 0 ? Task.FromResult(0) : c.ExecuteAsync(new CommandDefinition(
             $"""
             UPDATE delivery_items SET render_attempts = render_attempts + 1, lease_token = NULL, lease_until = NULL,
               status = IF(render_attempts + 1 >= @maxAttempts, '{ItemStatus.RenderFailed}', status), failure_code = 'RENDER', failure_reason = '쿠폰 이미지 생성 실패', version = version + 1, updated_at = @now
@@ -90,7 +91,7 @@ public static class DeliveryItemTransitions
     public static Task<int> SentAsync(MySqlConnection c, MySqlTransaction tx, IReadOnlyCollection<long> messageIds, DateTime now, CancellationToken ct)
     {
         Machine.Check(ItemStatus.Queued, ItemStatus.Sent);
-        return c.ExecuteAsync(new CommandDefinition(
+        return messageIds.Count == 0 ? Task.FromResult(0) : c.ExecuteAsync(new CommandDefinition(
             $"UPDATE delivery_items SET status = '{ItemStatus.Sent}', ever_delivered = 1, failure_code = NULL, failure_reason = NULL, version = version + 1, updated_at = @now WHERE message_id IN @messageIds AND status = '{ItemStatus.Queued}'",
             new { messageIds, now }, tx, cancellationToken: ct));
     }
@@ -117,7 +118,7 @@ public static class DeliveryItemTransitions
     {
         string[] from = [ItemStatus.Queued, ItemStatus.SendFailed];
         Machine.Check(from, ItemStatus.SendFailed);
-        return c.ExecuteAsync(new CommandDefinition(
+        return messageIds.Count == 0 ? Task.FromResult(0) : c.ExecuteAsync(new CommandDefinition(
             $"""
             UPDATE delivery_items d
             JOIN campaigns cp ON cp.id = d.campaign_id
@@ -315,7 +316,7 @@ public static class DeliveryItemTransitions
     private static Task<int> MoveAsync(MySqlConnection c, MySqlTransaction tx, IReadOnlyCollection<long> ids, string[] from, string to, string? set, object? args, DateTime now, CancellationToken ct)
     {
         Machine.Check(from, to);
-        if (ids.Count == 0)
+        if (ids.Count == 0) // Dapper writes an empty list as IN (SELECT @x WHERE 1 = 0), which MariaDB answers with a full scan
         {
             return Task.FromResult(0);
         }

@@ -125,7 +125,8 @@
       headers['Content-Type'] = 'application/json';
       body = JSON.stringify(opts.body);
     }
-    if (method !== 'GET') headers['Idempotency-Key'] = opts.idempotencyKey || newIdempotencyKey();
+    // idempotencyKey: false for a read sent as POST (a search whose keys must not be in the URL): nothing to replay.
+    if (method !== 'GET' && opts.idempotencyKey !== false) headers['Idempotency-Key'] = opts.idempotencyKey || newIdempotencyKey();
 
     let response;
     try {

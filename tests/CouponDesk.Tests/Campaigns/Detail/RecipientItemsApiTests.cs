@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using CouponDesk.Features.CampaignDetail;
 using CouponDesk.Security;
 using CouponDesk.Security.Pii;
 using CouponDesk.Tests.Pipeline;
@@ -114,22 +115,22 @@ public sealed partial class RecipientItemsApiTests(FinishedCampaign campaign) : 
         var numbers = await campaign.CouponNumbersAsync();
         var third = numbers[3];
 
-        var byNumber = await client.GetFromJsonAsync<Page>(Items + "?q=" + Uri.EscapeDataString(" " + Spaced(third) + " "));
+        var byNumber = await SearchAsync(client, " " + Spaced(third) + " ");
         Assert.Equal([3], byNumber!.Items.Select(i => i.No));
 
         var last4 = third[^4..];
-        var byLast4 = await client.GetFromJsonAsync<Page>(Items + "?q=" + last4);
+        var byLast4 = await SearchAsync(client, last4);
         Assert.Contains(3, byLast4!.Items.Select(i => i.No));
         Assert.All(byLast4.Items, i => Assert.EndsWith(last4, i.CouponNumber, StringComparison.Ordinal));
         Assert.Equal(numbers.Count(n => n.Value.EndsWith(last4, StringComparison.Ordinal)), byLast4.Items.Count);
 
-        var byPhone = await client.GetFromJsonAsync<Page>(Items + "?q=010-0000-0007");
+        var byPhone = await SearchAsync(client, "010-0000-0007");
         Assert.Equal([7], byPhone!.Items.Select(i => i.No));
 
         // Exact only: a part of a phone number or of a coupon number finds nothing.
-        var partial = await client.GetFromJsonAsync<Page>(Items + "?q=" + third[..^1]);
+        var partial = await SearchAsync(client, third[..^1]);
         Assert.Empty(partial!.Items);
-        var otherPhone = await client.GetFromJsonAsync<Page>(Items + "?q=01000000999");
+        var otherPhone = await SearchAsync(client, "01000000999");
         Assert.Empty(otherPhone!.Items);
 
         await using var c = await campaign.Harness.Database.OpenAsync();
@@ -162,21 +163,21 @@ public sealed partial class RecipientItemsApiTests(FinishedCampaign campaign) : 
     }
 
     [Theory]
-    [InlineData("filter=bogus", "unknown_filter")]
-    [InlineData("filter=ALL%27%20OR%201%3D1", "unknown_filter")]
-    [InlineData("q=%3Cscript%3Ealert(1)%3C%2Fscript%3E", "invalid_search")]
-    [InlineData("q=1234%27%20OR%20%271%27%3D%271", "invalid_search")]
-    [InlineData("q=12", "invalid_search")]
-    [InlineData("q=%EC%BF%A0%ED%8F%B0", "invalid_search")]
-    [InlineData("cursor=abc", "invalid_cursor")]
-    [InlineData("cursor=-1", "invalid_cursor")]
-    [InlineData("cursor=99999999999999999999", "invalid_cursor")]
-    [InlineData("limit=0", "invalid_limit")]
-    [InlineData("limit=1000", "invalid_limit")]
-    public async Task Bad_input_is_a_400_problem_with_a_stable_code_and_a_Korean_detail(string query, string code)
+    [InlineData("filter", "bogus", "unknown_filter")]
+    [InlineData("filter", "ALL' OR 1=1", "unknown_filter")]
+    [InlineData("q", "<script>alert(1)</script>", "invalid_search")]
+    [InlineData("q", "1234' OR '1'='1", "invalid_search")]
+    [InlineData("q", "12", "invalid_search")]
+    [InlineData("q", "쿠폰", "invalid_search")]
+    [InlineData("cursor", "abc", "invalid_cursor")]
+    [InlineData("cursor", "-1", "invalid_cursor")]
+    [InlineData("cursor", "99999999999999999999", "invalid_cursor")]
+    [InlineData("limit", 0, "invalid_limit")]
+    [InlineData("limit", 1000, "invalid_limit")]
+    public async Task Bad_input_is_a_400_problem_with_a_stable_code_and_a_Korean_detail(string field, object value, string code)
     {
         using var client = await campaign.SignedInAsync(Roles.Operator);
-        var response = await client.GetAsync(Items + "?" + query);
+        var response = await client.PostAsJsonAsync(Items + "/search", new Dictionary<string, object> { [field] = value });
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(code, problem.GetProperty("code").GetString());
@@ -184,14 +185,34 @@ public sealed partial class RecipientItemsApiTests(FinishedCampaign campaign) : 
     }
 
     [Fact]
+    public async Task A_search_key_in_the_url_is_refused_and_the_list_filters_still_work_by_get()
+    {
+        using var client = await campaign.SignedInAsync(Roles.Operator);
+        var response = await client.GetAsync(Items + "?q=010-0000-0007");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(RecipientItemEndpoints.SearchInBody, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+        var used = await client.GetFromJsonAsync<Page>(Items + "?filter=used&limit=10");
+        Assert.Single(used!.Items);
+        var malformed = await client.PostAsync(Items + "/search", new StringContent("{\"q\": ", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal("malformed_body", (await malformed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+    }
+
+    [Fact]
     public async Task An_oversized_search_is_refused_an_unknown_campaign_is_404_and_anonymous_is_401()
     {
         using var client = await campaign.SignedInAsync(Roles.Operator);
-        var oversized = await client.GetAsync(Items + "?q=" + new string('7', 5000));
+        var oversized = await client.PostAsJsonAsync(Items + "/search", new { q = new string('7', 5000) });
         Assert.Equal(HttpStatusCode.BadRequest, oversized.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/campaigns/987654321/items")).StatusCode);
         using var anonymous = campaign.Harness.BackOffice.CreateClient();
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync(Items)).StatusCode);
+    }
+
+    private async Task<Page?> SearchAsync(HttpClient client, string q)
+    {
+        var response = await client.PostAsJsonAsync(Items + "/search", new { q });
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<Page>();
     }
 
     private static string Spaced(string number) => string.Join('-', number.Chunk(4).Select(c => new string(c))).ToLowerInvariant();

@@ -388,8 +388,9 @@
     }
     let page;
     try {
-      page = await CD.api('GET', base() + '/items', {
-        query: { filter: state.items.filter, q: state.items.q, cursor: more ? state.items.cursor : null, limit: ITEM_PAGE }
+      // POST: the search key (a phone or coupon number) must not be in a URL; a read, so no idempotency key.
+      page = await CD.api('POST', base() + '/items/search', {
+        body: { filter: state.items.filter, q: state.items.q, cursor: more ? state.items.cursor : null, limit: ITEM_PAGE }, idempotencyKey: false
       });
     } catch (e) {
       if (!e.redirected) {

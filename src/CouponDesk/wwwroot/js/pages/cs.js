@@ -55,7 +55,7 @@
     const button = more ? CD.$('#cs-more') : CD.$('#cs-search');
     let page;
     try {
-      page = await CD.busy(button, null, () => CD.api('GET', '/api/cs/search', { query: Object.assign({ cursor: state.cursor }, state.query) }));
+      page = await CD.busy(button, null, () => CD.api('POST', '/api/cs/search', { body: Object.assign({ cursor: state.cursor }, state.query), idempotencyKey: false }));
     } catch (e) {
       if (!e.redirected) CD.forms.showError(form, e);
       return;
