@@ -7,8 +7,8 @@ namespace CouponDesk.Features.Settings;
 /// file's value. <c>settings_version</c> is bumped in the same transaction as every change, so each process notices a
 /// change by polling one tiny row (D-SET-2).
 /// </summary>
-[Migration(202612071801, "Settings")]
-public sealed class M202612071801Settings : Migration
+[Migration(202612071811, "Settings")]
+public sealed class M202612071811Settings : Migration
 {
     public override void Up()
     {

@@ -6,8 +6,8 @@ namespace CouponDesk.Features.Exports;
 /// 다운로드 내역 (spec §3.3.4, §4.8): one row per requested Excel export, REQUESTED → GENERATING → READY → EXPIRED, or
 /// FAILED. The file is deleted 24 hours after READY; the row stays (who asked for what, masked or not, and why).
 /// </summary>
-[Migration(202612071802, "Exports")]
-public sealed class M202612071802Exports : Migration
+[Migration(202612071812, "Exports")]
+public sealed class M202612071812Exports : Migration
 {
     public override void Up() => Execute.Sql("""
         CREATE TABLE IF NOT EXISTS exports (
