@@ -22,6 +22,7 @@ public static class TestSettings
         new("Coufun:BaseUrl", "http://127.0.0.1:9/b2c_api/"),
         new("Coufun:PocId", "TESTPOC01"),
         new("Catalog:ImageDirectory", Path.Combine(scratchDirectory, "products")),
+        new("Exports:Directory", Path.Combine(scratchDirectory, "exports")),
         // A loaded test machine can hold a process's beat back for seconds; only the liveness tests want the short
         // production times (D-OPS-11), every other host must never be declared dead by a slow beat.
         new("Liveness:SelfFenceSeconds", "8"),

@@ -35,7 +35,7 @@ public sealed partial class AuditPageTests(WebUiFixture fixture)
         var id = await page.EvaluateAsync<long>(
             "async () => (await CD.api('POST', '/api/campaigns', { body: { clientName: '한빛상사', eventName: '감사로그 이벤트' } })).id");
         await ScheduleFarAheadAsync(id);
-        await page.EvaluateAsync($"async () => {{ await CD.api('GET', '/api/campaigns/{id}/export', {{ as: 'blob' }}); }}");
+        await page.EvaluateAsync($"async () => {{ const e = await CD.api('POST', '/api/campaigns/{id}/export'); await CD.api('GET', '/api/exports/' + e.id + '/file', {{ as: 'blob' }}); }}");
 
         await browser.GoAsync("audit.html");
         await browser.ReadyAsync();

@@ -46,7 +46,7 @@ public sealed class RoleMenuTests(WebUiFixture fixture)
 
     [Theory(Timeout = 60_000)]
     [InlineData(Roles.Operator, new[] { "대시보드", "발송등록", "발송조회", "발급 확인 필요", "C/S", "상품" })]
-    [InlineData(Roles.Admin, new[] { "대시보드", "발송등록", "발송조회", "발급 확인 필요", "C/S", "상품", "사용자관리", "감사로그" })]
+    [InlineData(Roles.Admin, new[] { "대시보드", "발송등록", "발송조회", "발급 확인 필요", "C/S", "상품", "사용자관리", "감사로그", "설정" })]
     public async Task Each_role_gets_its_own_menu(string role, string[] expected)
     {
         var account = await fixture.CreateAccountAsync(role);

@@ -17,6 +17,7 @@ using CouponDesk.Features.Products;
 using CouponDesk.Features.Recipients;
 using CouponDesk.Features.Reconciliation;
 using CouponDesk.Features.Rendering;
+using CouponDesk.Features.Settings;
 using CouponDesk.Features.Users;
 using CouponDesk.Hosting.Liveness;
 using CouponDesk.Integrations.Coufun;
@@ -93,6 +94,9 @@ public static class CouponDeskHost
 
         // Next: the heartbeat row exists before any worker loop claims work (D-OPS-11).
         services.AddProcessLiveness(configuration, hosted: !forCommand);
+
+        // Then the settings of 설정 (database over file), before any worker or job reads them.
+        services.AddLiveSettings(configuration, hosted: !forCommand);
 
         services.AddCouponDeskProblemDetails();
         services.AddSingleton<IdempotencyStore>();

@@ -222,7 +222,7 @@ public sealed class CampaignSubmitTests : IClassFixture<CampaignTestFactory>
 
     private const System.Text.Json.JsonValueKind JsonValueKindNull = System.Text.Json.JsonValueKind.Null;
 
-    private static async Task<long> ReadyCampaignAsync(HttpClient client, string? scheduledAt, int recipients)
+    internal static async Task<long> ReadyCampaignAsync(HttpClient client, string? scheduledAt, int recipients)
     {
         var form = scheduledAt is null
             ? CampaignDraftTests.Merge(CampaignApi.FullForm(), new { sendMode = "NOW", scheduledAt = (string?)null })

@@ -53,29 +53,46 @@ public sealed class AlertWebhookSender(
         }
     }
 
+    /// <summary>The outcome of one POST: success, or the HTTP status / failure type (never the URL, which holds the secret).</summary>
+    public sealed record Attempt(bool Succeeded, int? Status, string? Error);
+
+    /// <summary>One POST of <paramref name="body"/> to the webhook in force now, with the configured timeout (also 설정's 시험 알림).</summary>
+    public async Task<Attempt> PostOnceAsync(WebhookBody body, CancellationToken ct)
+    {
+        try
+        {
+            using var client = httpClients.CreateClient(HttpClientName);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(options.TimeoutSeconds));
+            using var response = await client.PostAsJsonAsync(options.WebhookUrl, body, timeout.Token);
+            return new Attempt(response.IsSuccessStatusCode, (int)response.StatusCode, null);
+        }
+        catch (Exception ex) when ((ex is HttpRequestException or OperationCanceledException or InvalidOperationException) && !ct.IsCancellationRequested)
+        {
+            return new Attempt(false, null, ex.GetType().Name);
+        }
+    }
+
     private async Task SendAsync(QueuedAlert queued, CancellationToken ct)
     {
         var body = BodyFor(queued);
         for (var attempt = 1; attempt <= options.Attempts; attempt++)
         {
-            try
+            var outcome = await PostOnceAsync(body, ct);
+            if (outcome.Succeeded)
             {
-                using var client = httpClients.CreateClient(HttpClientName);
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                timeout.CancelAfter(TimeSpan.FromSeconds(options.TimeoutSeconds));
-                using var response = await client.PostAsJsonAsync(options.WebhookUrl, body, timeout.Token);
-                if (response.IsSuccessStatusCode)
-                {
-                    Web.Metrics.CouponDeskMetrics.AlertSent(body.Kind);
-                    return;
-                }
-
-                logger.LogWarning("Alert webhook answered HTTP {Status} for {AlertKind} (attempt {Attempt} of {Attempts})", (int)response.StatusCode, body.Kind, attempt, options.Attempts);
+                Web.Metrics.CouponDeskMetrics.AlertSent(body.Kind);
+                return;
             }
-            catch (Exception ex) when ((ex is HttpRequestException or OperationCanceledException) && !ct.IsCancellationRequested)
+
+            // The URL holds the webhook's secret: log the status or the failure type only.
+            if (outcome.Status is { } status)
             {
-                // The URL holds the webhook's secret: log the failure type only.
-                logger.LogWarning("Alert webhook failed for {AlertKind} (attempt {Attempt} of {Attempts}): {Error}", body.Kind, attempt, options.Attempts, ex.GetType().Name);
+                logger.LogWarning("Alert webhook answered HTTP {Status} for {AlertKind} (attempt {Attempt} of {Attempts})", status, body.Kind, attempt, options.Attempts);
+            }
+            else
+            {
+                logger.LogWarning("Alert webhook failed for {AlertKind} (attempt {Attempt} of {Attempts}): {Error}", body.Kind, attempt, options.Attempts, outcome.Error);
             }
 
             if (attempt < options.Attempts)

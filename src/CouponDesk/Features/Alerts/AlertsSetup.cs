@@ -21,7 +21,8 @@ public static class AlertsSetup
         services.AddSingleton<IOperationsAlerts, OperationsAlerts>();
         // No handler logging: the URL is the webhook's secret.
         services.AddHttpClient(AlertWebhookSender.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan).RemoveAllLoggers();
-        services.AddHostedService<AlertWebhookSender>();
+        services.AddSingleton<AlertWebhookSender>();
+        services.AddHostedService(sp => sp.GetRequiredService<AlertWebhookSender>());
         services.AddSingleton<AgentDelayCheck>();
         services.AddSingleton<IJobRegistration>(new AgentDelayJob.Registration());
         services.AddSingleton<WorkerHealthCheck>();

@@ -44,6 +44,7 @@ public static class AuditLabels
         new("recipients.accepted", "수신자 확정", "수신자"),
         new("recipients.discarded", "수신자 목록 삭제", "수신자"),
         new("recipients.errors_downloaded", "수신자 오류 목록 내려받기", "수신자"),
+        new("export.requested", "엑셀 파일 요청", "내려받기"),
         new("export.campaign_list", "발송조회 엑셀 내려받기", "내려받기"),
         new("export.campaign_detail", "발송상세 엑셀 내려받기", "내려받기"),
         new("in_doubt.exported", "발급 확인 필요 CSV 내려받기", "내려받기"),
@@ -62,6 +63,8 @@ public static class AuditLabels
         new("cs.coupon_discarded", "C/S 쿠폰 폐기", "C/S"),
         new("cs.memo", "C/S 메모", "C/S"),
         new("cs.status_refreshed", "C/S 쿠폰 상태 새로고침", "C/S"),
+        new("settings.changed", "설정 변경", "설정"),
+        new("settings.webhook_tested", "운영 알림 시험 발송", "설정"),
         new("sender_number.added", "발신번호 추가", "설정"),
         new("sender_number.removed", "발신번호 삭제", "설정"),
         new("sender_number.default_changed", "기본 발신번호 변경", "설정"),
@@ -96,6 +99,7 @@ public static class AuditLabels
         ["ROLE_CHANGED"] = "역할 변경",
         ["ENDED_BY_ADMIN"] = "관리자가 종료",
         ["ENDED"] = "종료",
+        ["not_requester"] = "요청자가 아님",
     };
 
     /// <summary>Target types (대상).</summary>
@@ -112,6 +116,8 @@ public static class AuditLabels
         ["endpoint"] = "API",
         ["sender_number"] = "발신번호",
         ["recipient_list"] = "수신자 목록",
+        ["export"] = "엑셀 파일",
+        ["settings"] = "설정",
     };
 
     private static readonly Dictionary<string, string> ActionNames = Actions.ToDictionary(a => a.Code, a => a.Name, StringComparer.Ordinal);

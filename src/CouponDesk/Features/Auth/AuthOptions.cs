@@ -45,4 +45,8 @@ public sealed class LoginOptions
 
     [Range(1, 1440)]
     public int AddressWindowMinutes { get; set; } = 10;
+
+    /// <summary>비밀번호 변경 주기 (spec §3.11): after this many days a login must change the password first; 0 = off (default).</summary>
+    [Range(0, 3650)]
+    public int PasswordMaxAgeDays { get; set; }
 }

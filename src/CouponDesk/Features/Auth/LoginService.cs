@@ -118,9 +118,12 @@ public sealed class LoginService(
         var hash = BCrypt.Net.BCrypt.PasswordNeedsRehash(user.PasswordHash, hashing.WorkFactor)
             ? BCrypt.Net.BCrypt.HashPassword(password, hashing.WorkFactor)
             : user.PasswordHash;
+        // 비밀번호 변경 주기 (spec §3.11): an old password leads into the same forced change as a first login.
+        var expired = !user.MustChangePassword && options.PasswordMaxAgeDays > 0 && (user.PasswordChangedAt ?? user.CreatedAt) <= now.AddDays(-options.PasswordMaxAgeDays);
+        var mustChange = user.MustChangePassword || expired;
         await connection.ExecuteAsync(
-            "UPDATE users SET failed_login_count = 0, last_login_at = @now, password_hash = @hash, updated_at = @now WHERE id = @id",
-            new { now, hash, id = user.Id }, transaction);
+            "UPDATE users SET failed_login_count = 0, last_login_at = @now, password_hash = @hash, must_change_password = must_change_password OR @expired, updated_at = @now WHERE id = @id",
+            new { now, hash, expired, id = user.Id }, transaction);
         var (sessionId, absolute, superseded) = await sessions.CreateAsync(connection, transaction, user.Id, client.SourceIp, client.UserAgent);
         foreach (var old in superseded)
         {
@@ -129,12 +132,12 @@ public sealed class LoginService(
                 connection, transaction, ct);
         }
 
-        await audit.WriteAsync(attempt with { Outcome = AuditOutcome.Success, Reason = user.MustChangePassword ? "must_change_password" : null }, connection, transaction, ct);
+        await audit.WriteAsync(attempt with { Outcome = AuditOutcome.Success, Reason = mustChange ? "must_change_password" : null }, connection, transaction, ct);
         await transaction.CommitAsync(ct);
         var token = tokens.Issue(sessionId, user.Id, now, absolute);
         return (new LoginResult(
             token, "Bearer", new DateTimeOffset(absolute, TimeSpan.Zero), (int)sessionOptions.IdleTimeout.TotalSeconds, sessionOptions.WarningSeconds,
-            user.MustChangePassword, user.LoginId, user.Role, user.MustChangePassword ? MustChangeMessage : null), null);
+            mustChange, user.LoginId, user.Role, mustChange ? MustChangeMessage : null), null);
     }
 
     private async Task<(LoginResult?, ApiProblem?)> RecordFailureAsync(

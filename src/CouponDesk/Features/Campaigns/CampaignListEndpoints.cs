@@ -44,6 +44,6 @@ public sealed class CampaignListEndpoints : IEndpointModule
             r.Id, r.CampaignNo, r.Status, CampaignStatus.Label(r.Status), r.ClientName, r.EventName, r.ProductName,
             r.SendAtUtc is { } at ? Kst.FormatMinute(at) : null, r.SendAtUtc, r.RecipientCount, r.ListPrice,
             r.ListPrice is { } price ? (long)price * r.RecipientCount : null)).ToList();
-        return Results.Ok(new CampaignListResponse(page, rows.Count > take ? CampaignListCursor.From(rows[take - 1]).ToString() : null));
+        return Results.Ok(new CampaignListResponse(page, rows.Count > take ? CampaignListCursor.From(rows[take - 1], query.Sort).ToString() : null));
     }
 }

@@ -13,6 +13,9 @@ namespace CouponDesk.Features.Campaigns;
 public sealed record CampaignListQuery(
     DateOnly? From, DateOnly? To, string? ClientName, string? EventName, IReadOnlyList<string> Statuses, bool Ascending, CampaignListCursor? Cursor)
 {
+    /// <summary>The column sorted by (spec §3.3.2: 발송일시 by default); see <see cref="CampaignListSort"/>.</summary>
+    public CampaignListSort Sort { get; init; } = CampaignListSort.SendAt;
+
     public const int MaxLimit = 100;
 
     public static CampaignListQuery? Parse(
@@ -50,9 +53,11 @@ public sealed record CampaignListQuery(
             errors["status"] = "알 수 없는 발송상태입니다.";
         }
 
-        if (sort is { Length: > 0 } && sort != "sendAt")
+        var sortKey = sort is { Length: > 0 } ? CampaignListSort.Find(sort) : CampaignListSort.SendAt;
+        if (sortKey is null)
         {
-            errors["sort"] = "발송일시로만 정렬할 수 있습니다.";
+            errors["sort"] = CampaignListSort.UnknownMessage;
+            sortKey = CampaignListSort.SendAt;
         }
 
         if (direction is { Length: > 0 } && direction is not ("asc" or "desc"))
@@ -61,14 +66,14 @@ public sealed record CampaignListQuery(
         }
 
         CampaignListCursor? parsedCursor = null;
-        if (!string.IsNullOrEmpty(cursor) && !CampaignListCursor.TryParse(cursor, out parsedCursor))
+        if (!string.IsNullOrEmpty(cursor) && !CampaignListCursor.TryParse(cursor, sortKey, out parsedCursor))
         {
             errors["cursor"] = "잘못된 페이지 위치입니다.";
         }
 
         return errors.Count > 0
             ? null
-            : new CampaignListQuery(fromDate, toDate, NullIfEmpty(clientName), NullIfEmpty(eventName), statuses, direction == "asc", parsedCursor);
+            : new CampaignListQuery(fromDate, toDate, NullIfEmpty(clientName), NullIfEmpty(eventName), statuses, direction == "asc", parsedCursor) { Sort = sortKey };
     }
 
     /// <summary>At most <paramref name="take"/> rows after the cursor, in the requested order.</summary>
@@ -107,10 +112,11 @@ public sealed record CampaignListQuery(
         }
 
         var op = Ascending ? ">" : "<";
+        var key = Sort.Expression;
         if (Cursor is { } c)
         {
-            sql.Add($"(COALESCE(scheduled_at, start_at, created_at) {op} @cursorAt OR (COALESCE(scheduled_at, start_at, created_at) = @cursorAt AND id {op} @cursorId))");
-            args.Add("cursorAt", c.SendKeyUtc);
+            sql.Add($"({key} {op} @cursorValue OR ({key} = @cursorValue AND id {op} @cursorId))");
+            args.Add("cursorValue", c.Value);
             args.Add("cursorId", c.Id);
         }
 
@@ -123,7 +129,7 @@ public sealed record CampaignListQuery(
                    product_name AS ProductName, COALESCE(scheduled_at, start_at) AS SendAtUtc, COALESCE(scheduled_at, start_at, created_at) AS SendKeyUtc,
                    recipient_count AS RecipientCount, list_price AS ListPrice
             FROM campaigns WHERE {string.Join(" AND ", sql)}
-            ORDER BY COALESCE(scheduled_at, start_at, created_at) {dir}, id {dir} LIMIT @take
+            ORDER BY {key} {dir}, id {dir} LIMIT @take
             """, args, cancellationToken: ct))).ToList();
     }
 
@@ -135,6 +141,7 @@ public sealed record CampaignListQuery(
         ["clientName"] = ClientName,
         ["eventName"] = EventName,
         ["status"] = Statuses.Count > 0 ? string.Join(',', Statuses) : null,
+        ["sort"] = Sort.Name,
         ["direction"] = Ascending ? "asc" : "desc",
     };
 
@@ -165,24 +172,112 @@ public sealed record CampaignListRow(
     DateTime? SendAtUtc, DateTime SendKeyUtc, int RecipientCount, int? ListPrice);
 
 /// <summary>Keyset position: the 발송일시 sort key (UTC ticks) and the id of the last row shown.</summary>
-public sealed record CampaignListCursor(DateTime SendKeyUtc, long Id)
+/// <summary>
+/// Keyset position: the sort column's value of the last row and its id. 발송일시 keeps its original text form
+/// <c>ticks-id</c>; the other columns are <c>base64url(value)-id</c> (numbers and text alike, read back by the sort's type).
+/// </summary>
+public sealed record CampaignListCursor(object Value, long Id, CampaignListSort Sort)
 {
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{SendKeyUtc.Ticks}-{Id}");
+    public override string ToString() => Sort == CampaignListSort.SendAt
+        ? string.Create(CultureInfo.InvariantCulture, $"{((DateTime)Value).Ticks}-{Id}")
+        : $"{Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(Convert.ToString(Value, CultureInfo.InvariantCulture)!)).TrimEnd('=').Replace('+', '-').Replace('/', '_')}~{Id.ToString(CultureInfo.InvariantCulture)}";
 
-    public static CampaignListCursor From(CampaignListRow row) => new(DateTime.SpecifyKind(row.SendKeyUtc, DateTimeKind.Utc), row.Id);
+    public static CampaignListCursor From(CampaignListRow row, CampaignListSort sort) => new(sort.ValueOf(row), row.Id, sort);
 
-    public static bool TryParse(string text, out CampaignListCursor? cursor)
+    public static bool TryParse(string text, CampaignListSort sort, out CampaignListCursor? cursor)
     {
         cursor = null;
-        var parts = text.Split('-');
-        if (text.Length > 40 || parts.Length != 2
-            || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) || ticks > DateTime.MaxValue.Ticks
-            || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id <= 0)
+        if (text.Length > 200)
         {
             return false;
         }
 
-        cursor = new CampaignListCursor(new DateTime(ticks, DateTimeKind.Utc), id);
+        var parts = text.Split(sort == CampaignListSort.SendAt ? '-' : '~');
+        if (parts.Length != 2 || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id <= 0)
+        {
+            return false;
+        }
+
+        if (sort == CampaignListSort.SendAt)
+        {
+            if (!long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) || ticks > DateTime.MaxValue.Ticks)
+            {
+                return false;
+            }
+
+            cursor = new CampaignListCursor(new DateTime(ticks, DateTimeKind.Utc), id, sort);
+            return true;
+        }
+
+        string value;
+        try
+        {
+            var b64 = parts[0].Replace('-', '+').Replace('_', '/');
+            value = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(b64.PadRight(b64.Length + ((4 - (b64.Length % 4)) % 4), '=')));
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+
+        if (sort.Numeric)
+        {
+            if (!long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
+            {
+                return false;
+            }
+
+            cursor = new CampaignListCursor(number, id, sort);
+            return true;
+        }
+
+        cursor = new CampaignListCursor(value, id, sort);
         return true;
     }
+}
+
+/// <summary>
+/// The sortable columns of 발송조회 (spec §3.3.2): the SQL key (NULLs folded so the keyset stays total, the id breaks
+/// ties) and the same value read from a row for the next cursor. 발송상태 sorts in the order of the campaign's life
+/// (§4.1), not by its code. 유효기간 is not a column of the list yet, so not a sort.
+/// </summary>
+public sealed class CampaignListSort
+{
+    public const string UnknownMessage = "정렬할 수 없는 항목입니다. (발송일시, 고객사, 이벤트명, 상품명, 수량, 정상단가, 합계, 발송상태)";
+
+    private static readonly string[] StatusOrder =
+        ["DRAFT", "SCHEDULED", "ISSUING", "SENDING", "PAUSED", "ERROR", "CANCELLING", "CANCELLED", "COMPLETED", "PARTIALLY_FAILED", "FAILED"];
+
+    public static readonly CampaignListSort SendAt = new("sendAt", "COALESCE(scheduled_at, start_at, created_at)", false, r => DateTime.SpecifyKind(r.SendKeyUtc, DateTimeKind.Utc));
+
+    private static readonly CampaignListSort[] All =
+    [
+        SendAt,
+        new("clientName", "client_name", false, r => r.ClientName),
+        new("eventName", "event_name", false, r => r.EventName),
+        new("productName", "COALESCE(product_name, '')", false, r => r.ProductName ?? ""),
+        new("quantity", "recipient_count", true, r => (long)r.RecipientCount),
+        new("listPrice", "COALESCE(list_price, -1)", true, r => (long)(r.ListPrice ?? -1)),
+        new("total", "(COALESCE(list_price, 0) * recipient_count)", true, r => (long)(r.ListPrice ?? 0) * r.RecipientCount),
+        new("status", $"FIELD(status, {string.Join(", ", StatusOrder.Select(s => $"'{s}'"))})", true, r => (long)(Array.IndexOf(StatusOrder, r.Status) + 1)),
+    ];
+
+    private CampaignListSort(string name, string expression, bool numeric, Func<CampaignListRow, object> valueOf)
+    {
+        Name = name;
+        Expression = expression;
+        Numeric = numeric;
+        ValueOf = valueOf;
+    }
+
+    public string Name { get; }
+
+    /// <summary>SQL of the key: a fixed expression of this class, never text from the request.</summary>
+    public string Expression { get; }
+
+    public bool Numeric { get; }
+
+    public Func<CampaignListRow, object> ValueOf { get; }
+
+    public static CampaignListSort? Find(string name) => All.FirstOrDefault(s => s.Name == name);
 }

@@ -29,41 +29,49 @@ public sealed class CampaignDetailWorkbook(DbConnectionFactory connections, Reci
             """, new { campaignId }, cancellationToken: ct));
     }
 
-    /// <summary>Writes the workbook to <paramref name="output"/>; returns the number of item rows.</summary>
+    /// <summary>
+    /// Streams the workbook into <paramref name="output"/>; returns the number of item rows. The rows are produced while
+    /// MiniExcel writes them (1,000 items per read), never held all at once: a 20,000-row file costs a batch of memory.
+    /// Blocks its thread between batches, so run it off the request path for large campaigns (the export job does).
+    /// </summary>
     public async Task<int> WriteAsync(Header campaign, bool unmasked, Stream output, CancellationToken ct)
     {
-        var rows = new List<Dictionary<string, object?>>();
+        var count = 0;
         var sendAt = campaign.SendAtUtc is { } at ? Kst.FormatMinute(at) : "";
-        await foreach (var item in items.AllAsync(campaign.Id, unmasked, ct))
+        IEnumerable<Dictionary<string, object?>> Rows()
         {
-            rows.Add(new Dictionary<string, object?>
+            foreach (var item in items.AllAsync(campaign.Id, unmasked, ct).ToBlockingEnumerable(ct))
             {
-                ["No"] = item.No,
-                ["발송일시"] = sendAt,
-                ["고객사"] = campaign.ClientName,
-                ["담당자"] = campaign.SalesManager ?? "",
-                ["이벤트명"] = campaign.EventName,
-                ["주문ID"] = item.OrderId ?? "",
-                ["상품명"] = campaign.ProductName ?? "",
-                ["정상단가"] = campaign.ListPrice,
-                ["발신자번호"] = campaign.SenderNumber ?? "",
-                ["수신자번호"] = item.Phone,
-                ["발송상태"] = item.StatusLabel,
-                ["쿠폰번호"] = item.CouponNumber ?? "",
-                ["유효기간"] = item.ValidUntil ?? "",
-                ["쿠폰상태"] = item.CouponStatusLabel,
-                ["결과코드"] = item.ResultCode ?? "",
-                ["결과설명"] = item.ResultReason ?? "",
-                ["발송완료일시"] = item.DeliveredAt ?? "",
-                ["교환일시"] = item.ExchangedAt ?? "",
-                ["교환지점"] = item.ExchangeBranch ?? "",
-                ["재발송 횟수"] = item.Resends,
-                ["번호변경 여부"] = item.Status == "REPLACED" ? "Y" : "N",
-            });
+                count++;
+                yield return new Dictionary<string, object?>
+                {
+                    ["No"] = item.No,
+                    ["발송일시"] = sendAt,
+                    ["고객사"] = campaign.ClientName,
+                    ["담당자"] = campaign.SalesManager ?? "",
+                    ["이벤트명"] = campaign.EventName,
+                    ["주문ID"] = item.OrderId ?? "",
+                    ["상품명"] = campaign.ProductName ?? "",
+                    ["정상단가"] = campaign.ListPrice,
+                    ["발신자번호"] = campaign.SenderNumber ?? "",
+                    ["수신자번호"] = item.Phone,
+                    ["발송상태"] = item.StatusLabel,
+                    ["쿠폰번호"] = item.CouponNumber ?? "",
+                    ["유효기간"] = item.ValidUntil ?? "",
+                    ["쿠폰상태"] = item.CouponStatusLabel,
+                    ["결과코드"] = item.ResultCode ?? "",
+                    ["결과설명"] = item.ResultReason ?? "",
+                    ["발송완료일시"] = item.DeliveredAt ?? "",
+                    ["교환일시"] = item.ExchangedAt ?? "",
+                    ["교환지점"] = item.ExchangeBranch ?? "",
+                    ["재발송 횟수"] = item.Resends,
+                    ["번호변경 여부"] = item.Status == "REPLACED" ? "Y" : "N",
+                };
+            }
         }
 
-        await MiniExcel.SaveAsAsync(output, rows, sheetName: ExportFileNames.DetailSheet, excelType: MiniExcelLibs.ExcelType.XLSX, cancellationToken: ct);
-        return rows.Count;
+        await MiniExcel.SaveAsAsync(output, Rows(), sheetName: ExportFileNames.DetailSheet, excelType: MiniExcelLibs.ExcelType.XLSX, cancellationToken: ct);
+        return count;
     }
 
     public static string Subject(Header campaign, int rows) =>

@@ -1,9 +1,7 @@
 using System.Globalization;
-using CouponDesk.Features.Audit;
 using CouponDesk.Features.Campaigns;
 using CouponDesk.Hosting;
 using CouponDesk.Security;
-using CouponDesk.Web.Downloads;
 using CouponDesk.Web.Errors;
 
 namespace CouponDesk.Features.Exports;
@@ -11,22 +9,26 @@ namespace CouponDesk.Features.Exports;
 public sealed record UnmaskedExportRequest(string? Reason);
 
 /// <summary>
-/// Excel exports of 발송조회 (spec §3.3.4), generated synchronously for now (decision D-DETAIL-5): the list with its filters
-/// (P18), one campaign's 발송상세 masked (P18) and, for an ADMIN with a reason, unmasked (P20). Every download is an audit
-/// event with its filters, row count, masking and reason.
+/// Excel exports of 발송조회 (spec §3.3.4, §4.8; decision D-EXP-1): a request stores an export record (audited with
+/// its filters, masking and reason) and the file is written in the background — small ones at once, in the request —
+/// then listed under 다운로드 내역 and downloadable by its requester for 24 hours (each download audited with the row
+/// count). Kinds: the list with its filters (P18), one campaign's 발송상세 masked (P18) and unmasked (P20, with a reason).
 /// </summary>
 public sealed class ExportEndpoints : IEndpointModule
 {
     public const string XlsxContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
     public const int MaxReasonLength = 200;
+    public const string RequestedAction = "export.requested";
+    public const string ListDownloadedAction = "export.campaign_list";
+    public const string DetailDownloadedAction = "export.campaign_detail";
 
     public void Map(IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/campaigns").WithTags("Exports");
-        group.MapGet("/export", ListAsync).RequireAuthorization(Policies.DownloadMasked);
-        group.MapGet("/{id:long}/export", (long id, HttpContext http, CampaignDetailWorkbook workbook, AuditTrail audit, TimeProvider time, CancellationToken ct) =>
-            DetailAsync(id, null, http, workbook, audit, time, ct)).RequireAuthorization(Policies.DownloadMasked);
-        group.MapPost("/{id:long}/export/unmasked", (long id, UnmaskedExportRequest? body, HttpContext http, CampaignDetailWorkbook workbook, AuditTrail audit, TimeProvider time, CancellationToken ct) =>
+        var campaigns = app.MapGroup("/api/campaigns").WithTags("Exports");
+        campaigns.MapPost("/export", RequestListAsync).RequireAuthorization(Policies.DownloadMasked);
+        campaigns.MapPost("/{id:long}/export", (long id, HttpContext http, ExportRequests requests, CancellationToken ct) =>
+            requests.RequestDetailAsync(id, null, http, ct)).RequireAuthorization(Policies.DownloadMasked);
+        campaigns.MapPost("/{id:long}/export/unmasked", (long id, UnmaskedExportRequest? body, HttpContext http, ExportRequests requests, CancellationToken ct) =>
         {
             var reason = body?.Reason?.Trim();
             if (string.IsNullOrEmpty(reason))
@@ -41,60 +43,24 @@ public sealed class ExportEndpoints : IEndpointModule
 
             return Web.Validation.FreeText.Check(reason, "마스킹 해제 사유") is { } bad
                 ? Task.FromResult(ApiProblem.Validation("reason", bad).ToResult())
-                : DetailAsync(id, reason, http, workbook, audit, time, ct);
+                : requests.RequestDetailAsync(id, reason, http, ct);
         }).RequireAuthorization(Policies.DownloadUnmasked);
+
+        var exports = app.MapGroup("/api/exports").WithTags("Exports").RequireAuthorization(Policies.DownloadMasked);
+        exports.MapGet("", (HttpContext http, ExportRequests requests, CancellationToken ct) => requests.MineAsync(http, ct));
+        exports.MapGet("/{id:long}/file", (long id, HttpContext http, ExportRequests requests, CancellationToken ct) => requests.DownloadAsync(id, http, ct));
     }
 
-    private static async Task<IResult> DetailAsync(
-        long id, string? unmaskReason, HttpContext http, CampaignDetailWorkbook workbook, AuditTrail audit, TimeProvider time, CancellationToken ct)
-    {
-        var campaign = await workbook.HeaderAsync(id, ct);
-        if (campaign is null)
-        {
-            return ApiProblem.NotFound("발송 건을 찾을 수 없습니다.").ToResult();
-        }
-
-        var unmasked = unmaskReason is not null;
-        var output = new MemoryStream();
-        var rows = await workbook.WriteAsync(campaign, unmasked, output, ct);
-        var name = ExportFileNames.Detail(campaign.CampaignNo ?? id.ToString(CultureInfo.InvariantCulture), time.GetUtcNow().UtcDateTime, unmasked);
-        await audit.WriteAsync(AuditActor.From(http).Entry("export.campaign_detail") with
-        {
-            TargetType = "campaign",
-            TargetId = id.ToString(CultureInfo.InvariantCulture),
-            Subject = CampaignDetailWorkbook.Subject(campaign, rows),
-            Reason = unmaskReason,
-            Details = new Dictionary<string, string?>
-            {
-                ["rows"] = rows.ToString(CultureInfo.InvariantCulture),
-                ["masked"] = unmasked ? "false" : "true",
-                ["file"] = name,
-            },
-        }, ct);
-        output.Position = 0;
-        return Results.File(output, XlsxContentType, name);
-    }
-
-    private static async Task<IResult> ListAsync(
+    private static Task<IResult> RequestListAsync(
         string? from, string? to, string? clientName, string? eventName, string? status, string? sort, string? direction,
-        HttpContext http, CampaignListWorkbook workbook, AuditTrail audit, TimeProvider time, CancellationToken ct)
+        HttpContext http, ExportRequests requests, CancellationToken ct)
     {
         var errors = new Dictionary<string, string>();
         var query = CampaignListQuery.Parse(from, to, clientName, eventName, status, sort, direction, null, errors);
-        if (query is null)
-        {
-            return ApiProblem.Validation(errors.ToDictionary(e => e.Key, e => new[] { e.Value })).ToResult();
-        }
-
-        var output = new MemoryStream();
-        var rows = await workbook.WriteAsync(query, output, ct);
-        var name = ExportFileNames.List(time.GetUtcNow().UtcDateTime, unmasked: false);
-        var details = query.Describe().Where(kv => kv.Value is not null).ToDictionary(kv => "filter." + kv.Key, kv => kv.Value);
-        details["rows"] = rows.ToString(CultureInfo.InvariantCulture);
-        details["masked"] = "true";
-        details["file"] = name;
-        await audit.WriteAsync(AuditActor.From(http).Entry("export.campaign_list") with { TargetType = "campaign_list", Details = details }, ct);
-        output.Position = 0;
-        return Results.File(output, XlsxContentType, name);
+        return query is null
+            ? Task.FromResult(ApiProblem.Validation(errors.ToDictionary(e => e.Key, e => new[] { e.Value })).ToResult())
+            : requests.RequestListAsync(query, http, ct);
     }
+
+    public static string Count(int rows) => rows.ToString(CultureInfo.InvariantCulture);
 }

@@ -17,7 +17,7 @@
     { id: 'products', label: '상품', href: 'products.html', icon: 'fa-gift', roles: ALL, ready: true },
     { id: 'users', label: '사용자관리', href: 'users.html', icon: 'fa-users-gear', roles: ['ADMIN'], ready: true },
     { id: 'audit', label: '감사로그', href: 'audit.html', icon: 'fa-clipboard-list', roles: ['ADMIN'], ready: true },
-    { id: 'settings', label: '설정', href: 'settings.html', icon: 'fa-gear', roles: ['ADMIN'], ready: false }
+    { id: 'settings', label: '설정', href: 'settings.html', icon: 'fa-gear', roles: ['ADMIN'], ready: true }
   ]);
 
   CD.can = function (role, menuId) {
@@ -46,9 +46,11 @@
     logout.addEventListener('click', async () => {
       if (await CD.confirm('로그아웃 하시겠습니까?', { title: '로그아웃' })) await CD.logout();
     });
+    const extras = (CD.headerExtras || []).map((make) => make(me, restricted));
     const user = h(
       'div',
       { class: 'd-flex align-items-center gap-3 text-white' },
+      extras,
       h(
         'a',
         { class: 'cd-user text-white text-decoration-none', href: 'password.html', title: '비밀번호 변경' },

@@ -6,15 +6,14 @@ using MiniExcelLibs;
 
 namespace CouponDesk.Tests.Campaigns.Detail;
 
-/// <summary>Excel exports of 발송조회 (spec §3.3.4) on the finished campaign: masked by default, unmasked only for an ADMIN with a reason, every download audited.</summary>
+/// <summary>Excel exports of 발송조회 (spec §3.3.4) on the finished campaign: masked by default, unmasked only for an ADMIN with a reason, the request and every download audited.</summary>
 public sealed class CampaignExportTests(FinishedCampaign campaign) : IClassFixture<FinishedCampaign>
 {
     [Fact]
     public async Task The_detail_export_is_masked_has_the_listed_columns_and_is_audited()
     {
         using var viewer = await campaign.SignedInAsync(Roles.Viewer);
-        var response = await viewer.GetAsync($"/api/campaigns/{campaign.CampaignId}/export");
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var response = await Exports.RequestAndDownloadAsync(viewer, await viewer.PostAsync($"/api/campaigns/{campaign.CampaignId}/export", null));
         var name = response.Content.Headers.ContentDisposition!.FileNameStar!;
         Assert.Matches(@"^발송상세내역_[0-9A-Za-z-]+_\d{12}\.xlsx$", name);
 
@@ -53,8 +52,7 @@ public sealed class CampaignExportTests(FinishedCampaign campaign) : IClassFixtu
         Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsJsonAsync(path, new { reason = "  " })).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsJsonAsync(path, new { reason = new string('가', 201) })).StatusCode);
 
-        var response = await admin.PostAsJsonAsync(path, new { reason = "고객사 정산 대조" });
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var response = await Exports.RequestAndDownloadAsync(admin, await admin.PostAsJsonAsync(path, new { reason = "고객사 정산 대조" }));
         Assert.EndsWith("(원본).xlsx", response.Content.Headers.ContentDisposition!.FileNameStar!, StringComparison.Ordinal);
         using var stream = new MemoryStream(await response.Content.ReadAsByteArrayAsync());
         var rows = MiniExcel.Query(stream, useHeaderRow: true).Cast<IDictionary<string, object?>>().ToList();
@@ -62,24 +60,39 @@ public sealed class CampaignExportTests(FinishedCampaign campaign) : IClassFixtu
         Assert.Equal(numbers[3], (string)rows.Single(r => Convert.ToInt32(r["No"], System.Globalization.CultureInfo.InvariantCulture) == 3)["쿠폰번호"]!);
 
         await using var c = await campaign.Harness.Database.OpenAsync();
-        Assert.Equal(1, await c.ExecuteScalarAsync<int>(
-            "SELECT COUNT(*) FROM audit_log WHERE action = 'export.campaign_detail' AND target_id = @id AND reason = '고객사 정산 대조'", new { id = campaign.CampaignId }));
+        // The request and the download: two events, each with the reason and the masking.
+        Assert.Equal(2, await c.ExecuteScalarAsync<int>(
+            "SELECT COUNT(*) FROM audit_log WHERE action IN ('export.requested', 'export.campaign_detail') AND reason = '고객사 정산 대조' AND REPLACE(details, ' ', '') LIKE '%\"masked\":\"false\"%'", new { id = campaign.CampaignId }));
     }
 
     [Fact]
     public async Task The_list_export_follows_the_filters_and_is_audited()
     {
         using var viewer = await campaign.SignedInAsync(Roles.Viewer);
-        var response = await viewer.GetAsync("/api/campaigns/export?eventName=" + Uri.EscapeDataString("파이프라인") + "&direction=asc");
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var response = await Exports.RequestAndDownloadAsync(viewer, await viewer.PostAsync("/api/campaigns/export?eventName=" + Uri.EscapeDataString("파이프라인") + "&direction=asc", null));
         Assert.Matches(@"^발송조회_\d{12}\.xlsx$", response.Content.Headers.ContentDisposition!.FileNameStar!);
         using var stream = new MemoryStream(await response.Content.ReadAsByteArrayAsync());
         var rows = MiniExcel.Query(stream, useHeaderRow: true, sheetName: "발송조회").Cast<IDictionary<string, object?>>().ToList();
         Assert.Equal("파이프라인 테스트", Assert.Single(rows)["이벤트명"]);
 
-        Assert.Equal(HttpStatusCode.BadRequest, (await viewer.GetAsync("/api/campaigns/export?from=2020-01-01&to=2026-01-01")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await viewer.GetAsync("/api/campaigns/987654321/export")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await viewer.PostAsync("/api/campaigns/export?from=2020-01-01&to=2026-01-01", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await viewer.PostAsync("/api/campaigns/987654321/export", null)).StatusCode);
         await using var c = await campaign.Harness.Database.OpenAsync();
         Assert.True(await c.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM audit_log WHERE action = 'export.campaign_list'") >= 1);
+    }
+}
+
+/// <summary>The export flow of a small export: the request answers 202 already 완료, then the file is fetched by id.</summary>
+public static class Exports
+{
+    public static async Task<HttpResponseMessage> RequestAndDownloadAsync(HttpClient client, HttpResponseMessage requested)
+    {
+        var body = await requested.Content.ReadAsStringAsync();
+        Assert.True(requested.StatusCode == HttpStatusCode.Accepted, body);
+        var export = System.Text.Json.JsonDocument.Parse(body).RootElement;
+        Assert.Equal("READY", export.GetProperty("status").GetString());
+        var response = await client.GetAsync($"/api/exports/{export.GetProperty("id").GetInt64()}/file");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return response;
     }
 }

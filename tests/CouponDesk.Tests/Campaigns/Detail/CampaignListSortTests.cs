@@ -39,7 +39,7 @@ public sealed class CampaignListSortTests(CampaignTestFactory factory) : IClassF
     }
 
     [Theory]
-    [InlineData("sort=clientName", "sort")]
+    [InlineData("sort=validUntil", "sort")]
     [InlineData("direction=sideways", "direction")]
     [InlineData("cursor=abc", "cursor")]
     [InlineData("cursor=1-2-3", "cursor")]

@@ -33,6 +33,7 @@
         CD.$('#campaign-resume').addEventListener('click', (e) => act(e.currentTarget, 'resume'));
         CD.$('#campaign-cancel').addEventListener('click', (e) => cancelCampaign(e.currentTarget));
         CD.$('#campaign-retry-failed').addEventListener('click', (e) => retryFailed(e.currentTarget));
+        CD.$('#campaign-unschedule').addEventListener('click', (e) => unschedule(e.currentTarget));
       }
       if (me.role === 'ADMIN') {
         CD.$('#campaign-discard-unused').addEventListener('click', (e) => discardUnused(e.currentTarget));
@@ -180,9 +181,22 @@
     showActions(c.status);
   }
 
+  // 예약 해제 (spec §3.2.4, C3): back to DRAFT before the start; the campaign then opens in 발송등록 for editing.
+  async function unschedule(button) {
+    if (!(await CD.confirm('예약을 해제하시겠습니까? 임시저장 상태로 돌아가며 수정 후 다시 발송 요청할 수 있습니다.', { title: '예약 해제', okText: '예약 해제' }))) return;
+    try {
+      await CD.busy(button, null, () => CD.api('POST', '/api/campaigns/' + encodeURIComponent(state.id) + '/unschedule'));
+      CD.flash.set('예약을 해제했습니다. 수정 후 다시 발송 요청하세요.', 'success');
+      CD.go('register.html?id=' + encodeURIComponent(state.id));
+    } catch (e) {
+      showActionError(e);
+    }
+  }
+
   // Buttons by state (spec §3.3.3 actions); a VIEWER gets none. The server decides in the end (409 with a reason).
   function showActions(status) {
     const staff = STAFF.indexOf(state.me.role) >= 0;
+    CD.$('#campaign-unschedule').hidden = !staff || status !== 'SCHEDULED';
     CD.$('#campaign-pause').hidden = !staff || RUNNING.indexOf(status) < 0;
     CD.$('#campaign-resume').hidden = !staff || ['PAUSED', 'ERROR'].indexOf(status) < 0;
     CD.$('#campaign-cancel').hidden = !staff || CANCELLABLE.indexOf(status) < 0;
@@ -352,10 +366,9 @@
     try {
       await CD.busy(button, null, async () => {
         if (unmask && unmask.checked) {
-          const response = await CD.api('POST', base() + '/export/unmasked', { body: { reason: reasonInput.value.trim() }, as: 'response' });
-          await CD.saveResponse(response, '발송상세내역(원본).xlsx');
+          await CD.exports.request(base() + '/export/unmasked', { body: { reason: reasonInput.value.trim() } });
         } else {
-          await CD.download(base() + '/export', null, '발송상세내역.xlsx');
+          await CD.exports.request(base() + '/export');
         }
       });
     } catch (e) {

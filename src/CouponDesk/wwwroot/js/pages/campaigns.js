@@ -6,7 +6,7 @@
   const CD = window.CD;
   const PAGE_SIZE = 50;
   const STAFF = ['ADMIN', 'OPERATOR'];
-  const state = { cursor: null, shown: 0, filter: {}, direction: 'desc', me: null };
+  const state = { cursor: null, shown: 0, filter: {}, sort: 'sendAt', direction: 'desc', me: null };
 
   CD.page({
     id: 'campaigns',
@@ -25,18 +25,39 @@
       // Default: the last seven days with no upper bound, so future scheduled campaigns show (spec §3.3.1).
       const from = CD.fmt.toDate(CD.fmt.todayKst() + 'T00:00:00+09:00');
       const options = { locale: 'ko', dateFormat: 'Y-m-d', allowInput: true, disableMobile: true };
-      window.flatpickr(form.from, options).setDate(CD.fmt.date(new Date(from.getTime() - 6 * 86400000)), false, 'Y-m-d');
-      window.flatpickr(form.to, options);
+      const fromPicker = window.flatpickr(form.from, options);
+      fromPicker.setDate(CD.fmt.date(new Date(from.getTime() - 6 * 86400000)), false, 'Y-m-d');
+      const toPicker = window.flatpickr(form.to, options);
+      // 오늘 / 7일 / 30일 (issue 18 point 4): the start moves to today − (n − 1) in KST, the end stays open like the
+      // default, so scheduled campaigns still show (D-LIST-3); the search runs at once.
+      CD.$$('#date-presets button').forEach((button) =>
+        button.addEventListener('click', () => {
+          const days = Number(button.dataset.days);
+          fromPicker.setDate(CD.fmt.date(new Date(from.getTime() - (days - 1) * 86400000)), false, 'Y-m-d');
+          toPicker.clear();
+          CD.$$('#date-presets button').forEach((b) => b.classList.toggle('active', b === button));
+          search(form, false).catch((e) => CD.forms.showError(form, e));
+        })
+      );
       form.addEventListener('submit', (event) => {
         event.preventDefault();
         search(form, false).catch((e) => CD.forms.showError(form, e));
       });
       CD.$('#campaign-more').addEventListener('click', () => search(form, true).catch((e) => CD.forms.showError(form, e)));
-      CD.$('#sort-sendAt').addEventListener('click', () => {
-        state.direction = state.direction === 'desc' ? 'asc' : 'desc';
-        drawSortHeader();
-        search(form, false).catch((e) => CD.forms.showError(form, e));
-      });
+      // Sortable columns (spec §3.3.2): a click on the sorted column turns the direction, on another one sorts by it
+      // (발송일시 newest first, the others ascending); the server pages in that order.
+      CD.$$('#campaign-table [data-sort]').forEach((button) =>
+        button.addEventListener('click', () => {
+          const sort = button.dataset.sort;
+          if (sort === state.sort) state.direction = state.direction === 'desc' ? 'asc' : 'desc';
+          else {
+            state.sort = sort;
+            state.direction = sort === 'sendAt' ? 'desc' : 'asc';
+          }
+          drawSortHeader();
+          search(form, false).catch((e) => CD.forms.showError(form, e));
+        })
+      );
       CD.$('#campaign-list-export').addEventListener('click', (e) => exportList(e.currentTarget));
       await search(form, false);
     }
@@ -61,6 +82,7 @@
         eventName: form.eventName.value.trim(),
         status: checkedStatuses().join(',')
       };
+      state.filter.sort = state.sort;
       state.filter.direction = state.direction;
       state.cursor = null;
     }
@@ -79,17 +101,21 @@
 
   function drawSortHeader() {
     const asc = state.direction === 'asc';
-    CD.$('#sort-sendAt-header').setAttribute('aria-sort', asc ? 'ascending' : 'descending');
-    const icon = CD.$('#sort-sendAt i');
-    icon.classList.toggle('fa-sort-up', asc);
-    icon.classList.toggle('fa-sort-down', !asc);
+    CD.$$('#campaign-table [data-sort]').forEach((button) => {
+      const active = button.dataset.sort === state.sort;
+      const header = button.closest('th');
+      if (active) header.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
+      else header.removeAttribute('aria-sort');
+      const icon = CD.$('i', button);
+      icon.className = 'fa-solid ' + (!active ? 'fa-sort text-body-tertiary' : asc ? 'fa-sort-up' : 'fa-sort-down');
+    });
   }
 
   async function exportList(button) {
     const alertBox = CD.$('#campaign-list-alert');
     CD.alert(alertBox, null);
     try {
-      await CD.busy(button, null, () => CD.download('/api/campaigns/export', state.filter, '발송조회.xlsx'));
+      await CD.busy(button, null, () => CD.exports.request('/api/campaigns/export', { query: state.filter }));
     } catch (e) {
       if (!e.redirected) CD.alert(alertBox, e.detail, 'danger');
     }
@@ -99,6 +125,42 @@
     pause: { label: '일시정지', states: ['ISSUING', 'SENDING'], text: '발송을 일시정지하시겠습니까? 아직 통신사로 넘어가지 않은 메시지는 보류됩니다.', done: '발송을 일시정지했습니다.' },
     resume: { label: '재개', states: ['PAUSED', 'ERROR'], text: '발송을 재개하시겠습니까?', done: '발송을 재개했습니다.' }
   };
+
+  // 예약 해제 (SCHEDULED → DRAFT, until the start) and 삭제 (a DRAFT, soft delete) — spec §3.2.4, the API's own rules.
+  const edits = {
+    unschedule: {
+      label: '예약 해제',
+      states: ['SCHEDULED'],
+      text: '예약을 해제하시겠습니까? 임시저장 상태로 돌아가며 수정 후 다시 발송 요청할 수 있습니다.',
+      done: '예약을 해제했습니다.',
+      call: (item) => CD.api('POST', '/api/campaigns/' + encodeURIComponent(item.id) + '/unschedule')
+    },
+    delete: {
+      label: '삭제',
+      states: ['DRAFT'],
+      text: '임시저장된 발송 건을 삭제하시겠습니까?',
+      done: '삭제되었습니다.',
+      danger: true,
+      call: (item) => CD.api('DELETE', '/api/campaigns/' + encodeURIComponent(item.id))
+    }
+  };
+
+  async function edit(button, item, action) {
+    const c = edits[action];
+    const alertBox = CD.$('#campaign-list-alert');
+    CD.alert(alertBox, null);
+    if (!(await CD.confirm('[' + item.clientName + '] ' + item.eventName + '\n' + c.text, { title: c.label, danger: c.danger, okText: c.label }))) return;
+    try {
+      await CD.busy(button, null, () => c.call(item));
+      CD.toast(c.done);
+      await search(CD.$('#campaign-filter'), false);
+    } catch (e) {
+      if (!e.redirected) {
+        CD.alert(alertBox, e.detail, 'danger');
+        alertBox.focus();
+      }
+    }
+  }
 
   async function control(button, item, action) {
     const c = controls[action];
@@ -125,6 +187,12 @@
         if (controls[action].states.indexOf(item.status) < 0) return;
         const button = h('button', { type: 'button', class: 'btn btn-sm btn-outline-secondary ms-1', dataset: { action }, text: controls[action].label });
         button.addEventListener('click', () => control(button, item, action));
+        cell.appendChild(button);
+      });
+      Object.keys(edits).forEach((action) => {
+        if (edits[action].states.indexOf(item.status) < 0) return;
+        const button = h('button', { type: 'button', class: 'btn btn-sm ms-1 ' + (edits[action].danger ? 'btn-outline-danger' : 'btn-outline-secondary'), dataset: { action }, text: edits[action].label });
+        button.addEventListener('click', () => edit(button, item, action));
         cell.appendChild(button);
       });
     }
