@@ -1,5 +1,6 @@
 using CouponDesk.Data;
 using CouponDesk.Features.Coupons;
+using CouponDesk.Features.Messages;
 using CouponDesk.Features.Pipeline;
 using CouponDesk.Security.Masking;
 using CouponDesk.Security.Pii;
@@ -25,7 +26,7 @@ public sealed record RecipientItemPage(IReadOnlyList<RecipientItemRow> Items, lo
 /// (or of the export) are decrypted, and only to be masked; coupon numbers come from
 /// <see cref="CouponRepository.RevealNumbersAsync"/>; searching goes through the indexes of <see cref="ItemSearch"/>.
 /// </summary>
-public sealed class RecipientItems(DbConnectionFactory connections, PiiProtector pii, CouponRepository coupons, TimeProvider time)
+public sealed class RecipientItems(DbConnectionFactory connections, PiiProtector pii, PiiReader reader, CouponRepository coupons, TimeProvider time)
 {
     /// <summary>Filter chips 전체 / 실패만 / 발급실패 / 미교환 / 교환 as SQL conditions on the joined rows.</summary>
     public static readonly IReadOnlyDictionary<string, string> Filters = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -101,13 +102,14 @@ public sealed class RecipientItems(DbConnectionFactory connections, PiiProtector
 
     private const string Select = """
         SELECT di.id AS ItemId, di.seq AS No, di.status AS Status, di.failure_code AS FailureCode, di.failure_reason AS FailureReason,
-               COALESCE(m.phone_enc, r.phone_enc) AS PhoneEnc, c.id AS CouponId, c.status AS CouponStatus,
+               m.phone_enc AS PhoneEnc, c.id AS CouponId, c.status AS CouponStatus,
                COALESCE(c.order_id, o.coufun_order_id) AS OrderId, c.last_exchange_at AS ExchangedAt, c.valid_until AS ValidUntil,
                m.status AS MessageStatus, m.req_at AS RequestAt, m.done_at AS DoneAt, m.done_code AS DoneCode, m.done_code_desc AS DoneDesc,
                (SELECT e.branch_name FROM coupon_exchanges e WHERE e.coupon_id = c.id AND e.applied = 1 ORDER BY e.exchanged_at DESC LIMIT 1) AS Branch,
                (SELECT COUNT(*) FROM messages mm WHERE mm.recipient_id = di.id AND mm.message_type <> 'INITIAL') AS Resends,
                (SELECT h.source FROM coupon_status_history h WHERE h.coupon_id = c.id ORDER BY h.id DESC LIMIT 1) AS Source,
-               (SELECT h.occurred_at FROM coupon_status_history h WHERE h.coupon_id = c.id ORDER BY h.id DESC LIMIT 1) AS SourceAt
+               (SELECT h.occurred_at FROM coupon_status_history h WHERE h.coupon_id = c.id ORDER BY h.id DESC LIMIT 1) AS SourceAt,
+               m.id AS MessageId, r.phone_enc AS RowPhoneEnc
         """;
 
     private static (string Where, DynamicParameters Args) Conditions(long campaignId, string filter, ItemSearch? search)
@@ -137,12 +139,16 @@ public sealed class RecipientItems(DbConnectionFactory connections, PiiProtector
 
     private RecipientItemRow ToView(Row r, IReadOnlyDictionary<long, string> numbers, bool clear)
     {
-        var phone = r.PhoneEnc is null ? "" : pii.Decrypt(r.PhoneEnc);
+        // The message's phone is bound to its row (D-SEC-12); the recipient row's is not yet. A value that cannot be
+        // read where it is shows as 복호화 불가 (logged without the value) instead of failing the page.
+        var phone = r.PhoneEnc is { } bound && r.MessageId is { } messageId
+            ? reader.TryReveal(bound, MessagesSetup.PhoneColumn.PlaceOf(messageId))
+            : r.RowPhoneEnc is { } unbound ? pii.Decrypt(unbound) : "";
         var coupon = r.CouponId is { } id ? numbers.GetValueOrDefault(id) : null;
         var failed = r.Status is ItemStatus.IssueFailed or ItemStatus.RenderFailed;
         return new RecipientItemRow(
             r.ItemId, r.No,
-            clear ? phone : Masking.Phone(phone),
+            phone is null ? PiiReader.Unreadable : clear ? phone : Masking.Phone(phone),
             coupon is null ? null : clear ? coupon : Masking.CouponNumber(coupon),
             r.OrderId, r.CouponStatus, ItemLabels.Coupon(r.CouponStatus),
             r.Status, ItemLabels.Delivery(r.Status, r.MessageStatus, r.RequestAt, time.GetUtcNow().UtcDateTime),
@@ -160,5 +166,5 @@ public sealed class RecipientItems(DbConnectionFactory connections, PiiProtector
     private sealed record Row(
         long ItemId, int No, string Status, string? FailureCode, string? FailureReason, byte[]? PhoneEnc, long? CouponId, string? CouponStatus,
         string? OrderId, DateTime? ExchangedAt, DateTime? ValidUntil, string? MessageStatus, DateTime? RequestAt, DateTime? DoneAt, string? DoneCode,
-        string? DoneDesc, string? Branch, long Resends, string? Source, DateTime? SourceAt);
+        string? DoneDesc, string? Branch, long Resends, string? Source, DateTime? SourceAt, long? MessageId, byte[]? RowPhoneEnc);
 }

@@ -1,3 +1,5 @@
+using CouponDesk.Data;
+
 namespace CouponDesk.Features.Settings;
 
 /// <summary>
@@ -60,13 +62,23 @@ public sealed class LiveSettings(SettingsStore store, SettingsBinder binder, ISe
 }
 
 /// <summary>Loads the settings before the other services start, then polls their version (all roles).</summary>
-public sealed class LiveSettingsPoller(LiveSettings settings, SettingsOptions options, ILogger<LiveSettingsPoller> logger) : BackgroundService
+public sealed class LiveSettingsPoller(LiveSettings settings, SettingsOptions options, DatabaseOutage outage, ILogger<LiveSettingsPoller> logger) : BackgroundService
 {
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         // Hosted services start in order and this one is registered right after the migrations: workers and jobs
         // registered later start with the database values already in place.
-        await settings.RefreshAsync(cancellationToken);
+        try
+        {
+            await settings.RefreshAsync(cancellationToken);
+        }
+        catch (MySqlConnector.MySqlException ex)
+        {
+            // Not migrated yet (readiness answers 503 until it is) or not reachable: the file's values hold until the
+            // first poll that reads the table; refusing to start would take the readiness endpoint down with it.
+            logger.LogWarning("Settings not loaded at start ({Error}); the configuration file's values apply until the next poll", ex.GetType().Name);
+        }
+
         await base.StartAsync(cancellationToken);
     }
 
@@ -78,11 +90,18 @@ public sealed class LiveSettingsPoller(LiveSettings settings, SettingsOptions op
             {
                 // Wall-clock pacing, not business time: a test's frozen clock must not stop the polling.
                 await Task.Delay(TimeSpan.FromSeconds(options.PollSeconds), stoppingToken);
+                var pass = outage.PassStarted();
                 await settings.RefreshAsync(stoppingToken);
+                outage.Succeeded(pass);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
+            }
+            catch (Exception ex) when (DatabaseOutage.IsOutage(ex))
+            {
+                // One line for the whole outage, said by whichever loop notices first (issue 19, issue 22).
+                outage.Failed(ex);
             }
             catch (Exception ex) when (ex is MySqlConnector.MySqlException or TimeoutException or InvalidOperationException)
             {
