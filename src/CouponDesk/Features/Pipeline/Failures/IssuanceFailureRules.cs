@@ -32,10 +32,10 @@ public sealed class IssuanceFailureRules(DbConnectionFactory connections, Campai
     /// The failed calls since the last success (the streak) and among the last W calls (the window), counting only calls
     /// after the last reset. Calls not made yet count as successes, so a young campaign needs more than P % of W failures.
     /// </summary>
-    public async Task<Counts> CountAsync(MySqlConnection c, long campaignId, CancellationToken ct)
+    public async Task<Counts> CountAsync(MySqlConnection c, long campaignId, CancellationToken ct, MySqlTransaction? tx = null)
     {
         var after = await c.ExecuteScalarAsync<long?>(new CommandDefinition(
-            "SELECT calls_counted_after FROM campaign_runs WHERE campaign_id = @campaignId", new { campaignId }, cancellationToken: ct)) ?? 0;
+            "SELECT calls_counted_after FROM campaign_runs WHERE campaign_id = @campaignId", new { campaignId }, tx, cancellationToken: ct)) ?? 0;
         return await c.QuerySingleAsync<Counts>(new CommandDefinition(
             """
             SELECT
@@ -43,7 +43,7 @@ public sealed class IssuanceFailureRules(DbConnectionFactory connections, Campai
                  COALESCE((SELECT MAX(id) FROM issuance_calls WHERE campaign_id = @campaignId AND failed = 0), 0))) AS SIGNED) AS Streak,
               CAST((SELECT COALESCE(SUM(w.failed), 0) FROM (SELECT failed FROM issuance_calls WHERE campaign_id = @campaignId AND id > @after
                  ORDER BY id DESC LIMIT @window) w) AS SIGNED) AS WindowFailed
-            """, new { campaignId, after, window = options.FailureWindowCalls }, cancellationToken: ct));
+            """, new { campaignId, after, window = options.FailureWindowCalls }, tx, cancellationToken: ct));
     }
 
     /// <summary>Call after a failed call's outcome committed: stops a running campaign whose calls break a rule.</summary>
@@ -63,6 +63,16 @@ public sealed class IssuanceFailureRules(DbConnectionFactory connections, Campai
         if (status is not (CampaignStatus.Issuing or CampaignStatus.Sending))
         {
             return; // already stopped (by another loop's check, a person, or a cancel)
+        }
+
+        // Count again under the campaign's lock: a person may have resumed between the first count and the lock, and
+        // the resume restarts the counting (its reset commits with the status change). The first count alone stopped a
+        // just-resumed campaign on the calls before the resume (found by the fault suite, issue 22).
+        counts = await CountAsync(c, campaignId, ct, tx);
+        streakBroken = counts.Streak >= options.FailureStreakLimit;
+        if (!streakBroken && counts.WindowFailed <= windowLimit)
+        {
+            return;
         }
 
         var why = streakBroken
