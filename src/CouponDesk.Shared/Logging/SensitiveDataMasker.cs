@@ -10,7 +10,7 @@ namespace CouponDesk.Shared.Logging;
 /// </summary>
 public static partial class SensitiveDataMasker
 {
-    // 010-0000-1234, 01000001234, 010 0000 1234, +82 10-0000-1234, +821000001234 (test block 010-0000-xxxx).
+    // 010-0000-0071, 01000000071, 010 0000 0071, +82 10-0000-0071, +821000000071 (test block 010-0000-xxxx).
     [GeneratedRegex(@"(?:\+82[-. ]?0?|(?<![0-9])0)(1[016789])[-. ]?([0-9]{3,4})[-. ]?([0-9]{4})(?![0-9])", RegexOptions.CultureInvariant)]
     private static partial Regex MobileNumber();
 

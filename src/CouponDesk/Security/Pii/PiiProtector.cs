@@ -167,7 +167,7 @@ public sealed class PiiProtector
         return HMACSHA256.HashData(blindIndexKey, Encoding.UTF8.GetBytes($"{purpose}:{normalizedValue}"));
     }
 
-    /// <summary>Blind index of a phone number in any common spelling (<c>010-0000-1234</c>, <c>+82 10 …</c>): digits only, leading 82 turned into 0.</summary>
+    /// <summary>Blind index of a phone number in any common spelling (<c>010-0000-0071</c>, <c>+82 10 …</c>): digits only, leading 82 turned into 0.</summary>
     public byte[] PhoneBlindIndex(string phone) => BlindIndex(BlindIndexPurposes.Phone, PiiNormalization.Phone(phone));
 
     /// <summary>Blind index of a coupon number: spaces and hyphens removed, letters upper-cased.</summary>

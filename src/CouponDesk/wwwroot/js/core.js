@@ -268,7 +268,7 @@
       return value === null || value === undefined ? '-' : Number(value).toLocaleString('ko-KR') + '원';
     },
     // A Korean telephone number grouped by its kind (the one formatter for sender and other numbers shown in clear):
-    // 1600-0000 (전국 대표번호), 010-0000-1234 / 011-000-1234 (mobile), 02-000-1234 / 02-0000-1234 (Seoul),
+    // 1600-0000 (전국 대표번호), 010-0000-0071 / 011-000-1234 (mobile), 02-000-1234 / 02-0000-1234 (Seoul),
     // 031-000-1234 / 070-0000-1234 (other area codes, internet phone), 0505-000-1234 (050x). Anything else as given.
     phone(value) {
       if (value === null || value === undefined || value === '') return '-';
