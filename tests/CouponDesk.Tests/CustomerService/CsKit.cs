@@ -106,7 +106,7 @@ public static class CsKit
         return [.. await c.QueryAsync<(string, string, string?, int)>(
             """
             SELECT m.client_key, m.message_type, l.phone, COALESCE(l.deliver_count, 0) FROM messages m
-            LEFT JOIN snapstandin_deliveries l ON l.client_key COLLATE utf8mb4_unicode_ci = m.client_key
+            LEFT JOIN snapstandin_deliveries l ON l.client_key = m.client_key COLLATE utf8mb4_general_ci
             WHERE m.recipient_id = @itemId ORDER BY m.id
             """, new { itemId })];
     }

@@ -48,7 +48,7 @@ public sealed record PipelineWitness(
             """
             SELECT d.id, COALESCE(SUM(l.deliver_count), 0) FROM delivery_items d
             LEFT JOIN messages m ON m.recipient_id = d.id AND m.campaign_id = d.campaign_id
-            LEFT JOIN snapstandin_deliveries l ON l.client_key COLLATE utf8mb4_unicode_ci = m.client_key
+            LEFT JOIN snapstandin_deliveries l ON l.client_key = m.client_key COLLATE utf8mb4_general_ci
             WHERE d.campaign_id = @campaignId GROUP BY d.id
             """, new { campaignId })).ToList();
         var sent = await c.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM delivery_items WHERE campaign_id = @campaignId AND status = 'SENT'", new { campaignId });

@@ -61,7 +61,7 @@ public static class AfterSendKit
             SELECT d.id, d.seq, d.status, COALESCE(GROUP_CONCAT(m.message_type ORDER BY m.id), ''), CAST(COALESCE(SUM(l.deliver_count), 0) AS SIGNED)
             FROM delivery_items d
             LEFT JOIN messages m ON m.recipient_id = d.id AND m.campaign_id = d.campaign_id AND m.status <> 'WITHDRAWN'
-            LEFT JOIN snapstandin_deliveries l ON l.client_key COLLATE utf8mb4_unicode_ci = m.client_key
+            LEFT JOIN snapstandin_deliveries l ON l.client_key = m.client_key COLLATE utf8mb4_general_ci
             WHERE d.campaign_id = @campaignId GROUP BY d.id, d.seq, d.status ORDER BY d.seq
             """, new { campaignId })];
     }
