@@ -1,3 +1,4 @@
+using CouponDesk.Features.Approvals;
 using System.Globalization;
 using CouponDesk.Data;
 using CouponDesk.Features.Users;
