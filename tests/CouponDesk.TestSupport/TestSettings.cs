@@ -27,9 +27,6 @@ public static class TestSettings
         // production times (D-OPS-11), every other host must never be declared dead by a slow beat.
         new("Liveness:SelfFenceSeconds", "8"),
         new("Liveness:DeadAfterSeconds", "30"),
-        // 일괄 폐기 승인 is on by default (spec §1.3); the tests of the bulk discard itself act directly, the approval
-        // tests switch it on.
-        new("Approvals:BulkDiscard", "false"),
     ];
 
     public static string NewScratchDirectory() => Path.Combine(Path.GetTempPath(), "cd-test-" + Guid.NewGuid().ToString("N")[..10]);
