@@ -23,7 +23,8 @@ public sealed class CampaignApprovals(DbConnectionFactory connections, ApprovalR
     public const string EventNameParameter = "eventName";
 
     public Task<Outcome<long>> RequestCancelAsync(long id, CancelKind kind, string reason, AuditActor actor, CancellationToken ct) =>
-        RequestAsync(id, ApprovalKinds.CampaignCancel, (status, _) => CampaignCancel.Refused(kind, status),
+        // 일괄취소 also takes a SCHEDULED campaign (C10), which CampaignCancel handles before its state check.
+        RequestAsync(id, ApprovalKinds.CampaignCancel, (status, _) => kind == CancelKind.Bulk && status == CampaignStatus.Scheduled ? null : CampaignCancel.Refused(kind, status),
             new Dictionary<string, string> { [KindParameter] = kind.ToString(), [ReasonParameter] = reason }, reason,
             (kind == CancelKind.Bulk ? "일괄취소" : "미발송분 취소") + " · 사유: " + reason, actor, ct);
 
