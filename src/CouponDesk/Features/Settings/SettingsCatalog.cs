@@ -1,5 +1,5 @@
-using CouponDesk.Features.Approvals;
 using CouponDesk.Features.Alerts;
+using CouponDesk.Features.Approvals;
 using CouponDesk.Features.Auth;
 using CouponDesk.Features.Campaigns;
 using CouponDesk.Features.Products;

@@ -1,6 +1,6 @@
-using CouponDesk.Features.Approvals;
 using System.Globalization;
 using CouponDesk.Data;
+using CouponDesk.Features.Approvals;
 using CouponDesk.Features.Users;
 using Dapper;
 
