@@ -106,10 +106,10 @@
   const cs = (CD.cs = {});
 
   // Two-person approval (spec §1.3): with the action's switch on, the dialog's button reads "승인 요청", a memo is
-  // required, and the request says so (requestApproval) — the server refuses when the switch changed meanwhile.
-  cs.switches = {};
-  function approval(kind, memo) {
-    const on = !!cs.switches[kind];
+  // required, and the request says so (requestApproval) — the server refuses when the switch changed meanwhile. The
+  // switches are read as the dialog opens, so a change made on 설정 shows at the next dialog.
+  async function approval(kind, memo) {
+    const on = !!(await CD.api('GET', '/api/approvals/switches'))[kind];
     if (on) {
       CD.$('label', memo.node).textContent = '상담 메모 (승인 요청 시 필수)';
       memo.input.placeholder = '승인자가 볼 요청 사유를 입력하세요.';
@@ -131,7 +131,7 @@
 
   cs.resend = async function (ctx) {
     const memo = memoField('cs-memo', '상담 메모 (선택)');
-    const approve = approval('resend', memo);
+    const approve = await approval('resend', memo);
     const state = {};
     let night = false;
     const nightBox = h('div', { class: 'alert alert-warning mt-3 mb-0', hidden: true, 'data-role': 'night', text: '야간 시간대입니다. 계속하시겠습니까?' });
@@ -168,7 +168,7 @@
     });
     draw();
     const memo = memoField('cs-memo', '상담 메모 (선택)');
-    const approve = approval('phoneChange', memo);
+    const approve = await approval('phoneChange', memo);
     const state = {};
     return modalForm({
       title: '휴대폰 번호 변경',
@@ -203,7 +203,7 @@
       )
     );
     const memo = memoField('cs-memo', '상담 메모 (기타 사유는 필수)');
-    const approve = approval('couponDiscard', memo);
+    const approve = await approval('couponDiscard', memo);
     const state = {};
     const chosen = () => (CD.$('input[name=reason]:checked', group) || {}).value || '';
     return modalForm({

@@ -14,7 +14,6 @@
     roles: ['ADMIN', 'OPERATOR'],
     async init(me) {
       state.me = me;
-      CD.cs.switches = await CD.api('GET', '/api/approvals/switches');
       const form = CD.$('#cs-search-form');
       form.addEventListener('submit', (event) => {
         event.preventDefault();
