@@ -24,8 +24,8 @@ public sealed class SettingsAndDownloadsPageTests(WebUiFixture fixture)
         await page.ClickAsync("#cd-menu [data-menu=settings]");
         var sessions = page.Locator("[name='Security:Sessions:MaxConcurrentSessions']");
         await Assertions.Expect(sessions).ToHaveValueAsync("1");
-        // The approval switches are stored but their workflow is not built: they are not on the page (D-SET-4).
-        await Assertions.Expect(page.Locator("[name^='Approvals:']")).ToHaveCountAsync(0);
+        // The five approval switches (spec §1.3) are on the page now that their workflow is built (D-APR-1).
+        await Assertions.Expect(page.Locator("[name^='Approvals:']")).ToHaveCountAsync(5);
         await Assertions.Expect(page.Locator("#webhook-current")).ToContainTextAsync("설정되지 않음");
         await Assertions.Expect(page.Locator("#webhook-test")).ToBeDisabledAsync();
 

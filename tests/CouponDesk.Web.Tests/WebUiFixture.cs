@@ -56,7 +56,10 @@ public sealed class WebUiFixture : IAsyncLifetime
             // the time of day (its API test switches it on).
             new("CustomerService:FollowUpPollSeconds", "1"),
             new("CustomerService:NightStartHour", "0"),
-            new("CustomerService:NightEndHour", "0"));
+            new("CustomerService:NightEndHour", "0"),
+            // 일괄 폐기 승인 is on by default (spec §1.3): off here so the page test of the discard acts directly;
+            // ApprovalPageTests switches what it needs on and off through 설정.
+            new("Approvals:BulkDiscard", "false"));
         var executable = Environment.GetEnvironmentVariable("COUPONDESK_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions

@@ -3,6 +3,7 @@ using CouponDesk.Data;
 using CouponDesk.Data.Leases;
 using CouponDesk.Data.Redis;
 using CouponDesk.Features.Alerts;
+using CouponDesk.Features.Approvals;
 using CouponDesk.Features.Auth;
 using CouponDesk.Features.CampaignDetail;
 using CouponDesk.Features.Campaigns;
@@ -97,6 +98,7 @@ public static class CouponDeskHost
 
         // Then the settings of 설정 (database over file), before any worker or job reads them.
         services.AddLiveSettings(configuration, hosted: !forCommand);
+        services.AddApprovals(configuration);
 
         services.AddCouponDeskProblemDetails();
         services.AddSingleton<IdempotencyStore>();

@@ -22,7 +22,7 @@ public sealed class SettingsEndpointTests(SettingsTestFactory factory) : IClassF
             Assert.Equal("true", SettingsApi.Value(settings, "Approvals:BulkDiscard"));
             var item = settings.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("key").GetString() == "Security:Sessions:MaxConcurrentSessions");
             Assert.Equal((1, 3), (item.GetProperty("min").GetInt32(), item.GetProperty("max").GetInt32()));
-            Assert.False(settings.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("key").GetString() == "Approvals:Resend").GetProperty("visible").GetBoolean());
+            Assert.True(settings.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("key").GetString() == "Approvals:Resend").GetProperty("visible").GetBoolean());
 
             var changed = await SettingsApi.ChangeAsync(admin, new Dictionary<string, object> { ["Security:Sessions:MaxConcurrentSessions"] = 3, ["Catalog:ManualRunsPerDay"] = "5" });
             Assert.Equal(("3", "5"), (SettingsApi.Value(changed, "Security:Sessions:MaxConcurrentSessions"), SettingsApi.Value(changed, "Catalog:ManualRunsPerDay")));

@@ -31,6 +31,12 @@ public sealed record AuditActor(long? UserId, string? Login, string? SourceIp, s
             ? (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString()
             : "unknown";
 
+    /// <summary>
+    /// Set when this actor executes someone else's request they approved (two-person approval, spec §1.3): the action is
+    /// recorded as the requester's, with this actor as its approver.
+    /// </summary>
+    public ApprovedRequest? Approval { get; init; }
+
     public AuditEntry Entry(string action, string outcome = AuditOutcome.Success) => new()
     {
         Action = action,
@@ -42,3 +48,6 @@ public sealed record AuditActor(long? UserId, string? Login, string? SourceIp, s
         CorrelationId = CorrelationId,
     };
 }
+
+/// <summary>The approved request an action runs for: its id and its requester (spec §1.3 item 4).</summary>
+public sealed record ApprovedRequest(long RequestId, long? RequesterId, string? RequesterLogin);

@@ -1,3 +1,4 @@
+using CouponDesk.Features.Approvals;
 using CouponDesk.Features.Audit;
 using CouponDesk.Hosting;
 using CouponDesk.Security;
@@ -102,8 +103,15 @@ public sealed class SubmitEndpoints : IEndpointModule
         AuditedChange.RunAsync(id, http, audit, CampaignAuditEvents.Unscheduled, user => store.UnscheduleAsync(id, user, ct),
             async () => Results.Ok(CampaignViews.ToResponse((await store.GetAsync(id, ct))!, pii, rules)), ct);
 
-    private static async Task<IResult> CancelAsync(long id, CancelRequest request, HttpContext http, CampaignStore store, ICampaignAudit audit, PiiProtector pii, SendTimeRules rules, CancellationToken ct)
+    private static async Task<IResult> CancelAsync(
+        long id, CancelRequest request, HttpContext http, CampaignStore store, ICampaignAudit audit, PiiProtector pii, SendTimeRules rules, ApprovalGate approval, CancellationToken ct)
     {
+        // With 발송 취소 승인 on (spec §1.3) a cancel goes through a request (POST …/pipeline/cancel with requestApproval).
+        if (approval.Decide(ApprovalKinds.CampaignCancel, requestApproval: false).Problem is { } needsApproval)
+        {
+            return needsApproval.ToResult();
+        }
+
         var reason = request.Reason?.Trim();
         if (string.IsNullOrEmpty(reason))
         {

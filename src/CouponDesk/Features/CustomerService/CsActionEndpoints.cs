@@ -1,3 +1,4 @@
+using CouponDesk.Features.Approvals;
 using CouponDesk.Features.Audit;
 using CouponDesk.Hosting;
 using CouponDesk.Security;
@@ -26,17 +27,22 @@ public sealed class CsActionEndpoints : IEndpointModule
         items.MapPost("/refresh", RefreshAsync).RequireAuthorization(Policies.CsMemoAndRefresh);
     }
 
-    private static async Task<IResult> ResendAsync(long id, CsResendRequest? request, HttpContext http, CsResend resend, CsDetail detail, CancellationToken ct)
+    private static async Task<IResult> ResendAsync(
+        long id, CsResendRequest? request, HttpContext http, CsResend resend, CsApprovals approvals, ApprovalGate approval, CsDetail detail, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         var version = CsInput.Version(request?.Version, errors);
         var memo = CsInput.Memo(request?.Memo, required: false, errors);
-        return errors.Count > 0
-            ? await AnswerAsync(id, Invalid(errors), detail, ct)
-            : await AnswerAsync(id, await resend.ResendAsync(id, version, request!.ConfirmNight ?? false, memo, AuditActor.From(http), ct), detail, ct);
+        var (route, refused) = Route(approval, ApprovalKinds.CsResend, request?.RequestApproval, memo, errors);
+        return refused is not null ? await AnswerAsync(id, refused, detail, ct)
+            : route == ApprovalRoute.Request
+                ? await AnswerAsync(id, await approvals.RequestAsync(id, version, ApprovalKinds.CsResend, a => a.Resend, new Dictionary<string, string>(), memo!,
+                    "같은 쿠폰을 현재 번호로 재발송", AuditActor.From(http), ct), detail, ct)
+                : await AnswerAsync(id, await resend.ResendAsync(id, version, request!.ConfirmNight ?? false, memo, AuditActor.From(http), ct), detail, ct);
     }
 
-    private static async Task<IResult> ChangeNumberAsync(long id, CsPhoneChangeRequest? request, HttpContext http, CsPhoneChange change, CsDetail detail, CancellationToken ct)
+    private static async Task<IResult> ChangeNumberAsync(
+        long id, CsPhoneChangeRequest? request, HttpContext http, CsPhoneChange change, CsApprovals approvals, ApprovalGate approval, CsDetail detail, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         var version = CsInput.Version(request?.Version, errors);
@@ -46,12 +52,26 @@ public sealed class CsActionEndpoints : IEndpointModule
             errors["newPhone"] = ["변경할 휴대폰 번호를 입력하세요."];
         }
 
-        return errors.Count > 0
-            ? await AnswerAsync(id, Invalid(errors), detail, ct)
-            : await AnswerAsync(id, await change.ChangeAsync(id, version, request!.NewPhone!.Trim(), memo, AuditActor.From(http), ct), detail, ct);
+        var (route, refused) = Route(approval, ApprovalKinds.CsChangeNumber, request?.RequestApproval, memo, errors);
+        if (refused is not null)
+        {
+            return await AnswerAsync(id, refused, detail, ct);
+        }
+
+        if (route == ApprovalRoute.Request)
+        {
+            // The number is checked now (format) and again on approval by the change itself (format, same number, campaign).
+            return CsApprovals.Normalized(request!.NewPhone!.Trim()) is not { } newPhone
+                ? await AnswerAsync(id, CsResult.Refused(ApiProblem.Validation("newPhone", CsPhoneChange.WrongFormat)), detail, ct)
+                : await AnswerAsync(id, await approvals.RequestAsync(id, version, ApprovalKinds.CsChangeNumber, a => a.ChangeNumber,
+                    new Dictionary<string, string> { [CsApprovalParameters.NewPhone] = newPhone }, memo!, CsApprovals.NewPhoneSummary(newPhone), AuditActor.From(http), ct), detail, ct);
+        }
+
+        return await AnswerAsync(id, await change.ChangeAsync(id, version, request!.NewPhone!.Trim(), memo, AuditActor.From(http), ct), detail, ct);
     }
 
-    private static async Task<IResult> DiscardAsync(long id, CsDiscardRequest? request, HttpContext http, CsDiscard discard, CsDetail detail, CancellationToken ct)
+    private static async Task<IResult> DiscardAsync(
+        long id, CsDiscardRequest? request, HttpContext http, CsDiscard discard, CsApprovals approvals, ApprovalGate approval, CsDetail detail, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         var version = CsInput.Version(request?.Version, errors);
@@ -65,9 +85,27 @@ public sealed class CsActionEndpoints : IEndpointModule
             errors["memo"] = ["기타 사유는 상담 메모에 입력하세요."];
         }
 
-        return errors.Count > 0
-            ? await AnswerAsync(id, Invalid(errors), detail, ct)
-            : await AnswerAsync(id, await discard.DiscardAsync(id, version, request!.Reason!, memo, AuditActor.From(http), ct), detail, ct);
+        var (route, refused) = Route(approval, ApprovalKinds.CsDiscard, request?.RequestApproval, memo, errors);
+        return refused is not null ? await AnswerAsync(id, refused, detail, ct)
+            : route == ApprovalRoute.Request
+                ? await AnswerAsync(id, await approvals.RequestAsync(id, version, ApprovalKinds.CsDiscard, a => a.Discard,
+                    new Dictionary<string, string> { [CsApprovalParameters.Reason] = request!.Reason! }, memo!, "폐기 사유: " + CsDiscard.Reasons[request.Reason!], AuditActor.From(http), ct), detail, ct)
+                : await AnswerAsync(id, await discard.DiscardAsync(id, version, request!.Reason!, memo, AuditActor.From(http), ct), detail, ct);
+    }
+
+    /// <summary>
+    /// The field errors first (400), then the approval switch against what the dialog showed (409, spec §1.3); a request
+    /// needs a memo (§1.3 item 1).
+    /// </summary>
+    private static (ApprovalRoute Route, CsResult? Refused) Route(ApprovalGate approval, string kind, bool? requestApproval, string? memo, Dictionary<string, string[]> errors)
+    {
+        var (route, problem) = approval.Decide(kind, requestApproval);
+        if (route == ApprovalRoute.Request && memo is null && !errors.ContainsKey("memo"))
+        {
+            errors["memo"] = [CsApprovals.MemoRequired];
+        }
+
+        return errors.Count > 0 ? (route, Invalid(errors)) : problem is not null ? (route, CsResult.Refused(problem)) : (route, null);
     }
 
     private static async Task<IResult> MemoAsync(long id, CsMemoRequest? request, HttpContext http, CsMemoAndRefresh memos, CsDetail detail, CancellationToken ct)

@@ -31,7 +31,7 @@ public sealed class CsDiscard(CsActionFrame frame, CsSupplier supplier, CsJourna
         ["OTHER"] = "기타",
     };
 
-    public async Task<CsResult> DiscardAsync(long itemId, int version, string reason, string? memo, AuditActor actor, CancellationToken ct)
+    public async Task<CsResult> DiscardAsync(long itemId, int? version, string reason, string? memo, AuditActor actor, CancellationToken ct)
     {
         CoufunResult<CoufunCancelled>? refused = null;
         var result = await frame.RunAsync(itemId, version, a => a.Discard, async x =>

@@ -3,11 +3,11 @@ using System.Globalization;
 namespace CouponDesk.Features.CustomerService;
 
 /// <summary>Request bodies of the C/S actions (JSON, camelCase).</summary>
-public sealed record CsResendRequest(int? Version, bool? ConfirmNight, string? Memo);
+public sealed record CsResendRequest(int? Version, bool? ConfirmNight, string? Memo, bool? RequestApproval = null);
 
-public sealed record CsPhoneChangeRequest(int? Version, string? NewPhone, string? Memo);
+public sealed record CsPhoneChangeRequest(int? Version, string? NewPhone, string? Memo, bool? RequestApproval = null);
 
-public sealed record CsDiscardRequest(int? Version, string? Reason, string? Memo);
+public sealed record CsDiscardRequest(int? Version, string? Reason, string? Memo, bool? RequestApproval = null);
 
 public sealed record CsMemoRequest(string? Memo);
 

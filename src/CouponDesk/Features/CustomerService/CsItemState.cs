@@ -40,6 +40,9 @@ public record CsItemState
     /// <summary>A COUFUN cancel of the coupon is still being retried by the follow-up.</summary>
     public bool CancelPending { get; init; }
 
+    /// <summary>A two-person approval request on this item is pending (spec §1.3 item 2): the other state-changing actions wait.</summary>
+    public bool ApprovalPending { get; init; }
+
     /// <summary>The recipient's number was destroyed by the retention purge.</summary>
     public bool PhonePurged { get; init; }
 

@@ -28,7 +28,8 @@ public static class CsItemStates
         EXISTS (SELECT 1 FROM messages mt WHERE mt.recipient_id = di.id AND mt.status NOT IN ('{MessageStatus.Ready}', '{MessageStatus.Withdrawn}')) AS AnyMessageTaken,
         di.resend_count AS ResendCount, di.phone_change_count AS PhoneChangeCount, di.resend_due_at IS NOT NULL AS ResendDue,
         EXISTS (SELECT 1 FROM coupon_cancels x WHERE x.coupon_id = di.coupon_id AND x.state IN ('{CouponCancelState.Pending}', '{CouponCancelState.Retry}')) AS CancelPending,
-        r.phone_enc IS NULL AS PhonePurged
+        r.phone_enc IS NULL AS PhonePurged,
+        EXISTS (SELECT 1 FROM approval_requests ar WHERE ar.item_id = di.id AND ar.status = 'PENDING') AS ApprovalPending
         """;
 
     /// <summary>

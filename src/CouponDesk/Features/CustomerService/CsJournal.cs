@@ -81,8 +81,8 @@ public sealed class CsJournal(AuditTrail audit, PiiProtector pii, TimeProvider t
         var now = time.GetUtcNow().UtcDateTime;
         var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(
             """
-            INSERT INTO cs_actions (item_id, campaign_id, coupon_id, action, result, reason_code, failure, before_state, after_state, memo_enc, actor_user_id, actor_login, created_at)
-            VALUES (@ItemId, @CampaignId, @CouponId, @Action, @Result, @ReasonCode, @failure, @Before, @After, @memo, @user, @login, @now);
+            INSERT INTO cs_actions (item_id, campaign_id, coupon_id, action, result, reason_code, failure, before_state, after_state, memo_enc, actor_user_id, actor_login, approver_login, created_at)
+            VALUES (@ItemId, @CampaignId, @CouponId, @Action, @Result, @ReasonCode, @failure, @Before, @After, @memo, @user, @login, @approver, @now);
             SELECT LAST_INSERT_ID();
             """,
             new
@@ -97,8 +97,10 @@ public sealed class CsJournal(AuditTrail audit, PiiProtector pii, TimeProvider t
                 record.After,
                 failure = record.Failure is { Length: > 300 } f ? f[..300] : record.Failure,
                 memo = (byte[]?)null, // written below, bound to this row (D-SEC-12: insert, then the value, in one transaction)
-                user = actor.UserId,
-                login = actor.Login,
+                // An approved request is the requester's action, with the one who approved it as 승인자 (spec §3.4.2).
+                user = actor.Approval is { } a ? a.RequesterId : actor.UserId,
+                login = actor.Approval is { } b ? b.RequesterLogin : actor.Login,
+                approver = actor.Approval is null ? null : actor.Login,
                 now,
             }, tx, cancellationToken: ct));
         if (!string.IsNullOrEmpty(record.Memo))
@@ -115,6 +117,12 @@ public sealed class CsJournal(AuditTrail audit, PiiProtector pii, TimeProvider t
             ["result"] = record.Result,
             ["csAction"] = id.ToString(CultureInfo.InvariantCulture),
         };
+        if (actor.Approval is { } approval)
+        {
+            details["approvalRequest"] = approval.RequestId.ToString(CultureInfo.InvariantCulture);
+            details["requester"] = approval.RequesterLogin;
+        }
+
         if (record.ReasonCode is not null)
         {
             details["reasonCode"] = record.ReasonCode;

@@ -40,7 +40,7 @@ public sealed class CsPhoneChange(
     public const string SameNumber = "번호가 동일합니다. 확인 후 다시 입력하세요.";
     public const string AlreadyInCampaign = "동일한 번호가 이미 캠페인에 존재합니다.";
 
-    public async Task<CsResult> ChangeAsync(long itemId, int version, string newPhoneInput, string? memo, AuditActor actor, CancellationToken ct)
+    public async Task<CsResult> ChangeAsync(long itemId, int? version, string newPhoneInput, string? memo, AuditActor actor, CancellationToken ct)
     {
         var newPhone = newPhoneInput.Length <= CsQuery.MaxPhoneInput ? PhoneNumber.Normalize(newPhoneInput).Normalized : null;
         if (newPhone is null)

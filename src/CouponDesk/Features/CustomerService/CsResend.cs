@@ -18,7 +18,7 @@ public sealed class CsResend(CsActionFrame frame, CsSender sender, CsJournal jou
     public const string Success = "재발송 처리되었습니다.";
     public const string NightQuestion = "야간 시간대입니다. 계속하시겠습니까?";
 
-    public Task<CsResult> ResendAsync(long itemId, int version, bool confirmNight, string? memo, AuditActor actor, CancellationToken ct) =>
+    public Task<CsResult> ResendAsync(long itemId, int? version, bool confirmNight, string? memo, AuditActor actor, CancellationToken ct) =>
         frame.RunAsync(itemId, version, a => a.Resend, async x =>
         {
             if (options.IsNight(Kst.ToKst(x.Now)) && !confirmNight)

@@ -32,7 +32,11 @@ public sealed record CsRow(
     int PhoneChangeCount,
     int MaxPhoneChanges,
     bool HasHistory,
-    CsActions Actions);
+    CsActions Actions)
+{
+    /// <summary>"승인 대기" (spec §1.3 item 2): a two-person approval request on this item waits for a decision.</summary>
+    public bool ApprovalPending { get; init; }
+}
 
 /// <summary>A recipient of a campaign that has not started yet (SCHEDULED): shown as 발급 전, no item to act on yet.</summary>
 public sealed record CsScheduledRow(long CampaignId, string? SendAt, string ClientName, string EventName, string? ProductName, int? ListPrice, string Phone);
@@ -109,7 +113,8 @@ public sealed class CsRows(PiiProtector pii, CsOptions options, Pipeline.Resends
             d.PhoneEnc is null ? "(파기됨)" : Masking.Phone(pii.Decrypt(d.PhoneEnc)),
             d is { CouponEncLength: { } length, CouponLast4: { } last4 } ? CouponRepository.Masked(length, last4) : null,
             d.ResendCount, resends.MaxOperatorResends, d.PhoneChangeCount, options.MaxPhoneChanges, d.HasHistory,
-            CsRules.Decide(d, today, resends.MaxOperatorResends, options.MaxPhoneChanges));
+            CsRules.Decide(d, today, resends.MaxOperatorResends, options.MaxPhoneChanges))
+        { ApprovalPending = d.ApprovalPending };
     }
 
     private static string? Reason(CsRowData d)

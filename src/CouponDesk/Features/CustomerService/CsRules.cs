@@ -53,6 +53,7 @@ public static class CsRules
     public const string CancelPending = "공급사 쿠폰 취소를 재시도하는 중입니다.";
     public const string PhonePurged = "보존 기간이 지나 수신자 번호가 파기되었습니다.";
     public const string NoCouponToRefresh = "조회할 쿠폰이 없습니다.";
+    public const string ApprovalPending = "승인 대기 중인 요청이 있습니다.";
 
     public static CsActions Decide(CsItemState s, DateOnly todayKst, int maxResends, int maxPhoneChanges)
     {
@@ -63,6 +64,13 @@ public static class CsRules
         {
             var no = CsAvailability.No(CampaignCancelled);
             return new CsActions(no, no, null, no, CsAvailability.Yes, refresh);
+        }
+
+        if (s.ApprovalPending)
+        {
+            // Spec §1.3 item 2 / §3.4.4: while a request waits, only 기타 and 상태 새로고침 stay available.
+            var waiting = CsAvailability.No(ApprovalPending);
+            return new CsActions(waiting, waiting, null, waiting, CsAvailability.Yes, refresh);
         }
 
         var (change, mode) = ChangeNumber(s, todayKst, maxPhoneChanges);

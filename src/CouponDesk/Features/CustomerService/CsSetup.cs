@@ -1,3 +1,4 @@
+using CouponDesk.Features.Approvals;
 using CouponDesk.Features.Privacy;
 using CouponDesk.Hosting;
 using CouponDesk.Security.Pii;
@@ -29,6 +30,10 @@ public static class CsSetup
         services.AddSingleton<CsPhoneChange>();
         services.AddSingleton<CsDiscard>();
         services.AddSingleton<CsMemoAndRefresh>();
+        services.AddSingleton<CsApprovals>();
+        services.AddSingleton<IApprovalAction, CsResendApproval>();
+        services.AddSingleton<IApprovalAction, CsPhoneChangeApproval>();
+        services.AddSingleton<IApprovalAction, CsDiscardApproval>();
         services.AddSingleton(MemoColumn);
         services.AddPiiPurgeStep<CsMemoPurge>();
         services.AddPiiPurgeStep<PhoneChangePurge>();

@@ -63,15 +63,17 @@ public sealed class CampaignBoard(PipelineProgress progress, SendTimeRules sendT
     public async Task<IReadOnlyList<UpcomingCampaign>> UpcomingAsync(MySqlConnection c, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var rows = await c.QueryAsync<(long Id, string ClientName, string EventName, DateTime? ScheduledAt, int RecipientCount, string? ProductStatus, long SenderRegistered)>(new CommandDefinition(
+        var rows = await c.QueryAsync<(long Id, string ClientName, string EventName, DateTime? ScheduledAt, int RecipientCount, string? ProductStatus, long SenderRegistered, long CancelPending)>(new CommandDefinition(
             $"""
             SELECT c.id, c.client_name, c.event_name, c.scheduled_at, c.recipient_count, p.status,
-                   EXISTS (SELECT 1 FROM sender_numbers s WHERE s.number = c.sender_number AND s.active = 1)
+                   EXISTS (SELECT 1 FROM sender_numbers s WHERE s.number = c.sender_number AND s.active = 1),
+                   EXISTS (SELECT 1 FROM approval_requests a WHERE a.campaign_id = c.id AND a.kind = 'CAMPAIGN_CANCEL' AND a.status = 'PENDING' AND a.expires_at > @now)
             FROM campaigns c LEFT JOIN products p ON p.goods_id = c.goods_id
             WHERE c.status = '{CampaignStatus.Scheduled}' AND c.deleted_at IS NULL AND c.scheduled_at < @until
             ORDER BY c.scheduled_at, c.id LIMIT {Limit}
-            """, new { until = now.AddHours(24) }, cancellationToken: ct));
-        return [.. rows.Select(r => new UpcomingCampaign(r.Id, r.ClientName, r.EventName, r.ScheduledAt, r.RecipientCount, Warnings(r.ProductStatus, r.SenderRegistered != 0, r.ScheduledAt, r.RecipientCount, now)))];
+            """, new { until = now.AddHours(24), now }, cancellationToken: ct));
+        return [.. rows.Select(r => new UpcomingCampaign(r.Id, r.ClientName, r.EventName, r.ScheduledAt, r.RecipientCount,
+            [.. Warnings(r.ProductStatus, r.SenderRegistered != 0, r.ScheduledAt, r.RecipientCount, now), .. r.CancelPending != 0 ? ["취소 승인 대기"] : Array.Empty<string>()]))];
     }
 
     private List<string> Warnings(string? productStatus, bool senderRegistered, DateTime? scheduledAt, int recipients, DateTime now)

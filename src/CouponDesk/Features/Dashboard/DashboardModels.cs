@@ -23,6 +23,9 @@ public sealed record Dashboard(
 
     /// <summary>만료 예정: UNUSED / PARTIALLY_USED coupons whose validity ends within 7 days (KST).</summary>
     public int? ExpiringSoon { get; init; }
+
+    /// <summary>승인 대기: two-person approval requests pending and not expired (spec §1.3 item 3).</summary>
+    public int? PendingApprovals { get; init; }
 }
 
 /// <summary>Messages handed to the agent with a send time today (KST).</summary>

@@ -28,10 +28,10 @@ public sealed class DashboardQueries(DbConnectionFactory connections, CampaignBo
         var state = await PanelAsync(DashboardPanels.System, unavailable, c => system.ReadAsync(c, ct), ct);
         return new Dashboard(time.GetUtcNow().UtcDateTime, period, sending?.Stats.Today, sending?.Stats.Rates, failures, running, upcoming,
             attention?.InDoubt, attention?.GaveUp, state, unavailable)
-        { CouponConflicts = attention?.Conflicts, ExpiringSoon = attention?.ExpiringSoon };
+        { CouponConflicts = attention?.Conflicts, ExpiringSoon = attention?.ExpiringSoon, PendingApprovals = attention?.PendingApprovals };
     }
 
-    private static async Task<Attention> AttentionAsync(MySqlConnection c, DateTime todayKst, CancellationToken ct)
+    private async Task<Attention> AttentionAsync(MySqlConnection c, DateTime todayKst, CancellationToken ct)
     {
         var inDoubt = await c.ExecuteScalarAsync<int>(new CommandDefinition($"SELECT COUNT(*) FROM issuance_orders WHERE status = '{OrderStatus.InDoubt}'", cancellationToken: ct));
         // Coupons the cancel follow-up gave up on (공급사 취소 실패): money lost unless a person acts.
@@ -42,7 +42,10 @@ public sealed class DashboardQueries(DbConnectionFactory connections, CampaignBo
         var expiring = await c.ExecuteScalarAsync<int>(new CommandDefinition(
             $"SELECT COUNT(*) FROM coupons WHERE status IN {CouponStatus.Machine.InSql(CouponStatus.Unused, CouponStatus.PartiallyUsed)} AND valid_until >= @today AND valid_until <= @soon",
             new { today = todayKst, soon = todayKst.AddDays(7) }, cancellationToken: ct));
-        return new Attention(inDoubt, gaveUp, conflicts, expiring);
+        // 승인 대기 (spec §1.3 item 3, §3.8 확인 필요): two-person approval requests nobody has decided yet.
+        var approvals = await c.ExecuteScalarAsync<int>(new CommandDefinition(
+            "SELECT COUNT(*) FROM approval_requests WHERE status = 'PENDING' AND expires_at > @now", new { now = time.GetUtcNow().UtcDateTime }, cancellationToken: ct));
+        return new Attention(inDoubt, gaveUp, conflicts, expiring, approvals);
     }
 
     /// <summary>A panel's value, or nothing (logged, and named in <paramref name="unavailable"/>) when it cannot be read.</summary>
@@ -64,5 +67,5 @@ public sealed class DashboardQueries(DbConnectionFactory connections, CampaignBo
 
     private sealed record Sending((TodaySending Today, SuccessRates Rates) Stats);
 
-    private sealed record Attention(int InDoubt, int GaveUp, int Conflicts, int ExpiringSoon);
+    private sealed record Attention(int InDoubt, int GaveUp, int Conflicts, int ExpiringSoon, int PendingApprovals);
 }

@@ -1,4 +1,5 @@
 using CouponDesk.Features.Alerts;
+using CouponDesk.Features.Approvals;
 using CouponDesk.Features.Auth;
 using CouponDesk.Features.Campaigns;
 using CouponDesk.Features.Products;
@@ -38,5 +39,5 @@ public static class SettingsCatalog
     public static SettingDefinition? Find(string key) => ByKey.GetValueOrDefault(key);
 
     private static SettingDefinition Switch(string property, string label) =>
-        new(ApprovalOptions.Section, typeof(ApprovalOptions), property, label, ApprovalGroup, SettingKind.Switch) { Visible = false };
+        new(ApprovalOptions.Section, typeof(ApprovalOptions), property, label, ApprovalGroup, SettingKind.Switch);
 }

@@ -12,7 +12,6 @@ public static class SettingsSetup
     public static IServiceCollection AddLiveSettings(this IServiceCollection services, IConfiguration configuration, bool hosted)
     {
         services.AddSettings<SettingsOptions>(configuration, SettingsOptions.Section);
-        services.AddSettings<ApprovalOptions>(configuration, ApprovalOptions.Section);
         services.AddSingleton<SettingsStore>();
         services.AddSingleton<SettingsBinder>();
         services.AddSingleton<LiveSettings>();

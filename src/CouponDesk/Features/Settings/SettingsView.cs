@@ -1,5 +1,6 @@
 using System.Globalization;
 using CouponDesk.Data;
+using CouponDesk.Features.Approvals;
 using CouponDesk.Features.Users;
 using Dapper;
 

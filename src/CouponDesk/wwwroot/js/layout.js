@@ -47,6 +47,7 @@
       if (await CD.confirm('로그아웃 하시겠습니까?', { title: '로그아웃' })) await CD.logout();
     });
     const extras = (CD.headerExtras || []).map((make) => make(me, restricted));
+    if (!restricted && STAFF.indexOf(me.role) >= 0) extras.unshift(approvalsBadge());
     const user = h(
       'div',
       { class: 'd-flex align-items-center gap-3 text-white' },
@@ -76,6 +77,28 @@
         h('div', { class: 'collapse navbar-collapse', id: collapseId }, nav, user)
       )
     );
+  }
+
+  // 승인 요청 (spec §1.3 item 3, §3.0 header): the link with the number of requests this user may decide, read when a
+  // page opens and whenever a page says it changed (CD.approvalsChanged). Not polled: a timer's calls would count as
+  // activity and keep an idle session alive (spec §2.5).
+  function approvalsBadge() {
+    const h = CD.h;
+    const count = h('span', { class: 'badge rounded-pill text-bg-warning ms-1', id: 'cd-approvals-count', hidden: true });
+    const link = h('a', { class: 'btn btn-sm btn-outline-light text-nowrap', href: 'approvals.html', id: 'cd-approvals', title: '승인 요청' }, CD.icon('fa-user-check'), h('span', { class: 'd-none d-xxl-inline ms-1', text: '승인 요청' }), count);
+    const refresh = async () => {
+      try {
+        const r = await CD.api('GET', '/api/approvals/count');
+        count.textContent = String(r.count);
+        count.hidden = r.count === 0;
+        link.setAttribute('aria-label', '승인 요청 ' + r.count + '건');
+      } catch (e) {
+        // The badge is a convenience: the page itself shows the list.
+      }
+    };
+    CD.approvalsChanged = refresh;
+    refresh();
+    return link;
   }
 
   CD.logout = async function () {

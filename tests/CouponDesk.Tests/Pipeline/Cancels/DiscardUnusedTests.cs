@@ -13,12 +13,15 @@ namespace CouponDesk.Tests.Pipeline.Cancels;
 /// </summary>
 public sealed class DiscardUnusedTests
 {
+    /// <summary>일괄 폐기 승인 is on by default (spec §1.3); these tests are about the discard itself (ApprovalWorkflowTests covers the request).</summary>
+    private static readonly KeyValuePair<string, string?> DirectBulkDiscard = new("Approvals:BulkDiscard", "false");
+
     private static string Path(long id) => $"/api/campaigns/{id}/coupons/discard-unused";
 
     [Fact]
     public async Task An_ADMIN_typing_the_event_name_discards_every_unused_coupon_and_refusals_are_listed()
     {
-        await using var h = await CsKit.StartAsync();
+        await using var h = await CsKit.StartAsync(DirectBulkDiscard);
         var id = await CsKit.DeliveredCampaignAsync(h, 4);
         using var admin = await h.SignInAsync("ADMIN");
         using var operatorClient = await h.SignInAsync("OPERATOR");
@@ -87,7 +90,7 @@ public sealed class DiscardUnusedTests
     [Fact]
     public async Task A_campaign_that_has_not_finished_is_refused()
     {
-        await using var h = await CsKit.StartAsync();
+        await using var h = await CsKit.StartAsync(DirectBulkDiscard);
         var id = await h.ScheduleCampaignAsync(2, sendAtUtc: DateTime.UtcNow.AddDays(2));
         using var admin = await h.SignInAsync("ADMIN");
         await using (var c = await h.Database.OpenAsync())

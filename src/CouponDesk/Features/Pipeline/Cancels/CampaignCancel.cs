@@ -173,7 +173,8 @@ public sealed class CampaignCancel(
     }
 
     /// <summary>Why this campaign cannot be cancelled this way, or null. No refusal sends the operator to an action that would refuse too.</summary>
-    private static Refusal? Refused(CancelKind kind, string status)
+    /// <summary>Why a campaign in <paramref name="status"/> cannot be cancelled this way, or null (also checked when a cancel is requested for approval).</summary>
+    public static Refusal? Refused(CancelKind kind, string status)
     {
         if (kind == CancelKind.Bulk ? BulkFrom.Contains(status) : CampaignStatus.Stopped.Contains(status))
         {

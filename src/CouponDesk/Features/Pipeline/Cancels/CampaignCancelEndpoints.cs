@@ -1,4 +1,5 @@
 using System.Globalization;
+using CouponDesk.Features.Approvals;
 using CouponDesk.Features.Audit;
 using CouponDesk.Hosting;
 using CouponDesk.Security;
@@ -8,7 +9,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace CouponDesk.Features.Pipeline.Cancels;
 
 /// <summary>Body of the two cancel endpoints.</summary>
-public sealed record CampaignCancelRequest(string? Reason);
+public sealed record CampaignCancelRequest(string? Reason, bool? RequestApproval = null);
 
 /// <summary>
 /// The cancel of a campaign (P7, <see cref="CampaignCancel"/>), with a reason (required, ≤ 200 characters, one line):
@@ -28,22 +29,38 @@ public sealed class CampaignCancelEndpoints : IEndpointModule
     {
         var group = app.MapGroup("/api/campaigns/{id:long}/pipeline").WithTags("Campaign pipeline");
         var jsonLimit = new RequestSizeLimitAttribute(64 * 1024);
-        group.MapPost("/cancel", (long id, CampaignCancelRequest? request, HttpContext http, CampaignCancel cancel, CancellationToken ct) => CancelAsync(id, CancelKind.Bulk, request, http, cancel, ct))
+        group.MapPost("/cancel", (long id, CampaignCancelRequest? request, HttpContext http, CampaignCancel cancel, ApprovalGate approval, CampaignApprovals approvals, CancellationToken ct) =>
+                CancelAsync(id, CancelKind.Bulk, request, http, cancel, approval, approvals, ct))
             .RequireAuthorization(Policies.CancelCampaign).WithMetadata(jsonLimit);
-        group.MapPost("/cancel-unsent", (long id, CampaignCancelRequest? request, HttpContext http, CampaignCancel cancel, CancellationToken ct) => CancelAsync(id, CancelKind.Unsent, request, http, cancel, ct))
+        group.MapPost("/cancel-unsent", (long id, CampaignCancelRequest? request, HttpContext http, CampaignCancel cancel, ApprovalGate approval, CampaignApprovals approvals, CancellationToken ct) =>
+                CancelAsync(id, CancelKind.Unsent, request, http, cancel, approval, approvals, ct))
             .RequireAuthorization(Policies.CancelCampaign).WithMetadata(jsonLimit);
         group.MapGet("/cancel/preview", async (long id, CancelPreview preview, CancellationToken ct) =>
             await preview.GetAsync(id, ct) is { } p ? Results.Ok(p) : ApiProblem.NotFound().ToResult())
             .RequireAuthorization(Policies.CancelCampaign);
     }
 
-    private static async Task<IResult> CancelAsync(long id, CancelKind kind, CampaignCancelRequest? request, HttpContext http, CampaignCancel cancel, CancellationToken ct)
+    private static async Task<IResult> CancelAsync(
+        long id, CancelKind kind, CampaignCancelRequest? request, HttpContext http, CampaignCancel cancel, ApprovalGate approval, CampaignApprovals approvals, CancellationToken ct)
     {
         var reason = request?.Reason?.Trim();
         var problem = CheckReason(reason);
         if (problem is not null)
         {
             return ApiProblem.Validation("reason", problem).ToResult();
+        }
+
+        // Spec §1.3: with 발송 취소 승인 on, the cancel becomes a request (its reason is the request's memo).
+        var (route, refused) = approval.Decide(ApprovalKinds.CampaignCancel, request?.RequestApproval);
+        if (refused is not null)
+        {
+            return refused.ToResult();
+        }
+
+        if (route == ApprovalRoute.Request)
+        {
+            return (await approvals.RequestCancelAsync(id, kind, reason!, AuditActor.From(http), ct)).ToResult(requestId =>
+                Results.Json(new { message = ApprovalRequests.Registered, requestId }, statusCode: StatusCodes.Status202Accepted));
         }
 
         return (await cancel.CancelAsync(id, kind, reason!, AuditActor.From(http), ct)).ToResult(r => Results.Ok(new

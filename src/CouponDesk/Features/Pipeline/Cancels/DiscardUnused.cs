@@ -58,14 +58,9 @@ public sealed class DiscardUnused(DbConnectionFactory connections, CouponCancell
                 return Refusal.NotFound();
             }
 
-            if (!Finished.Contains(found.Status))
+            if (Refused(found.Status, found.EventName, typedEventName) is { } no)
             {
-                return Refusal.Conflict("CAMPAIGN_NOT_FINISHED", "미사용 쿠폰 일괄 폐기는 발송이 끝난 캠페인(완료, 부분오류, 실패)에서만 할 수 있습니다.");
-            }
-
-            if (!string.Equals(typedEventName, found.EventName, StringComparison.Ordinal))
-            {
-                return Refusal.Invalid(new Dictionary<string, string[]> { ["eventName"] = ["이벤트명이 일치하지 않습니다. 확인을 위해 이벤트명을 정확히 입력해 주세요."] });
+                return no;
             }
 
             var p = new { id, now, today, unused = CouponStatus.Unused, source = CouponCancelSource.BulkDiscard };
@@ -118,6 +113,19 @@ public sealed class DiscardUnused(DbConnectionFactory connections, CouponCancell
         }
 
         return (await StatusAsync(id, ct))!;
+    }
+
+    /// <summary>Why the campaign's unused coupons cannot be discarded (not finished, or the typed name is not its own), or null.</summary>
+    public static Refusal? Refused(string status, string? eventName, string typedEventName)
+    {
+        if (!Finished.Contains(status))
+        {
+            return Refusal.Conflict("CAMPAIGN_NOT_FINISHED", "미사용 쿠폰 일괄 폐기는 발송이 끝난 캠페인(완료, 부분오류, 실패)에서만 할 수 있습니다.");
+        }
+
+        return string.Equals(typedEventName, eventName, StringComparison.Ordinal)
+            ? null
+            : Refusal.Invalid(new Dictionary<string, string[]> { ["eventName"] = ["이벤트명이 일치하지 않습니다. 확인을 위해 이벤트명을 정확히 입력해 주세요."] });
     }
 
     /// <summary>The counts of the campaign's bulk discard so far, or null when none was requested.</summary>

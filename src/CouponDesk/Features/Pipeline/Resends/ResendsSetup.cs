@@ -1,3 +1,4 @@
+using CouponDesk.Features.Approvals;
 using CouponDesk.Features.Messages;
 using CouponDesk.Features.Pipeline.Cancels;
 using CouponDesk.Hosting;
@@ -27,6 +28,9 @@ public static class ResendsSetup
         services.AddEndpointModule<CampaignCancelEndpoints>();
         services.AddSingleton<DiscardUnused>();
         services.AddEndpointModule<DiscardUnusedEndpoint>();
+        services.AddSingleton<CampaignApprovals>();
+        services.AddSingleton<IApprovalAction, CampaignCancelApproval>();
+        services.AddSingleton<IApprovalAction, DiscardUnusedApproval>();
         if (roles.Worker)
         {
             services.AddHostedService<ResendWorker>();

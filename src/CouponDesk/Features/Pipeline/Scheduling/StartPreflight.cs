@@ -19,7 +19,7 @@ public sealed class StartPreflight(IProductCatalog catalog, ISenderNumbers sende
             case CancelRequestState.Pending:
                 return PreflightResult.Hold("CANCEL_PENDING", "취소 승인 대기: 취소 승인 요청이 처리될 때까지 시작하지 않습니다.");
             case CancelRequestState.Expired:
-                return PreflightResult.Stop("CANCEL_EXPIRED", "취소 승인 요청 만료: 승인되지 않은 취소 요청이 만료되어 시작하지 않았습니다. 재개 또는 취소해 주세요.");
+                return PreflightResult.Stop(CancelApprovals.ExpiredCode, CancelApprovals.ExpiredReason);
         }
 
         var product = string.IsNullOrEmpty(goodsId) ? null : await catalog.FindAsync(goodsId, ct);

@@ -227,22 +227,35 @@
     const nameInput = CD.h('input', { type: 'text', class: 'form-control', id: 'discard-event-name', maxlength: '50', autocomplete: 'off', 'aria-label': '이벤트명 입력' });
     const help = CD.h('div', { class: 'invalid-feedback', id: 'discard-event-name-feedback', text: '이벤트명이 일치하지 않습니다.' });
     const extra = CD.h('div', { class: 'mt-2' }, CD.h('label', { for: 'discard-event-name', class: 'form-label small', text: '확인을 위해 이벤트명 "' + c.eventName + '"을(를) 입력하세요' }), nameInput, help);
+    // 일괄 폐기 승인 (spec §1.3, on by default): a second ADMIN approves; the request needs a memo.
+    const needsApproval = (await switches()).bulkDiscard;
+    const memoInput = CD.h('input', { type: 'text', class: 'form-control', id: 'discard-memo', maxlength: '200', 'aria-label': '승인 요청 메모' });
+    if (needsApproval) extra.append(CD.h('label', { for: 'discard-memo', class: 'form-label small mt-2', text: '승인 요청 메모 (필수)' }), memoInput);
     const ok = await CD.confirm('[' + c.clientName + '] ' + c.eventName + '\n교환되지 않은 유효한 쿠폰을 모두 공급사(COUFUN)에서 폐기합니다. 폐기한 쿠폰은 되돌릴 수 없습니다.', {
       title: '미사용 쿠폰 일괄 폐기',
       danger: true,
-      okText: '일괄 폐기',
+      okText: needsApproval ? '승인 요청' : '일괄 폐기',
       cancelText: '닫기',
       extra,
       validate: async () => {
         const valid = nameInput.value.trim() === c.eventName;
         nameInput.classList.toggle('is-invalid', !valid);
         if (!valid) nameInput.focus();
-        return valid;
+        const memoValid = !needsApproval || memoInput.value.trim().length > 0;
+        memoInput.classList.toggle('is-invalid', !memoValid);
+        if (valid && !memoValid) memoInput.focus();
+        return valid && memoValid;
       }
     });
     if (!ok) return;
     try {
-      const r = await CD.busy(button, null, () => CD.api('POST', base() + '/coupons/discard-unused', { body: { eventName: nameInput.value.trim() } }));
+      const r = await CD.busy(button, null, () =>
+        CD.api('POST', base() + '/coupons/discard-unused', { body: { eventName: nameInput.value.trim(), memo: memoInput.value.trim() || null, requestApproval: needsApproval } })
+      );
+      if (r.requestId) {
+        await afterAction(r.message);
+        return;
+      }
       let text = '미사용 쿠폰 일괄 폐기 ' + (DISCARD_STATES[r.state] || r.state) + ': 대상 ' + CD.fmt.number(r.total) + '건, 폐기 ' + CD.fmt.number(r.cancelled) + '건';
       if (r.failed) text += ', 실패 ' + CD.fmt.number(r.failed) + '건 (공급사 취소 실패 목록 확인)';
       if (r.pending) text += ', 처리 중 ' + CD.fmt.number(r.pending) + '건';
@@ -251,6 +264,11 @@
     } catch (e) {
       showActionError(e);
     }
+  }
+
+  // The approval switches (spec §1.3) as they are now: read when a dialog opens, so a changed switch shows at once.
+  function switches() {
+    return CD.api('GET', '/api/approvals/switches');
   }
 
   async function afterAction(text) {
@@ -291,14 +309,17 @@
       const gone = preview.takenByAgent + preview.alreadyFinished;
       if (gone > 0) lines.push('이미 통신사로 넘어간 ' + CD.fmt.number(gone) + '건은 취소되지 않고 결과를 기다립니다.');
     }
-    lines.push('진행하시겠습니까?');
+    // 발송 취소 승인 (spec §1.3): the cancel becomes a request another ADMIN/OPERATOR approves; a scheduled campaign
+    // waits for the decision (it does not start while the request is pending).
+    const needsApproval = (await switches()).campaignCancel;
+    lines.push(needsApproval ? '2인 승인 대상입니다. 다른 관리자·운영자가 승인하면 취소됩니다. 승인 요청하시겠습니까?' : '진행하시겠습니까?');
     const reasonInput = CD.h('input', { type: 'text', class: 'form-control', id: 'cancel-reason', maxlength: '200', 'aria-label': '취소 사유' });
     const extra = CD.h('div', { class: 'mt-2' }, CD.h('label', { for: 'cancel-reason', class: 'form-label small', text: '취소 사유' }), reasonInput);
     // The buttons name the action and "닫기": "취소" next to a cancel action would be ambiguous (issue 14 point 9).
     const ok = await CD.confirm(lines.join('\n'), {
       title: '일괄취소',
       danger: true,
-      okText: '캠페인 취소',
+      okText: needsApproval ? '승인 요청' : '캠페인 취소',
       cancelText: '닫기',
       extra,
       validate: async () => {
@@ -310,7 +331,11 @@
     });
     if (!ok) return;
     try {
-      const r = await CD.busy(button, null, () => CD.api('POST', base() + '/pipeline/cancel', { body: { reason: reasonInput.value.trim() } }));
+      const r = await CD.busy(button, null, () => CD.api('POST', base() + '/pipeline/cancel', { body: { reason: reasonInput.value.trim(), requestApproval: needsApproval } }));
+      if (r.requestId) {
+        await afterAction(r.message);
+        return;
+      }
       let text = r.message;
       if (r.couponCancelsPending) text += ' 쿠폰 취소 ' + CD.fmt.number(r.couponCancelsPending) + '건은 처리 중입니다.';
       await afterAction(text);

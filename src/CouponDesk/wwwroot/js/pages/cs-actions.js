@@ -105,8 +105,33 @@
 
   const cs = (CD.cs = {});
 
+  // Two-person approval (spec §1.3): with the action's switch on, the dialog's button reads "승인 요청", a memo is
+  // required, and the request says so (requestApproval) — the server refuses when the switch changed meanwhile. The
+  // switches are read as the dialog opens, so a change made on 설정 shows at the next dialog.
+  async function approval(kind, memo) {
+    const on = !!(await CD.api('GET', '/api/approvals/switches'))[kind];
+    if (on) {
+      CD.$('label', memo.node).textContent = '상담 메모 (승인 요청 시 필수)';
+      memo.input.placeholder = '승인자가 볼 요청 사유를 입력하세요.';
+    }
+    return {
+      on,
+      text: (plain) => (on ? '승인 요청' : plain),
+      check: (ui) => {
+        if (on && !memo.input.value.trim()) {
+          CD.forms.fieldError(ui.form, 'memo', '승인 요청에는 상담 메모를 입력해야 합니다.');
+          memo.input.focus();
+          return false;
+        }
+        return true;
+      },
+      body: (body) => Object.assign(body, { requestApproval: on })
+    };
+  }
+
   cs.resend = async function (ctx) {
     const memo = memoField('cs-memo', '상담 메모 (선택)');
+    const approve = await approval('resend', memo);
     const state = {};
     let night = false;
     const nightBox = h('div', { class: 'alert alert-warning mt-3 mb-0', hidden: true, 'data-role': 'night', text: '야간 시간대입니다. 계속하시겠습니까?' });
@@ -114,8 +139,9 @@
       title: '재발송',
       lines: [ctx.row.couponNumber + ' 쿠폰을 재발송 하시겠습니까?'],
       fields: [memo.node, nightBox],
-      submitText: '재발송',
-      submit: (ui) => post(ctx, 'resend', { version: ctx.row.version, confirmNight: night, memo: memo.input.value }, state),
+      submitText: approve.text('재발송'),
+      check: approve.check,
+      submit: (ui) => post(ctx, 'resend', approve.body({ version: ctx.row.version, confirmNight: night, memo: memo.input.value }), state),
       onError: (e, ui) => {
         if (e.code === 'night_confirmation_required') {
           night = true;
@@ -142,6 +168,7 @@
     });
     draw();
     const memo = memoField('cs-memo', '상담 메모 (선택)');
+    const approve = await approval('phoneChange', memo);
     const state = {};
     return modalForm({
       title: '휴대폰 번호 변경',
@@ -150,7 +177,7 @@
         h('div', {}, h('label', { class: 'form-label small mb-1', for: 'cs-new-phone', text: '변경할 휴대폰 번호' }), input, question),
         memo.node
       ],
-      submitText: '변경',
+      submitText: approve.text('변경'),
       danger: after,
       check: (ui) => {
         if (!/^010[0-9]{8}$/.test(input.value.trim())) {
@@ -158,9 +185,9 @@
           input.focus();
           return false;
         }
-        return true;
+        return approve.check(ui);
       },
-      submit: () => post(ctx, 'change-number', { version: ctx.row.version, newPhone: input.value.trim(), memo: memo.input.value }, state),
+      submit: () => post(ctx, 'change-number', approve.body({ version: ctx.row.version, newPhone: input.value.trim(), memo: memo.input.value }), state),
       onError: (e, ui) => itemProblem(e, ui, ctx)
     });
   };
@@ -176,13 +203,14 @@
       )
     );
     const memo = memoField('cs-memo', '상담 메모 (기타 사유는 필수)');
+    const approve = await approval('couponDiscard', memo);
     const state = {};
     const chosen = () => (CD.$('input[name=reason]:checked', group) || {}).value || '';
     return modalForm({
       title: '쿠폰폐기',
       lines: [ctx.row.couponNumber + ' 쿠폰을 폐기 하시겠습니까? 폐기된 쿠폰은 복구할 수 없습니다.'],
       fields: [group, memo.node],
-      submitText: '폐기',
+      submitText: approve.text('폐기'),
       danger: true,
       check: (ui) => {
         if (!chosen()) {
@@ -194,9 +222,9 @@
           memo.input.focus();
           return false;
         }
-        return true;
+        return approve.check(ui);
       },
-      submit: () => post(ctx, 'discard', { version: ctx.row.version, reason: chosen(), memo: memo.input.value }, state),
+      submit: () => post(ctx, 'discard', approve.body({ version: ctx.row.version, reason: chosen(), memo: memo.input.value }), state),
       onError: (e, ui) => itemProblem(e, ui, ctx)
     });
   };

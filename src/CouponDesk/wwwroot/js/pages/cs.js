@@ -128,7 +128,7 @@
       td(COLUMNS[5], CD.fmt.won(item.listPrice), 'text-end'),
       td(COLUMNS[6], (item.validUntil || '-') + (item.expired ? ' (만료)' : '')),
       td(COLUMNS[7], CD.badge(item.couponLabel, item.couponBadge)),
-      td(COLUMNS[8], h('span', {}, item.deliveryLabel, item.deliveryReason ? h('div', { class: 'small text-danger', text: item.deliveryReason }) : null)),
+      td(COLUMNS[8], h('span', {}, item.deliveryLabel, item.deliveryReason ? h('div', { class: 'small text-danger', text: item.deliveryReason }) : null, item.approvalPending ? h('div', {}, CD.badge('승인 대기', 'warning')) : null)),
       td(COLUMNS[9], h('span', { class: 'cd-mono', 'data-role': 'phone', text: item.phone })),
       td(COLUMNS[10], h('span', { class: 'cd-mono', 'data-role': 'coupon', text: item.couponNumber || '-' })),
       td(COLUMNS[11], item.resendCount + '/' + item.maxResends, 'text-center'),

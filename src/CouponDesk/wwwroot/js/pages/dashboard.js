@@ -106,7 +106,7 @@
       CD.$('#stat-success-7d').textContent = percent(d.successRate.last7Days);
     }
     if (missing.attention) {
-      dash(['#stat-indoubt', '#stat-cancels-link', '#stat-cancels-count', '#stat-conflicts-link', '#stat-conflicts-count', '#stat-expiring']);
+      dash(['#stat-indoubt', '#stat-cancels-link', '#stat-cancels-count', '#stat-conflicts-link', '#stat-conflicts-count', '#stat-expiring', '#stat-approvals-link', '#stat-approvals-count']);
       note('#stat-attention-card', missing.attention);
     } else {
       CD.$('#stat-indoubt').textContent = CD.fmt.number(d.inDoubtOrders) + '건';
@@ -127,6 +127,14 @@
       CD.$('#stat-conflicts-count').hidden = admin;
       CD.$('#stat-conflicts').classList.toggle('text-danger', d.couponConflicts > 0);
       CD.$('#stat-expiring').textContent = CD.fmt.number(d.expiringSoon) + '건';
+      // Two-person approval requests waiting (spec §1.3): 승인 요청 is for ADMIN / OPERATOR.
+      const approvals = CD.fmt.number(d.pendingApprovals) + '건';
+      const approver = state.me.role !== 'VIEWER';
+      CD.$('#stat-approvals-link').textContent = approvals;
+      CD.$('#stat-approvals-link').hidden = !approver;
+      CD.$('#stat-approvals-count').textContent = approvals;
+      CD.$('#stat-approvals-count').hidden = approver;
+      CD.$('#stat-approvals').classList.toggle('text-warning-emphasis', d.pendingApprovals > 0);
     }
     if (missing.upcoming) {
       dash(['#stat-upcoming', '#stat-upcoming-note']);

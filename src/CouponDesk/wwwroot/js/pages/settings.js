@@ -1,10 +1,11 @@
 // 설정 (spec §3.11), ADMIN only: the rules of §3.11 as stored in the database over the configuration file, the
-// operations webhook (a secret: shown masked, tested with 시험 알림 보내기) and the sender numbers. Settings whose
-// feature is not built yet (the two-person approval switches) come with visible: false and are not drawn (D-SET-4).
+// operations webhook (a secret: shown masked, tested with 시험 알림 보내기), the sender numbers and the two-person approval
+// switches (spec §1.3) with the warning when fewer than two people could approve. A setting with visible: false is not
+// drawn.
 (function () {
   'use strict';
   const CD = window.CD;
-  const GROUPS = ['야간 발송', '발송', '계정', '상품'];
+  const GROUPS = ['2인 승인', '야간 발송', '발송', '계정', '상품'];
   let state = null;
 
   CD.page({
@@ -37,6 +38,8 @@
     const h = CD.h;
     const box = CD.clear(CD.$('#settings-groups'));
     CD.forms.clearErrors(CD.$('#settings-form'));
+    // Spec §1.3 item 7: an approval switch is on but fewer than two ADMIN/OPERATOR accounts could approve.
+    (state.warnings || []).forEach((text) => box.appendChild(h('div', { class: 'alert alert-warning', role: 'alert', 'data-role': 'settings-warning', text })));
     GROUPS.forEach((group) => {
       const items = state.items.filter((i) => i.visible && i.group === group && i.kind !== 'SecretUrl');
       if (!items.length) return;
@@ -54,7 +57,10 @@
     const h = CD.h;
     const id = 'set-' + item.key.replace(/[^A-Za-z0-9]/g, '-');
     let input;
-    if (item.kind === 'Choice') {
+    if (item.kind === 'Switch') {
+      input = h('select', { class: 'form-select', id, name: item.key });
+      [['true', '켜기 (승인 필요)'], ['false', '끄기']].forEach(([value, text]) => input.appendChild(h('option', { value, text, selected: value === item.value })));
+    } else if (item.kind === 'Choice') {
       input = h('select', { class: 'form-select', id, name: item.key });
       item.choices.forEach((c) => input.appendChild(h('option', { value: c.value, text: c.label, selected: c.value === item.value })));
     } else if (item.kind === 'Number' && item.max !== null && item.max - item.min <= 23) {
@@ -76,6 +82,7 @@
   }
 
   function choiceLabel(item, value) {
+    if (item.kind === 'Switch') return value === 'true' ? '켜기' : value === 'false' ? '끄기' : value;
     const choice = (item.choices || []).find((c) => c.value === value);
     return choice ? choice.label : value;
   }
@@ -84,13 +91,13 @@
     const form = CD.$('#settings-form');
     const values = {};
     CD.$$('[name]', form).forEach((el) => {
-      if (el.value !== el.dataset.original) values[el.name] = el.value;
+      if (el.value !== el.dataset.original) values[el.name] = byKey(el.name) && byKey(el.name).kind === 'Switch' ? el.value === 'true' : el.value;
     });
     if (!Object.keys(values).length) {
       CD.alert(CD.$('[data-role=form-alert]', form), '변경된 항목이 없습니다.', 'info');
       return;
     }
-    const labels = Object.keys(values).map((k) => byKey(k).label + ': ' + choiceLabel(byKey(k), byKey(k).value) + ' → ' + choiceLabel(byKey(k), values[k]));
+    const labels = Object.keys(values).map((k) => byKey(k).label + ': ' + choiceLabel(byKey(k), byKey(k).value) + ' → ' + choiceLabel(byKey(k), String(values[k])));
     await change(values, CD.$('#settings-save'), '다음 설정을 저장하시겠습니까?\n' + labels.join('\n'), form);
   }
 

@@ -1,0 +1,168 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using CouponDesk.Data;
+using CouponDesk.Security;
+using CouponDesk.Security.Pii;
+using CouponDesk.TestSupport;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace CouponDesk.Web.Tests;
+
+/// <summary>
+/// Two-person approval end to end in two browsers (spec §1.3, §3.9; issue 18 "Done when"): an operator asks for a
+/// resend, a number change and a campaign cancel — each dialog's button reads "승인 요청" — and a second operator sees
+/// the header badge, opens 승인 요청 and approves each; both see the outcome. Phones 010-0000-0960… (this class only).
+/// </summary>
+[Collection(WebUiCollection.Name)]
+public sealed class ApprovalPageTests(WebUiFixture fixture)
+{
+    private static readonly string[] Switches = ["Approvals:Resend", "Approvals:PhoneChange", "Approvals:CampaignCancel"];
+
+    [Fact(Timeout = 300_000)]
+    public async Task A_resend_a_number_change_and_a_campaign_cancel_are_requested_in_one_browser_and_approved_in_another()
+    {
+        var requesterAccount = await fixture.CreateAccountAsync(Roles.Operator);
+        var approverAccount = await fixture.CreateAccountAsync(Roles.Operator);
+        using var admin = await AdminApiAsync();
+        await SwitchAsync(admin, true);
+        try
+        {
+            var services = fixture.BackOffice.Services;
+            var delivered = await DeliveredAsync(2, 960);
+            var (resent, moved) = (await ItemAsync(delivered, 1), await ItemAsync(delivered, 2));
+            var later = DateTime.UtcNow.AddDays(3);
+            var scheduled = await PipelineCampaigns.ScheduleAsync(services.GetRequiredService<DbConnectionFactory>(), services.GetRequiredService<PiiProtector>(), 1, firstPhone: 965, sendAtUtc: later, startAtUtc: later);
+
+            await using var requester = await BrowserSession.OpenAsync(fixture, 1920, 1080);
+            var page = requester.Page;
+            await requester.LoginAsync(requesterAccount);
+            await requester.GoAsync("cs.html");
+            await requester.ReadyAsync();
+
+            // 재발송 as a request: the button says so and a memo is required.
+            await SearchAsync(page, "01000000960");
+            await Row(page, resent).Locator("[data-action=resend]").ClickAsync();
+            var dialog = page.Locator(".cs-modal.show");
+            await Assertions.Expect(dialog.Locator("[data-role=submit]")).ToHaveTextAsync("승인 요청");
+            await dialog.Locator("[data-role=submit]").ClickAsync();
+            await Assertions.Expect(dialog).ToContainTextAsync("승인 요청에는 상담 메모를 입력해야 합니다.");
+            await dialog.Locator("#cs-memo").FillAsync("문자를 못 받았다는 문의");
+            await dialog.Locator("[data-role=submit]").ClickAsync();
+            await Assertions.Expect(page.Locator(".cs-modal")).ToHaveCountAsync(0);
+            await Assertions.Expect(page.Locator(".cd-toast").Last).ToContainTextAsync("승인 요청이 등록되었습니다.");
+            await Assertions.Expect(Row(page, resent)).ToContainTextAsync("승인 대기");
+            await Assertions.Expect(Row(page, resent).Locator("[data-action-disabled=discard]")).ToHaveAttributeAsync("data-reason", "승인 대기 중인 요청이 있습니다.");
+
+            // 번호변경 as a request.
+            await SearchAsync(page, "01000000961");
+            await Row(page, moved).Locator("[data-action=changeNumber]").ClickAsync();
+            dialog = page.Locator(".cs-modal.show");
+            await dialog.Locator("#cs-new-phone").FillAsync("01000000969");
+            await dialog.Locator("#cs-memo").FillAsync("고객이 번호를 바꿨다고 함");
+            await Assertions.Expect(dialog.Locator("[data-role=submit]")).ToHaveTextAsync("승인 요청");
+            await dialog.Locator("[data-role=submit]").ClickAsync();
+            await Assertions.Expect(page.Locator(".cs-modal")).ToHaveCountAsync(0);
+            await Assertions.Expect(Row(page, moved)).ToContainTextAsync("승인 대기");
+
+            // 일괄취소 of a scheduled campaign as a request.
+            await requester.GoAsync($"campaign.html?id={scheduled}");
+            await requester.ReadyAsync();
+            await page.ClickAsync("#campaign-cancel");
+            var confirm = page.Locator(".modal[data-cd-state=shown]");
+            await Assertions.Expect(confirm).ToContainTextAsync("2인 승인 대상입니다.");
+            await page.FillAsync("#cancel-reason", "고객사 요청으로 취소");
+            await confirm.Locator("button", new LocatorLocatorOptions { HasText = "승인 요청" }).ClickAsync();
+            await Assertions.Expect(page.Locator(".cd-toast").Last).ToContainTextAsync("승인 요청이 등록되었습니다.");
+            Assert.Equal("SCHEDULED", await fixture.Stack.CampaignStatusAsync(scheduled));
+
+            // The approver: the badge counts three; 승인 요청 lists them with masked targets and the memos.
+            await using var approver = await BrowserSession.OpenAsync(fixture, 1920, 1080);
+            var other = approver.Page;
+            await approver.LoginAsync(approverAccount);
+            await Assertions.Expect(other.Locator("#cd-approvals-count")).ToHaveTextAsync("3");
+            await other.ClickAsync("#cd-approvals");
+            await other.WaitForURLAsync("**/approvals.html");
+            var rows = other.Locator("#approvals-table tbody tr[data-request]");
+            await Assertions.Expect(rows).ToHaveCountAsync(3);
+            await Assertions.Expect(other.Locator("#approvals-table")).ToContainTextAsync("새 번호 010-****-0969");
+            await Assertions.Expect(other.Locator("#approvals-table")).ToContainTextAsync("문자를 못 받았다는 문의");
+            Assert.DoesNotContain("01000000969", await other.ContentAsync(), StringComparison.Ordinal);
+            await approver.ScreenshotAsync("ui-approvals");
+
+            foreach (var kind in new[] { "재발송", "번호변경", "발송 취소" })
+            {
+                var row = rows.Filter(new LocatorFilterOptions { HasText = kind }).First;
+                await row.Locator("[data-action=approve]").ClickAsync();
+                await other.Locator(".modal[data-cd-state=shown] button", new PageLocatorOptions { HasText = "승인" }).Last.ClickAsync();
+                await Assertions.Expect(other.Locator("#action-alert")).ToContainTextAsync("승인되어 처리되었습니다.");
+            }
+
+            await Assertions.Expect(rows).ToHaveCountAsync(0);
+            await Assertions.Expect(other.Locator("#cd-approvals-count")).ToBeHiddenAsync();
+            Assert.Equal("CANCELLED", await fixture.Stack.CampaignStatusAsync(scheduled));
+            Assert.Equal("REPLACED", await ScalarAsync<string>("SELECT status FROM delivery_items WHERE id = @moved", new { moved }));
+            Assert.Equal(1, await ScalarAsync<int>("SELECT resend_count FROM delivery_items WHERE id = @resent", new { resent }));
+
+            // Both see the outcome: the approver under 처리됨, the requester under 내 요청.
+            await other.ClickAsync("#approval-tabs [data-tab=handled]");
+            await Assertions.Expect(other.Locator("#approvals-table tbody tr[data-status=EXECUTED]")).ToHaveCountAsync(3);
+            await requester.GoAsync("approvals.html#mine");
+            await requester.ReadyAsync();
+            await Assertions.Expect(page.Locator("#approvals-table tbody tr[data-status=EXECUTED]")).ToHaveCountAsync(3);
+            await Assertions.Expect(page.Locator("#approvals-table")).ToContainTextAsync("재발송 처리되었습니다.");
+            requester.AssertNoErrors();
+            approver.AssertNoErrors();
+        }
+        finally
+        {
+            await SwitchAsync(admin, false);
+        }
+    }
+
+    private static ILocator Row(IPage page, long item) => page.Locator($"#cs-table tr.cs-row[data-item='{item}']");
+
+    private static async Task SearchAsync(IPage page, string phone)
+    {
+        await page.FillAsync("#phone", phone);
+        await page.FillAsync("#couponNumber", "");
+        var answered = page.WaitForResponseAsync(r => r.Url.Contains("/api/cs/search", StringComparison.Ordinal));
+        await page.ClickAsync("#cs-search");
+        await answered;
+        await Assertions.Expect(page.Locator("#cs-search")).ToBeEnabledAsync();
+    }
+
+    /// <summary>An ADMIN's API client of its own (one session per account), for 설정.</summary>
+    private async Task<HttpClient> AdminApiAsync()
+    {
+        var account = await fixture.CreateAccountAsync(Roles.Admin);
+        var client = new HttpClient { BaseAddress = fixture.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", await CouponDeskFactory.LoginAsync(client, account.LoginId, account.Password));
+        return client;
+    }
+
+    /// <summary>The three switches on, or back to the configuration file's value (off).</summary>
+    private static async Task SwitchAsync(HttpClient admin, bool on)
+    {
+        var settings = JsonDocument.Parse(await admin.GetStringAsync("/api/settings")).RootElement;
+        var values = Switches.ToDictionary(k => k, _ => on ? (object?)true : null);
+        (await admin.PutAsJsonAsync("/api/settings", new { version = settings.GetProperty("version").GetInt64(), values })).EnsureSuccessStatusCode();
+    }
+
+    private async Task<long> DeliveredAsync(int recipients, int firstPhone)
+    {
+        var services = fixture.BackOffice.Services;
+        var campaign = await PipelineCampaigns.ScheduleAsync(services.GetRequiredService<DbConnectionFactory>(), services.GetRequiredService<PiiProtector>(), recipients, firstPhone: firstPhone);
+        await fixture.Stack.WaitForStatusAsync(campaign, "COMPLETED");
+        return campaign;
+    }
+
+    private Task<long> ItemAsync(long campaign, int seq) => ScalarAsync<long>("SELECT id FROM delivery_items WHERE campaign_id = @campaign AND seq = @seq", new { campaign, seq });
+
+    private async Task<T> ScalarAsync<T>(string sql, object args)
+    {
+        await using var c = await fixture.BackOffice.Services.GetRequiredService<DbConnectionFactory>().OpenAsync();
+        return (await c.ExecuteScalarAsync<T>(sql, args))!;
+    }
+}
