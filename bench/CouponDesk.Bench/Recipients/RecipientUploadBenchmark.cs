@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -51,7 +52,8 @@ public sealed class RecipientUploadBenchmark : IBenchmark
                 Keys = { ["1"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) },
                 BlindIndexKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             });
-            var store = new RecipientListStore(connections, pii, TimeProvider.System);
+            using var services = new ServiceCollection().AddMetrics().AddLogging().AddSingleton(pii).AddSingleton<PiiReader>().BuildServiceProvider();
+            var store = new RecipientListStore(connections, pii, services.GetRequiredService<PiiReader>(), TimeProvider.System);
             var campaignId = await CreateCampaignAsync(connections);
 
             var results = new List<(double Seconds, double ParseSeconds, double PeakMb, double AllocatedMb)>();

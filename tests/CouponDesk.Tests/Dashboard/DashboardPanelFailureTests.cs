@@ -19,16 +19,7 @@ namespace CouponDesk.Tests.Dashboard;
 /// </summary>
 public sealed class DashboardPanelFailureTests(DashboardPanelFailureTests.Factory factory) : IClassFixture<DashboardPanelFailureTests.Factory>
 {
-    public sealed class Factory : CouponDeskFactory
-    {
-        public RecordingLogSink Logs { get; } = new();
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            builder.ConfigureTestServices(services => services.AddSingleton<ILogEventSink>(Logs));
-        }
-    }
+    public sealed class Factory : LoggedCouponDeskFactory;
 
     [Fact]
     public async Task A_failing_panel_is_logged_and_named_and_the_others_still_answer()

@@ -23,16 +23,7 @@ namespace CouponDesk.Tests.Security;
 /// </summary>
 public sealed class BoundCiphertextTests(BoundCiphertextTests.Factory factory) : IClassFixture<BoundCiphertextTests.Factory>
 {
-    public sealed class Factory : CouponDeskFactory
-    {
-        public RecordingLogSink Logs { get; } = new();
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            builder.ConfigureTestServices(services => services.AddSingleton<ILogEventSink>(Logs));
-        }
-    }
+    public sealed class Factory : LoggedCouponDeskFactory;
 
     private PiiProtector Pii => factory.Services.GetRequiredService<PiiProtector>();
 

@@ -32,7 +32,7 @@ public sealed class SubmitEndpoints : IEndpointModule
     }
 
     private static async Task<IResult> SubmitAsync(
-        long id, SubmitRequest? request, HttpContext http, CampaignStore store, CampaignValidator validator, ICampaignAudit audit, PiiProtector pii, SendTimeRules rules,
+        long id, SubmitRequest? request, HttpContext http, CampaignStore store, CampaignValidator validator, ICampaignAudit audit, PiiReader pii, SendTimeRules rules,
         TimeProvider time, CancellationToken ct)
     {
         var (prepared, refusal) = await PrepareSubmitAsync(id, store, validator, rules, time, ct);
@@ -98,11 +98,11 @@ public sealed class SubmitEndpoints : IEndpointModule
         return new PreparedSubmit(record, product, start, new SubmitCheckResponse(sendText, sendAt, Kst.FormatMinute(start), cost, confirm, warnings));
     }
 
-    private static Task<IResult> UnscheduleAsync(long id, HttpContext http, CampaignStore store, ICampaignAudit audit, PiiProtector pii, SendTimeRules rules, CancellationToken ct) =>
+    private static Task<IResult> UnscheduleAsync(long id, HttpContext http, CampaignStore store, ICampaignAudit audit, PiiReader pii, SendTimeRules rules, CancellationToken ct) =>
         AuditedChange.RunAsync(id, http, audit, CampaignAuditEvents.Unscheduled, user => store.UnscheduleAsync(id, user, ct),
             async () => Results.Ok(CampaignViews.ToResponse((await store.GetAsync(id, ct))!, pii, rules)), ct);
 
-    private static async Task<IResult> CancelAsync(long id, CancelRequest request, HttpContext http, CampaignStore store, ICampaignAudit audit, PiiProtector pii, SendTimeRules rules, CancellationToken ct)
+    private static async Task<IResult> CancelAsync(long id, CancelRequest request, HttpContext http, CampaignStore store, ICampaignAudit audit, PiiReader pii, SendTimeRules rules, CancellationToken ct)
     {
         var reason = request.Reason?.Trim();
         if (string.IsNullOrEmpty(reason))
