@@ -4,10 +4,6 @@ using CouponDesk.Features.Dashboard;
 using CouponDesk.Security;
 using CouponDesk.TestSupport;
 using Dapper;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
-using Serilog.Core;
 using Serilog.Events;
 
 namespace CouponDesk.Tests.Dashboard;
