@@ -88,7 +88,7 @@ public sealed class BoundColumnSwapTests(LoggedCouponDeskFactory factory) : ICla
     public async Task Recipient_rows_swapped_within_an_uploaded_list_show_as_unreadable_and_are_still_found_by_phone()
     {
         using var client = await factory.CreateClientAsync(Roles.Operator);
-        var campaignId = await CampaignApi.CreateAsync(client);
+        var campaignId = await CampaignApi.CreateAsync(client, new { clientName = "바인딩상사", eventName = "명단 이벤트" });
         var staged = await CampaignApi.UploadAsync(client, campaignId, TestFiles.Csv("휴대폰번호,이름\n010-0000-0961,최셋\n010-0000-0962,정넷\n010-0000-0963,한다섯\n", new UTF8Encoding(false)), "list.csv");
         var listId = staged.GetProperty("listId").GetInt64();
         await CampaignApi.ReadAsync(await client.PostAsync($"/api/campaigns/{campaignId}/recipient-lists/{listId}/accept", null), HttpStatusCode.OK);

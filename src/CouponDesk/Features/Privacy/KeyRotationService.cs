@@ -127,7 +127,7 @@ public sealed class KeyRotationService(
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync(
-            "INSERT IGNORE INTO key_rotation_progress (target_version, table_name, column_name, last_id, last_seq, rows_reencrypted, updated_at) VALUES (@target, @table, @column, 0, 0, UTC_TIMESTAMP(6))",
+            "INSERT IGNORE INTO key_rotation_progress (target_version, table_name, column_name, last_id, last_seq, rows_reencrypted, updated_at) VALUES (@target, @table, @column, 0, 0, 0, UTC_TIMESTAMP(6))",
             key, transaction);
         var (lastId, lastSeq) = await connection.QuerySingleAsync<(long, long)>(
             "SELECT last_id, last_seq FROM key_rotation_progress WHERE target_version = @target AND table_name = @table AND column_name = @column FOR UPDATE",
