@@ -23,6 +23,9 @@ public sealed record Dashboard(
 
     /// <summary>만료 예정: UNUSED / PARTIALLY_USED coupons whose validity ends within 7 days (KST).</summary>
     public int? ExpiringSoon { get; init; }
+
+    /// <summary>교환률 of the most recent sent campaigns (issue 17 point 9).</summary>
+    public ExchangeRates? ExchangeRates { get; init; }
 }
 
 /// <summary>Messages handed to the agent with a send time today (KST).</summary>
