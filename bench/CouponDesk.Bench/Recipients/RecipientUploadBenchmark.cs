@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -7,6 +6,7 @@ using CouponDesk.Features.Recipients;
 using CouponDesk.Security.Pii;
 using CouponDesk.Shared.Text;
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using MiniExcelLibs;
 using MySqlConnector;
