@@ -69,11 +69,12 @@ public sealed class RedisKillTest(ITestOutputHelper output)
             Assert.Equal("COMPLETED", final);
             w.AssertCommon(recipients);
             Assert.True(backOnRedis, "the call gate never used Redis again after it came back");
-            // Calls are counted by arrival; a call takes its token in one second and may arrive in the next, so one second
-            // may see up to twice the limit, and any run of N seconds at most N + 1 seconds' worth. Two processes each
-            // limiting alone at the full rate would show about 2 × N seconds' worth over the outage.
-            Assert.True(busiest <= 2 * callsPerSecond, $"{busiest} calls arrived within one second (limit {callsPerSecond}/s)");
-            Assert.True(busiestRun <= (RunSeconds + 1) * callsPerSecond, $"{busiestRun} calls arrived within {RunSeconds} s (limit {callsPerSecond}/s)");
+            // Calls are counted by arrival; a call takes its token in one second and may arrive later: on a loaded machine a
+            // stalled process sends the calls of up to two seconds' tokens together (seen: 52 in 5 s at 8/s with load ~50).
+            // So one second may see up to three times the limit, and any run of N seconds at most N + 2 seconds' worth.
+            // Two processes each limiting alone at the full rate show about 2 × N seconds' worth over the outage (80 here).
+            Assert.True(busiest <= 3 * callsPerSecond, $"{busiest} calls arrived within one second (limit {callsPerSecond}/s)");
+            Assert.True(busiestRun <= (RunSeconds + 2) * callsPerSecond, $"{busiestRun} calls arrived within {RunSeconds} s (limit {callsPerSecond}/s)");
         }
         finally
         {

@@ -25,7 +25,11 @@ public sealed class IssuancePlanner(DbConnectionFactory connections, PipelineOpt
         var horizon = options.IssueConcurrency * 2;
         var withinHorizon = cautious ? $"AND (SELECT COUNT(*) FROM issuance_orders o WHERE o.campaign_id = cp.id AND o.status = '{OrderStatus.Planned}') < @horizon" : "";
         await using var c = await connections.OpenAsync(ct);
-        await using var tx = await c.BeginTransactionAsync(ct);
+        // READ COMMITTED: the spending guard's sums must see every order as of now. Under REPEATABLE READ the campaign
+        // claim's EXISTS subquery (a plain read) fixed the snapshot before the items were locked, so an order that went
+        // IN_DOUBT in between was counted twice — still bought, and its items pending again — and the guard stopped a
+        // campaign within its estimate (found by the fault suite, issue 22). Row-based binary logs only (operations.md).
+        await using var tx = await c.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct);
         var campaign = await c.QuerySingleOrDefaultAsync<(long Id, string GoodsId, int ListPrice, long? CostEstimate)>(new CommandDefinition(
             $"""
             SELECT cp.id, cp.goods_id, COALESCE(cp.list_price, 0), cp.cost_estimate FROM campaigns cp

@@ -161,7 +161,12 @@ public sealed class FlakySupplierFaultTest(ITestOutputHelper output)
     private static async Task<string> StopAsync(PipelineHarness h, long id)
     {
         await using var c = await h.Database.OpenAsync();
-        return await c.ExecuteScalarAsync<string?>("SELECT CONCAT_WS(': ', stop_code, stop_reason) FROM campaign_runs WHERE campaign_id = @id", new { id }) ?? "";
+        var orders = string.Join(", ", await c.QueryAsync<string>(
+            "SELECT CONCAT(status, ' ', COUNT(*), '/', SUM(create_cnt)) FROM issuance_orders WHERE campaign_id = @id GROUP BY status", new { id }));
+        var items = string.Join(", ", await c.QueryAsync<string>(
+            "SELECT CONCAT(status, ' ', COUNT(*)) FROM delivery_items WHERE campaign_id = @id GROUP BY status", new { id }));
+        var stop = await c.ExecuteScalarAsync<string?>("SELECT CONCAT_WS(': ', stop_code, stop_reason) FROM campaign_runs WHERE campaign_id = @id", new { id }) ?? "";
+        return $"{stop} [orders {orders}; items {items}]";
     }
 
     private sealed record Faults(int? Remaining);
