@@ -52,7 +52,7 @@ public static class PipelineCampaigns
             {
                 var phone = "0100" + (firstPhone + i).ToString("D7", CultureInfo.InvariantCulture);
                 values.Add(string.Create(CultureInfo.InvariantCulture, $"(@list, {i + 1}, {i + 2}, @p{i}, @b{i}, NULL)"));
-                p.Add($"p{i}", pii.Encrypt(phone));
+                p.Add($"p{i}", pii.Encrypt(phone, CouponDesk.Features.Recipients.RecipientsModule.PhoneColumn.PlaceOf(listId, i + 1)));
                 p.Add($"b{i}", pii.BlindIndex("phone", phone));
             }
 

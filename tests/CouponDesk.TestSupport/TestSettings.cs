@@ -27,6 +27,8 @@ public static class TestSettings
         // production times (D-OPS-11), every other host must never be declared dead by a slow beat.
         new("Liveness:SelfFenceSeconds", "8"),
         new("Liveness:DeadAfterSeconds", "30"),
+        // Tests change data between two dashboard reads; production reuses the 교환률 panel for a minute.
+        new("Dashboard:ExchangeRateCacheSeconds", "0"),
     ];
 
     public static string NewScratchDirectory() => Path.Combine(Path.GetTempPath(), "cd-test-" + Guid.NewGuid().ToString("N")[..10]);

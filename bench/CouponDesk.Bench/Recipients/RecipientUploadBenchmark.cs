@@ -6,6 +6,7 @@ using CouponDesk.Features.Recipients;
 using CouponDesk.Security.Pii;
 using CouponDesk.Shared.Text;
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using MiniExcelLibs;
 using MySqlConnector;
@@ -51,7 +52,8 @@ public sealed class RecipientUploadBenchmark : IBenchmark
                 Keys = { ["1"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) },
                 BlindIndexKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             });
-            var store = new RecipientListStore(connections, pii, TimeProvider.System);
+            using var services = new ServiceCollection().AddMetrics().AddLogging().AddSingleton(pii).AddSingleton<PiiReader>().BuildServiceProvider();
+            var store = new RecipientListStore(connections, pii, services.GetRequiredService<PiiReader>(), TimeProvider.System);
             var campaignId = await CreateCampaignAsync(connections);
 
             var results = new List<(double Seconds, double ParseSeconds, double PeakMb, double AllocatedMb)>();

@@ -2,7 +2,10 @@ using System.Globalization;
 using System.Text;
 using CouponDesk.Data;
 using CouponDesk.Features.Audit;
+using CouponDesk.Features.Coupons;
 using CouponDesk.Features.CustomerService;
+using CouponDesk.Features.Messages;
+using CouponDesk.Features.Recipients;
 using CouponDesk.Security.Pii;
 using Dapper;
 using MySqlConnector;
@@ -176,7 +179,8 @@ public sealed class YearOfData(DbConnectionFactory connections, PiiProtector pii
 
     /// <summary>
     /// The campaign's recipient rows, coupons and messages, in INSERTs of <see cref="BatchRows"/> rows with the values
-    /// encrypted and indexed here (hex literals: no parameter limit, one round trip per batch). Fates as in
+    /// encrypted — bound to their rows, whose ids are set here (D-SEC-12) — and indexed here (hex literals: no parameter
+    /// limit, one round trip per batch). Fates as in
     /// <see cref="CampaignStatements"/>.
     /// </summary>
     private async Task WritePersonalRowsAsync(MySqlConnection c, int campaign, int per, long offset, long orders, DateTime sendAt, DateTime validUntil, bool expired, CancellationToken cancellationToken)
@@ -205,12 +209,12 @@ public sealed class YearOfData(DbConnectionFactory connections, PiiProtector pii
                 var failed = fate >= 97;
                 var status = used ? "USED" : failed ? "CANCELLED" : expired ? "EXPIRED" : "UNUSED";
                 var separator = seq == first ? "" : ",";
-                rows.Append(CultureInfo.InvariantCulture, $"{separator}({campaign},{seq},{seq + 1},{Hex(pii.Encrypt(phone))},{Hex(pii.PhoneBlindIndex(phone))})");
+                rows.Append(CultureInfo.InvariantCulture, $"{separator}({campaign},{seq},{seq + 1},{Hex(pii.Encrypt(phone, RecipientsModule.PhoneColumn.PlaceOf(campaign, seq)))},{Hex(pii.PhoneBlindIndex(phone))})");
                 coupons.Append(CultureInfo.InvariantCulture,
-                    $"{separator}({id},{Hex(pii.Encrypt(coupon))},{Hex(pii.CouponBlindIndex(coupon))},'{coupon[^4..]}',{pii.ActiveKeyVersion},'0000000101','BARCODE','{status}',4500,4230," +
+                    $"{separator}({id},{Hex(pii.Encrypt(coupon, CouponsSetup.NumberColumn.PlaceOf(id)))},{Hex(pii.CouponBlindIndex(coupon))},'{coupon[^4..]}',{pii.ActiveKeyVersion},'0000000101','BARCODE','{status}',4500,4230," +
                     $"{(used ? 4500 : 0)},{(used ? 0 : 4500)},'{valid}','CDY{order:D12}','Y{order:D11}',{order},{queuedAt},{queuedAt},{usedAt},{(used ? usedAt : "NULL")})");
                 messages.Append(CultureInfo.InvariantCulture,
-                    $"{separator}({id},'CDY{id:D12}',{campaign},{id},{id},1,'INITIAL',{Hex(pii.Encrypt(phone))},'16000000',{Sql(sendAt)},1," +
+                    $"{separator}({id},'CDY{id:D12}',{campaign},{id},{id},1,'INITIAL',{Hex(pii.Encrypt(phone, MessagesSetup.PhoneColumn.PlaceOf(id)))},'16000000',{Sql(sendAt)},1," +
                     $"'{(failed ? "FAILURE" : "SUCCESS")}','{(failed ? "FAILURE" : "SUCCESS")}',{Sql(sendAt)},{doneAt},'{(failed ? "22007" : "10000")}'," +
                     $"'{(failed ? "수신번호 오류" : "성공")}',{doneAt},{queuedAt},{doneAt})");
             }

@@ -119,7 +119,7 @@ public static class CouponDeskHost
         services.AddWebFrontend(configuration);
         services.AddPipeline(configuration, roles);
         services.AddReconciliation(configuration);
-        services.AddDashboard();
+        services.AddDashboard(configuration);
         services.AddPipelineAfterSend(configuration, roles);
         services.AddCustomerService(configuration, roles);
         if (roles.Jobs && !forCommand)

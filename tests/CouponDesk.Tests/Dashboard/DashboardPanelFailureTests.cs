@@ -4,10 +4,6 @@ using CouponDesk.Features.Dashboard;
 using CouponDesk.Security;
 using CouponDesk.TestSupport;
 using Dapper;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
-using Serilog.Core;
 using Serilog.Events;
 
 namespace CouponDesk.Tests.Dashboard;
@@ -19,16 +15,7 @@ namespace CouponDesk.Tests.Dashboard;
 /// </summary>
 public sealed class DashboardPanelFailureTests(DashboardPanelFailureTests.Factory factory) : IClassFixture<DashboardPanelFailureTests.Factory>
 {
-    public sealed class Factory : CouponDeskFactory
-    {
-        public RecordingLogSink Logs { get; } = new();
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            builder.ConfigureTestServices(services => services.AddSingleton<ILogEventSink>(Logs));
-        }
-    }
+    public sealed class Factory : LoggedCouponDeskFactory;
 
     [Fact]
     public async Task A_failing_panel_is_logged_and_named_and_the_others_still_answer()

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using CouponDesk.Features.Recipients;
 using CouponDesk.Security;
 using CouponDesk.Tests.Campaigns;
 using Dapper;
@@ -67,13 +68,15 @@ public sealed class RecipientUploadTests(CampaignTestFactory factory) : IClassFi
         Assert.DoesNotContain("0000-0777", body);
         Assert.DoesNotContain("김테스트", body);
         await using var connection = await factory.Database.OpenAsync();
-        var row = await connection.QuerySingleAsync<(byte[] Phone, byte[] Index, byte[] Name)>(
-            "SELECT r.phone_enc, r.phone_bidx, r.name_enc FROM recipient_list_rows r JOIN recipient_lists l ON l.id = r.list_id WHERE l.campaign_id = @campaignId",
+        var row = await connection.QuerySingleAsync<(byte[] Phone, byte[] Index, byte[] Name, long ListId, int Seq)>(
+            "SELECT r.phone_enc, r.phone_bidx, r.name_enc, r.list_id, r.seq FROM recipient_list_rows r JOIN recipient_lists l ON l.id = r.list_id WHERE l.campaign_id = @campaignId",
             new { campaignId });
         Assert.DoesNotContain("01000000777", Encoding.Latin1.GetString(row.Phone));
         var pii = (CouponDesk.Security.Pii.PiiProtector)factory.Services.GetService(typeof(CouponDesk.Security.Pii.PiiProtector))!;
-        Assert.Equal("01000000777", pii.Decrypt(row.Phone));
-        Assert.Equal("김테스트", pii.Decrypt(row.Name));
+        // Bound to the row (D-SEC-12): they read at their place only.
+        Assert.Equal("01000000777", pii.Decrypt(row.Phone, RecipientsModule.PhoneColumn.PlaceOf(row.ListId, row.Seq)));
+        Assert.Equal("김테스트", pii.Decrypt(row.Name, RecipientsModule.NameColumn.PlaceOf(row.ListId, row.Seq)));
+        Assert.Throws<CouponDesk.Security.Pii.PiiMisplacedValueException>(() => pii.Decrypt(row.Phone, RecipientsModule.PhoneColumn.PlaceOf(row.ListId, row.Seq + 1)));
         Assert.Equal(pii.BlindIndex("phone", "01000000777"), row.Index);
     }
 

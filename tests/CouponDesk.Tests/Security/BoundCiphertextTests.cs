@@ -1,17 +1,17 @@
 using System.Net;
 using System.Text.Json;
+using CouponDesk.Features.Auth;
+using CouponDesk.Features.Coupons;
 using CouponDesk.Features.Messages;
 using CouponDesk.Features.Privacy;
+using CouponDesk.Features.Recipients;
 using CouponDesk.Security;
 using CouponDesk.Security.Pii;
 using CouponDesk.Tests.Accounts;
 using CouponDesk.Tests.Reconciliation;
 using CouponDesk.TestSupport;
 using Dapper;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Serilog.Core;
 
 namespace CouponDesk.Tests.Security;
 
@@ -23,16 +23,7 @@ namespace CouponDesk.Tests.Security;
 /// </summary>
 public sealed class BoundCiphertextTests(BoundCiphertextTests.Factory factory) : IClassFixture<BoundCiphertextTests.Factory>
 {
-    public sealed class Factory : CouponDeskFactory
-    {
-        public RecordingLogSink Logs { get; } = new();
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            builder.ConfigureTestServices(services => services.AddSingleton<ILogEventSink>(Logs));
-        }
-    }
+    public sealed class Factory : LoggedCouponDeskFactory;
 
     private PiiProtector Pii => factory.Services.GetRequiredService<PiiProtector>();
 
@@ -97,6 +88,37 @@ public sealed class BoundCiphertextTests(BoundCiphertextTests.Factory factory) :
 
         await c.ExecuteAsync("UPDATE messages SET phone_enc = (SELECT phone_enc FROM (SELECT phone_enc FROM messages WHERE id = @other) x) WHERE id = @message", new { other, message });
         Assert.Equal(PiiReader.Unreadable, (await DetailAsync(admin, item)).GetProperty("messages")[0].GetProperty("phone").GetString());
+    }
+
+    [Fact]
+    public async Task The_rotation_binds_older_values_of_every_bound_column_including_two_part_keys()
+    {
+        var (item, _) = await MessageAsync(975, bound: true);
+        await using var c = await factory.Database.OpenAsync();
+        // Values as they were written before binding (format 0x01): a recipient row (list, seq), its coupon, a staff name.
+        var couponId = await new ReconciliationData(factory.Services).CouponAsync("961234500975", DateTime.UtcNow);
+        var row = await c.QuerySingleAsync<(long ListId, int Seq)>("SELECT list_id, seq FROM delivery_items WHERE id = @item", new { item });
+        await c.ExecuteAsync("UPDATE recipient_list_rows SET phone_enc = @phone, name_enc = @name WHERE list_id = @ListId AND seq = @Seq",
+            new { phone = Pii.Encrypt("01000000975"), name = Pii.Encrypt("윤옛날"), row.ListId, row.Seq });
+        await c.ExecuteAsync("UPDATE coupons SET coupon_number_enc = @number WHERE id = @couponId", new { number = Pii.Encrypt("961234500975"), couponId });
+        var staff = await c.ExecuteScalarAsync<long>("SELECT MIN(id) FROM users");
+        await c.ExecuteAsync("UPDATE users SET name_enc = @name WHERE id = @staff", new { name = Pii.Encrypt("서옛날"), staff });
+        using var admin = await factory.CreateClientAsync(Roles.Admin);
+        Assert.Equal("010-****-0975", (await DetailAsync(admin, item)).GetProperty("row").GetProperty("phone").GetString()); // unbound still reads
+
+        var report = await factory.Services.GetRequiredService<KeyRotationService>().RotateAsync();
+
+        Assert.True(report.PerColumn["recipient_list_rows.phone_enc"] >= 1);
+        foreach (var column in factory.Services.GetServices<EncryptedColumn>())
+        {
+            Assert.Equal(0, await c.ExecuteScalarAsync<int>($"SELECT COUNT(*) FROM `{column.Table}` WHERE `{column.Column}` IS NOT NULL AND SUBSTRING(`{column.Column}`, 1, 1) <> 0x02"));
+        }
+
+        Assert.Equal("01000000975", Pii.Decrypt((await c.ExecuteScalarAsync<byte[]>("SELECT phone_enc FROM recipient_list_rows WHERE list_id = @ListId AND seq = @Seq", new { row.ListId, row.Seq }))!, RecipientsModule.PhoneColumn.PlaceOf(row.ListId, row.Seq)));
+        Assert.Equal("윤옛날", Pii.Decrypt((await c.ExecuteScalarAsync<byte[]>("SELECT name_enc FROM recipient_list_rows WHERE list_id = @ListId AND seq = @Seq", new { row.ListId, row.Seq }))!, RecipientsModule.NameColumn.PlaceOf(row.ListId, row.Seq)));
+        Assert.Equal("961234500975", Pii.Decrypt((await c.ExecuteScalarAsync<byte[]>("SELECT coupon_number_enc FROM coupons WHERE id = @couponId", new { couponId }))!, CouponsSetup.NumberColumn.PlaceOf(couponId)));
+        Assert.Equal("서옛날", Pii.Decrypt((await c.ExecuteScalarAsync<byte[]>("SELECT name_enc FROM users WHERE id = @staff", new { staff }))!, AccountsSetup.NameColumn.PlaceOf(staff)));
+        Assert.Equal("010-****-0975", (await DetailAsync(admin, item)).GetProperty("row").GetProperty("phone").GetString());
     }
 
     [Fact]

@@ -37,7 +37,7 @@ public sealed class AuthEndpoints : IEndpointModule
             return Results.NoContent();
         }).RequireAuthorization(Policies.OwnAccount);
 
-        group.MapGet("/me", async (HttpContext http, Users.UserAccounts users, PiiProtector pii, SessionOptions options, CancellationToken ct) =>
+        group.MapGet("/me", async (HttpContext http, Users.UserAccounts users, PiiReader pii, SessionOptions options, CancellationToken ct) =>
         {
             var user = await users.LoadAsync(http.User.UserId(), ct);
             if (user is null)
@@ -47,7 +47,7 @@ public sealed class AuthEndpoints : IEndpointModule
 
             var session = (ActiveSession)http.Items[typeof(ActiveSession)]!;
             return Results.Ok(new Me(
-                user.Id, user.LoginId, pii.RevealOptional(user.NameEnc), user.Role, user.MustChangePassword,
+                user.Id, user.LoginId, pii.Show(user.NameEnc, AccountsSetup.NameColumn.PlaceOf(user.Id)), user.Role, user.MustChangePassword,
                 new DateTimeOffset(session.IdleExpiresAt, TimeSpan.Zero), new DateTimeOffset(session.AbsoluteExpiresAt, TimeSpan.Zero), options.WarningSeconds));
         }).RequireAuthorization(Policies.OwnAccount);
 

@@ -5,6 +5,7 @@ using CouponDesk.Hosting;
 using CouponDesk.Security;
 using CouponDesk.Web.Errors;
 using Dapper;
+using MySqlConnector;
 
 namespace CouponDesk.Features.CampaignDetail;
 
@@ -33,6 +34,12 @@ public sealed class ExchangeRateEndpoint(DbConnectionFactory connections) : IEnd
             return null;
         }
 
+        return await ReadAsync(c, id, ct);
+    }
+
+    /// <summary>The campaign's 교환률 on <paramref name="c"/>: reads only its own items (by <c>campaign_id</c>) and their history (D-PERF-1).</summary>
+    public static async Task<ExchangeRateView> ReadAsync(MySqlConnection c, long id, CancellationToken ct)
+    {
         var used = CouponStatus.Machine.InSql(CouponStatus.Used, CouponStatus.PartiallyUsed);
         var (delivered, usedNow) = await c.QuerySingleAsync<(long, long)>(new CommandDefinition(
             $"""

@@ -2,6 +2,7 @@ using CouponDesk.Data;
 using CouponDesk.Features.Coupons;
 using CouponDesk.Features.Messages;
 using CouponDesk.Features.Pipeline;
+using CouponDesk.Features.Recipients;
 using CouponDesk.Security.Masking;
 using CouponDesk.Security.Pii;
 using CouponDesk.Shared.Time;
@@ -26,7 +27,7 @@ public sealed record RecipientItemPage(IReadOnlyList<RecipientItemRow> Items, lo
 /// (or of the export) are decrypted, and only to be masked; coupon numbers come from
 /// <see cref="CouponRepository.RevealNumbersAsync"/>; searching goes through the indexes of <see cref="ItemSearch"/>.
 /// </summary>
-public sealed class RecipientItems(DbConnectionFactory connections, PiiProtector pii, PiiReader reader, CouponRepository coupons, TimeProvider time)
+public sealed class RecipientItems(DbConnectionFactory connections, PiiReader reader, CouponRepository coupons, TimeProvider time)
 {
     /// <summary>Filter chips 전체 / 실패만 / 발급실패 / 미교환 / 교환 as SQL conditions on the joined rows.</summary>
     public static readonly IReadOnlyDictionary<string, string> Filters = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -109,7 +110,7 @@ public sealed class RecipientItems(DbConnectionFactory connections, PiiProtector
                (SELECT COUNT(*) FROM messages mm WHERE mm.recipient_id = di.id AND mm.message_type <> 'INITIAL') AS Resends,
                (SELECT h.source FROM coupon_status_history h WHERE h.coupon_id = c.id ORDER BY h.id DESC LIMIT 1) AS Source,
                (SELECT h.occurred_at FROM coupon_status_history h WHERE h.coupon_id = c.id ORDER BY h.id DESC LIMIT 1) AS SourceAt,
-               m.id AS MessageId, r.phone_enc AS RowPhoneEnc
+               m.id AS MessageId, r.phone_enc AS RowPhoneEnc, di.list_id AS ListId
         """;
 
     private static (string Where, DynamicParameters Args) Conditions(long campaignId, string filter, ItemSearch? search)
@@ -139,11 +140,11 @@ public sealed class RecipientItems(DbConnectionFactory connections, PiiProtector
 
     private RecipientItemRow ToView(Row r, IReadOnlyDictionary<long, string> numbers, bool clear)
     {
-        // The message's phone is bound to its row (D-SEC-12); the recipient row's is not yet. A value that cannot be
-        // read where it is shows as 복호화 불가 (logged without the value) instead of failing the page.
-        var phone = r.PhoneEnc is { } bound && r.MessageId is { } messageId
-            ? reader.TryReveal(bound, MessagesSetup.PhoneColumn.PlaceOf(messageId))
-            : r.RowPhoneEnc is { } unbound ? pii.Decrypt(unbound) : "";
+        // The message's phone is bound to the message, the recipient row's to (list, seq) (D-SEC-12). A value that cannot
+        // be read where it is shows as 복호화 불가 (logged without the value) instead of failing the page.
+        var phone = r.PhoneEnc is { } sent && r.MessageId is { } messageId
+            ? reader.TryReveal(sent, MessagesSetup.PhoneColumn.PlaceOf(messageId))
+            : r.RowPhoneEnc is { } row ? reader.TryReveal(row, RecipientsModule.PhoneColumn.PlaceOf(r.ListId, r.No)) : "";
         var coupon = r.CouponId is { } id ? numbers.GetValueOrDefault(id) : null;
         var failed = r.Status is ItemStatus.IssueFailed or ItemStatus.RenderFailed;
         return new RecipientItemRow(
@@ -166,5 +167,5 @@ public sealed class RecipientItems(DbConnectionFactory connections, PiiProtector
     private sealed record Row(
         long ItemId, int No, string Status, string? FailureCode, string? FailureReason, byte[]? PhoneEnc, long? CouponId, string? CouponStatus,
         string? OrderId, DateTime? ExchangedAt, DateTime? ValidUntil, string? MessageStatus, DateTime? RequestAt, DateTime? DoneAt, string? DoneCode,
-        string? DoneDesc, string? Branch, long Resends, string? Source, DateTime? SourceAt, long? MessageId, byte[]? RowPhoneEnc);
+        string? DoneDesc, string? Branch, long Resends, string? Source, DateTime? SourceAt, long? MessageId, byte[]? RowPhoneEnc, long ListId);
 }

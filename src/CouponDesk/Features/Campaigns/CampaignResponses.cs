@@ -49,16 +49,16 @@ public sealed record SubmitRequest(int? Version);
 /// <summary>Maps stored campaigns to API answers: KST times, masked personal fields (spec §7.3).</summary>
 public static class CampaignViews
 {
-    public static CampaignResponse ToResponse(CampaignRecord r, PiiProtector pii, SendTimeRules rules) => new(
+    public static CampaignResponse ToResponse(CampaignRecord r, PiiReader pii, SendTimeRules rules) => new(
         r.Id,
         r.CampaignNo,
         r.Status,
         CampaignStatus.Label(r.Status),
         r.ClientName,
         r.SalesManager,
-        r.ClientRequesterEnc is null ? null : RecipientListBuilder.MaskName(pii.Decrypt(r.ClientRequesterEnc)),
-        r.RequesterPhoneEnc is null ? null : MaskOtherPhone(pii.Decrypt(r.RequesterPhoneEnc)),
-        r.RequesterEmailEnc is null ? null : MaskEmail(pii.Decrypt(r.RequesterEmailEnc)),
+        r.ClientRequesterEnc is null ? null : pii.Masked(r.ClientRequesterEnc, CampaignsModule.RequesterColumn.PlaceOf(r.Id), RecipientListBuilder.MaskName),
+        r.RequesterPhoneEnc is null ? null : pii.Masked(r.RequesterPhoneEnc, CampaignsModule.RequesterPhoneColumn.PlaceOf(r.Id), MaskOtherPhone),
+        r.RequesterEmailEnc is null ? null : pii.Masked(r.RequesterEmailEnc, CampaignsModule.RequesterEmailColumn.PlaceOf(r.Id), MaskEmail),
         r.EventName,
         r.SendMode,
         r.ScheduledAt is { } at ? Kst.FormatMinute(at) : null,

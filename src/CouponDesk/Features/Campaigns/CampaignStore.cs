@@ -36,11 +36,17 @@ public sealed class CampaignStore(DbConnectionFactory connections, PiiProtector 
               @SenderNumber, @MmsTitle, @MmsBody, @UseBanner, @UserId, @Now, @UserId, @Now);
             SELECT LAST_INSERT_ID();
             """,
-            WithNewStatus(Parameters(draft, product, userId, now)),
+            WithNewStatus(Parameters(draft, product, userId, now, null)),
             tx);
-        // The campaign number shown to people (spec §9 #18): KST date + sequence, no company name inside.
+        // The campaign number shown to people (spec §9 #18): KST date + sequence, no company name inside. The requester's
+        // fields are bound to the new row, so they are written here, with its id, in the insert's transaction (D-SEC-12).
         var number = $"C{Kst.ToKst(now):yyMMdd}{id.ToString("D6", CultureInfo.InvariantCulture)}";
-        await connection.ExecuteAsync("UPDATE campaigns SET campaign_no = @number WHERE id = @id", new { number, id }, tx);
+        var requester = Requester(draft, id);
+        requester.Add("number", number);
+        requester.Add("id", id);
+        await connection.ExecuteAsync(
+            "UPDATE campaigns SET campaign_no = @number, client_requester_enc = @ClientRequesterEnc, requester_phone_enc = @RequesterPhoneEnc, requester_email_enc = @RequesterEmailEnc WHERE id = @id",
+            requester, tx);
         await tx.CommitAsync(cancellationToken);
         return id;
     }
@@ -48,7 +54,7 @@ public sealed class CampaignStore(DbConnectionFactory connections, PiiProtector 
     public async Task<Outcome> UpdateDraftAsync(long id, int? expectedVersion, CampaignDraft draft, ProductSnapshot? product, long? userId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var parameters = Parameters(draft, product, userId, now);
+        var parameters = Parameters(draft, product, userId, now, id);
         parameters.Add("Id", id);
         parameters.Add("ExpectedVersion", expectedVersion);
         parameters.Add("Draft", CampaignStatus.Draft);
@@ -211,15 +217,22 @@ public sealed class CampaignStore(DbConnectionFactory connections, PiiProtector 
         return p;
     }
 
-    private DynamicParameters Parameters(CampaignDraft draft, ProductSnapshot? product, long? userId, DateTime now)
+    /// <summary>The encrypted requester fields, bound to campaign <paramref name="id"/>; all NULL before the row has an id.</summary>
+    private DynamicParameters Requester(CampaignDraft draft, long? id)
     {
         var p = new DynamicParameters();
+        p.Add("ClientRequesterEnc", draft.ClientRequester is null || id is null ? null : pii.Encrypt(draft.ClientRequester, CampaignsModule.RequesterColumn.PlaceOf(id.Value)));
+        p.Add("RequesterPhoneEnc", draft.RequesterPhone is null || id is null ? null : pii.Encrypt(draft.RequesterPhone, CampaignsModule.RequesterPhoneColumn.PlaceOf(id.Value)));
+        p.Add("RequesterEmailEnc", draft.RequesterEmail is null || id is null ? null : pii.Encrypt(draft.RequesterEmail, CampaignsModule.RequesterEmailColumn.PlaceOf(id.Value)));
+        return p;
+    }
+
+    private DynamicParameters Parameters(CampaignDraft draft, ProductSnapshot? product, long? userId, DateTime now, long? id)
+    {
+        var p = Requester(draft, id);
         p.Add("ClientName", draft.ClientName);
         p.Add("SalesManager", draft.SalesManager);
-        p.Add("ClientRequesterEnc", draft.ClientRequester is null ? null : pii.Encrypt(draft.ClientRequester));
-        p.Add("RequesterPhoneEnc", draft.RequesterPhone is null ? null : pii.Encrypt(draft.RequesterPhone));
         p.Add("RequesterPhoneBidx", draft.RequesterPhone is null ? null : pii.BlindIndex("phone", draft.RequesterPhone));
-        p.Add("RequesterEmailEnc", draft.RequesterEmail is null ? null : pii.Encrypt(draft.RequesterEmail));
         p.Add("EventName", draft.EventName);
         p.Add("SendMode", draft.SendMode);
         p.Add("ScheduledAt", draft.ScheduledAtUtc);
@@ -248,9 +261,10 @@ public sealed class CampaignStore(DbConnectionFactory connections, PiiProtector 
     {
         ClientName = record.ClientName,
         SalesManager = record.SalesManager,
-        ClientRequester = record.ClientRequesterEnc is null ? null : pii.Decrypt(record.ClientRequesterEnc),
-        RequesterPhone = record.RequesterPhoneEnc is null ? null : pii.Decrypt(record.RequesterPhoneEnc),
-        RequesterEmail = record.RequesterEmailEnc is null ? null : pii.Decrypt(record.RequesterEmailEnc),
+        // A value copied here from another campaign throws PiiMisplacedValueException (the place, never the value).
+        ClientRequester = record.ClientRequesterEnc is null ? null : pii.Decrypt(record.ClientRequesterEnc, CampaignsModule.RequesterColumn.PlaceOf(record.Id)),
+        RequesterPhone = record.RequesterPhoneEnc is null ? null : pii.Decrypt(record.RequesterPhoneEnc, CampaignsModule.RequesterPhoneColumn.PlaceOf(record.Id)),
+        RequesterEmail = record.RequesterEmailEnc is null ? null : pii.Decrypt(record.RequesterEmailEnc, CampaignsModule.RequesterEmailColumn.PlaceOf(record.Id)),
         EventName = record.EventName,
         SendMode = record.SendMode,
         ScheduledAtUtc = record.ScheduledAt,

@@ -20,7 +20,7 @@ public sealed class DraftEndpoints : IEndpointModule
         group.MapDelete("/{id:long}", DeleteAsync).RequireAuthorization(Policies.RegisterCampaign);
     }
 
-    private static async Task<IResult> CreateAsync(CampaignRequest request, HttpContext http, CampaignValidator validator, CampaignStore store, ICampaignAudit audit, PiiProtector pii, SendTimeRules rules, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(CampaignRequest request, HttpContext http, CampaignValidator validator, CampaignStore store, ICampaignAudit audit, PiiReader pii, SendTimeRules rules, CancellationToken ct)
     {
         var actor = AuditActor.From(http);
         var (draft, errors, product) = await validator.CheckFormAsync(request, actor.Login, ct);
@@ -35,12 +35,12 @@ public sealed class DraftEndpoints : IEndpointModule
         return Results.Created($"/api/campaigns/{id}", CampaignViews.ToResponse(record!, pii, rules));
     }
 
-    private static async Task<IResult> GetAsync(long id, CampaignStore store, PiiProtector pii, SendTimeRules rules, CancellationToken ct) =>
+    private static async Task<IResult> GetAsync(long id, CampaignStore store, PiiReader pii, SendTimeRules rules, CancellationToken ct) =>
         await store.GetAsync(id, ct) is { } record
             ? Results.Ok(CampaignViews.ToResponse(record, pii, rules))
             : CampaignRefusals.NotFound.ToResult();
 
-    private static async Task<IResult> UpdateAsync(long id, CampaignRequest request, HttpContext http, CampaignValidator validator, CampaignStore store, ICampaignAudit audit, PiiProtector pii, SendTimeRules rules, CancellationToken ct)
+    private static async Task<IResult> UpdateAsync(long id, CampaignRequest request, HttpContext http, CampaignValidator validator, CampaignStore store, ICampaignAudit audit, PiiReader pii, SendTimeRules rules, CancellationToken ct)
     {
         var existing = await store.GetAsync(id, ct);
         if (existing is null)

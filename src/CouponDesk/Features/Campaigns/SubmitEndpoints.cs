@@ -33,7 +33,7 @@ public sealed class SubmitEndpoints : IEndpointModule
     }
 
     private static async Task<IResult> SubmitAsync(
-        long id, SubmitRequest? request, HttpContext http, CampaignStore store, CampaignValidator validator, ICampaignAudit audit, PiiProtector pii, SendTimeRules rules,
+        long id, SubmitRequest? request, HttpContext http, CampaignStore store, CampaignValidator validator, ICampaignAudit audit, PiiReader pii, SendTimeRules rules,
         TimeProvider time, CancellationToken ct)
     {
         var (prepared, refusal) = await PrepareSubmitAsync(id, store, validator, rules, time, ct);
@@ -99,12 +99,12 @@ public sealed class SubmitEndpoints : IEndpointModule
         return new PreparedSubmit(record, product, start, new SubmitCheckResponse(sendText, sendAt, Kst.FormatMinute(start), cost, confirm, warnings));
     }
 
-    private static Task<IResult> UnscheduleAsync(long id, HttpContext http, CampaignStore store, ICampaignAudit audit, PiiProtector pii, SendTimeRules rules, CancellationToken ct) =>
+    private static Task<IResult> UnscheduleAsync(long id, HttpContext http, CampaignStore store, ICampaignAudit audit, PiiReader pii, SendTimeRules rules, CancellationToken ct) =>
         AuditedChange.RunAsync(id, http, audit, CampaignAuditEvents.Unscheduled, user => store.UnscheduleAsync(id, user, ct),
             async () => Results.Ok(CampaignViews.ToResponse((await store.GetAsync(id, ct))!, pii, rules)), ct);
 
     private static async Task<IResult> CancelAsync(
-        long id, CancelRequest request, HttpContext http, CampaignStore store, ICampaignAudit audit, PiiProtector pii, SendTimeRules rules, ApprovalGate approval, CancellationToken ct)
+        long id, CancelRequest request, HttpContext http, CampaignStore store, ICampaignAudit audit, PiiReader pii, SendTimeRules rules, ApprovalGate approval, CancellationToken ct)
     {
         // With 발송 취소 승인 on (spec §1.3) a cancel goes through a request (POST …/pipeline/cancel with requestApproval).
         if (approval.Decide(ApprovalKinds.CampaignCancel, requestApproval: false).Problem is { } needsApproval)

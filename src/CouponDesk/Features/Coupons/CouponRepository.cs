@@ -14,7 +14,7 @@ namespace CouponDesk.Features.Coupons;
 /// <see cref="RevealNumberAsync"/> and <see cref="RevealNumbersAsync"/>: callers that draw or show a number ask here,
 /// none reads <c>coupon_number_enc</c> itself.
 /// </summary>
-public sealed class CouponRepository(DbConnectionFactory connections, PiiProtector pii, TimeProvider time)
+public sealed class CouponRepository(DbConnectionFactory connections, PiiProtector pii, PiiReader reader, TimeProvider time)
 {
     private const int InsertBatch = 500;
     private const string BlindIndexPurpose = "coupon";
@@ -28,7 +28,11 @@ public sealed class CouponRepository(DbConnectionFactory connections, PiiProtect
 
     public byte[] IndexOf(string couponNumber) => pii.BlindIndex(BlindIndexPurpose, couponNumber.Trim());
 
-    /// <summary>Inserts bought coupons inside <paramref name="transaction"/> (multi-row, batches of 500). A number already stored fails the insert.</summary>
+    /// <summary>
+    /// Inserts bought coupons inside <paramref name="transaction"/> (multi-row, batches of 500). A number already stored
+    /// fails the insert. The number is bound to the row's id (D-SEC-12), known only after the insert: each batch is
+    /// inserted without it and <see cref="BoundValueWriter"/> writes the bound numbers — three statements per 500 coupons.
+    /// </summary>
     public async Task InsertIssuedAsync(MySqlConnection connection, MySqlTransaction transaction, IReadOnlyList<IssuedCoupon> coupons, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow().UtcDateTime;
@@ -48,8 +52,7 @@ public sealed class CouponRepository(DbConnectionFactory connections, PiiProtect
                 var c = batch[i];
                 var number = c.CouponNumber.Trim();
                 sql.Append(i == 0 ? "\n" : ",\n").Append(CultureInfo.InvariantCulture,
-                    $"(@e{i}, @x{i}, @l{i}, @kv, @g{i}, @t{i}, @unused, @f{i}, @p{i}, 0, @f{i}, @v{i}, @s{i}, @tr{i}, @o{i}, @r{i}, @at{i}, @now, @now)");
-                parameters.Add($"e{i}", pii.Encrypt(number));
+                    $"(NULL, @x{i}, @l{i}, @kv, @g{i}, @t{i}, @unused, @f{i}, @p{i}, 0, @f{i}, @v{i}, @s{i}, @tr{i}, @o{i}, @r{i}, @at{i}, @now, @now)");
                 parameters.Add($"x{i}", IndexOf(number));
                 parameters.Add($"l{i}", number.Length <= 4 ? number : number[^4..]);
                 parameters.Add($"g{i}", c.GoodsId);
@@ -65,6 +68,8 @@ public sealed class CouponRepository(DbConnectionFactory connections, PiiProtect
             }
 
             await connection.ExecuteAsync(new CommandDefinition(sql.ToString(), parameters, transaction, cancellationToken: cancellationToken));
+            await BoundValueWriter.WriteByIndexAsync(connection, transaction, pii, CouponsSetup.NumberColumn, "coupon_number_index",
+                [.. batch.Select(c => (IndexOf(c.CouponNumber), c.CouponNumber.Trim()))], cancellationToken);
         }
     }
 
@@ -97,7 +102,10 @@ public sealed class CouponRepository(DbConnectionFactory connections, PiiProtect
         await using var c = await connections.OpenAsync(cancellationToken);
         var rows = await c.QueryAsync<(long Id, byte[] Enc)>(new CommandDefinition(
             "SELECT id, coupon_number_enc FROM coupons WHERE id IN @ids AND coupon_number_enc IS NOT NULL", new { ids = ids.Distinct().ToArray() }, cancellationToken: cancellationToken));
-        return rows.ToDictionary(r => r.Id, r => pii.Decrypt(r.Enc));
+        // A number copied here from another coupon is left out like a purged one, logged with its place (D-SEC-12).
+        return rows.Select(r => (r.Id, Number: reader.TryReveal(r.Enc, CouponsSetup.NumberColumn.PlaceOf(r.Id))))
+            .Where(r => r.Number is not null)
+            .ToDictionary(r => r.Id, r => r.Number!);
     }
 
     /// <summary>SQL of the two columns <see cref="Masked"/> needs, for a query that joins <c>coupons</c> as <paramref name="alias"/>.</summary>

@@ -1,14 +1,19 @@
 using CouponDesk.Hosting;
+using CouponDesk.Security.Pii;
 using CouponDesk.Shared.Hosting;
 
 namespace CouponDesk.Features.Coupons;
 
 public static class CouponsSetup
 {
+    /// <summary>The full coupon number: bound to its row, written right after the row's insert in its transaction (D-SEC-12).</summary>
+    public static readonly EncryptedColumn NumberColumn = new EncryptedColumn("coupons", "coupon_number_enc", Bound: true).Validated();
+
     public static IServiceCollection AddCoupons(this IServiceCollection services, IConfiguration configuration, AppRoles roles)
     {
         services.AddSettings<ExchangePushOptions>(configuration, ExchangePushOptions.Section);
         services.AddSettings<CouponStatusOptions>(configuration, CouponStatusOptions.Section);
+        services.AddSingleton(NumberColumn);
         services.AddSingleton<CouponRepository>();
         services.AddEndpointModule<ExchangePushEndpoint>();
         services.AddEndpointModule<CouponReviewEndpoints>();

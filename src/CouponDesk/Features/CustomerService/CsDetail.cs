@@ -3,6 +3,7 @@ using CouponDesk.Data;
 using CouponDesk.Features.Coupons;
 using CouponDesk.Features.Messages;
 using CouponDesk.Features.Pipeline.Cancels;
+using CouponDesk.Features.Recipients;
 using CouponDesk.Security.Masking;
 using CouponDesk.Security.Pii;
 using CouponDesk.Shared.Snap;
@@ -32,7 +33,7 @@ public sealed record CsItemDetail(CsRow Row, CsCouponInfo? Coupon, IReadOnlyList
     IReadOnlyList<CsLineageItem> Lineage, bool CanRevealPhone, bool CanRevealCouponNumber, bool CanViewImage);
 
 /// <summary>Reads the detail panel of one item. Memos are decrypted for ADMIN/OPERATOR (the only roles with C/S).</summary>
-public sealed class CsDetail(DbConnectionFactory connections, CsRows rows, PiiProtector pii, PiiReader reader, TimeProvider time)
+public sealed class CsDetail(DbConnectionFactory connections, CsRows rows, PiiReader reader, TimeProvider time)
 {
     public async Task<CsRow?> RowAsync(long itemId, CancellationToken ct)
     {
@@ -152,15 +153,15 @@ public sealed class CsDetail(DbConnectionFactory connections, CsRows rows, PiiPr
             return [];
         }
 
-        var items = (await c.QueryAsync<(long Id, string Status, byte[]? PhoneEnc, int? CouponEncLength, string? CouponLast4, string? MessageStatus, DateTime? ReqAt)>(new CommandDefinition(
+        var items = (await c.QueryAsync<(long Id, string Status, byte[]? PhoneEnc, int? CouponEncLength, string? CouponLast4, string? MessageStatus, DateTime? ReqAt, long ListId, int Seq)>(new CommandDefinition(
             $"""
-            SELECT di.id, di.status, r.phone_enc, {CouponRepository.MaskColumns("k")}, m.status, m.req_at FROM delivery_items di
+            SELECT di.id, di.status, r.phone_enc, {CouponRepository.MaskColumns("k")}, m.status, m.req_at, di.list_id, di.seq FROM delivery_items di
             LEFT JOIN recipient_list_rows r ON r.list_id = di.list_id AND r.seq = di.seq LEFT JOIN messages m ON m.id = di.message_id
             LEFT JOIN coupons k ON k.id = di.coupon_id
             WHERE di.id IN @ids ORDER BY di.id
             """, new { ids }, cancellationToken: ct))).ToList();
         var now = time.GetUtcNow().UtcDateTime;
-        return [.. items.Select(i => new CsLineageItem(i.Id, i.PhoneEnc is null ? "(파기됨)" : Masking.Phone(pii.Decrypt(i.PhoneEnc)),
+        return [.. items.Select(i => new CsLineageItem(i.Id, reader.Masked(i.PhoneEnc, RecipientsModule.PhoneColumn.PlaceOf(i.ListId, i.Seq), Masking.Phone),
             CampaignDetail.ItemLabels.Delivery(i.Status, i.MessageStatus, i.ReqAt, now),
             i is { CouponEncLength: { } length, CouponLast4: { } last4 } ? CouponRepository.Masked(length, last4) : null, i.Id == itemId))];
     }

@@ -17,7 +17,7 @@ namespace CouponDesk.Features.CustomerService;
 /// (transport failure, 50/99/23): the withdrawal and the item's cancel stand and the COUFUN cancel is left to the cancel
 /// follow-up (every 10 minutes for 24 h, spec §5.8), shown as "처리 중".
 /// </summary>
-public sealed class CsDiscard(CsActionFrame frame, CsSupplier supplier, CsJournal journal, CouponRepository coupons, CouponCancellations cancellations, SnapMessageCanceller canceller, PiiProtector pii)
+public sealed class CsDiscard(CsActionFrame frame, CsSupplier supplier, CsJournal journal, CouponRepository coupons, CouponCancellations cancellations, SnapMessageCanceller canceller, PiiReader reader)
 {
     public const string Success = "쿠폰이 폐기되었습니다.";
     public const string Pending = "쿠폰 폐기를 접수했습니다. 공급사(COUFUN) 응답이 없어 자동으로 재시도합니다.";
@@ -76,7 +76,7 @@ public sealed class CsDiscard(CsActionFrame frame, CsSupplier supplier, CsJourna
                 ReasonCode = reason,
                 Memo = memo,
                 Failure = done ? null : $"COUFUN 응답 없음 ({answer.Failure ?? answer.ResultCode}): 자동 재시도",
-                Subject = recipient.PhoneEnc is null ? null : Masking.Phone(pii.Decrypt(recipient.PhoneEnc)),
+                Subject = recipient.PhoneEnc is null ? null : reader.Masked(recipient.PhoneEnc, recipient.PhonePlace, Masking.Phone),
                 Details = new Dictionary<string, string?> { ["coufunCode"] = answer.ResultCode, ["withdrawn"] = (s.ItemStatus == ItemStatus.Queued).ToString() },
             }, ct);
             await x.Transaction.CommitAsync(ct);

@@ -1,5 +1,7 @@
 using CouponDesk.Features.Messages;
 using CouponDesk.Features.Pipeline.Cancels;
+using CouponDesk.Features.Recipients;
+using CouponDesk.Security.Pii;
 using Dapper;
 using MySqlConnector;
 
@@ -52,12 +54,19 @@ public static class CsItemStates
     }
 
     /// <summary>The item's recipient row: where its current number lives (and where 번호변경 before sending writes the new one).</summary>
-    public sealed record Recipient(long ListId, int Seq, int SourceRow, byte[]? PhoneEnc);
+    public sealed record Recipient(long ListId, int Seq, int SourceRow, byte[]? PhoneEnc, byte[]? NameEnc)
+    {
+        /// <summary>Where the row's phone is bound (D-SEC-12).</summary>
+        public PiiPlace PhonePlace => RecipientsModule.PhoneColumn.PlaceOf(ListId, Seq);
+
+        /// <summary>Where the row's name is bound.</summary>
+        public PiiPlace NamePlace => RecipientsModule.NameColumn.PlaceOf(ListId, Seq);
+    }
 
     public static Task<Recipient> RecipientAsync(MySqlConnection c, MySqlTransaction tx, long itemId, CancellationToken ct) =>
         c.QuerySingleAsync<Recipient>(new CommandDefinition(
             """
-            SELECT di.list_id AS ListId, di.seq AS Seq, r.source_row AS SourceRow, r.phone_enc AS PhoneEnc
+            SELECT di.list_id AS ListId, di.seq AS Seq, r.source_row AS SourceRow, r.phone_enc AS PhoneEnc, r.name_enc AS NameEnc
             FROM delivery_items di JOIN recipient_list_rows r ON r.list_id = di.list_id AND r.seq = di.seq WHERE di.id = @itemId
             """, new { itemId }, tx, cancellationToken: ct));
 

@@ -53,7 +53,7 @@ public sealed class CsPhoneChange(
         var result = await frame.RunAsync(itemId, version, a => a.ChangeNumber, async x =>
         {
             var recipient = await CsItemStates.RecipientAsync(x.Connection, x.Transaction, itemId, ct);
-            var oldPhone = pii.Decrypt(recipient.PhoneEnc!); // the rules refuse a purged phone
+            var oldPhone = pii.Decrypt(recipient.PhoneEnc!, recipient.PhonePlace); // the rules refuse a purged phone
             if (oldPhone == newPhone)
             {
                 return CsResult.Refused(ApiProblem.Validation("newPhone", SameNumber));
@@ -155,11 +155,15 @@ public sealed class CsPhoneChange(
         // The new recipient row: the next seq of the list, locked so two changes in one campaign never take the same one.
         var seq = await x.Connection.ExecuteScalarAsync<int>(new CommandDefinition(
             "SELECT COALESCE(MAX(seq), 0) + 1 FROM recipient_list_rows WHERE list_id = @listId FOR UPDATE", new { listId = recipient.ListId }, x.Transaction, cancellationToken: ct));
+        // Phone and name are bound to (list, seq): the name is re-encrypted for the new row, not copied (D-SEC-12).
+        var name = recipient.NameEnc is null ? null : pii.Encrypt(pii.Decrypt(recipient.NameEnc, recipient.NamePlace), RecipientsModule.NameColumn.PlaceOf(recipient.ListId, seq));
         await x.Connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO recipient_list_rows (list_id, seq, source_row, phone_enc, phone_bidx, name_enc)
-            SELECT list_id, @seq, source_row, @phone, @bidx, name_enc FROM recipient_list_rows WHERE list_id = @listId AND seq = @oldSeq
-            """, new { listId = recipient.ListId, seq, oldSeq = recipient.Seq, phone = pii.Encrypt(newPhone), bidx = pii.PhoneBlindIndex(newPhone) }, x.Transaction, cancellationToken: ct));
+            VALUES (@listId, @seq, @sourceRow, @phone, @bidx, @name)
+            """,
+            new { listId = recipient.ListId, seq, sourceRow = recipient.SourceRow, phone = pii.Encrypt(newPhone, RecipientsModule.PhoneColumn.PlaceOf(recipient.ListId, seq)), bidx = pii.PhoneBlindIndex(newPhone), name },
+            x.Transaction, cancellationToken: ct));
         var newItem = await DeliveryItemTransitions.CreateReplacementAsync(x.Connection, x.Transaction, s.CampaignId, recipient.ListId, seq, s.ItemId, changes, x.Now, ct);
         var campaign = await x.Connection.QuerySingleAsync<(string GoodsId, int ListPrice)>(new CommandDefinition(
             "SELECT COALESCE(goods_id, @goods), COALESCE(list_price, 0) FROM campaigns WHERE id = @id", new { id = s.CampaignId, goods = coupon.GoodsId }, x.Transaction, cancellationToken: ct));
@@ -187,13 +191,16 @@ public sealed class CsPhoneChange(
     private Task<int> UpdateRecipientAsync(CsActionFrame.Context x, CsItemStates.Recipient recipient, string newPhone, CancellationToken ct) =>
         x.Connection.ExecuteAsync(new CommandDefinition(
             "UPDATE recipient_list_rows SET phone_enc = @phone, phone_bidx = @bidx WHERE list_id = @listId AND seq = @seq",
-            new { listId = recipient.ListId, seq = recipient.Seq, phone = pii.Encrypt(newPhone), bidx = pii.PhoneBlindIndex(newPhone) }, x.Transaction, cancellationToken: ct));
+            new { listId = recipient.ListId, seq = recipient.Seq, phone = pii.Encrypt(newPhone, recipient.PhonePlace), bidx = pii.PhoneBlindIndex(newPhone) }, x.Transaction, cancellationToken: ct));
 
-    private Task<int> RecordChangeAsync(CsActionFrame.Context x, long itemId, long? newItemId, string kind, string oldPhone, string newPhone, long actionId, CancellationToken ct) =>
-        x.Connection.ExecuteAsync(new CommandDefinition(
+    // Inserted, then its phones written bound to its id, in the action's transaction (D-SEC-12).
+    private async Task RecordChangeAsync(CsActionFrame.Context x, long itemId, long? newItemId, string kind, string oldPhone, string newPhone, long actionId, CancellationToken ct)
+    {
+        var id = await x.Connection.ExecuteScalarAsync<long>(new CommandDefinition(
             """
-            INSERT INTO phone_changes (campaign_id, item_id, new_item_id, kind, old_phone_enc, old_phone_bidx, new_phone_enc, new_phone_bidx, cs_action_id, created_at)
-            VALUES (@campaignId, @itemId, @newItemId, @kind, @oldEnc, @oldBidx, @newEnc, @newBidx, @actionId, @now)
+            INSERT INTO phone_changes (campaign_id, item_id, new_item_id, kind, old_phone_bidx, new_phone_bidx, cs_action_id, created_at)
+            VALUES (@campaignId, @itemId, @newItemId, @kind, @oldBidx, @newBidx, @actionId, @now);
+            SELECT LAST_INSERT_ID();
             """,
             new
             {
@@ -203,9 +210,12 @@ public sealed class CsPhoneChange(
                 kind,
                 actionId,
                 now = x.Now,
-                oldEnc = pii.Encrypt(oldPhone),
                 oldBidx = pii.PhoneBlindIndex(oldPhone),
-                newEnc = pii.Encrypt(newPhone),
                 newBidx = pii.PhoneBlindIndex(newPhone),
             }, x.Transaction, cancellationToken: ct));
+        await x.Connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE phone_changes SET old_phone_enc = @oldEnc, new_phone_enc = @newEnc WHERE id = @id",
+            new { id, oldEnc = pii.Encrypt(oldPhone, CsSetup.OldPhoneColumn.PlaceOf(id)), newEnc = pii.Encrypt(newPhone, CsSetup.NewPhoneColumn.PlaceOf(id)) },
+            x.Transaction, cancellationToken: ct));
+    }
 }

@@ -2,6 +2,7 @@ using CouponDesk.Data;
 using CouponDesk.Features.Messages;
 using CouponDesk.Features.Pipeline;
 using CouponDesk.Features.Pipeline.Leases;
+using CouponDesk.Features.Recipients;
 using CouponDesk.Hosting.Liveness;
 using CouponDesk.Integrations.Snap;
 using CouponDesk.Security.Pii;
@@ -31,7 +32,7 @@ public sealed class CsReissue(
     TimeProvider time,
     ILogger<CsReissue> logger)
 {
-    private sealed record Work(long ItemId, long CampaignId, long CouponId, byte[]? PhoneEnc, string CampaignStatus);
+    private sealed record Work(long ItemId, long CampaignId, long CouponId, byte[]? PhoneEnc, long ListId, int Seq, string CampaignStatus);
 
     /// <summary>
     /// Runs the order now and sends the coupon; true when its message is queued. A worker may have claimed the order or
@@ -127,7 +128,7 @@ public sealed class CsReissue(
                 ORDER BY id LIMIT 20 FOR UPDATE SKIP LOCKED
                 """, new { itemId, now },
                 """
-                SELECT d.id AS ItemId, d.campaign_id AS CampaignId, d.coupon_id AS CouponId, r.phone_enc AS PhoneEnc, cp.status AS CampaignStatus
+                SELECT d.id AS ItemId, d.campaign_id AS CampaignId, d.coupon_id AS CouponId, r.phone_enc AS PhoneEnc, d.list_id AS ListId, d.seq AS Seq, cp.status AS CampaignStatus
                 FROM delivery_items d JOIN campaigns cp ON cp.id = d.campaign_id JOIN recipient_list_rows r ON r.list_id = d.list_id AND r.seq = d.seq
                 WHERE d.id IN @ids AND d.lease_token = @token
                 """, now.AddSeconds(pipeline.LeaseSeconds), ct);
@@ -176,7 +177,7 @@ public sealed class CsReissue(
             }
 
             staged = await sender.StageImageAsync(c, tx, w.CampaignId, w.CouponId, null, ct);
-            var message = await sender.QueueAsync(c, tx, new CsMessage(w.ItemId, w.CampaignId, w.CouponId, pii.Decrypt(w.PhoneEnc!), MessageType.AfterPhoneChange), staged, ct);
+            var message = await sender.QueueAsync(c, tx, new CsMessage(w.ItemId, w.CampaignId, w.CouponId, pii.Decrypt(w.PhoneEnc!, RecipientsModule.PhoneColumn.PlaceOf(w.ListId, w.Seq)), MessageType.AfterPhoneChange), staged, ct);
             await DeliveryItemTransitions.QueuedAsync(c, tx, [(w.ItemId, message.MessageId)], time.GetUtcNow().UtcDateTime, ct);
             await tx.CommitAsync(ct);
             logger.LogInformation("Replacement item {ItemId} queued as message {MessageId}", w.ItemId, message.MessageId);

@@ -28,7 +28,7 @@ public sealed class CsResend(CsActionFrame frame, CsSender sender, CsJournal jou
 
             var s = x.State;
             var recipient = await CsItemStates.RecipientAsync(x.Connection, x.Transaction, itemId, ct);
-            var phone = pii.Decrypt(recipient.PhoneEnc!); // the rules refuse a purged phone
+            var phone = pii.Decrypt(recipient.PhoneEnc!, recipient.PhonePlace); // the rules refuse a purged phone; a misplaced one throws (D-SEC-12)
             return await sender.GuardAsync(async staged =>
             {
                 staged.Path = await sender.StageImageAsync(x.Connection, x.Transaction, s.CampaignId, s.CouponId!.Value, s.MessageId, ct);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using CouponDesk.Features.CampaignDetail;
 using CouponDesk.Features.Coupons;
+using CouponDesk.Features.Recipients;
 using CouponDesk.Security.Masking;
 using CouponDesk.Security.Pii;
 using CouponDesk.Shared.Time;
@@ -60,6 +61,11 @@ public sealed record CsRowData : CsItemState
 
     public byte[]? PhoneEnc { get; init; }
 
+    /// <summary>The recipient row's key: the place its phone is bound to (D-SEC-12).</summary>
+    public long ListId { get; init; }
+
+    public int Seq { get; init; }
+
     public int? Balance { get; init; }
 
     public string? CouponType { get; init; }
@@ -81,13 +87,13 @@ public sealed record CsRowData : CsItemState
 }
 
 /// <summary>Builds <see cref="CsRow"/>s: decrypts only to mask, labels from spec §4.3/§4.6, buttons from <see cref="CsRules"/>.</summary>
-public sealed class CsRows(PiiProtector pii, CsOptions options, Pipeline.Resends.ResendOptions resends, TimeProvider time)
+public sealed class CsRows(PiiReader reader, CsOptions options, Pipeline.Resends.ResendOptions resends, TimeProvider time)
 {
     /// <summary>The extra columns of a row (with <see cref="CsItemStates.StateColumns"/> and <see cref="CsItemStates.From"/>).</summary>
     public static readonly string RowColumns = $"""
         COALESCE(cp.scheduled_at, cp.start_at, cp.created_at) AS SortAt, cp.client_name AS ClientName, cp.event_name AS EventName,
         cp.product_name AS ProductName, cp.list_price AS ListPrice, di.failure_code AS FailureCode, di.failure_reason AS FailureReason,
-        r.phone_enc AS PhoneEnc, {CouponRepository.MaskColumns("c")}, c.balance AS Balance, c.coupon_type AS CouponType, m.req_at AS RequestAt, m.done_code AS DoneCode, m.done_code_desc AS DoneDesc,
+        r.phone_enc AS PhoneEnc, di.list_id AS ListId, di.seq AS Seq, {CouponRepository.MaskColumns("c")}, c.balance AS Balance, c.coupon_type AS CouponType, m.req_at AS RequestAt, m.done_code AS DoneCode, m.done_code_desc AS DoneDesc,
         (di.parent_item_id IS NOT NULL OR EXISTS (SELECT 1 FROM cs_actions a WHERE a.item_id = di.id)
           OR EXISTS (SELECT 1 FROM messages mh WHERE mh.recipient_id = di.id AND mh.id <> COALESCE(di.message_id, 0))
           OR EXISTS (SELECT 1 FROM delivery_items ch WHERE ch.parent_item_id = di.id)) AS HasHistory
@@ -110,7 +116,7 @@ public sealed class CsRows(PiiProtector pii, CsOptions options, Pipeline.Resends
             d.ValidUntil?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), expired, d.CouponStatus, label, badge,
             d.ItemStatus, ItemLabels.Delivery(d.ItemStatus, d.MessageStatus, d.RequestAt, now),
             failed ? Reason(d) : null,
-            d.PhoneEnc is null ? "(파기됨)" : Masking.Phone(pii.Decrypt(d.PhoneEnc)),
+            reader.Masked(d.PhoneEnc, RecipientsModule.PhoneColumn.PlaceOf(d.ListId, d.Seq), Masking.Phone),
             d is { CouponEncLength: { } length, CouponLast4: { } last4 } ? CouponRepository.Masked(length, last4) : null,
             d.ResendCount, resends.MaxOperatorResends, d.PhoneChangeCount, options.MaxPhoneChanges, d.HasHistory,
             CsRules.Decide(d, today, resends.MaxOperatorResends, options.MaxPhoneChanges))

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CouponDesk.Data;
+using CouponDesk.Features.Recipients;
 using CouponDesk.Security.Masking;
 using CouponDesk.Security.Pii;
 using CouponDesk.Shared.Time;
@@ -21,7 +22,7 @@ public sealed record CsPage(IReadOnlyList<CsRow> Items, long Total, string? Next
 /// blind indexes and the stored last 4 — nothing is decrypted to search. Sorted by 발송일시 descending (then item id),
 /// keyset paged on that pair.
 /// </summary>
-public sealed class CsSearch(DbConnectionFactory connections, CsRows rows, PiiProtector pii)
+public sealed class CsSearch(DbConnectionFactory connections, CsRows rows, PiiReader reader)
 {
     public const int MaxCursorLength = 41;
 
@@ -84,15 +85,15 @@ public sealed class CsSearch(DbConnectionFactory connections, CsRows rows, PiiPr
     /// <summary>Recipients of SCHEDULED campaigns (their items are created when the campaign starts — spec §3.4.2 "발급 전").</summary>
     private async Task<IReadOnlyList<CsScheduledRow>> ScheduledAsync(MySqlConnector.MySqlConnection c, byte[] phoneIndex, CancellationToken ct)
     {
-        var rows = await c.QueryAsync<(long CampaignId, DateTime? SendAt, string ClientName, string EventName, string? ProductName, int? ListPrice, byte[]? PhoneEnc)>(new CommandDefinition(
+        var rows = await c.QueryAsync<(long CampaignId, DateTime? SendAt, string ClientName, string EventName, string? ProductName, int? ListPrice, byte[]? PhoneEnc, long ListId, int Seq)>(new CommandDefinition(
             $"""
-            SELECT cp.id, COALESCE(cp.scheduled_at, cp.start_at, cp.created_at), cp.client_name, cp.event_name, cp.product_name, cp.list_price, r.phone_enc
+            SELECT cp.id, COALESCE(cp.scheduled_at, cp.start_at, cp.created_at), cp.client_name, cp.event_name, cp.product_name, cp.list_price, r.phone_enc, r.list_id, r.seq
             FROM recipient_list_rows r JOIN campaigns cp ON cp.recipient_list_id = r.list_id
             WHERE r.phone_bidx = @phoneIndex AND cp.status = '{Campaigns.CampaignStatus.Scheduled}' AND cp.deleted_at IS NULL
             ORDER BY 2 DESC, cp.id DESC LIMIT 50
             """, new { phoneIndex }, cancellationToken: ct));
         return [.. rows.Select(r => new CsScheduledRow(r.CampaignId, r.SendAt is { } at ? Kst.FormatMinute(at) : null, r.ClientName, r.EventName, r.ProductName, r.ListPrice,
-            r.PhoneEnc is null ? "" : Masking.Phone(pii.Decrypt(r.PhoneEnc))))];
+            r.PhoneEnc is null ? "" : reader.Masked(r.PhoneEnc, RecipientsModule.PhoneColumn.PlaceOf(r.ListId, r.Seq), Masking.Phone)))];
     }
 }
 

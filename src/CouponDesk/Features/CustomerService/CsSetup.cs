@@ -11,6 +11,11 @@ public static class CsSetup
     /// <summary>C/S memo texts: bound to their row (D-SEC-12; written right after the row's insert, in its transaction).</summary>
     public static readonly EncryptedColumn MemoColumn = new EncryptedColumn("cs_actions", "memo_enc", Bound: true).Validated();
 
+    /// <summary>The phones of a 번호 변경 record: bound to its row, written right after its insert (D-SEC-12).</summary>
+    public static readonly EncryptedColumn OldPhoneColumn = new EncryptedColumn("phone_changes", "old_phone_enc", Bound: true).Validated();
+
+    public static readonly EncryptedColumn NewPhoneColumn = new EncryptedColumn("phone_changes", "new_phone_enc", Bound: true).Validated();
+
     /// <summary>C/S (spec §3.4): search, detail, reveals, actions; the replacement follow-up in worker processes.</summary>
     public static IServiceCollection AddCustomerService(this IServiceCollection services, IConfiguration configuration, AppRoles roles)
     {
@@ -35,6 +40,8 @@ public static class CsSetup
         services.AddSingleton<IApprovalAction, CsPhoneChangeApproval>();
         services.AddSingleton<IApprovalAction, CsDiscardApproval>();
         services.AddSingleton(MemoColumn);
+        services.AddSingleton(OldPhoneColumn);
+        services.AddSingleton(NewPhoneColumn);
         services.AddPiiPurgeStep<CsMemoPurge>();
         services.AddPiiPurgeStep<PhoneChangePurge>();
         services.AddEndpointModule<CsEndpoints>();

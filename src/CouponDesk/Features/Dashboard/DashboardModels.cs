@@ -26,6 +26,9 @@ public sealed record Dashboard(
 
     /// <summary>승인 대기: two-person approval requests pending and not expired (spec §1.3 item 3).</summary>
     public int? PendingApprovals { get; init; }
+
+    /// <summary>교환률 of the most recent sent campaigns (issue 17 point 9).</summary>
+    public ExchangeRates? ExchangeRates { get; init; }
 }
 
 /// <summary>Messages handed to the agent with a send time today (KST).</summary>

@@ -21,6 +21,9 @@ public static class DashboardPanels
     /// <summary>시스템 상태.</summary>
     public const string System = "system";
 
+    /// <summary>교환률 (recent campaigns).</summary>
+    public const string Exchange = "exchange";
+
     private static readonly Dictionary<string, string> Labels = new(StringComparer.Ordinal)
     {
         [Sending] = "오늘 발송·성공률",
@@ -29,6 +32,7 @@ public static class DashboardPanels
         [Upcoming] = "예정 캠페인",
         [Attention] = "확인 필요",
         [System] = "시스템 상태",
+        [Exchange] = "교환률",
     };
 
     /// <summary>What the page shows in place of a panel that could not be read.</summary>

@@ -12,7 +12,7 @@ namespace CouponDesk.Features.Dashboard;
 /// <see cref="Dashboard.Unavailable"/> with a Korean message, and the others are still shown (issue 14 point 1: one
 /// unreadable value once took the whole landing page down for every role).
 /// </summary>
-public sealed class DashboardQueries(DbConnectionFactory connections, CampaignBoard board, SystemStatus system, TimeProvider time, ILogger<DashboardQueries> logger)
+public sealed class DashboardQueries(DbConnectionFactory connections, CampaignBoard board, SystemStatus system, RecentExchangeRates exchange, TimeProvider time, ILogger<DashboardQueries> logger)
 {
     public async Task<Dashboard> GetAsync(string period, CancellationToken ct)
     {
@@ -26,9 +26,10 @@ public sealed class DashboardQueries(DbConnectionFactory connections, CampaignBo
         var todayKst = DateOnly.FromDateTime(Shared.Time.Kst.Now(time)).ToDateTime(TimeOnly.MinValue);
         var attention = await PanelAsync(DashboardPanels.Attention, unavailable, c => AttentionAsync(c, todayKst, ct), ct);
         var state = await PanelAsync(DashboardPanels.System, unavailable, c => system.ReadAsync(c, ct), ct);
+        var rates = await PanelAsync(DashboardPanels.Exchange, unavailable, c => exchange.ReadAsync(c, ct), ct);
         return new Dashboard(time.GetUtcNow().UtcDateTime, period, sending?.Stats.Today, sending?.Stats.Rates, failures, running, upcoming,
             attention?.InDoubt, attention?.GaveUp, state, unavailable)
-        { CouponConflicts = attention?.Conflicts, ExpiringSoon = attention?.ExpiringSoon, PendingApprovals = attention?.PendingApprovals };
+        { CouponConflicts = attention?.Conflicts, ExpiringSoon = attention?.ExpiringSoon, PendingApprovals = attention?.PendingApprovals, ExchangeRates = rates };
     }
 
     private async Task<Attention> AttentionAsync(MySqlConnection c, DateTime todayKst, CancellationToken ct)

@@ -6,6 +6,7 @@ using CouponDesk.Features.Coupons;
 using CouponDesk.Features.Pipeline.Leases;
 using CouponDesk.Features.Pipeline.Scheduling;
 using CouponDesk.Features.Products;
+using CouponDesk.Features.Recipients;
 using CouponDesk.Features.Rendering;
 using CouponDesk.Hosting.Liveness;
 using CouponDesk.Integrations.Snap;
@@ -52,7 +53,7 @@ public sealed class RenderAndQueue(
     /// <summary>Spec §4.2 D6: drawing is tried this many times before the item is RENDER_FAILED.</summary>
     private const int MaxRenderAttempts = 3;
 
-    private sealed record Work(long ItemId, long CampaignId, int RenderAttempts, long CouponId, string? StampDuty, DateTime ValidUntil, byte[] PhoneEnc);
+    private sealed record Work(long ItemId, long CampaignId, int RenderAttempts, long CouponId, string? StampDuty, DateTime ValidUntil, byte[] PhoneEnc, long ListId, int Seq);
 
     private sealed record CampaignParts(long Id, string? GoodsId, string? ProductName, string? ExchangePlace, string? CouponType, int? ListPrice,
         string? SenderNumber, string? MmsTitle, string? MmsBody, bool UseBanner, long? BannerId, DateTime? ScheduledAt);
@@ -93,7 +94,7 @@ public sealed class RenderAndQueue(
                 """, new { now, batch = options.QueueBatchSize, campaigns },
                 """
                 SELECT d.id AS ItemId, d.campaign_id AS CampaignId, d.render_attempts AS RenderAttempts, k.id AS CouponId,
-                       k.stamp_duty AS StampDuty, k.valid_until AS ValidUntil, r.phone_enc AS PhoneEnc
+                       k.stamp_duty AS StampDuty, k.valid_until AS ValidUntil, r.phone_enc AS PhoneEnc, d.list_id AS ListId, d.seq AS Seq
                 FROM delivery_items d JOIN coupons k ON k.id = d.coupon_id JOIN recipient_list_rows r ON r.list_id = d.list_id AND r.seq = d.seq
                 WHERE d.id IN @ids AND d.lease_token = @token
                 """, now.AddSeconds(options.LeaseSeconds), ct);
@@ -231,7 +232,8 @@ public sealed class RenderAndQueue(
             $"SELECT id FROM delivery_items WHERE id IN @ids AND lease_token = @token AND status = '{ItemStatus.Issued}' FOR UPDATE",
             (_, _, ready, _) => Task.FromResult<IReadOnlyList<OutgoingMms>>([.. ready.Select(id => new OutgoingMms
             {
-                Phone = pii.Decrypt(byItem[id].PhoneEnc),
+                // Bound to the recipient row (D-SEC-12): a phone copied from another row throws, it is never sent to.
+                Phone = pii.Decrypt(byItem[id].PhoneEnc, RecipientsModule.PhoneColumn.PlaceOf(byItem[id].ListId, byItem[id].Seq)),
                 CallbackNumber = campaign.SenderNumber ?? "",
                 Title = campaign.MmsTitle ?? "",
                 Body = campaign.MmsBody ?? "",

@@ -121,18 +121,22 @@ public sealed class KeyRotationService(
     private async Task<int?> ReencryptBatchAsync(EncryptedColumn column, int target, CancellationToken cancellationToken)
     {
         var (table, col, id) = ($"`{column.Table}`", $"`{column.Column}`", $"`{column.IdColumn}`");
+        // A two-part key (recipient_list_rows: list_id, seq) walks in (id, seq) order; the cursor keeps both parts.
+        var seq = column.SeqColumn is null ? null : $"`{column.SeqColumn}`";
         var key = new { target, table = column.Table, column = column.Column };
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync(
-            "INSERT IGNORE INTO key_rotation_progress (target_version, table_name, column_name, last_id, rows_reencrypted, updated_at) VALUES (@target, @table, @column, 0, 0, UTC_TIMESTAMP(6))",
+            "INSERT IGNORE INTO key_rotation_progress (target_version, table_name, column_name, last_id, last_seq, rows_reencrypted, updated_at) VALUES (@target, @table, @column, 0, 0, 0, UTC_TIMESTAMP(6))",
             key, transaction);
-        var lastId = await connection.ExecuteScalarAsync<long>(
-            "SELECT last_id FROM key_rotation_progress WHERE target_version = @target AND table_name = @table AND column_name = @column FOR UPDATE",
+        var (lastId, lastSeq) = await connection.QuerySingleAsync<(long, long)>(
+            "SELECT last_id, last_seq FROM key_rotation_progress WHERE target_version = @target AND table_name = @table AND column_name = @column FOR UPDATE",
             key, transaction);
-        var rows = (await connection.QueryAsync<(long Id, byte[] Value)>(
-            $"SELECT {id}, {col} FROM {table} WHERE {id} > @lastId AND {col} IS NOT NULL ORDER BY {id} LIMIT @limit FOR UPDATE",
-            new { lastId, limit = options.BatchSize }, transaction)).AsList();
+        var rows = (await connection.QueryAsync<(long Id, long Seq, byte[] Value)>(
+            seq is null
+                ? $"SELECT {id}, 0, {col} FROM {table} WHERE {id} > @lastId AND {col} IS NOT NULL ORDER BY {id} LIMIT @limit FOR UPDATE"
+                : $"SELECT {id}, {seq}, {col} FROM {table} WHERE ({id} > @lastId OR ({id} = @lastId AND {seq} > @lastSeq)) AND {col} IS NOT NULL ORDER BY {id}, {seq} LIMIT @limit FOR UPDATE",
+            new { lastId, lastSeq, limit = options.BatchSize }, transaction)).AsList();
         if (rows.Count == 0)
         {
             await transaction.CommitAsync(cancellationToken);
@@ -140,14 +144,14 @@ public sealed class KeyRotationService(
         }
 
         var changed = 0;
-        foreach (var (rowId, value) in rows)
+        foreach (var (rowId, rowSeq, value) in rows)
         {
             if (PiiProtector.KeyVersionOf(value) == target && (!column.Bound || PiiProtector.IsBound(value)))
             {
                 continue;
             }
 
-            var place = column.PlaceOf(rowId);
+            var place = seq is null ? column.PlaceOf(rowId) : column.PlaceOf(rowId, rowSeq);
             string clear;
             try
             {
@@ -161,13 +165,15 @@ public sealed class KeyRotationService(
             }
 
             var reencrypted = protector.Encrypt(clear, target, column.Bound ? place : null);
-            await connection.ExecuteAsync($"UPDATE {table} SET {col} = @reencrypted WHERE {id} = @rowId", new { reencrypted, rowId }, transaction);
+            await connection.ExecuteAsync(
+                $"UPDATE {table} SET {col} = @reencrypted WHERE {id} = @rowId{(seq is null ? "" : $" AND {seq} = @rowSeq")}",
+                new { reencrypted, rowId, rowSeq }, transaction);
             changed++;
         }
 
         await connection.ExecuteAsync(
-            "UPDATE key_rotation_progress SET last_id = @last, rows_reencrypted = rows_reencrypted + @changed, updated_at = UTC_TIMESTAMP(6) WHERE target_version = @target AND table_name = @table AND column_name = @column",
-            new { last = rows[^1].Id, changed, key.target, key.table, key.column }, transaction);
+            "UPDATE key_rotation_progress SET last_id = @last, last_seq = @lastSeq, rows_reencrypted = rows_reencrypted + @changed, updated_at = UTC_TIMESTAMP(6) WHERE target_version = @target AND table_name = @table AND column_name = @column",
+            new { last = rows[^1].Id, lastSeq = rows[^1].Seq, changed, key.target, key.table, key.column }, transaction);
         await transaction.CommitAsync(cancellationToken);
         return changed;
     }
@@ -190,7 +196,7 @@ public sealed class KeyRotationService(
     private async Task ResetProgressAsync(int target, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync("UPDATE key_rotation_progress SET last_id = 0 WHERE target_version = @target", new { target });
+        await connection.ExecuteAsync("UPDATE key_rotation_progress SET last_id = 0, last_seq = 0 WHERE target_version = @target", new { target });
     }
 }
 

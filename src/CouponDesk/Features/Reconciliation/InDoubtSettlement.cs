@@ -144,7 +144,7 @@ public sealed class InDoubtSettlement(
         foreach (var row in todo)
         {
             // Cancel is safe to repeat (spec §8.2); the client retries transport failures itself.
-            var result = await coufun.CancelAsync(goodsId!, pii.Decrypt(row.Enc), ct);
+            var result = await coufun.CancelAsync(goodsId!, pii.Decrypt(row.Enc, ReconciliationSetup.InDoubtNumberColumn.PlaceOf(row.Id)), ct);
             var status = result.Outcome switch
             {
                 CoufunOutcome.Success => CancelStatus.Done,
@@ -201,13 +201,15 @@ public sealed class InDoubtSettlement(
         var p = new DynamicParameters(new { id, now, pending = CancelStatus.Pending });
         for (var i = 0; i < numbers.Count; i++)
         {
-            sql.Append(i == 0 ? "" : ",").Append(CultureInfo.InvariantCulture, $"(@id, @e{i}, @x{i}, @l{i}, @pending, @now, @now)");
-            p.Add($"e{i}", pii.Encrypt(numbers[i]));
+            sql.Append(i == 0 ? "" : ",").Append(CultureInfo.InvariantCulture, $"(@id, NULL, @x{i}, @l{i}, @pending, @now, @now)");
             p.Add($"x{i}", indexes[i]);
             p.Add($"l{i}", numbers[i].Length <= 4 ? numbers[i] : numbers[i][^4..]);
         }
 
         await c.ExecuteAsync(new CommandDefinition(sql.ToString(), p, tx, cancellationToken: ct));
+        // Bound to each row's id, known only now (D-SEC-12).
+        await BoundValueWriter.WriteByIndexAsync(c, tx, pii, ReconciliationSetup.InDoubtNumberColumn, "coupon_number_index",
+            [.. numbers.Select((n, i) => (indexes[i], n))], ct);
     }
 
     private static string Fit(string text, int max) => text.Length <= max ? text : text[..max];

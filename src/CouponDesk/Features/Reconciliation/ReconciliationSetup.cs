@@ -6,6 +6,9 @@ namespace CouponDesk.Features.Reconciliation;
 
 public static class ReconciliationSetup
 {
+    /// <summary>The number of a coupon whose order was in doubt: bound to its row, written right after the insert (D-SEC-12).</summary>
+    public static readonly EncryptedColumn InDoubtNumberColumn = new EncryptedColumn("in_doubt_cancels", "coupon_number_enc", Bound: true).Validated();
+
     /// <summary>발급 확인 필요 (spec §3.10), the daily reconciliation report, the 09:00 summary, and the recipients'/messages' purge steps.</summary>
     public static IServiceCollection AddReconciliation(this IServiceCollection services, IConfiguration configuration)
     {
@@ -20,7 +23,7 @@ public static class ReconciliationSetup
         services.AddSingleton<CouponCancelActions>();
         services.AddEndpointModule<CouponCancelEndpoints>();
         services.AddSingleton<IJobRegistration>(new DailySummary.Registration());
-        services.AddEncryptedColumn("in_doubt_cancels", "coupon_number_enc");
+        services.AddSingleton(InDoubtNumberColumn);
         services.AddPiiPurgeStep<RecipientPiiPurge>();
         services.AddPiiPurgeStep<CouponNumberPurge>();
         services.AddPiiPurgeStep<ExchangePushIndexPurge>();

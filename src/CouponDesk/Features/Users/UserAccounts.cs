@@ -2,6 +2,7 @@ using System.Globalization;
 using CouponDesk.Data;
 using CouponDesk.Data.Leases;
 using CouponDesk.Features.Audit;
+using CouponDesk.Features.Auth;
 using CouponDesk.Security;
 using CouponDesk.Security.Masking;
 using CouponDesk.Security.Pii;
@@ -30,7 +31,7 @@ public sealed record CreatedUser(UserDetail User, string? GeneratedPassword, str
 /// the same transaction. Nobody changes their own role or status, and the last active ADMIN can be neither demoted
 /// nor deactivated (the active ADMIN rows are locked while that is checked, so two ADMINs cannot demote each other at once).
 /// </summary>
-public sealed class UserAccounts(DbConnectionFactory connections, PiiProtector pii, PasswordHashingOptions hashing, IUserSessions sessions, AuditTrail audit, TimeProvider time)
+public sealed class UserAccounts(DbConnectionFactory connections, PiiProtector pii, PiiReader reader, PasswordHashingOptions hashing, IUserSessions sessions, AuditTrail audit, TimeProvider time)
 {
     public const string DuplicateLoginId = "duplicate_login_id";
     public const string LastAdmin = "last_admin";
@@ -80,9 +81,9 @@ public sealed class UserAccounts(DbConnectionFactory connections, PiiProtector p
                     hash = BCrypt.Net.BCrypt.HashPassword(password, hashing.WorkFactor),
                     role = request.Role,
                     status,
-                    nameEnc = pii.ProtectOptional(name),
-                    emailEnc = pii.ProtectOptional(email),
-                    mobileEnc = pii.ProtectOptional(mobile),
+                    nameEnc = (EncryptedString?)null,
+                    emailEnc = (EncryptedString?)null,
+                    mobileEnc = (EncryptedString?)null,
                     deactivated = status == AccountStatus.Inactive ? now : (DateTime?)null,
                     now,
                 },
@@ -93,6 +94,10 @@ public sealed class UserAccounts(DbConnectionFactory connections, PiiProtector p
             return (null, ApiProblem.Conflict(DuplicateLoginId, "이미 사용 중인 로그인 ID입니다.") with { Errors = new Dictionary<string, string[]> { ["loginId"] = ["이미 사용 중인 로그인 ID입니다."] } });
         }
 
+        // The personal fields are bound to the new row, so they are written with its id, in the insert's transaction (D-SEC-12).
+        await connection.ExecuteAsync(
+            "UPDATE users SET name_enc = @nameEnc, email_enc = @emailEnc, mobile_enc = @mobileEnc WHERE id = @id",
+            Personal(id, name, email, mobile), transaction);
         await audit.WriteAsync(
             actor.Entry(AuditActions.UserCreated) with
             {
@@ -115,7 +120,7 @@ public sealed class UserAccounts(DbConnectionFactory connections, PiiProtector p
             new { role, status });
         // Names are encrypted, so "ID/이름" matching happens here; staff lists are small (tens of rows).
         return users
-            .Select(u => (User: u, Name: pii.RevealOptional(u.NameEnc)))
+            .Select(u => (User: u, Name: Show(u.NameEnc, AccountsSetup.NameColumn, u.Id)))
             .Where(x => string.IsNullOrEmpty(query) || x.User.LoginId.Contains(query, StringComparison.OrdinalIgnoreCase) || (x.Name?.Contains(query, StringComparison.OrdinalIgnoreCase) ?? false))
             .Select(x => new UserSummary(x.User.Id, x.User.LoginId, Masking.Name(x.Name), x.User.Role, x.User.Status, x.User.MustChangePassword, Kst(x.User.LastLoginAt), Kst(x.User.CreatedAt)!.Value))
             .ToList();
@@ -169,7 +174,7 @@ public sealed class UserAccounts(DbConnectionFactory connections, PiiProtector p
         }
 
         var now = time.GetUtcNow().UtcDateTime;
-        var (oldName, oldEmail, oldMobile) = (pii.RevealOptional(user.NameEnc), pii.RevealOptional(user.EmailEnc), pii.RevealOptional(user.MobileEnc));
+        var (oldName, oldEmail, oldMobile) = (Show(user.NameEnc, AccountsSetup.NameColumn, id), Show(user.EmailEnc, AccountsSetup.EmailColumn, id), Show(user.MobileEnc, AccountsSetup.MobileColumn, id));
         await connection.ExecuteAsync(
             """
             UPDATE users SET name_enc = @nameEnc, email_enc = @emailEnc, mobile_enc = @mobileEnc, role = @role, status = @status,
@@ -179,7 +184,7 @@ public sealed class UserAccounts(DbConnectionFactory connections, PiiProtector p
               updated_at = @now
             WHERE id = @id
             """,
-            new { nameEnc = pii.ProtectOptional(name), emailEnc = pii.ProtectOptional(email), mobileEnc = pii.ProtectOptional(mobile), role = request.Role, status = request.Status, activating, deactivating, now, id },
+            new { nameEnc = pii.ProtectOptional(name, AccountsSetup.NameColumn.PlaceOf(id)), emailEnc = pii.ProtectOptional(email, AccountsSetup.EmailColumn.PlaceOf(id)), mobileEnc = pii.ProtectOptional(mobile, AccountsSetup.MobileColumn.PlaceOf(id)), role = request.Role, status = request.Status, activating, deactivating, now, id },
             transaction);
         if (roleChanged || deactivating)
         {
@@ -322,8 +327,19 @@ public sealed class UserAccounts(DbConnectionFactory connections, PiiProtector p
     }
 
     private UserDetail Detail(UserRecord user) => new(
-        user.Id, user.LoginId, pii.RevealOptional(user.NameEnc), pii.RevealOptional(user.EmailEnc), pii.RevealOptional(user.MobileEnc),
+        user.Id, user.LoginId, Show(user.NameEnc, AccountsSetup.NameColumn, user.Id), Show(user.EmailEnc, AccountsSetup.EmailColumn, user.Id), Show(user.MobileEnc, AccountsSetup.MobileColumn, user.Id),
         user.Role, user.Status, user.MustChangePassword, user.FailedLoginCount, Kst(user.LastLoginAt), Kst(user.CreatedAt)!.Value);
+
+    private object Personal(long id, string? name, string? email, string? mobile) => new
+    {
+        id,
+        nameEnc = pii.ProtectOptional(name, AccountsSetup.NameColumn.PlaceOf(id)),
+        emailEnc = pii.ProtectOptional(email, AccountsSetup.EmailColumn.PlaceOf(id)),
+        mobileEnc = pii.ProtectOptional(mobile, AccountsSetup.MobileColumn.PlaceOf(id)),
+    };
+
+    /// <summary>A staff field in clear, or 복호화 불가 (logged with its place, counted) when it was copied from another row.</summary>
+    private string? Show(EncryptedString? stored, EncryptedColumn column, long id) => reader.Show(stored, column.PlaceOf(id));
 
     private static DateTimeOffset? Kst(DateTime? utc) =>
         utc is { } value ? new DateTimeOffset(CouponDesk.Shared.Time.Kst.ToKst(value), CouponDesk.Shared.Time.Kst.Offset) : null;

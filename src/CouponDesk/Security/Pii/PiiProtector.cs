@@ -142,6 +142,9 @@ public sealed class PiiProtector
 
     public EncryptedString? ProtectOptional(string? plaintext) => string.IsNullOrEmpty(plaintext) ? null : Protect(plaintext);
 
+    /// <summary>A value bound to <paramref name="place"/>, or null for an empty one.</summary>
+    public EncryptedString? ProtectOptional(string? plaintext, PiiPlace place) => string.IsNullOrEmpty(plaintext) ? null : new(Encrypt(plaintext, place));
+
     public string Reveal(EncryptedString value) => Decrypt(value.ToArray());
 
     public string? RevealOptional(EncryptedString? value) => value is null ? null : Reveal(value);
@@ -190,6 +193,8 @@ public sealed class PiiMisplacedValueException(string message) : PiiDecryptionEx
 public readonly record struct PiiPlace(string Table, string Column, string Row)
 {
     public static PiiPlace Of(string table, string column, long id) => new(table, column, id.ToString(CultureInfo.InvariantCulture));
+
+    public static PiiPlace Of(string table, string column, long id, long seq) => new(table, column, string.Create(CultureInfo.InvariantCulture, $"{id}:{seq}"));
 
     public override string ToString() => $"{Table}.{Column}#{Row}";
 }

@@ -19,6 +19,12 @@ public sealed class PiiReader(PiiProtector pii, ILogger<PiiReader> logger, IMete
     public string Masked(byte[]? stored, PiiPlace place, Func<string, string> mask) =>
         stored is null ? Purged : TryReveal(stored, place) is { } clear ? mask(clear) : Unreadable;
 
+    /// <summary>The clear value, null when <paramref name="stored"/> is NULL, or <see cref="Unreadable"/> (logged and counted).</summary>
+    public string? Show(byte[]? stored, PiiPlace place) => stored is null ? null : TryReveal(stored, place) ?? Unreadable;
+
+    /// <summary>The clear value, null when <paramref name="stored"/> is NULL, or <see cref="Unreadable"/> (logged and counted).</summary>
+    public string? Show(EncryptedString? stored, PiiPlace place) => Show(stored?.ToArray(), place);
+
     /// <summary>The clear value, or null (logged and counted) when it cannot be decrypted where it was read.</summary>
     public string? TryReveal(byte[] stored, PiiPlace place)
     {

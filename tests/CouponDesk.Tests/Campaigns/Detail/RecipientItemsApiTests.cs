@@ -44,9 +44,9 @@ public sealed class FinishedCampaign : IAsyncLifetime
     {
         var pii = Harness.BackOffice.Services.GetRequiredService<PiiProtector>();
         await using var c = await Harness.Database.OpenAsync();
-        var rows = await c.QueryAsync<(int Seq, byte[] Enc)>(
-            "SELECT di.seq, cp.coupon_number_enc FROM delivery_items di JOIN coupons cp ON cp.id = di.coupon_id WHERE di.campaign_id = @id", new { id = CampaignId });
-        return rows.ToDictionary(r => r.Seq, r => pii.Decrypt(r.Enc));
+        var rows = await c.QueryAsync<(int Seq, long Id, byte[] Enc)>(
+            "SELECT di.seq, cp.id, cp.coupon_number_enc FROM delivery_items di JOIN coupons cp ON cp.id = di.coupon_id WHERE di.campaign_id = @id", new { id = CampaignId });
+        return rows.ToDictionary(r => r.Seq, r => pii.Decrypt(r.Enc, CouponDesk.Features.Coupons.CouponsSetup.NumberColumn.PlaceOf(r.Id)));
     }
 }
 

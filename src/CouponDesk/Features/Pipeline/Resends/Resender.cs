@@ -3,6 +3,7 @@ using CouponDesk.Features.Campaigns;
 using CouponDesk.Features.Coupons;
 using CouponDesk.Features.Messages;
 using CouponDesk.Features.Pipeline.Leases;
+using CouponDesk.Features.Recipients;
 using CouponDesk.Hosting.Liveness;
 using CouponDesk.Integrations.Snap;
 using CouponDesk.Security.Pii;
@@ -35,7 +36,7 @@ public sealed class Resender(
     ILogger<Resender> logger)
 {
     private sealed record Work(long ItemId, long CampaignId, string Kind, long CouponId, string? StampDuty, DateTime ValidUntil,
-        string CouponStatus, byte[]? PhoneEnc, string? ImageFiles, int ImagesPurged, long NextAttempt);
+        string CouponStatus, byte[]? PhoneEnc, string? ImageFiles, int ImagesPurged, long NextAttempt, long ListId, int Seq);
 
     /// <summary>The item's failure when its resend was dropped because the recipient's phone had been purged.</summary>
     public const string PhonePurgedCode = "PHONE_PURGED";
@@ -71,7 +72,8 @@ public sealed class Resender(
                 SELECT d.id AS ItemId, d.campaign_id AS CampaignId, d.resend_kind AS Kind, k.id AS CouponId,
                        k.stamp_duty AS StampDuty, k.valid_until AS ValidUntil, k.status AS CouponStatus, r.phone_enc AS PhoneEnc,
                        m.image_files AS ImageFiles, m.images_purged_at IS NOT NULL AS ImagesPurged,
-                       (SELECT COALESCE(MAX(a.attempt_no), 0) + 1 FROM messages a WHERE a.recipient_id = d.id AND a.campaign_id = d.campaign_id) AS NextAttempt
+                       (SELECT COALESCE(MAX(a.attempt_no), 0) + 1 FROM messages a WHERE a.recipient_id = d.id AND a.campaign_id = d.campaign_id) AS NextAttempt,
+                       d.list_id AS ListId, d.seq AS Seq
                 FROM delivery_items d JOIN coupons k ON k.id = d.coupon_id JOIN recipient_list_rows r ON r.list_id = d.list_id AND r.seq = d.seq
                 LEFT JOIN messages m ON m.id = d.message_id
                 WHERE d.id IN @ids AND d.lease_token = @token
@@ -148,7 +150,7 @@ public sealed class Resender(
                     new { campaignId }, tx, cancellationToken: token2));
                 return [.. ready.Select(id => new OutgoingMms
                 {
-                    Phone = pii.Decrypt(byItem[id].PhoneEnc!), // usable items only: never purged
+                    Phone = pii.Decrypt(byItem[id].PhoneEnc!, RecipientsModule.PhoneColumn.PlaceOf(byItem[id].ListId, byItem[id].Seq)), // usable items only: never purged
                     CallbackNumber = texts.SenderNumber ?? "",
                     Title = texts.MmsTitle ?? "",
                     Body = texts.MmsBody ?? "",

@@ -66,6 +66,7 @@
     renderFailures();
     if (missing.upcoming) panelError(CD.$('#dash-upcoming'), missing.upcoming);
     else renderUpcoming(data.upcomingCampaigns);
+    CD.dashboardExchange(data.exchangeRates, missing.exchange);
     CD.$('#dash-updated').textContent = CD.fmt.dateTimeSeconds(data.generatedAt);
   }
 
