@@ -20,7 +20,7 @@ public sealed class NotFoundPageTests(WebUiFixture fixture)
         var page = browser.Page;
         await browser.LoginAsync(account);
 
-        foreach (var path in new[] { "reports.html", "approvals.html", "campaingns.html", "campaigns/2026/typo" })
+        foreach (var path in new[] { "reports.html", "approval.html", "campaingns.html", "campaigns/2026/typo" })
         {
             var response = await browser.GoAsync(path);
             Assert.Equal(404, response!.Status);

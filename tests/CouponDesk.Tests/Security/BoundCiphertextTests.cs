@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using CouponDesk.Features.Auth;
+using CouponDesk.Features.Users;
 using CouponDesk.Features.Coupons;
 using CouponDesk.Features.Messages;
 using CouponDesk.Features.Privacy;
@@ -117,7 +117,7 @@ public sealed class BoundCiphertextTests(BoundCiphertextTests.Factory factory) :
         Assert.Equal("01000000975", Pii.Decrypt((await c.ExecuteScalarAsync<byte[]>("SELECT phone_enc FROM recipient_list_rows WHERE list_id = @ListId AND seq = @Seq", new { row.ListId, row.Seq }))!, RecipientsModule.PhoneColumn.PlaceOf(row.ListId, row.Seq)));
         Assert.Equal("윤옛날", Pii.Decrypt((await c.ExecuteScalarAsync<byte[]>("SELECT name_enc FROM recipient_list_rows WHERE list_id = @ListId AND seq = @Seq", new { row.ListId, row.Seq }))!, RecipientsModule.NameColumn.PlaceOf(row.ListId, row.Seq)));
         Assert.Equal("961234500975", Pii.Decrypt((await c.ExecuteScalarAsync<byte[]>("SELECT coupon_number_enc FROM coupons WHERE id = @couponId", new { couponId }))!, CouponsSetup.NumberColumn.PlaceOf(couponId)));
-        Assert.Equal("서옛날", Pii.Decrypt((await c.ExecuteScalarAsync<byte[]>("SELECT name_enc FROM users WHERE id = @staff", new { staff }))!, AccountsSetup.NameColumn.PlaceOf(staff)));
+        Assert.Equal("서옛날", Pii.Decrypt((await c.ExecuteScalarAsync<byte[]>("SELECT name_enc FROM users WHERE id = @staff", new { staff }))!, UserColumns.Name.PlaceOf(staff)));
         Assert.Equal("010-****-0975", (await DetailAsync(admin, item)).GetProperty("row").GetProperty("phone").GetString());
     }
 

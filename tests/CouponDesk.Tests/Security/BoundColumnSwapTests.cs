@@ -33,7 +33,7 @@ public sealed class BoundColumnSwapTests(LoggedCouponDeskFactory factory) : ICla
 
         Assert.All(columns, c => Assert.True(c.Bound, $"{c} is not bound"));
         Assert.Equal(
-            ["campaigns.client_requester_enc", "campaigns.requester_email_enc", "campaigns.requester_phone_enc", "coupons.coupon_number_enc", "cs_actions.memo_enc",
+            ["approval_requests.memo_enc", "approval_requests.params_enc", "campaigns.client_requester_enc", "campaigns.requester_email_enc", "campaigns.requester_phone_enc", "coupons.coupon_number_enc", "cs_actions.memo_enc",
              "in_doubt_cancels.coupon_number_enc", "messages.phone_enc", "phone_changes.new_phone_enc", "phone_changes.old_phone_enc",
              "recipient_list_rows.name_enc", "recipient_list_rows.phone_enc", "users.email_enc", "users.mobile_enc", "users.name_enc"],
             columns.Select(c => c.ToString()).Order(StringComparer.Ordinal));

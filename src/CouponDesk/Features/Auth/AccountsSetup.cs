@@ -14,13 +14,6 @@ namespace CouponDesk.Features.Auth;
 /// </summary>
 public static class AccountsSetup
 {
-    /// <summary>Staff name, e-mail and mobile: bound to the user's row, written right after its insert (D-SEC-12).</summary>
-    public static readonly EncryptedColumn NameColumn = new EncryptedColumn("users", "name_enc", Bound: true).Validated();
-
-    public static readonly EncryptedColumn EmailColumn = new EncryptedColumn("users", "email_enc", Bound: true).Validated();
-
-    public static readonly EncryptedColumn MobileColumn = new EncryptedColumn("users", "mobile_enc", Bound: true).Validated();
-
     public static IServiceCollection AddAccountsAndAudit(this IServiceCollection services, IConfiguration configuration)
     {
         EncryptedStringTypeHandler.Register();
@@ -49,9 +42,9 @@ public static class AccountsSetup
         services.AddSingleton<PiiPurge>();
         services.AddSingleton<LegalHolds>();
 
-        services.AddSingleton(NameColumn);
-        services.AddSingleton(EmailColumn);
-        services.AddSingleton(MobileColumn);
+        services.AddSingleton(UserColumns.Name);
+        services.AddSingleton(UserColumns.Email);
+        services.AddSingleton(UserColumns.Mobile);
         services.AddPiiPurgeStep<StaffPersonalDataPurge>();
 
         services.AddHostedService<EncryptionKeyStartupCheck>();

@@ -47,7 +47,7 @@ public sealed class AuthEndpoints : IEndpointModule
 
             var session = (ActiveSession)http.Items[typeof(ActiveSession)]!;
             return Results.Ok(new Me(
-                user.Id, user.LoginId, pii.Show(user.NameEnc, AccountsSetup.NameColumn.PlaceOf(user.Id)), user.Role, user.MustChangePassword,
+                user.Id, user.LoginId, pii.Show(user.NameEnc, UserColumns.Name.PlaceOf(user.Id)), user.Role, user.MustChangePassword,
                 new DateTimeOffset(session.IdleExpiresAt, TimeSpan.Zero), new DateTimeOffset(session.AbsoluteExpiresAt, TimeSpan.Zero), options.WarningSeconds));
         }).RequireAuthorization(Policies.OwnAccount);
 

@@ -29,7 +29,7 @@ public sealed class CsApprovals(CsActionFrame frame, ApprovalRequests requests, 
             if (parameters.TryGetValue(CsApprovalParameters.NewPhone, out var newPhone))
             {
                 var recipient = await CsItemStates.RecipientAsync(x.Connection, x.Transaction, itemId, ct);
-                if (pii.Decrypt(recipient.PhoneEnc!) == newPhone) // the rules refuse a purged phone
+                if (pii.Decrypt(recipient.PhoneEnc!, recipient.PhonePlace) == newPhone) // the rules refuse a purged phone
                 {
                     return CsResult.Refused(ApiProblem.Validation("newPhone", CsPhoneChange.SameNumber));
                 }

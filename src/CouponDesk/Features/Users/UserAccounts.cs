@@ -2,7 +2,6 @@ using System.Globalization;
 using CouponDesk.Data;
 using CouponDesk.Data.Leases;
 using CouponDesk.Features.Audit;
-using CouponDesk.Features.Auth;
 using CouponDesk.Security;
 using CouponDesk.Security.Masking;
 using CouponDesk.Security.Pii;
@@ -120,7 +119,7 @@ public sealed class UserAccounts(DbConnectionFactory connections, PiiProtector p
             new { role, status });
         // Names are encrypted, so "ID/이름" matching happens here; staff lists are small (tens of rows).
         return users
-            .Select(u => (User: u, Name: Show(u.NameEnc, AccountsSetup.NameColumn, u.Id)))
+            .Select(u => (User: u, Name: Show(u.NameEnc, UserColumns.Name, u.Id)))
             .Where(x => string.IsNullOrEmpty(query) || x.User.LoginId.Contains(query, StringComparison.OrdinalIgnoreCase) || (x.Name?.Contains(query, StringComparison.OrdinalIgnoreCase) ?? false))
             .Select(x => new UserSummary(x.User.Id, x.User.LoginId, Masking.Name(x.Name), x.User.Role, x.User.Status, x.User.MustChangePassword, Kst(x.User.LastLoginAt), Kst(x.User.CreatedAt)!.Value))
             .ToList();
@@ -174,7 +173,7 @@ public sealed class UserAccounts(DbConnectionFactory connections, PiiProtector p
         }
 
         var now = time.GetUtcNow().UtcDateTime;
-        var (oldName, oldEmail, oldMobile) = (Show(user.NameEnc, AccountsSetup.NameColumn, id), Show(user.EmailEnc, AccountsSetup.EmailColumn, id), Show(user.MobileEnc, AccountsSetup.MobileColumn, id));
+        var (oldName, oldEmail, oldMobile) = (Show(user.NameEnc, UserColumns.Name, id), Show(user.EmailEnc, UserColumns.Email, id), Show(user.MobileEnc, UserColumns.Mobile, id));
         await connection.ExecuteAsync(
             """
             UPDATE users SET name_enc = @nameEnc, email_enc = @emailEnc, mobile_enc = @mobileEnc, role = @role, status = @status,
@@ -184,7 +183,7 @@ public sealed class UserAccounts(DbConnectionFactory connections, PiiProtector p
               updated_at = @now
             WHERE id = @id
             """,
-            new { nameEnc = pii.ProtectOptional(name, AccountsSetup.NameColumn.PlaceOf(id)), emailEnc = pii.ProtectOptional(email, AccountsSetup.EmailColumn.PlaceOf(id)), mobileEnc = pii.ProtectOptional(mobile, AccountsSetup.MobileColumn.PlaceOf(id)), role = request.Role, status = request.Status, activating, deactivating, now, id },
+            new { nameEnc = pii.ProtectOptional(name, UserColumns.Name.PlaceOf(id)), emailEnc = pii.ProtectOptional(email, UserColumns.Email.PlaceOf(id)), mobileEnc = pii.ProtectOptional(mobile, UserColumns.Mobile.PlaceOf(id)), role = request.Role, status = request.Status, activating, deactivating, now, id },
             transaction);
         if (roleChanged || deactivating)
         {
@@ -327,15 +326,15 @@ public sealed class UserAccounts(DbConnectionFactory connections, PiiProtector p
     }
 
     private UserDetail Detail(UserRecord user) => new(
-        user.Id, user.LoginId, Show(user.NameEnc, AccountsSetup.NameColumn, user.Id), Show(user.EmailEnc, AccountsSetup.EmailColumn, user.Id), Show(user.MobileEnc, AccountsSetup.MobileColumn, user.Id),
+        user.Id, user.LoginId, Show(user.NameEnc, UserColumns.Name, user.Id), Show(user.EmailEnc, UserColumns.Email, user.Id), Show(user.MobileEnc, UserColumns.Mobile, user.Id),
         user.Role, user.Status, user.MustChangePassword, user.FailedLoginCount, Kst(user.LastLoginAt), Kst(user.CreatedAt)!.Value);
 
     private object Personal(long id, string? name, string? email, string? mobile) => new
     {
         id,
-        nameEnc = pii.ProtectOptional(name, AccountsSetup.NameColumn.PlaceOf(id)),
-        emailEnc = pii.ProtectOptional(email, AccountsSetup.EmailColumn.PlaceOf(id)),
-        mobileEnc = pii.ProtectOptional(mobile, AccountsSetup.MobileColumn.PlaceOf(id)),
+        nameEnc = pii.ProtectOptional(name, UserColumns.Name.PlaceOf(id)),
+        emailEnc = pii.ProtectOptional(email, UserColumns.Email.PlaceOf(id)),
+        mobileEnc = pii.ProtectOptional(mobile, UserColumns.Mobile.PlaceOf(id)),
     };
 
     /// <summary>A staff field in clear, or 복호화 불가 (logged with its place, counted) when it was copied from another row.</summary>

@@ -175,9 +175,10 @@ public sealed class ProcessLiveness(
                 // The beat keeps its pace during an outage, but only DatabaseOutage speaks.
                 outage.Failed(ex);
             }
-            catch (Exception ex) when (ex is MySqlException or InvalidOperationException or TimeoutException)
+            catch (Exception ex)
             {
-                // Once per failing spell (e.g. a schema not migrated yet), not once per beat.
+                // Once per failing spell (e.g. a schema not migrated yet), not once per beat. Any exception: one leaving
+                // this thread would end the process.
                 if (!beatFailing)
                 {
                     logger.LogWarning(ex, "Heartbeat not written");
@@ -224,8 +225,10 @@ public sealed class ProcessLiveness(
             {
                 // The beat thread reports outages; the reaper just tries again.
             }
-            catch (Exception ex) when (ex is MySqlException or InvalidOperationException or TimeoutException)
+            catch (Exception ex)
             {
+                // Anything else too: an exception leaving this thread would end the whole process (seen in CI, where a
+                // heartbeat row with a short instance id made the release throw), so it is logged once and retried.
                 if (!failing)
                 {
                     logger.LogWarning(ex, "Dead processes' claims not released this round; retrying");
@@ -305,7 +308,7 @@ public sealed class ProcessLiveness(
 
     private void Release(MySqlConnection c, string instanceId)
     {
-        var owner = instanceId[..ProcessIdentity.OwnerLength];
+        var owner = ProcessIdentity.OwnerOf(instanceId);
         var result = releasers.Aggregate(default(LeaseRelease), (sum, r) => sum + r.ReleaseOwner(c, owner));
         if (result.StillLocked > 0)
         {
