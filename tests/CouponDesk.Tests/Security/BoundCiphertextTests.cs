@@ -1,10 +1,10 @@
 using System.Net;
 using System.Text.Json;
-using CouponDesk.Features.Users;
 using CouponDesk.Features.Coupons;
 using CouponDesk.Features.Messages;
 using CouponDesk.Features.Privacy;
 using CouponDesk.Features.Recipients;
+using CouponDesk.Features.Users;
 using CouponDesk.Security;
 using CouponDesk.Security.Pii;
 using CouponDesk.Tests.Accounts;
