@@ -44,6 +44,7 @@ public sealed class DataAgingTests(DataAgingTests.Factory factory) : IClassFixtu
         Assert.Equal(2, counts["messages.phone"]);
         Assert.Equal(1, counts["cs_actions.memo"]);
         Assert.Equal(1, counts["phone_changes.phones"]);
+        Assert.Equal(2, counts["approval_requests.params_memo"]);
         Assert.Equal(1, counts["agent_log.phone_msg"]);
         Assert.Equal(0, counts["campaigns.requester"]);
         Assert.Equal(0, counts["business_records.deidentified"]);

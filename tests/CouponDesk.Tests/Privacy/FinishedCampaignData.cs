@@ -81,6 +81,20 @@ public sealed class FinishedCampaignData
             "INSERT INTO phone_changes (campaign_id, item_id, kind, old_phone_enc, old_phone_bidx, new_phone_enc, new_phone_bidx, created_at) VALUES (@campaignId, @item, 'BEFORE_SEND', @oe, @ob, @ne, @nb, @now)",
             new { campaignId, item = items[1], oe = pii.Encrypt(oldPhone), ob = pii.PhoneBlindIndex(oldPhone), ne = pii.Encrypt(newPhone), nb = pii.PhoneBlindIndex(newPhone), now });
 
+        // Two-person approval requests (D-APR-6): a C/S 번호변경 on an item, executed, and a rejected 일괄취소 of the campaign.
+        await c.ExecuteAsync(
+            """
+            INSERT INTO approval_requests (kind, target_id, campaign_id, item_id, params_enc, memo_enc, status, created_at, expires_at, updated_at) VALUES
+              ('PHONE_CHANGE', @item, @campaignId, @item, @p1, @m1, 'EXECUTED', @now, @now, @now),
+              ('CAMPAIGN_CANCEL', @campaignId, @campaignId, NULL, @p2, @m2, 'REJECTED', @now, @now, @now)
+            """,
+            new
+            {
+                item = items[0], campaignId, now,
+                p1 = pii.Encrypt("{\"newPhone\":\"" + newPhone + "\"}"), m1 = pii.Encrypt(memo + " (승인 요청)"),
+                p2 = pii.Encrypt("{\"reason\":\"고객사 요청\"}"), m2 = pii.Encrypt(name + " 과장 요청으로 취소"),
+            });
+
         // The agent's month-log row of the first message, as the agent moves it: phone and text in clear.
         var kstNow = Kst.ToKst(now);
         var table = UmsTableDdl.LogTableName(UmsTableDdl.DefaultLogTablePrefix, kstNow.Year, kstNow.Month);
@@ -105,6 +119,8 @@ public sealed class FinishedCampaignData
             ("change.old_bidx", "SELECT old_phone_bidx FROM phone_changes WHERE campaign_id = @campaignId"),
             ("change.new", "SELECT new_phone_enc FROM phone_changes WHERE campaign_id = @campaignId"),
             ("change.new_bidx", "SELECT new_phone_bidx FROM phone_changes WHERE campaign_id = @campaignId"),
+            ("approval.params", "SELECT params_enc FROM approval_requests WHERE campaign_id = @campaignId"),
+            ("approval.memo", "SELECT memo_enc FROM approval_requests WHERE campaign_id = @campaignId"),
         })
         {
             var i = 0;

@@ -43,6 +43,7 @@ public static class CsSetup
         services.AddSingleton(OldPhoneColumn);
         services.AddSingleton(NewPhoneColumn);
         services.AddPiiPurgeStep<CsMemoPurge>();
+        services.AddPiiPurgeStep<ApprovalPiiPurge>();
         services.AddPiiPurgeStep<PhoneChangePurge>();
         services.AddEndpointModule<CsEndpoints>();
         services.AddEndpointModule<CsActionEndpoints>();
