@@ -90,9 +90,13 @@ public sealed class FinishedCampaignData
             """,
             new
             {
-                item = items[0], campaignId, now,
-                p1 = pii.Encrypt("{\"newPhone\":\"" + newPhone + "\"}"), m1 = pii.Encrypt(memo + " (승인 요청)"),
-                p2 = pii.Encrypt("{\"reason\":\"고객사 요청\"}"), m2 = pii.Encrypt(name + " 과장 요청으로 취소"),
+                item = items[0],
+                campaignId,
+                now,
+                p1 = pii.Encrypt("{\"newPhone\":\"" + newPhone + "\"}"),
+                m1 = pii.Encrypt(memo + " (승인 요청)"),
+                p2 = pii.Encrypt("{\"reason\":\"고객사 요청\"}"),
+                m2 = pii.Encrypt(name + " 과장 요청으로 취소"),
             });
 
         // The agent's month-log row of the first message, as the agent moves it: phone and text in clear.
