@@ -53,7 +53,8 @@ public sealed class CampaignApprovalTests
 
         var approved = await (await ApprovalKit.ApproveAsync(approver, approveId)).JsonAsync(HttpStatusCode.OK);
         Assert.Equal(("승인되어 처리되었습니다.", "발송이 취소되었습니다."), (approved.GetProperty("message").GetString(), approved.GetProperty("result").GetString()));
-        Assert.Equal("CANCELLED", await h.StatusAsync(approvedCampaign));
+        // 일괄취소 (C11) may pass through CANCELLING until the worker has settled what the agent holds (C13): wait for the end.
+        Assert.Equal("CANCELLED", await h.WaitForAsync(approvedCampaign, 60, "CANCELLED", "PARTIALLY_FAILED", "COMPLETED", "FAILED"));
 
         Assert.Equal(HttpStatusCode.OK, (await ApprovalKit.RejectAsync(approver, rejectId, "예정대로 발송")).StatusCode);
         Assert.NotEqual("SCHEDULED", await h.WaitForAsync(rejectedCampaign, 60, "ISSUING", "SENDING", "COMPLETED"));
