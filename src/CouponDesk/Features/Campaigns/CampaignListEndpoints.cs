@@ -1,3 +1,4 @@
+using System.Globalization;
 using CouponDesk.Data;
 using CouponDesk.Hosting;
 using CouponDesk.Security;
@@ -8,13 +9,14 @@ namespace CouponDesk.Features.Campaigns;
 
 public sealed record CampaignListItem(
     long Id, string? CampaignNo, string Status, string StatusLabel, string ClientName, string EventName, string? ProductName,
-    string? SendAt, DateTime? SendAtUtc, int RecipientCount, int? ListPrice, long? Total);
+    string? SendAt, DateTime? SendAtUtc, int RecipientCount, int? ListPrice, long? Total, string? ValidUntil, bool ValidUntilEstimated);
 
 public sealed record CampaignListResponse(IReadOnlyList<CampaignListItem> Items, string? NextCursor);
 
 /// <summary>
 /// 발송조회 list (spec §3.3.1/§3.3.2), read-only: filters 발송일 (KST dates, at most one year), 고객사, 이벤트명 (contains),
-/// 상태 (comma-separated); ordered by 발송일시 (<c>direction=desc</c> by default, or <c>asc</c>), keyset paging
+/// 상태 (comma-separated); ordered by <c>sort</c> (발송일시 by default, see <see cref="CampaignListSort"/>) and
+/// <c>direction</c> (desc by default, or <c>asc</c>), keyset paging
 /// <c>?cursor=&lt;nextCursor&gt;&amp;limit=50</c> (see <see cref="CampaignListQuery"/>).
 /// </summary>
 public sealed class CampaignListEndpoints : IEndpointModule
@@ -43,7 +45,8 @@ public sealed class CampaignListEndpoints : IEndpointModule
         var page = rows.Take(take).Select(r => new CampaignListItem(
             r.Id, r.CampaignNo, r.Status, CampaignStatus.Label(r.Status), r.ClientName, r.EventName, r.ProductName,
             r.SendAtUtc is { } at ? Kst.FormatMinute(at) : null, r.SendAtUtc, r.RecipientCount, r.ListPrice,
-            r.ListPrice is { } price ? (long)price * r.RecipientCount : null)).ToList();
+            r.ListPrice is { } price ? (long)price * r.RecipientCount : null,
+            r.ValidUntil?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), r.ValidUntilEstimated)).ToList();
         return Results.Ok(new CampaignListResponse(page, rows.Count > take ? CampaignListCursor.From(rows[take - 1], query.Sort).ToString() : null));
     }
 }

@@ -127,7 +127,7 @@ public sealed record CampaignListQuery(
             $"""
             SELECT id AS Id, campaign_no AS CampaignNo, status AS Status, client_name AS ClientName, sales_manager AS SalesManager, event_name AS EventName,
                    product_name AS ProductName, COALESCE(scheduled_at, start_at) AS SendAtUtc, COALESCE(scheduled_at, start_at, created_at) AS SendKeyUtc,
-                   recipient_count AS RecipientCount, list_price AS ListPrice
+                   recipient_count AS RecipientCount, list_price AS ListPrice, validity_type AS ValidityType, validity_end AS ValidityEnd
             FROM campaigns WHERE {string.Join(" AND ", sql)}
             ORDER BY {key} {dir}, id {dir} LIMIT @take
             """, args, cancellationToken: ct))).ToList();
@@ -169,18 +169,29 @@ public sealed record CampaignListQuery(
 /// <summary>A row of the list as read; the endpoint and the export shape it.</summary>
 public sealed record CampaignListRow(
     long Id, string? CampaignNo, string Status, string ClientName, string? SalesManager, string EventName, string? ProductName,
-    DateTime? SendAtUtc, DateTime SendKeyUtc, int RecipientCount, int? ListPrice);
+    DateTime? SendAtUtc, DateTime SendKeyUtc, int RecipientCount, int? ListPrice, string? ValidityType, DateTime ValidityEnd)
+{
+    /// <summary>유효기간 (spec §3.3.2), or null while the product's validity is unknown (<see cref="CampaignValidityEnd.Unknown"/>).</summary>
+    public DateOnly? ValidUntil => CampaignValidityEnd.FromKey(ValidityEnd);
 
-/// <summary>Keyset position: the 발송일시 sort key (UTC ticks) and the id of the last row shown.</summary>
+    /// <summary>Type D before issuance: send date + N days is an estimate (spec §3.3.2 "예상").</summary>
+    public bool ValidUntilEstimated => ValidUntil is not null && ValidityType == "D" && Status is CampaignStatus.Draft or CampaignStatus.Scheduled;
+}
+
 /// <summary>
 /// Keyset position: the sort column's value of the last row and its id. 발송일시 keeps its original text form
-/// <c>ticks-id</c>; the other columns are <c>base64url(value)-id</c> (numbers and text alike, read back by the sort's type).
+/// <c>ticks-id</c>; the other columns are <c>base64url(value)~id</c> (numbers, dates as <c>yyyy-MM-dd</c> and text alike, read
+/// back by the sort's kind).
 /// </summary>
 public sealed record CampaignListCursor(object Value, long Id, CampaignListSort Sort)
 {
     public override string ToString() => Sort == CampaignListSort.SendAt
         ? string.Create(CultureInfo.InvariantCulture, $"{((DateTime)Value).Ticks}-{Id}")
-        : $"{Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(Convert.ToString(Value, CultureInfo.InvariantCulture)!)).TrimEnd('=').Replace('+', '-').Replace('/', '_')}~{Id.ToString(CultureInfo.InvariantCulture)}";
+        : $"{Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(ValueText())).TrimEnd('=').Replace('+', '-').Replace('/', '_')}~{Id.ToString(CultureInfo.InvariantCulture)}";
+
+    private string ValueText() => Value is DateTime date
+        ? date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
+        : Convert.ToString(Value, CultureInfo.InvariantCulture)!;
 
     public static CampaignListCursor From(CampaignListRow row, CampaignListSort sort) => new(sort.ValueOf(row), row.Id, sort);
 
@@ -220,7 +231,7 @@ public sealed record CampaignListCursor(object Value, long Id, CampaignListSort 
             return false;
         }
 
-        if (sort.Numeric)
+        if (sort.Kind == CampaignListSortKind.Number)
         {
             if (!long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
             {
@@ -228,6 +239,17 @@ public sealed record CampaignListCursor(object Value, long Id, CampaignListSort 
             }
 
             cursor = new CampaignListCursor(number, id, sort);
+            return true;
+        }
+
+        if (sort.Kind == CampaignListSortKind.Date)
+        {
+            if (!DateTime.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            {
+                return false;
+            }
+
+            cursor = new CampaignListCursor(date, id, sort);
             return true;
         }
 
@@ -239,34 +261,36 @@ public sealed record CampaignListCursor(object Value, long Id, CampaignListSort 
 /// <summary>
 /// The sortable columns of 발송조회 (spec §3.3.2): the SQL key (NULLs folded so the keyset stays total, the id breaks
 /// ties) and the same value read from a row for the next cursor. 발송상태 sorts in the order of the campaign's life
-/// (§4.1), not by its code. 유효기간 is not a column of the list yet, so not a sort.
+/// (§4.1), not by its code. 유효기간 sorts by the generated, indexed column <c>validity_end</c> (see
+/// <see cref="CampaignValidityEnd"/>; unknown validity is its lowest value, so first ascending and last descending).
 /// </summary>
 public sealed class CampaignListSort
 {
-    public const string UnknownMessage = "정렬할 수 없는 항목입니다. (발송일시, 고객사, 이벤트명, 상품명, 수량, 정상단가, 합계, 발송상태)";
+    public const string UnknownMessage = "정렬할 수 없는 항목입니다. (발송일시, 유효기간, 고객사, 이벤트명, 상품명, 수량, 정상단가, 합계, 발송상태)";
 
     private static readonly string[] StatusOrder =
         ["DRAFT", "SCHEDULED", "ISSUING", "SENDING", "PAUSED", "ERROR", "CANCELLING", "CANCELLED", "COMPLETED", "PARTIALLY_FAILED", "FAILED"];
 
-    public static readonly CampaignListSort SendAt = new("sendAt", "COALESCE(scheduled_at, start_at, created_at)", false, r => DateTime.SpecifyKind(r.SendKeyUtc, DateTimeKind.Utc));
+    public static readonly CampaignListSort SendAt = new("sendAt", "COALESCE(scheduled_at, start_at, created_at)", CampaignListSortKind.Ticks, r => DateTime.SpecifyKind(r.SendKeyUtc, DateTimeKind.Utc));
 
     private static readonly CampaignListSort[] All =
     [
         SendAt,
-        new("clientName", "client_name", false, r => r.ClientName),
-        new("eventName", "event_name", false, r => r.EventName),
-        new("productName", "COALESCE(product_name, '')", false, r => r.ProductName ?? ""),
-        new("quantity", "recipient_count", true, r => (long)r.RecipientCount),
-        new("listPrice", "COALESCE(list_price, -1)", true, r => (long)(r.ListPrice ?? -1)),
-        new("total", "(COALESCE(list_price, 0) * recipient_count)", true, r => (long)(r.ListPrice ?? 0) * r.RecipientCount),
-        new("status", $"FIELD(status, {string.Join(", ", StatusOrder.Select(s => $"'{s}'"))})", true, r => (long)(Array.IndexOf(StatusOrder, r.Status) + 1)),
+        new("validUntil", "validity_end", CampaignListSortKind.Date, r => r.ValidityEnd.Date),
+        new("clientName", "client_name", CampaignListSortKind.Text, r => r.ClientName),
+        new("eventName", "event_name", CampaignListSortKind.Text, r => r.EventName),
+        new("productName", "COALESCE(product_name, '')", CampaignListSortKind.Text, r => r.ProductName ?? ""),
+        new("quantity", "recipient_count", CampaignListSortKind.Number, r => (long)r.RecipientCount),
+        new("listPrice", "COALESCE(list_price, -1)", CampaignListSortKind.Number, r => (long)(r.ListPrice ?? -1)),
+        new("total", "(COALESCE(list_price, 0) * recipient_count)", CampaignListSortKind.Number, r => (long)(r.ListPrice ?? 0) * r.RecipientCount),
+        new("status", $"FIELD(status, {string.Join(", ", StatusOrder.Select(s => $"'{s}'"))})", CampaignListSortKind.Number, r => (long)(Array.IndexOf(StatusOrder, r.Status) + 1)),
     ];
 
-    private CampaignListSort(string name, string expression, bool numeric, Func<CampaignListRow, object> valueOf)
+    private CampaignListSort(string name, string expression, CampaignListSortKind kind, Func<CampaignListRow, object> valueOf)
     {
         Name = name;
         Expression = expression;
-        Numeric = numeric;
+        Kind = kind;
         ValueOf = valueOf;
     }
 
@@ -275,9 +299,20 @@ public sealed class CampaignListSort
     /// <summary>SQL of the key: a fixed expression of this class, never text from the request.</summary>
     public string Expression { get; }
 
-    public bool Numeric { get; }
+    /// <summary>How the cursor's value is written and read back (발송일시 has its own form).</summary>
+    public CampaignListSortKind Kind { get; }
 
     public Func<CampaignListRow, object> ValueOf { get; }
 
     public static CampaignListSort? Find(string name) => All.FirstOrDefault(s => s.Name == name);
+}
+
+/// <summary>The type of a sort key's value in the cursor.</summary>
+public enum CampaignListSortKind
+{
+    /// <summary>발송일시: UTC ticks, the cursor's original form.</summary>
+    Ticks,
+    Text,
+    Number,
+    Date,
 }

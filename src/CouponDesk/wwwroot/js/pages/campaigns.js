@@ -199,6 +199,16 @@
     return cell;
   }
 
+  // 유효기간 (spec §3.3.2): "예상" while a type-D campaign is not issued yet, "(만료)" in red once the date is past (KST).
+  function validity(item) {
+    const h = CD.h;
+    if (!item.validUntil) return h('td', { text: '-' });
+    const cell = h('td', { class: 'text-nowrap', text: item.validUntil });
+    if (item.validUntilEstimated) cell.appendChild(h('span', { class: 'text-body-secondary small ms-1', text: '예상' }));
+    if (item.validUntil < CD.fmt.todayKst()) cell.appendChild(h('span', { class: 'text-danger small ms-1', text: '(만료)' }));
+    return cell;
+  }
+
   function truncated(text) {
     return CD.h('td', { class: 'cd-truncate', title: text || '', text: text || '-' });
   }
@@ -210,6 +220,7 @@
       { dataset: { campaign: String(item.id) } },
       h('td', { text: String(no) }),
       h('td', { text: CD.fmt.dateTime(item.sendAtUtc) }),
+      validity(item),
       truncated(item.clientName),
       truncated(item.eventName),
       truncated(item.productName),
