@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using CouponDesk.Data;
 using CouponDesk.Security;
 using CouponDesk.Security.Pii;
@@ -25,7 +23,7 @@ public sealed class ApprovalPageTests(WebUiFixture fixture)
     {
         var requesterAccount = await fixture.CreateAccountAsync(Roles.Operator);
         var approverAccount = await fixture.CreateAccountAsync(Roles.Operator);
-        using var admin = await AdminApiAsync();
+        using var admin = await fixture.AdminApiAsync();
         await SwitchAsync(admin, true);
         try
         {
@@ -133,22 +131,9 @@ public sealed class ApprovalPageTests(WebUiFixture fixture)
         await Assertions.Expect(page.Locator("#cs-search")).ToBeEnabledAsync();
     }
 
-    /// <summary>An ADMIN's API client of its own (one session per account), for 설정.</summary>
-    private async Task<HttpClient> AdminApiAsync()
-    {
-        var account = await fixture.CreateAccountAsync(Roles.Admin);
-        var client = new HttpClient { BaseAddress = fixture.BaseAddress };
-        client.DefaultRequestHeaders.Authorization = new("Bearer", await CouponDeskFactory.LoginAsync(client, account.LoginId, account.Password));
-        return client;
-    }
-
     /// <summary>The three switches on, or back to the configuration file's value (off).</summary>
-    private static async Task SwitchAsync(HttpClient admin, bool on)
-    {
-        var settings = JsonDocument.Parse(await admin.GetStringAsync("/api/settings")).RootElement;
-        var values = Switches.ToDictionary(k => k, _ => on ? (object?)true : null);
-        (await admin.PutAsJsonAsync("/api/settings", new { version = settings.GetProperty("version").GetInt64(), values })).EnsureSuccessStatusCode();
-    }
+    private static Task SwitchAsync(HttpClient admin, bool on) =>
+        WebUiFixture.ChangeSettingsAsync(admin, Switches.ToDictionary(k => k, _ => on ? (object?)true : null));
 
     private async Task<long> DeliveredAsync(int recipients, int firstPhone)
     {

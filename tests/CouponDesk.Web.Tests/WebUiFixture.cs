@@ -1,3 +1,6 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using CouponDesk.Security;
 using CouponDesk.TestSupport;
 using Dapper;
 using Microsoft.Playwright;
@@ -52,11 +55,11 @@ public sealed class WebUiFixture : IAsyncLifetime
     {
         Directory.CreateDirectory(ScreenshotDirectory);
         Stack = await WebStack.StartAsync("web,worker", syncCatalog: true,
-            // C/S replacements within seconds; the C/S night confirmation off, so a browser test does not depend on
-            // the time of day (its API test switches it on).
+            // C/S replacements within seconds; the night window off (start = end), so a browser test's C/S resend
+            // does not depend on the time of day (D-SET-6: it is the one window of 설정; RegisterPageTests switches it on).
             new("CustomerService:FollowUpPollSeconds", "1"),
-            new("CustomerService:NightStartHour", "0"),
-            new("CustomerService:NightEndHour", "0"),
+            new("Campaigns:NightStartHour", "0"),
+            new("Campaigns:NightEndHour", "0"),
             // 일괄 폐기 승인 is on by default (spec §1.3): off here so the page test of the discard acts directly;
             // ApprovalPageTests switches what it needs on and off through 설정.
             new("Approvals:BulkDiscard", "false"));
@@ -75,6 +78,22 @@ public sealed class WebUiFixture : IAsyncLifetime
 
     /// <summary>Inserts an ACTIVE account with a known password (a required change when asked).</summary>
     public Task<Account> CreateAccountAsync(string role, bool mustChangePassword = false) => Stack.CreateAccountAsync(role, mustChangePassword);
+
+    /// <summary>An ADMIN's API client of its own (one session per account), for 설정.</summary>
+    public async Task<HttpClient> AdminApiAsync()
+    {
+        var account = await CreateAccountAsync(Roles.Admin);
+        var client = new HttpClient { BaseAddress = BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", await CouponDeskFactory.LoginAsync(client, account.LoginId, account.Password));
+        return client;
+    }
+
+    /// <summary>Saves 설정 values with the version just read (null = back to the configuration file's value).</summary>
+    public static async Task ChangeSettingsAsync(HttpClient admin, IReadOnlyDictionary<string, object?> values)
+    {
+        var settings = JsonDocument.Parse(await admin.GetStringAsync("/api/settings")).RootElement;
+        (await admin.PutAsJsonAsync("/api/settings", new { version = settings.GetProperty("version").GetInt64(), values })).EnsureSuccessStatusCode();
+    }
 
     /// <summary>Makes every session of the user idle for longer than the idle timeout (a real expiry, not a revocation).</summary>
     public async Task AgeSessionsAsync(long userId, TimeSpan by)

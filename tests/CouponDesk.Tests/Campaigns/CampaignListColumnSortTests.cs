@@ -47,7 +47,7 @@ public sealed class CampaignListColumnSortTests(CampaignTestFactory factory) : I
 
     [Theory]
     [InlineData("sort=id;--")]
-    [InlineData("sort=validUntil")]
+    [InlineData("sort=validity_end")]
     [InlineData("sort=clientName&cursor=***~1")]
     [InlineData("sort=quantity&cursor=YWJj~1")]
     [InlineData("sort=clientName&cursor=YWJj~0")]

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using CouponDesk.Tests.Pipeline.Resends;
-using Dapper;
 
 namespace CouponDesk.Tests.CustomerService;
 
@@ -99,25 +98,5 @@ public sealed class CsBadInputTests
 
         await Refused(() => CsKit.ActAsync(client, item, "reveal-coupon-number", new { reason = "CUSTOMER_CHECK" }), HttpStatusCode.Forbidden, "forbidden", "권한이 없습니다.");
         Assert.Equal(0, await AfterSendKit.ScalarAsync<int>(h, "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'cs.%' AND action <> 'cs.searched' AND action <> 'cs.item_viewed'"));
-    }
-
-    [Fact]
-    public async Task A_night_resend_needs_its_confirmation()
-    {
-        await using var h = await CsKit.StartAsync(new("CustomerService:NightStartHour", "0"), new("CustomerService:NightEndHour", "24"));
-        var campaign = await CsKit.DeliveredCampaignAsync(h, 1, 81);
-        using var client = await AfterSendKit.OperatorAsync(h);
-        var item = await CsKit.ItemAsync(h, campaign, 1);
-        var version = await CsKit.VersionAsync(client, item);
-        var state = await CsKit.SnapshotAsync(h);
-
-        var night = await (await CsKit.ActAsync(client, item, "resend", new { version })).JsonAsync(HttpStatusCode.Conflict);
-        Assert.Equal(("night_confirmation_required", "야간 시간대입니다. 계속하시겠습니까?"), (night.GetProperty("code").GetString(), night.GetProperty("detail").GetString()));
-        Assert.Equal(state, await CsKit.SnapshotAsync(h));
-
-        var confirmed = await (await CsKit.ActAsync(client, item, "resend", new { version, confirmNight = true })).JsonAsync(HttpStatusCode.OK);
-        Assert.Equal("재발송 처리되었습니다.", confirmed.GetProperty("message").GetString());
-        await using var c = await h.Database.OpenAsync();
-        Assert.Equal(1, await c.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM messages WHERE recipient_id = @item AND message_type = 'CS_RESEND'", new { item }));
     }
 }

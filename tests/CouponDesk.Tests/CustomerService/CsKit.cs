@@ -12,12 +12,12 @@ namespace CouponDesk.Tests.CustomerService;
 /// <summary>Shared pieces of the C/S tests: a delivered campaign, the API calls, the stand-ins' witnesses, a state snapshot.</summary>
 public static class CsKit
 {
-    /// <summary>Fast after-send loops, the night window off (a test about it switches it on), a quick C/S follow-up.</summary>
+    /// <summary>Fast after-send loops, the night window off (start = end; a test about it switches it on through 설정), a quick C/S follow-up.</summary>
     public static readonly KeyValuePair<string, string?>[] Settings =
     [
         .. AfterSendKit.FastSettings,
-        new("CustomerService:NightStartHour", "0"),
-        new("CustomerService:NightEndHour", "0"),
+        new("Campaigns:NightStartHour", "0"),
+        new("Campaigns:NightEndHour", "0"),
         new("CustomerService:FollowUpPollSeconds", "1"),
     ];
 

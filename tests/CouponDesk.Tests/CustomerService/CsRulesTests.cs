@@ -1,3 +1,4 @@
+using CouponDesk.Features.Campaigns;
 using CouponDesk.Features.CustomerService;
 
 namespace CouponDesk.Tests.CustomerService;
@@ -112,13 +113,15 @@ public sealed class CsRulesTests
     [Fact]
     public void The_night_window_wraps_midnight_and_can_be_switched_off()
     {
-        var options = new CsOptions();
+        // The resend's window is 설정's 야간 발송 시간대 (D-SET-6).
+        var options = new CampaignOptions();
         Assert.True(options.IsNight(new DateTime(2026, 12, 1, 21, 0, 0)));
         Assert.True(options.IsNight(new DateTime(2026, 12, 1, 7, 59, 0)));
         Assert.False(options.IsNight(new DateTime(2026, 12, 1, 8, 0, 0)));
         Assert.False(options.IsNight(new DateTime(2026, 12, 1, 20, 59, 0)));
-        Assert.False(new CsOptions { NightStartHour = 0, NightEndHour = 0 }.IsNight(new DateTime(2026, 12, 1, 23, 0, 0)));
-        Assert.True(new CsOptions { NightStartHour = 0, NightEndHour = 24 }.IsNight(new DateTime(2026, 12, 1, 12, 0, 0)));
+        Assert.False(new CampaignOptions { NightStartHour = 0, NightEndHour = 0 }.IsNight(new DateTime(2026, 12, 1, 23, 0, 0)));
+        Assert.True(new CampaignOptions { NightStartHour = 9, NightEndHour = 18 }.IsNight(new DateTime(2026, 12, 1, 12, 0, 0)));
+        Assert.False(new CampaignOptions { NightStartHour = 9, NightEndHour = 18 }.IsNight(new DateTime(2026, 12, 1, 18, 0, 0)));
     }
 
     private static string Mark(CsAvailability a) => a.Enabled ? "✔" : "-";

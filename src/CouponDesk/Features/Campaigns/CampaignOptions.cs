@@ -32,6 +32,19 @@ public sealed class CampaignOptions
     [RegularExpression("^(Warn|Block)$")]
     public string NightMode { get; set; } = "Warn";
 
+    /// <summary>
+    /// Whether a KST wall-clock time falls in the night window [start, end), wrapping midnight when start &gt; end;
+    /// start = end means no window. The one statement of the window: a campaign's send time and a C/S resend's
+    /// confirmation (spec §3.4.3) both ask here, so 설정 changes both at once (D-SET-6).
+    /// </summary>
+    public bool IsNight(DateTime kstWallClock)
+    {
+        var hour = kstWallClock.Hour;
+        return NightStartHour > NightEndHour
+            ? hour >= NightStartHour || hour < NightEndHour
+            : hour >= NightStartHour && hour < NightEndHour;
+    }
+
     /// <summary>Banner upload limit (spec §3.2.1 field 16: 5 MB).</summary>
     [Range(1024, 50 * 1024 * 1024)]
     public int MaxBannerBytes { get; set; } = 5 * 1024 * 1024;

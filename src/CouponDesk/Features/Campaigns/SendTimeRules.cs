@@ -57,13 +57,7 @@ public sealed class SendTimeRules(CampaignOptions options, StartLeadCalculator l
         return true;
     }
 
-    public bool IsNight(DateTime utc)
-    {
-        var hour = Kst.ToKst(utc).Hour;
-        return options.NightStartHour > options.NightEndHour
-            ? hour >= options.NightStartHour || hour < options.NightEndHour
-            : hour >= options.NightStartHour && hour < options.NightEndHour;
-    }
+    public bool IsNight(DateTime utc) => options.IsNight(Kst.ToKst(utc));
 
     public bool NightBlocked => options.NightMode == "Block";
 

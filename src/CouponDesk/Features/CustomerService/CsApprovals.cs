@@ -1,5 +1,6 @@
 using CouponDesk.Features.Approvals;
 using CouponDesk.Features.Audit;
+using CouponDesk.Features.Campaigns;
 using CouponDesk.Features.Coupons;
 using CouponDesk.Features.Recipients;
 using CouponDesk.Security.Masking;
@@ -68,12 +69,12 @@ public static class CsApprovalParameters
 }
 
 /// <summary>재발송 on approval: <see cref="CsResend.ResendAsync"/>; at night the approver confirms, as the requester would have.</summary>
-public sealed class CsResendApproval(CsResend resend, CsOptions options, TimeProvider time) : IApprovalAction
+public sealed class CsResendApproval(CsResend resend, CampaignOptions nightWindow, TimeProvider time) : IApprovalAction
 {
     public string Kind => ApprovalKinds.CsResend;
 
     public ApiProblem? Question(IReadOnlyDictionary<string, string> parameters, bool confirmNight) =>
-        options.IsNight(Kst.Now(time)) && !confirmNight ? ApiProblem.Conflict(CsProblemCodes.NightConfirmation, CsResend.NightQuestion) : null;
+        nightWindow.IsNight(Kst.Now(time)) && !confirmNight ? ApiProblem.Conflict(CsProblemCodes.NightConfirmation, CsResend.NightQuestion) : null;
 
     public async Task<ApprovalExecution> ExecuteAsync(ApprovalRecord request, IReadOnlyDictionary<string, string> parameters, string? memo, AuditActor approver, CancellationToken ct) =>
         CsApprovals.Outcome(await resend.ResendAsync(request.TargetId, null, confirmNight: true, memo, approver, ct));

@@ -2,7 +2,11 @@ using System.ComponentModel.DataAnnotations;
 
 namespace CouponDesk.Features.CustomerService;
 
-/// <summary>C/S limits and windows (section <c>CustomerService</c>; spec §3.4.3, §7.4). The resend limit is <c>Resends:MaxOperatorResends</c>.</summary>
+/// <summary>
+/// C/S limits and windows (section <c>CustomerService</c>; spec §3.4.3, §7.4). The resend limit is
+/// <c>Resends:MaxOperatorResends</c>; a resend's night window is the 설정 screen's 야간 발송 시간대
+/// (<see cref="Campaigns.CampaignOptions.IsNight"/>, D-SET-6).
+/// </summary>
 public sealed class CsOptions
 {
     public const string Section = "CustomerService";
@@ -14,16 +18,6 @@ public sealed class CsOptions
     /// <summary>상태 새로고침 at most once per this many seconds per coupon (spec §3.4.3: a minute).</summary>
     [Range(1, 3600)]
     public int RefreshIntervalSeconds { get; set; } = 60;
-
-    /// <summary>
-    /// The night window of a resend's extra confirmation (spec §3.4.3: 21:00–08:00 KST): hours [start, end) wrapping
-    /// midnight when start &gt; end; start = end switches it off.
-    /// </summary>
-    [Range(0, 24)]
-    public int NightStartHour { get; set; } = 21;
-
-    [Range(0, 24)]
-    public int NightEndHour { get; set; } = 8;
 
     /// <summary>Personal-data accesses (C/S searches, detail views, reveals) by one user in an hour above which a security alert is raised (spec §7.4: 100).</summary>
     [Range(1, 100_000)]
@@ -40,12 +34,4 @@ public sealed class CsOptions
     /// <summary>How long a 번호변경 request waits for a worker that took its replacement's order or item before answering "자동으로 재시도합니다".</summary>
     [Range(0, 60)]
     public int InlineWaitSeconds { get; set; } = 10;
-
-    public bool IsNight(DateTime kstWallClock)
-    {
-        var hour = kstWallClock.Hour;
-        return NightStartHour == NightEndHour ? false
-            : NightStartHour < NightEndHour ? hour >= NightStartHour && hour < NightEndHour
-            : hour >= NightStartHour || hour < NightEndHour;
-    }
 }

@@ -1,4 +1,5 @@
 using CouponDesk.Features.Audit;
+using CouponDesk.Features.Campaigns;
 using CouponDesk.Features.Messages;
 using CouponDesk.Features.Pipeline;
 using CouponDesk.Security.Masking;
@@ -11,9 +12,9 @@ namespace CouponDesk.Features.CustomerService;
 /// 재발송 (spec §3.4.3, D9/D10): the same coupon — same barcode, same picture (re-drawn if its file was purged) — to the
 /// item's current number as a new CS_RESEND message with a new CLIENT_KEY, sent now; never buys. At most 3 per coupon
 /// (C/S resends and 실패 건 재시도 count, automatic resends do not), refused while a message is in flight, and between
-/// 21:00 and 08:00 KST only after the operator confirmed the night send.
+/// 21:00 and 08:00 KST (the 설정 screen's night window) only after the operator confirmed the night send.
 /// </summary>
-public sealed class CsResend(CsActionFrame frame, CsSender sender, CsJournal journal, CsOptions options, PiiProtector pii)
+public sealed class CsResend(CsActionFrame frame, CsSender sender, CsJournal journal, CampaignOptions nightWindow, PiiProtector pii)
 {
     public const string Success = "재발송 처리되었습니다.";
     public const string NightQuestion = "야간 시간대입니다. 계속하시겠습니까?";
@@ -21,7 +22,8 @@ public sealed class CsResend(CsActionFrame frame, CsSender sender, CsJournal jou
     public Task<CsResult> ResendAsync(long itemId, int? version, bool confirmNight, string? memo, AuditActor actor, CancellationToken ct) =>
         frame.RunAsync(itemId, version, a => a.Resend, async x =>
         {
-            if (options.IsNight(Kst.ToKst(x.Now)) && !confirmNight)
+            // The live 야간 발송 시간대 of 설정 (D-SET-6): read at each resend, so a change needs no restart.
+            if (nightWindow.IsNight(Kst.ToKst(x.Now)) && !confirmNight)
             {
                 return CsResult.Conflict(CsProblemCodes.NightConfirmation, NightQuestion);
             }
