@@ -1,3 +1,7 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using CouponDesk.Data;
 using CouponDesk.Security;
 using CouponDesk.Security.Pii;
@@ -112,6 +116,72 @@ public sealed class ApprovalPageTests(WebUiFixture fixture)
             await Assertions.Expect(page.Locator("#approvals-table")).ToContainTextAsync("재발송 처리되었습니다.");
             requester.AssertNoErrors();
             approver.AssertNoErrors();
+        }
+        finally
+        {
+            await SwitchAsync(admin, false);
+        }
+    }
+
+    [Fact(Timeout = 180_000)]
+    public async Task The_badge_follows_a_new_request_without_a_reload_pauses_in_a_hidden_tab_and_stops_quietly_on_401()
+    {
+        var watcherAccount = await fixture.CreateAccountAsync(Roles.Operator);
+        var requesterAccount = await fixture.CreateAccountAsync(Roles.Operator);
+        using var admin = await fixture.AdminApiAsync();
+        await SwitchAsync(admin, true);
+        try
+        {
+            var item = await ItemAsync(await DeliveredAsync(1, 970), 1);
+            await using var watcher = await BrowserSession.OpenAsync(fixture);
+            var page = watcher.Page;
+            // Production polls every 60 s; the page reads this before it loads.
+            await page.AddInitScriptAsync("window.CD_APPROVALS_POLL_MS = 300;");
+            var polls = 0;
+            page.Request += (_, request) =>
+            {
+                if (request.Url.Contains("/api/approvals/count", StringComparison.Ordinal))
+                {
+                    Interlocked.Increment(ref polls);
+                }
+            };
+            await watcher.LoginAsync(watcherAccount);
+            await watcher.GoAsync("cs.html");
+            await watcher.ReadyAsync();
+            var link = page.Locator("#cd-approvals");
+            await Assertions.Expect(link).ToHaveAttributeAsync("aria-label", new Regex("^승인 요청 \\d+건$"));
+            var before = int.Parse((await link.GetAttributeAsync("aria-label"))!.Split(' ')[2].TrimEnd('건'), CultureInfo.InvariantCulture);
+            await page.EvaluateAsync("window.__sameDocument = true");
+
+            // A second person asks for a resend through the API; the watcher's badge counts it without a reload.
+            using (var requester = new HttpClient { BaseAddress = fixture.BaseAddress })
+            {
+                requester.DefaultRequestHeaders.Authorization = new("Bearer", await CouponDeskFactory.LoginAsync(requester, requesterAccount.LoginId, requesterAccount.Password));
+                var row = JsonDocument.Parse(await requester.GetStringAsync($"/api/cs/items/{item}")).RootElement.GetProperty("row");
+                (await requester.PostAsJsonAsync($"/api/cs/items/{item}/resend",
+                    new { version = row.GetProperty("version").GetInt32(), memo = "배지 확인", requestApproval = true })).EnsureSuccessStatusCode();
+            }
+
+            await Assertions.Expect(page.Locator("#cd-approvals-count")).ToHaveTextAsync((before + 1).ToString(CultureInfo.InvariantCulture));
+            Assert.True(await page.EvaluateAsync<bool>("window.__sameDocument === true"), "the page reloaded");
+
+            // A hidden tab does not poll.
+            await page.EvaluateAsync("Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' }); document.dispatchEvent(new Event('visibilitychange'))");
+            await Task.Delay(500);
+            var hidden = Volatile.Read(ref polls);
+            await Task.Delay(1500);
+            Assert.Equal(hidden, Volatile.Read(ref polls));
+
+            // Shown again, it polls; a session ended elsewhere answers 401 once and the polling stops without a word.
+            await ScalarAsync<int>("UPDATE auth_sessions SET ended_at = UTC_TIMESTAMP(6), end_reason = 'LOGOUT' WHERE user_id = @id AND ended_at IS NULL", new { id = watcherAccount.Id });
+            var refused = page.WaitForResponseAsync(r => r.Url.Contains("/api/approvals/count", StringComparison.Ordinal) && r.Status == 401);
+            await page.EvaluateAsync("Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'visible' }); document.dispatchEvent(new Event('visibilitychange'))");
+            await refused;
+            var afterRefusal = Volatile.Read(ref polls);
+            await Task.Delay(1500);
+            Assert.Equal(afterRefusal, Volatile.Read(ref polls));
+            Assert.True(await page.EvaluateAsync<bool>("window.__sameDocument === true"), "a background 401 navigated away");
+            watcher.AssertNoErrors();
         }
         finally
         {

@@ -44,6 +44,31 @@ public sealed class SessionTests(ClockedFactory factory) : IClassFixture<Clocked
     }
 
     [Fact]
+    public async Task A_background_call_is_checked_but_does_not_keep_the_session_alive()
+    {
+        var (_, client) = await SignInAsync();
+        factory.Clock.Advance(TimeSpan.FromMinutes(20));
+        var background = await BackgroundAsync(client);
+        await background.JsonAsync(HttpStatusCode.OK);
+        // The idle deadline it reports is still 30 minutes after the login, not after this call.
+        var deadline = DateTimeOffset.Parse(background.Headers.GetValues("X-Session-Idle-Expires-At").Single(), System.Globalization.CultureInfo.InvariantCulture);
+        var expected = factory.Clock.GetUtcNow().AddMinutes(10);
+        Assert.InRange(deadline, expected.AddSeconds(-1), expected.AddSeconds(1));
+
+        factory.Clock.Advance(TimeSpan.FromMinutes(10));
+        var expired = await (await BackgroundAsync(client)).JsonAsync(HttpStatusCode.Unauthorized);
+        Assert.Equal("unauthorized", expired.GetProperty("code").GetString());
+        await AssertExpiredAsync(client);
+    }
+
+    private static Task<HttpResponseMessage> BackgroundAsync(HttpClient client)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/auth/me");
+        request.Headers.Add("X-Background-Request", "1");
+        return client.SendAsync(request);
+    }
+
+    [Fact]
     public async Task A_session_ends_12_hours_after_login_however_active()
     {
         var (_, client) = await SignInAsync();

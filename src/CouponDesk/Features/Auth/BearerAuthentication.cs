@@ -41,7 +41,9 @@ public static class BearerAuthentication
                 {
                     var sessions = context.HttpContext.RequestServices.GetRequiredService<SessionStore>();
                     var sessionId = context.Principal?.FindFirst(TokenService.SessionClaim)?.Value;
-                    var check = await sessions.CheckAndTouchAsync(sessionId, context.HttpContext.RequestAborted);
+                    // A page's timer call is checked like any other but is not activity (spec §2.5 idle timeout, D-APR-7).
+                    var background = context.Request.Headers[WebFrontendSetup.BackgroundRequestHeader] == "1";
+                    var check = await sessions.CheckAndTouchAsync(sessionId, touch: !background, context.HttpContext.RequestAborted);
                     if (check.Session is not { } session)
                     {
                         context.HttpContext.Items[RejectionKey] = check.Rejection;

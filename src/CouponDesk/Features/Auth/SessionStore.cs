@@ -49,8 +49,11 @@ public sealed class SessionStore(DbConnectionFactory connections, SessionOptions
         return (id, absolute, superseded);
     }
 
-    /// <summary>Checks a session and, when it is valid, records this request as its latest activity.</summary>
-    public async Task<SessionCheck> CheckAndTouchAsync(string? sessionId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Checks a session and, when it is valid and <paramref name="touch"/> is set, records this request as its latest
+    /// activity; a background call (<paramref name="touch"/> false) leaves the idle deadline where it was.
+    /// </summary>
+    public async Task<SessionCheck> CheckAndTouchAsync(string? sessionId, bool touch = true, CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrEmpty(sessionId) || sessionId.Length != 32)
         {
@@ -88,14 +91,14 @@ public sealed class SessionStore(DbConnectionFactory connections, SessionOptions
         }
 
         // Only a still-open session is touched; a concurrent logout wins.
-        var touched = await connection.ExecuteAsync(
-            "UPDATE auth_sessions SET last_seen_at = @now WHERE id = @sessionId AND ended_at IS NULL", new { now, sessionId });
-        if (touched == 0)
+        var touched = !touch || await connection.ExecuteAsync(
+            "UPDATE auth_sessions SET last_seen_at = @now WHERE id = @sessionId AND ended_at IS NULL", new { now, sessionId }) > 0;
+        if (!touched)
         {
             return new SessionCheck(null, "ENDED");
         }
 
-        var idleExpires = now + options.IdleTimeout;
+        var idleExpires = (touch ? now : row.LastSeenAt) + options.IdleTimeout;
         return new SessionCheck(
             new ActiveSession(sessionId, row.UserId, row.LoginId, row.Role, row.MustChangePassword, idleExpires < row.AbsoluteExpiresAt ? idleExpires : row.AbsoluteExpiresAt, row.AbsoluteExpiresAt),
             null);

@@ -12,6 +12,12 @@ public static class WebFrontendSetup
     /// <summary>Set on every authenticated answer by the bearer check (Features/Auth); the pages' idle countdown reads it.</summary>
     public const string SessionIdleExpiresHeader = "X-Session-Idle-Expires-At";
 
+    /// <summary>
+    /// <c>X-Background-Request: 1</c> marks a call the page makes on a timer (the 승인 요청 badge): the session is checked
+    /// as on every call but not touched, so a poll never keeps an idle session alive (spec §2.5, D-APR-7).
+    /// </summary>
+    public const string BackgroundRequestHeader = "X-Background-Request";
+
     private const string CorsPolicy = "coupondesk-web";
 
     public static IServiceCollection AddWebFrontend(this IServiceCollection services, IConfiguration configuration)
@@ -21,7 +27,7 @@ public static class WebFrontendSetup
         services.AddCors(options => options.AddPolicy(CorsPolicy, policy => policy
             .WithOrigins(origins)
             .WithMethods("GET", "POST", "PUT", "PATCH", "DELETE")
-            .WithHeaders("Authorization", "Content-Type", "Idempotency-Key", "X-Correlation-Id")
+            .WithHeaders("Authorization", "Content-Type", "Idempotency-Key", "X-Correlation-Id", BackgroundRequestHeader)
             // The page reads these: the idle deadline for the warning dialog, the id to quote to support, file names.
             .WithExposedHeaders(SessionIdleExpiresHeader, CorrelationIdMiddleware.HeaderName, "Content-Disposition")
             .SetPreflightMaxAge(TimeSpan.FromMinutes(10))));

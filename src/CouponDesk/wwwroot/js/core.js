@@ -101,7 +101,10 @@
   /**
    * Calls the API. options: { body (JSON), form (FormData), query (object), as: 'json'|'blob'|'response',
    * anonymous (no token, no 401 redirect), cache (fetch cache mode; 'no-store' unless the answer is made to be kept,
-   * e.g. a product image at its content-hash address) }. Throws ApiError with the problem details' Korean detail.
+   * e.g. a product image at its content-hash address), background (a timer's call: sent with X-Background-Request so
+   * the server does not count it as activity, not activity for the idle countdown either, and a 401 is only thrown —
+   * the caller stops; the user's next own call leads to the login page) }. Throws ApiError with the problem details'
+   * Korean detail.
    */
   CD.api = async function (method, path, options) {
     const opts = options || {};
@@ -127,6 +130,7 @@
     }
     // idempotencyKey: false for a read sent as POST (a search whose keys must not be in the URL): nothing to replay.
     if (method !== 'GET' && opts.idempotencyKey !== false) headers['Idempotency-Key'] = opts.idempotencyKey || newIdempotencyKey();
+    if (opts.background) headers['X-Background-Request'] = '1';
 
     let response;
     try {
@@ -136,7 +140,7 @@
     }
 
     if (response.ok) {
-      if (!opts.anonymous) listeners.forEach((fn) => fn(response));
+      if (!opts.anonymous && !opts.background) listeners.forEach((fn) => fn(response));
       if (opts.as === 'response') return response;
       if (opts.as === 'blob') return response.blob();
       if (response.status === 204) return null;
@@ -155,7 +159,7 @@
     if (!problem.correlationId) problem.correlationId = response.headers.get('X-Correlation-Id');
     const error = new ApiError(response.status, problem);
 
-    if (!opts.anonymous && response.status === 401) {
+    if (!opts.anonymous && !opts.background && response.status === 401) {
       // Expired, ended elsewhere or revoked: back to login with the server's own sentence, keeping no form data.
       // The other tabs sharing this session (js/tabs.js) go with it.
       CD.session.clear();

@@ -80,24 +80,58 @@
   }
 
   // 승인 요청 (spec §1.3 item 3, §3.0 header): the link with the number of requests this user may decide, read when a
-  // page opens and whenever a page says it changed (CD.approvalsChanged). Not polled: a timer's calls would count as
-  // activity and keep an idle session alive (spec §2.5).
+  // page opens, whenever a page says it changed (CD.approvalsChanged), and every minute while the page is visible
+  // (D-APR-7). The timer's calls are background calls: the server does not count them as activity, so a poll never
+  // keeps an idle session alive (spec §2.5); a hidden tab does not poll and catches up when shown; a 401 (session over)
+  // stops the timer without a word — the idle countdown or the user's next own call leads to the login page.
+  // window.CD_APPROVALS_POLL_MS, set before the page loads, shortens the interval for the browser tests.
+  const APPROVALS_POLL_MS = window.CD_APPROVALS_POLL_MS || 60000;
+
   function approvalsBadge() {
     const h = CD.h;
     const count = h('span', { class: 'badge rounded-pill text-bg-warning ms-1', id: 'cd-approvals-count', hidden: true });
     const link = h('a', { class: 'btn btn-sm btn-outline-light text-nowrap', href: 'approvals.html', id: 'cd-approvals', title: '승인 요청' }, CD.icon('fa-user-check'), h('span', { class: 'd-none d-xxl-inline ms-1', text: '승인 요청' }), count);
-    const refresh = async () => {
+    let timer = null;
+    let stopped = false;
+    let lastRead = 0;
+    const show = (n) => {
+      count.textContent = String(n);
+      count.hidden = n === 0;
+      link.setAttribute('aria-label', '승인 요청 ' + n + '건');
+    };
+    const read = async (background) => {
+      lastRead = Date.now(); // the attempt, so a failing call is retried a full interval later, not at once
       try {
-        const r = await CD.api('GET', '/api/approvals/count');
-        count.textContent = String(r.count);
-        count.hidden = r.count === 0;
-        link.setAttribute('aria-label', '승인 요청 ' + r.count + '건');
+        const r = await CD.api('GET', '/api/approvals/count', { background });
+        show(r.count);
       } catch (e) {
-        // The badge is a convenience: the page itself shows the list.
+        // The badge is a convenience: the page itself shows the list. A session that is over ends the polling.
+        if (e && e.status === 401) stop();
       }
     };
-    CD.approvalsChanged = refresh;
-    refresh();
+    const stop = () => {
+      stopped = true;
+      window.clearTimeout(timer);
+      document.removeEventListener('visibilitychange', onVisibility);
+    };
+    const schedule = () => {
+      window.clearTimeout(timer);
+      if (stopped || document.visibilityState !== 'visible') return;
+      timer = window.setTimeout(tick, Math.max(0, lastRead + APPROVALS_POLL_MS - Date.now()));
+    };
+    const tick = async () => {
+      await read(true);
+      schedule();
+    };
+    function onVisibility() {
+      schedule();
+    }
+    document.addEventListener('visibilitychange', onVisibility);
+    CD.approvalsChanged = async () => {
+      await read(false);
+      schedule();
+    };
+    CD.approvalsChanged();
     return link;
   }
 
