@@ -28,7 +28,7 @@ public static class TestSettings
         new("Liveness:SelfFenceSeconds", "8"),
         new("Liveness:DeadAfterSeconds", "30"),
         // Tests change data between two dashboard reads; production reuses the 교환률 panel for a minute.
-        new("Dashboard:ExchangeRateCacheSeconds", "0"),
+        new("ExchangeRate:CacheSeconds", "0"),
     ];
 
     public static string NewScratchDirectory() => Path.Combine(Path.GetTempPath(), "cd-test-" + Guid.NewGuid().ToString("N")[..10]);

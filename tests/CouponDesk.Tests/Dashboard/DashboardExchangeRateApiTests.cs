@@ -41,7 +41,8 @@ public sealed class DashboardExchangeRateApiTests(CouponDeskFactory factory) : I
         return json.GetProperty("exchangeRates");
     }
 
-    private static async Task<long> CampaignAsync(MySqlConnector.MySqlConnection c, string status, DateTime at, int delivered)
+    /// <summary>A campaign in <paramref name="status"/> sent at <paramref name="at"/> with <paramref name="delivered"/> delivered items.</summary>
+    internal static async Task<long> CampaignAsync(MySqlConnector.MySqlConnection c, string status, DateTime at, int delivered)
     {
         var id = await c.ExecuteScalarAsync<long>(
             """

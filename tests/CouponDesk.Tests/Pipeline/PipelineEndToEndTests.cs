@@ -39,7 +39,10 @@ public sealed class PipelineEndToEndTests
     [Fact]
     public async Task Server_errors_and_codes_50_99_are_retried_with_the_same_TR_ID_and_everyone_is_served_once()
     {
-        await using var h = await PipelineHarness.StartAsync();
+        // With 44 % of calls failing, the §5.2 failure rule (more than 10 % of the last 200 calls) rightly stops the campaign
+        // whenever a lost answer makes the orders single-coupon (D-PIPE-30) and the calls many; seen in full runs. The rule
+        // has tests of its own; here it is out of reach, so the retries decide the outcome.
+        await using var h = await PipelineHarness.StartAsync(extra: [new("Pipeline:FailureWindowPercent", "100"), new("Pipeline:FailureStreakLimit", "10000")]);
         // Forced codes do not consume the TR_ID (stand-in default), 5xx answers are "answer lost" (one more call).
         await h.Coufun.SetFaultsAsync(new { endpoints = new[] { "create" }, forcedCodeRate = 0.3, forcedCode = "99", serverErrorRate = 0.2 });
         // A loose approval: with 20 % lost answers two in-doubt orders are likely, which the spending guard would rightly

@@ -19,7 +19,7 @@ public sealed record ExchangeRatePoint(string Day, int FirstUsed, int UsedSoFar,
 public sealed record ExchangeRateView(int Delivered, int Used, double? Rate, IReadOnlyList<ExchangeRatePoint> Days);
 
 /// <summary><c>GET /api/campaigns/{id}/exchange-rate</c> (every role: aggregates only, no personal data).</summary>
-public sealed class ExchangeRateEndpoint(DbConnectionFactory connections) : IEndpointModule
+public sealed class ExchangeRateEndpoint(DbConnectionFactory connections, ExchangeRateCache cache) : IEndpointModule
 {
     public void Map(IEndpointRouteBuilder app) =>
         app.MapGet("/api/campaigns/{id:long}/exchange-rate", async (long id, CancellationToken ct) =>
@@ -34,11 +34,14 @@ public sealed class ExchangeRateEndpoint(DbConnectionFactory connections) : IEnd
             return null;
         }
 
-        return await ReadAsync(c, id, ct);
+        return await cache.ReadAsync(c, id, ct);
     }
 
-    /// <summary>The campaign's 교환률 on <paramref name="c"/>: reads only its own items (by <c>campaign_id</c>) and their history (D-PERF-1).</summary>
-    public static async Task<ExchangeRateView> ReadAsync(MySqlConnection c, long id, CancellationToken ct)
+    /// <summary>
+    /// The campaign's 교환률 on <paramref name="c"/>, read now: only its own items (by <c>campaign_id</c>) and their history
+    /// (D-PERF-1). Readers go through <see cref="ExchangeRateCache"/>.
+    /// </summary>
+    public static async Task<ExchangeRateView> QueryAsync(MySqlConnection c, long id, CancellationToken ct)
     {
         var used = CouponStatus.Machine.InSql(CouponStatus.Used, CouponStatus.PartiallyUsed);
         var (delivered, usedNow) = await c.QuerySingleAsync<(long, long)>(new CommandDefinition(

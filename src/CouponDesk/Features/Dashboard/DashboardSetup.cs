@@ -1,5 +1,4 @@
 using CouponDesk.Hosting;
-using CouponDesk.Shared.Hosting;
 
 namespace CouponDesk.Features.Dashboard;
 
@@ -8,7 +7,7 @@ public static class DashboardSetup
     /// <summary>The dashboard API (the heartbeats it shows are written by <c>Hosting/Liveness</c> in every process).</summary>
     public static IServiceCollection AddDashboard(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSettings<DashboardOptions>(configuration, DashboardOptions.Section);
+        _ = configuration;
         services.AddSingleton<CampaignBoard>();
         services.AddSingleton<SystemStatus>();
         services.AddSingleton<RecentExchangeRates>();

@@ -14,11 +14,10 @@ public sealed record ExchangeRates(int WindowDays, IReadOnlyList<CampaignExchang
 /// <summary>
 /// 교환률 per campaign on the dashboard (issue 17 point 9). Bounded so it stays cheap at a year of data (D-PERF-1,
 /// D-DASH-5): the <see cref="Limit"/> most recent campaigns that reached sending, found on <c>(status, scheduled_at)</c>,
-/// each read on its own items only (<see cref="ExchangeRateEndpoint.ReadAsync(MySqlConnection, long, CancellationToken)"/>),
-/// and the result kept for <see cref="DashboardOptions.ExchangeRateCacheSeconds"/> per process — the page refreshes
-/// every 30 s in every open tab.
+/// each read on its own items only and kept per process by <see cref="ExchangeRateCache"/> (the campaign page's cache) —
+/// the page refreshes every 30 s in every open tab.
 /// </summary>
-public sealed class RecentExchangeRates(DashboardOptions options, TimeProvider time)
+public sealed class RecentExchangeRates(ExchangeRateCache cache, TimeProvider time)
 {
     public const int Limit = 5;
 
@@ -31,20 +30,9 @@ public sealed class RecentExchangeRates(DashboardOptions options, TimeProvider t
         CampaignStatus.Completed, CampaignStatus.PartiallyFailed, CampaignStatus.Failed,
     ];
 
-    private readonly Lock gate = new();
-    private (DateTime At, ExchangeRates Value)? cached;
-
     public async Task<ExchangeRates> ReadAsync(MySqlConnection c, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        lock (gate)
-        {
-            if (cached is { } hit && now >= hit.At && now - hit.At < TimeSpan.FromSeconds(options.ExchangeRateCacheSeconds))
-            {
-                return hit.Value;
-            }
-        }
-
         var campaigns = await c.QueryAsync<(long Id, string ClientName, string EventName, DateTime? ScheduledAt)>(new CommandDefinition(
             $"""
             SELECT id, client_name, event_name, scheduled_at FROM campaigns
@@ -54,16 +42,10 @@ public sealed class RecentExchangeRates(DashboardOptions options, TimeProvider t
         var rates = new List<CampaignExchangeRate>();
         foreach (var (id, client, eventName, at) in campaigns)
         {
-            var view = await ExchangeRateEndpoint.ReadAsync(c, id, ct);
+            var view = await cache.ReadAsync(c, id, ct);
             rates.Add(new CampaignExchangeRate(id, client, eventName, at, view.Delivered, view.Used, view.Rate, view.Days));
         }
 
-        var value = new ExchangeRates(WindowDays, rates);
-        lock (gate)
-        {
-            cached = (now, value);
-        }
-
-        return value;
+        return new ExchangeRates(WindowDays, rates);
     }
 }
