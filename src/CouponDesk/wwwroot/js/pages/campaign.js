@@ -552,12 +552,15 @@
     }
   }
 
-  async function refreshProgress() {
+  // background: the timer's call, which the session does not count as activity (D-APR-7) — a page left open on a
+  // scheduled campaign must not keep its session alive; a 401 then stops the polling and the idle countdown takes over.
+  async function refreshProgress(background) {
     window.clearTimeout(state.timer);
     let p;
     try {
-      p = await CD.api('GET', base() + '/pipeline/progress');
+      p = await CD.api('GET', base() + '/pipeline/progress', { background: background === true });
     } catch (e) {
+      if (background === true && e.status === 401) return;
       if (!e.redirected) CD.alert(CD.$('#action-alert'), e.detail, 'danger');
       return;
     }
@@ -574,7 +577,7 @@
         await loadReconciliation();
       }
     }
-    if (FINAL.indexOf(p.status) < 0 && p.status !== 'DRAFT') state.timer = window.setTimeout(refreshProgress, POLL_MS);
+    if (FINAL.indexOf(p.status) < 0 && p.status !== 'DRAFT') state.timer = window.setTimeout(() => refreshProgress(true), POLL_MS);
   }
 
   function drawProgress(p) {

@@ -4,7 +4,8 @@
 (function () {
   'use strict';
   const CD = window.CD;
-  const REFRESH_MS = 30000;
+  // 30 s; window.CD_DASHBOARD_REFRESH_MS, set before the page loads, shortens it for the browser test.
+  const REFRESH_MS = window.CD_DASHBOARD_REFRESH_MS || 30000;
   // A browser keeps at most 6 connections per host: a few live streams, the other campaigns follow the 30 s refresh.
   const MAX_STREAMS = 3;
   const STAFF = ['ADMIN', 'OPERATOR'];
@@ -16,7 +17,7 @@
     ['results', '결과']
   ];
   const TAB_LABELS = { send: '발송', issue: '발급', image: '이미지' };
-  const state = { me: null, period: 'today', tab: 'send', data: null, chart: null, streams: new Map(), refreshing: null };
+  const state = { me: null, period: 'today', tab: 'send', data: null, chart: null, streams: new Map(), refreshing: null, timer: null };
 
   CD.page({
     id: 'dashboard',
@@ -32,26 +33,32 @@
       );
       CD.$$('#failure-tabs [data-tab]').forEach((button) => button.addEventListener('click', () => selectTab(button.dataset.tab)));
       await refresh();
-      window.setInterval(() => refresh(), REFRESH_MS);
+      state.timer = window.setInterval(() => refresh(true), REFRESH_MS);
     }
   });
 
-  // One refresh at a time; a request while one runs waits for it instead of racing it.
-  function refresh() {
+  // One refresh at a time; a request while one runs waits for it instead of racing it. background: the timer's
+  // refresh, which the session does not count as activity (D-APR-7) — a dashboard left open must not keep its session
+  // alive; a 401 then stops the timer and the idle countdown takes the page to the login.
+  function refresh(background) {
     if (!state.refreshing) {
-      state.refreshing = load().finally(() => {
+      state.refreshing = load(background === true).finally(() => {
         state.refreshing = null;
       });
     }
     return state.refreshing;
   }
 
-  async function load() {
+  async function load(background) {
     let data;
     let health;
     try {
-      [data, health] = await Promise.all([CD.api('GET', '/api/dashboard', { query: { period: state.period } }), readiness()]);
+      [data, health] = await Promise.all([CD.api('GET', '/api/dashboard', { query: { period: state.period }, background }), readiness()]);
     } catch (e) {
+      if (background && e.status === 401) {
+        window.clearInterval(state.timer);
+        return;
+      }
       if (!e.redirected) CD.alert(CD.$('#dash-alert'), e.detail, 'danger');
       return;
     }
