@@ -27,6 +27,7 @@ public static class BenchmarkRegistry
         ["cs-search"] = new CustomerService.CsSearchBenchmark(),
         ["status-sync"] = new Coupons.StatusSyncBenchmark(),
         ["load"] = new Scale.LoadBenchmark(),
+        ["export"] = new Exports.ExportBenchmark(),
     };
 }
 

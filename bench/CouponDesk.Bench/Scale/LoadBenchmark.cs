@@ -126,7 +126,7 @@ public sealed class LoadBenchmark : IBenchmark
     /// The kept database's data keys (PII encryption, blind index, audit chain) in <c>.local/&lt;database&gt;.keys</c>:
     /// random on the first run, the same on later runs, so the kept data still decrypts. Benchmark data only.
     /// </summary>
-    private static List<KeyValuePair<string, string?>> KeptKeys(string database)
+    internal static List<KeyValuePair<string, string?>> KeptKeys(string database)
     {
         var file = Path.Combine(BackOfficeProcess.RepositoryRoot(), ".local", database + ".keys");
         if (!File.Exists(file))

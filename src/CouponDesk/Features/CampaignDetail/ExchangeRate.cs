@@ -28,13 +28,15 @@ public sealed class ExchangeRateEndpoint(DbConnectionFactory connections, Exchan
 
     public async Task<ExchangeRateView?> ReadAsync(long id, CancellationToken ct)
     {
-        await using var c = await connections.OpenAsync(ct);
-        if (await c.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM campaigns WHERE id = @id AND deleted_at IS NULL", new { id }, cancellationToken: ct)) == 0)
+        await using (var c = await connections.OpenAsync(ct))
         {
-            return null;
+            if (await c.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM campaigns WHERE id = @id AND deleted_at IS NULL", new { id }, cancellationToken: ct)) == 0)
+            {
+                return null;
+            }
         }
 
-        return await cache.ReadAsync(c, id, ct);
+        return await cache.ReadAsync(id, ct);
     }
 
     /// <summary>

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.ComponentModel.DataAnnotations;
-using MySqlConnector;
+using CouponDesk.Data;
 
 namespace CouponDesk.Features.CampaignDetail;
 
@@ -18,41 +18,52 @@ public sealed class ExchangeRateOptions
 /// A campaign's 교환률 kept per process for <see cref="ExchangeRateOptions.CacheSeconds"/> (D-PERF-2): the curve reads
 /// every item of the campaign and its status history (55,000 rows, up to seconds from disk, for a 20,000-recipient
 /// campaign), and it moves only when a coupon is used, which the status sync learns minutes later anyway. Shared by the
-/// campaign page and the dashboard's panel (which shows the same campaigns).
+/// campaign page and the dashboard's panel (which shows the same campaigns). One read per campaign at a time: callers
+/// that miss together wait for the same read (under 100 users, every dashboard missed at once and each ran its own).
 /// </summary>
-public sealed class ExchangeRateCache(ExchangeRateOptions options, TimeProvider time)
+public sealed class ExchangeRateCache(DbConnectionFactory connections, ExchangeRateOptions options, TimeProvider time)
 {
     /// <summary>More campaigns than anyone looks at within a minute; past it the expired entries are dropped.</summary>
     private const int MaxEntries = 500;
 
-    private readonly ConcurrentDictionary<long, (DateTime At, ExchangeRateView View)> entries = new();
+    private readonly ConcurrentDictionary<long, (DateTime At, Task<ExchangeRateView> View)> entries = new();
 
-    public async Task<ExchangeRateView> ReadAsync(MySqlConnection c, long campaignId, CancellationToken ct)
+    public async Task<ExchangeRateView> ReadAsync(long campaignId, CancellationToken ct)
     {
-        var now = time.GetUtcNow().UtcDateTime;
         var lifetime = TimeSpan.FromSeconds(options.CacheSeconds);
-        if (entries.TryGetValue(campaignId, out var hit) && now >= hit.At && now - hit.At < lifetime)
+        if (lifetime <= TimeSpan.Zero)
         {
-            return hit.View;
+            return await QueryAsync(campaignId, ct);
         }
 
-        var view = await ExchangeRateEndpoint.QueryAsync(c, campaignId, ct);
-        if (lifetime > TimeSpan.Zero)
+        var now = time.GetUtcNow().UtcDateTime;
+        var entry = entries.AddOrUpdate(campaignId,
+            _ => (now, Start(campaignId)),
+            (_, old) => Fresh(old, now, lifetime) ? old : (now, Start(campaignId)));
+        if (entries.Count > MaxEntries)
         {
-            if (entries.Count >= MaxEntries)
+            foreach (var (id, old) in entries)
             {
-                foreach (var (id, entry) in entries)
+                if (!Fresh(old, now, lifetime))
                 {
-                    if (now - entry.At >= lifetime || now < entry.At)
-                    {
-                        entries.TryRemove(id, out _);
-                    }
+                    entries.TryRemove(KeyValuePair.Create(id, old));
                 }
             }
-
-            entries[campaignId] = (now, view);
         }
 
-        return view;
+        return await entry.View.WaitAsync(ct);
+    }
+
+    // A failed read is not kept: the next caller tries again.
+    private static bool Fresh((DateTime At, Task<ExchangeRateView> View) entry, DateTime now, TimeSpan lifetime) =>
+        now >= entry.At && now - entry.At < lifetime && !entry.View.IsFaulted && !entry.View.IsCanceled;
+
+    // Shared by every caller that waits for it, so no caller's cancellation ends it.
+    private Task<ExchangeRateView> Start(long campaignId) => Task.Run(() => QueryAsync(campaignId, CancellationToken.None));
+
+    private async Task<ExchangeRateView> QueryAsync(long campaignId, CancellationToken ct)
+    {
+        await using var c = await connections.OpenAsync(ct);
+        return await ExchangeRateEndpoint.QueryAsync(c, campaignId, ct);
     }
 }

@@ -42,7 +42,7 @@ public sealed class RecentExchangeRates(ExchangeRateCache cache, TimeProvider ti
         var rates = new List<CampaignExchangeRate>();
         foreach (var (id, client, eventName, at) in campaigns)
         {
-            var view = await cache.ReadAsync(c, id, ct);
+            var view = await cache.ReadAsync(id, ct);
             rates.Add(new CampaignExchangeRate(id, client, eventName, at, view.Delivered, view.Used, view.Rate, view.Days));
         }
 

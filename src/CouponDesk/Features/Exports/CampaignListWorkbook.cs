@@ -28,6 +28,8 @@ public sealed class CampaignListWorkbook(DbConnectionFactory connections)
             ["수량"] = c.RecipientCount,
             ["정상단가"] = c.ListPrice,
             ["합계"] = c.ListPrice is { } price ? (long)price * c.RecipientCount : null,
+            // As on the page (D-DETAIL-9): a type-D date before issuance is an estimate from the send time.
+            ["유효기간"] = c.ValidUntil is { } until ? until.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) + (c.ValidUntilEstimated ? " (예상)" : "") : "",
             ["발송상태"] = CampaignStatus.Label(c.Status),
         }).ToList();
         await MiniExcel.SaveAsAsync(output, rows, sheetName: ExportFileNames.ListSheet, excelType: MiniExcelLibs.ExcelType.XLSX, cancellationToken: ct);

@@ -73,7 +73,12 @@ public sealed class CampaignExportTests(FinishedCampaign campaign) : IClassFixtu
         Assert.Matches(@"^발송조회_\d{12}\.xlsx$", response.Content.Headers.ContentDisposition!.FileNameStar!);
         using var stream = new MemoryStream(await response.Content.ReadAsByteArrayAsync());
         var rows = MiniExcel.Query(stream, useHeaderRow: true, sheetName: "발송조회").Cast<IDictionary<string, object?>>().ToList();
-        Assert.Equal("파이프라인 테스트", Assert.Single(rows)["이벤트명"]);
+        var row = Assert.Single(rows);
+        Assert.Equal("파이프라인 테스트", row["이벤트명"]);
+        // 유효기간 as the list shows it (D-DETAIL-9).
+        var listed = System.Text.Json.JsonDocument.Parse(await viewer.GetStringAsync("/api/campaigns?eventName=" + Uri.EscapeDataString("파이프라인"))).RootElement
+            .GetProperty("items")[0];
+        Assert.Equal(listed.GetProperty("validUntil").GetString() ?? "", row["유효기간"] as string ?? "");
 
         Assert.Equal(HttpStatusCode.BadRequest, (await viewer.PostAsync("/api/campaigns/export?from=2020-01-01&to=2026-01-01", null)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await viewer.PostAsync("/api/campaigns/987654321/export", null)).StatusCode);
