@@ -29,6 +29,7 @@ public static class TestSettings
         new("Liveness:DeadAfterSeconds", "30"),
         // Tests change data between two dashboard reads; production reuses the 교환률 panel for a minute.
         new("ExchangeRate:CacheSeconds", "0"),
+        new("Dashboard:CacheSeconds", "0"),
     ];
 
     public static string NewScratchDirectory() => Path.Combine(Path.GetTempPath(), "cd-test-" + Guid.NewGuid().ToString("N")[..10]);

@@ -44,7 +44,8 @@ public sealed class LoadBenchmark : IBenchmark
         var scratch = TestSettings.NewScratchDirectory();
         await using var coufun = await CoufunStandInHost.StartAsync();
         await coufun.SetFaultsAsync(new { endpoints = CreateOnly, latencyMinMs = 30, latencyMaxMs = 30 });
-        var settings = PipelineBenchmark.Settings(database, scratch, coufun, 16, KeptKeys(name));
+        // The tests' settings switch the page caches off; the load runs with production's (D-PERF-2).
+        var settings = PipelineBenchmark.Settings(database, scratch, coufun, 16, [.. KeptKeys(name), new("ExchangeRate:CacheSeconds", "60"), new("Dashboard:CacheSeconds", "10")]);
         await using var backOffice = await LoopbackHost.StartAsync(a => CouponDeskHost.Build(a), [new("environment", "Testing"), .. settings]);
         var services = backOffice.Services;
         var connections = services.GetRequiredService<DbConnectionFactory>();

@@ -9,7 +9,7 @@ public sealed class DashboardEndpoints : IEndpointModule
 {
     public void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/dashboard", async (string? period, DashboardQueries queries, CancellationToken ct) =>
+        app.MapGet("/api/dashboard", async (string? period, DashboardSnapshots snapshots, CancellationToken ct) =>
         {
             period ??= DashboardPeriod.Today;
             if (!DashboardPeriod.IsKnown(period))
@@ -17,7 +17,7 @@ public sealed class DashboardEndpoints : IEndpointModule
                 return ApiProblem.Validation("period", "기간은 today 또는 7d 중 하나입니다.").ToResult();
             }
 
-            return Results.Ok(await queries.GetAsync(period, ct));
+            return Results.Ok(await snapshots.GetAsync(period, ct));
         })
             .WithTags("Dashboard")
             .RequireAuthorization(Policies.ViewDashboard);

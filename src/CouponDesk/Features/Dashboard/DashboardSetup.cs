@@ -1,4 +1,5 @@
 using CouponDesk.Hosting;
+using CouponDesk.Shared.Hosting;
 
 namespace CouponDesk.Features.Dashboard;
 
@@ -7,11 +8,12 @@ public static class DashboardSetup
     /// <summary>The dashboard API (the heartbeats it shows are written by <c>Hosting/Liveness</c> in every process).</summary>
     public static IServiceCollection AddDashboard(this IServiceCollection services, IConfiguration configuration)
     {
-        _ = configuration;
+        services.AddSettings<DashboardOptions>(configuration, DashboardOptions.Section);
         services.AddSingleton<CampaignBoard>();
         services.AddSingleton<SystemStatus>();
         services.AddSingleton<RecentExchangeRates>();
         services.AddSingleton<DashboardQueries>();
+        services.AddSingleton<DashboardSnapshots>();
         services.AddEndpointModule<DashboardEndpoints>();
         return services;
     }
