@@ -57,10 +57,12 @@ public sealed class GaleraPipelineTests(ITestOutputHelper output)
             // Kill node 3 (worker B's) once a fifth of the campaign is queued: claims, outcomes and queue transactions
             // are in flight on it. Worker B fails until its node is back; worker A and the leases carry on.
             await WaitForQueuedAsync(h, id, recipients / 5, TimeSpan.FromMinutes(15));
+            var killedAt = DateTime.UtcNow;
             await cluster.KillAsync(3);
             output.WriteLine($"node 3 killed after {(DateTime.UtcNow - started).TotalSeconds:F0} s: {await ProgressAsync(h, id)}");
             await Task.Delay(TimeSpan.FromSeconds(8));
             await cluster.RestartAsync(3);
+            var syncedAt = DateTime.UtcNow;
             output.WriteLine($"node 3 synced again after {(DateTime.UtcNow - started).TotalSeconds:F0} s: {await ProgressAsync(h, id)}");
 
             var final = await h.WaitForAsync(id, 900, Settled);
@@ -102,11 +104,16 @@ public sealed class GaleraPipelineTests(ITestOutputHelper output)
             // The restarted node caught up: it holds what node 1 holds.
             Assert.Equal(await FingerprintAsync(h.Database.ConnectionString, id), await FingerprintAsync(h.Database.ConnectionStringOn(cluster.Node(3)), id));
 
-            // Clustered Quartz jobs: two jobs processes, every firing ran once.
+            // Clustered Quartz jobs: two jobs processes, every firing ran once — but around the kill. The surviving
+            // scheduler declares the one whose node is gone dead after the check-in interval (15 s) and releases the
+            // triggers it held, so a firing of that window may run twice (seen once in CI). Quartz's recovery is
+            // at-least-once there, and every job is safe to run twice (D-OPS-8).
             var firings = await FiringsAsync(h);
-            output.WriteLine($"job firings: {firings.Total} ({firings.ResultSync} result-sync), by {firings.Instances} scheduler instances; firings run twice: {firings.RunTwice}");
+            var twice = await FiredTwiceAsync(h);
+            output.WriteLine($"job firings: {firings.Total} ({firings.ResultSync} result-sync), by {firings.Instances} scheduler instances; " +
+                $"firings run twice: {twice.Count} ({string.Join(", ", twice.Select(t => $"{t.JobKey} at {(t.ScheduledAt - killedAt).TotalSeconds:F0} s from the kill"))})");
             Assert.True(firings.ResultSync >= 3, $"the result-sync job fired {firings.ResultSync} times");
-            Assert.Equal(0, firings.RunTwice);
+            Assert.All(twice, t => Assert.InRange(t.ScheduledAt, killedAt.AddSeconds(-20), syncedAt.AddSeconds(20)));
         }
         finally
         {
@@ -125,9 +132,9 @@ public sealed class GaleraPipelineTests(ITestOutputHelper output)
 
     /// <summary>
     /// Starts a worker and waits until it is live; one that stops while starting is started again after 5 s, at most
-    /// twice — what its systemd unit does (Restart=on-failure, RestartSec=5, deploy/systemd). Seen once in CI: two jobs
-    /// processes starting together on two nodes, one's Quartz start-up transaction timed out committing and the process
-    /// stopped, as a start-up failure does by design (D-OPS-14).
+    /// twice — what its systemd unit does (Restart=on-failure, RestartSec=5, deploy/systemd). Two jobs processes starting
+    /// together on two nodes both write Quartz's schedule (its lock row does not serialise across nodes): one start-up
+    /// fails (a duplicate key, or a commit that timed out) and the process stops, as a start-up failure does (D-OPS-14).
     /// </summary>
     private async Task<BackOfficeProcess> StartLiveWorkerAsync(PipelineHarness h, GaleraCluster cluster, int node, ConcurrentQueue<string> log, ConcurrentQueue<BackOfficeProcess> processes)
     {
@@ -237,7 +244,17 @@ public sealed class GaleraPipelineTests(ITestOutputHelper output)
         return $"items {string.Join(",", items)}; orders {string.Join(",", orders)}; coupons {coupons}; messages {messages}";
     }
 
-    private sealed record Firings(long Total, long ResultSync, long Instances, long RunTwice);
+    private sealed record Firings(long Total, long ResultSync, long Instances);
+
+    private sealed record FiredTwice(string JobKey, DateTime ScheduledAt);
+
+    /// <summary>Firings recorded twice: the same job and scheduled fire time in two <c>job_runs</c> rows.</summary>
+    private static async Task<List<FiredTwice>> FiredTwiceAsync(PipelineHarness h)
+    {
+        await using var c = await h.Database.OpenAsync();
+        return [.. await c.QueryAsync<FiredTwice>(
+            "SELECT job_key AS JobKey, scheduled_at AS ScheduledAt FROM job_runs WHERE scheduled_at IS NOT NULL GROUP BY job_key, scheduled_at HAVING COUNT(*) > 1")];
+    }
 
     private static async Task<Firings> FiringsAsync(PipelineHarness h)
     {
@@ -246,8 +263,7 @@ public sealed class GaleraPipelineTests(ITestOutputHelper output)
             """
             SELECT CAST(COUNT(*) AS SIGNED) AS Total,
                    CAST(COALESCE(SUM(job_key LIKE '%snap-result-sync'), 0) AS SIGNED) AS ResultSync,
-                   CAST(COUNT(DISTINCT instance_id) AS SIGNED) AS Instances,
-                   CAST((SELECT COUNT(*) FROM (SELECT 1 FROM job_runs WHERE scheduled_at IS NOT NULL GROUP BY job_key, scheduled_at HAVING COUNT(*) > 1) d) AS SIGNED) AS RunTwice
+                   CAST(COUNT(DISTINCT instance_id) AS SIGNED) AS Instances
             FROM job_runs
             """);
     }

@@ -218,6 +218,7 @@
   }
 
   const DISCARD_STATES = { RUNNING: '처리 중', COMPLETED: '완료', PARTIALLY_FAILED: '부분 실패', FAILED: '실패' };
+  const DISCARD_FOLLOW_MS = 120000;
 
   // The user types the event name to confirm (spec §3.3.3); the server checks it again and cancels every unused,
   // unexpired coupon at COUFUN through the cancel follow-up (failures are listed in 공급사 취소 실패).
@@ -256,14 +257,34 @@
         await afterAction(r.message);
         return;
       }
-      let text = '미사용 쿠폰 일괄 폐기 ' + (DISCARD_STATES[r.state] || r.state) + ': 대상 ' + CD.fmt.number(r.total) + '건, 폐기 ' + CD.fmt.number(r.cancelled) + '건';
-      if (r.failed) text += ', 실패 ' + CD.fmt.number(r.failed) + '건 (공급사 취소 실패 목록 확인)';
-      if (r.pending) text += ', 처리 중 ' + CD.fmt.number(r.pending) + '건';
-      CD.alert(CD.$('#action-alert'), text, r.state === 'COMPLETED' ? 'success' : 'warning');
+      const text = showDiscard(r);
       await afterAction(text);
+      if (r.state === 'RUNNING') followDiscard(Date.now() + DISCARD_FOLLOW_MS);
     } catch (e) {
       showActionError(e);
     }
+  }
+
+  function showDiscard(r) {
+    let text = '미사용 쿠폰 일괄 폐기 ' + (DISCARD_STATES[r.state] || r.state) + ': 대상 ' + CD.fmt.number(r.total) + '건, 폐기 ' + CD.fmt.number(r.cancelled) + '건';
+    if (r.failed) text += ', 실패 ' + CD.fmt.number(r.failed) + '건 (공급사 취소 실패 목록 확인)';
+    if (r.pending) text += ', 처리 중 ' + CD.fmt.number(r.pending) + '건';
+    CD.alert(CD.$('#action-alert'), text, r.state === 'COMPLETED' ? 'success' : 'warning');
+    return text;
+  }
+
+  // 처리 중: the coupons the first attempts did not settle (the worker may have claimed them first) are finished by the
+  // worker's follow-up; the alert follows it every 2 s (background calls) until the discard ends or two minutes pass.
+  async function followDiscard(deadline) {
+    let r;
+    try {
+      r = await CD.api('GET', base() + '/coupons/discard-unused', { background: true });
+    } catch (e) {
+      return;
+    }
+    showDiscard(r);
+    if (r.state === 'RUNNING' && Date.now() < deadline) window.setTimeout(() => followDiscard(deadline), 2000);
+    else if (r.state !== 'RUNNING') await loadItems(false);
   }
 
   // The approval switches (spec §1.3) as they are now: read when a dialog opens, so a changed switch shows at once.
